@@ -1,0 +1,256 @@
+package chinese
+
+import (
+	"html"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// IsPlain reports whether the word runes of s are already in normal form
+// and normalisation keeps every rune in place. For plain text, a query run
+// is found by a byte search of the original text, with no normalisation.
+func IsPlain(s string) bool {
+	return IsPlainAs(s, NormalizeRunes(nil, s, nil))
+}
+
+// IsPlainAs is IsPlain for s whose normalised runes n are known.
+func IsPlainAs(s string, n []rune) bool {
+	i := 0
+	for _, r := range s {
+		if i >= len(n) {
+			return false
+		}
+		if n[i] != r && (IsWordRune(r) || IsWordRune(n[i])) {
+			return false
+		}
+		i++
+	}
+	return i == len(n)
+}
+
+// Highlighter finds the runs of a query in original text and marks them.
+type Highlighter struct {
+	runs []string // normalised query runs, distinct, longest first
+}
+
+// NewHighlighter returns a Highlighter for the given normalised runs.
+func NewHighlighter(runs []string) *Highlighter {
+	seen := map[string]bool{}
+	h := &Highlighter{}
+	for _, r := range runs {
+		if r != "" && !seen[r] {
+			seen[r] = true
+			h.runs = append(h.runs, r)
+		}
+	}
+	sort.SliceStable(h.runs, func(i, j int) bool { return len(h.runs[i]) > len(h.runs[j]) })
+	return h
+}
+
+// span is a byte range of the original text.
+type span struct{ start, end int }
+
+// matches returns the byte ranges of s holding a query run, sorted and
+// merged, and how many distinct runs were found. plain says s is known to
+// be plain (see IsPlain); otherwise s is normalised with an offset map.
+func (h *Highlighter) matches(s string, plain bool) ([]span, int) {
+	var spans []span
+	found := 0
+	if plain {
+		for _, run := range h.runs {
+			hit := false
+			for off := 0; ; {
+				i := strings.Index(s[off:], run)
+				if i < 0 {
+					break
+				}
+				hit = true
+				spans = append(spans, span{off + i, off + i + len(run)})
+				off += i + len(run)
+			}
+			if hit {
+				found++
+			}
+		}
+		return mergeSpans(spans), found
+	}
+	var origin []int
+	norm := NormalizeRunes(nil, s, &origin)
+	for _, run := range h.runs {
+		rr := []rune(run)
+		hit := false
+		for i := 0; i+len(rr) <= len(norm); i++ {
+			if norm[i] != rr[0] || !runesHavePrefix(norm[i:], rr) {
+				continue
+			}
+			hit = true
+			start := origin[i]
+			last := origin[i+len(rr)-1]
+			_, size := utf8.DecodeRuneInString(s[last:])
+			spans = append(spans, span{start, last + size})
+			i += len(rr) - 1
+		}
+		if hit {
+			found++
+		}
+	}
+	return mergeSpans(spans), found
+}
+
+func runesHavePrefix(s, p []rune) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := range p {
+		if s[i] != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func mergeSpans(spans []span) []span {
+	if len(spans) < 2 {
+		return spans
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	out := spans[:1]
+	for _, sp := range spans[1:] {
+		last := &out[len(out)-1]
+		if sp.start <= last.end {
+			if sp.end > last.end {
+				last.end = sp.end
+			}
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// Count returns how many distinct query runs s holds.
+func (h *Highlighter) Count(s string, plain bool) int {
+	_, n := h.matches(s, plain)
+	return n
+}
+
+// Mark returns s as HTML with every query run wrapped in <mark>.
+func (h *Highlighter) Mark(s string, plain bool) string {
+	spans, _ := h.matches(s, plain)
+	return markHTML(s, spans)
+}
+
+func markHTML(s string, spans []span) string {
+	var b strings.Builder
+	b.Grow(len(s) + 13*len(spans))
+	prev := 0
+	for _, sp := range spans {
+		b.WriteString(html.EscapeString(s[prev:sp.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(s[sp.start:sp.end]))
+		b.WriteString("</mark>")
+		prev = sp.end
+	}
+	b.WriteString(html.EscapeString(s[prev:]))
+	return b.String()
+}
+
+// BestParagraph returns the index of the paragraph that holds the most
+// distinct query runs (the first such), and that number.
+func (h *Highlighter) BestParagraph(paragraphs []string, plain bool) (int, int) {
+	best, bestN := 0, 0
+	for i, p := range paragraphs {
+		if n := h.Count(p, plain); n > bestN {
+			best, bestN = i, n
+			if n == len(h.runs) {
+				break
+			}
+		}
+	}
+	return best, bestN
+}
+
+// Snippet returns an HTML excerpt of about width runes from the paragraph
+// that best matches the query, with the matched runs marked. Without any
+// match it returns the start of the text.
+func (h *Highlighter) Snippet(paragraphs []string, plain bool, width int) string {
+	if len(paragraphs) == 0 {
+		return ""
+	}
+	best, n := 0, 0
+	if len(h.runs) > 0 {
+		best, n = h.BestParagraph(paragraphs, plain)
+	}
+	if n == 0 {
+		// No match in the body: show the opening, skipping empty lines.
+		var b strings.Builder
+		for _, p := range paragraphs {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteString(" ")
+			}
+			b.WriteString(p)
+			if utf8.RuneCountInString(b.String()) >= width {
+				break
+			}
+		}
+		return html.EscapeString(cutRunes(b.String(), width, true))
+	}
+	p := paragraphs[best]
+	spans, _ := h.matches(p, plain)
+	// Centre the window on the first match, starting a little before it.
+	first := spans[0].start
+	startRune := utf8.RuneCountInString(p[:first]) - width/4
+	if startRune < 0 {
+		startRune = 0
+	}
+	start := byteOffset(p, startRune)
+	// Prefer to start at a sentence boundary close before the match.
+	if k := strings.LastIndexAny(p[start:first], "。；！？;!?"); k >= 0 {
+		start += k + len(string([]rune(p[start+k:])[0]))
+	}
+	end := byteOffset(p[start:], width) + start
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	var inner []span
+	for _, sp := range spans {
+		if sp.end <= start || sp.start >= end {
+			continue
+		}
+		inner = append(inner, span{max(sp.start, start) - start, min(sp.end, end) - start})
+	}
+	b.WriteString(markHTML(p[start:end], inner))
+	if end < len(p) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// byteOffset returns the byte offset of the n-th rune of s (len(s) if s is
+// shorter).
+func byteOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
+}
+
+func cutRunes(s string, n int, ellipsis bool) string {
+	i := byteOffset(s, n)
+	if i == len(s) {
+		return s
+	}
+	if ellipsis {
+		return s[:i] + "…"
+	}
+	return s[:i]
+}

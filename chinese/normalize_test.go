@@ -1,0 +1,99 @@
+package chinese
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestNormalize(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"中華人民共和國", "中华人民共和国"},
+		{"ＧＢ／Ｔ　９７０４－２０１２", "gb/t 9704-2012"},
+		{"GB/T 9704-2012", "gb/t 9704-2012"},
+		{"２０２４年", "2024年"},
+		{"2024年", "2024年"},
+		{"国办发〔2019〕4号", "国办发〔2019〕4号"},
+		{"（一）", "(一)"},
+		{"ABC abc", "abc abc"},
+		{"", ""},
+	} {
+		if got := Normalize(tc.in); got != tc.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNormalizeOrigin(t *testing.T) {
+	s := "Ａ國ｂ"
+	var origin []int
+	rs := NormalizeRunes(nil, s, &origin)
+	if string(rs) != "a国b" {
+		t.Fatalf("got %q", string(rs))
+	}
+	if !reflect.DeepEqual(origin, []int{0, 3, 6}) {
+		t.Fatalf("origin = %v", origin)
+	}
+}
+
+// Han characters must survive normalisation and tokenising: a search stack
+// once silently dropped every Han character after a tokenizer change.
+func TestIndexTokensKeepHan(t *testing.T) {
+	got := IndexTokens("精细化工，2024年GB/T")
+	want := "精细 细化 化工 工 20 02 24 4年 年g gb b t"
+	if got != want {
+		t.Fatalf("IndexTokens = %q, want %q", got, want)
+	}
+	if IndexTokens("國務院") != "国务 务院 院" {
+		t.Fatalf("traditional not folded: %q", IndexTokens("國務院"))
+	}
+}
+
+func TestPhraseTokens(t *testing.T) {
+	for _, tc := range []struct {
+		runs   []string
+		want   string
+		prefix bool
+	}{
+		{[]string{"细化工产业发"}, "细化 化工 工产 产业 业发", false},
+		{[]string{"党"}, "党", true},
+		{[]string{"党委"}, "党委", false},
+		{[]string{"国办发", "2019", "4号"}, "国办 办发 发 20 01 19 9 4号", false},
+		{[]string{"今年", "4"}, "今年 年 4", true},
+	} {
+		toks, prefix := PhraseTokens(tc.runs)
+		if got := strings.Join(toks, " "); got != tc.want || prefix != tc.prefix {
+			t.Errorf("PhraseTokens(%q) = %q %v, want %q %v", tc.runs, got, prefix, tc.want, tc.prefix)
+		}
+	}
+}
+
+func TestIsPlain(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"中华人民共和国，第一条（总则）", true},
+		{"國務院", false},
+		{"GB/T", false},
+		{"ＧＢ", false},
+		{"gb/t 2024年", true},
+	} {
+		if got := IsPlain(tc.in); got != tc.want {
+			t.Errorf("IsPlain(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestSnippetMarksOriginal(t *testing.T) {
+	h := NewHighlighter(QueryRuns("國務院 gb"))
+	paras := []string{"第一段没有。", "依据ＧＢ标准，由国务院<办公厅>发布。"}
+	got := h.Snippet(paras, false, 60)
+	want := "依据<mark>ＧＢ</mark>标准，由<mark>国务院</mark>&lt;办公厅&gt;发布。"
+	if got != want {
+		t.Fatalf("Snippet = %q, want %q", got, want)
+	}
+	if got := h.Mark("国务院令", true); got != "<mark>国务院</mark>令" {
+		t.Fatalf("Mark = %q", got)
+	}
+}

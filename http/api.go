@@ -1,0 +1,115 @@
+package http
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/wengao/wengao"
+)
+
+func (s *Server) registerAPIRoutes() {
+	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.mux.HandleFunc("GET /api/v1/search", s.handleAPISearch)
+	s.mux.HandleFunc("GET /api/v1/documents/{id}", s.handleAPIDocument)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	n, err := s.Documents.CountDocuments(r.Context())
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "documents": n})
+}
+
+// searchRequest reads the search parameters of a request.
+func searchRequest(r *http.Request) wengao.SearchRequest {
+	q := r.URL.Query()
+	req := wengao.SearchRequest{Query: q.Get("q"), Category: q.Get("category")}
+	req.Page, _ = strconv.Atoi(q.Get("page"))
+	req.Limit, _ = strconv.Atoi(q.Get("limit"))
+	switch strings.ToLower(q.Get("sort")) {
+	case "date", "new", "latest":
+		req.Sort = wengao.SortDate
+	case "reads", "hot", "popular":
+		req.Sort = wengao.SortReads
+	default:
+		req.Sort = wengao.SortRelevance
+	}
+	return req
+}
+
+func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
+	res, err := s.Search.Search(r.Context(), searchRequest(r))
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// documentJSON is a document as the API shows it.
+type documentJSON struct {
+	*wengao.Document
+	Related []wengao.DocumentRef `json:"related"`
+}
+
+func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	doc, err := s.Documents.FindDocumentByID(r.Context(), id)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	related, err := s.Documents.RelatedDocuments(r.Context(), id, 10)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, documentJSON{doc, related})
+}
+
+// writeJSON writes v as a JSON response.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// errorStatus maps error codes to HTTP statuses.
+var errorStatus = map[string]int{
+	wengao.ECONFLICT:     http.StatusConflict,
+	wengao.EINVALID:      http.StatusBadRequest,
+	wengao.ENOTFOUND:     http.StatusNotFound,
+	wengao.EUNAUTHORIZED: http.StatusUnauthorized,
+	wengao.EFORBIDDEN:    http.StatusForbidden,
+	wengao.ETOOMANY:      http.StatusTooManyRequests,
+	wengao.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	wengao.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	wengao.EPAYMENT:      http.StatusPaymentRequired,
+	wengao.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// ErrorStatus returns the HTTP status for err.
+func ErrorStatus(err error) int {
+	if st, ok := errorStatus[wengao.ErrorCode(err)]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
+}
+
+// jsonError writes err as {"error":{"code","message"}}; internal errors
+// are logged with their detail and shown with a generic message.
+func (s *Server) jsonError(w http.ResponseWriter, r *http.Request, err error) {
+	code := wengao.ErrorCode(err)
+	if code == wengao.EINTERNAL {
+		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, ErrorStatus(err), map[string]any{"error": map[string]string{"code": code, "message": wengao.ErrorMessage(err)}})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

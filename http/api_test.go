@@ -1,0 +1,131 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/wengao/wengao"
+	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/sqlite"
+)
+
+func newTestServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	db, err := sqlite.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	_, err = db.SaveDocuments(context.Background(), []*wengao.Document{
+		{ID: "gov-1", Title: "国务院办公厅关于加强安全生产工作的意见", Date: "2024-01-02", Category: "公文/国务院文件", Source: "https://www.gov.cn/x", Body: []string{"一、总体要求", "（一）指导思想。坚持安全第一。", "二、重点任务", "加强安全生产监管。"}},
+		{ID: "gov-2", Title: "关于做好安全生产检查的通知", Date: "2023-05-06", Category: "公文/通知", Body: []string{"各单位要做好安全生产检查。"}},
+		{ID: "law-3", Title: "中华人民共和国安全生产法", Date: "2021-06-10", Category: "法律法规/法律", Body: []string{"第一章 总则", "第一条 为了加强安全生产工作，制定本法。"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := wengaohttp.NewServer()
+	srv.Documents, srv.Search = db, db
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func getJSON(t *testing.T, u string, status int, v any) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: status %d, want %d: %s", u, resp.StatusCode, status, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v: %s", u, err, body)
+	}
+}
+
+func TestAPISearch(t *testing.T) {
+	ts := newTestServer(t)
+	var res struct {
+		Total  int
+		Hits   []map[string]any
+		Facets struct {
+			Category []struct {
+				Value string
+				Count int
+			}
+			Year []struct {
+				Value string
+				Count int
+			}
+		}
+		TookMS float64 `json:"took_ms"`
+	}
+	getJSON(t, ts.URL+"/api/v1/search?q="+url.QueryEscape("安全生产")+"&limit=2&page=1", 200, &res)
+	if res.Total != 3 || len(res.Hits) != 2 || len(res.Facets.Category) != 3 || len(res.Facets.Year) != 3 {
+		t.Fatalf("search: %+v", res)
+	}
+	for _, k := range []string{"id", "title", "date", "category", "score", "snippet"} {
+		if _, ok := res.Hits[0][k]; !ok {
+			t.Errorf("hit lacks %q: %v", k, res.Hits[0])
+		}
+	}
+	getJSON(t, ts.URL+"/api/v1/search?q="+url.QueryEscape("安全生产")+"&category="+url.QueryEscape("公文")+"&sort=date", 200, &res)
+	if res.Total != 2 || res.Hits[0]["id"] != "gov-1" {
+		t.Fatalf("category+sort: %+v", res)
+	}
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	getJSON(t, ts.URL+"/api/v1/search?q=x&page=999999", 400, &e)
+	if e.Error.Code != wengao.EINVALID || e.Error.Message == "" {
+		t.Fatalf("error: %+v", e)
+	}
+}
+
+func TestAPIDocument(t *testing.T) {
+	ts := newTestServer(t)
+	var doc struct {
+		ID, Title, Date, Category, Source string
+		Body                              []string
+		Outline                           []wengao.OutlineItem
+		Related                           []wengao.DocumentRef
+		Reads                             *int64
+	}
+	getJSON(t, ts.URL+"/api/v1/documents/gov-1", 200, &doc)
+	if doc.Title != "国务院办公厅关于加强安全生产工作的意见" || len(doc.Body) != 4 || doc.Source == "" || doc.Reads == nil {
+		t.Fatalf("document: %+v", doc)
+	}
+	if len(doc.Outline) < 3 {
+		t.Errorf("outline: %+v", doc.Outline)
+	}
+	if len(doc.Related) == 0 {
+		t.Errorf("no related documents")
+	}
+	for _, r := range doc.Related {
+		if r.ID == "gov-1" || r.Title == "" {
+			t.Errorf("related: %+v", r)
+		}
+	}
+	var e struct{ Error struct{ Code string } }
+	getJSON(t, ts.URL+"/api/v1/documents/missing", 404, &e)
+	if e.Error.Code != wengao.ENOTFOUND {
+		t.Fatalf("missing: %+v", e)
+	}
+	var h struct {
+		Status    string
+		Documents int
+	}
+	getJSON(t, ts.URL+"/healthz", 200, &h)
+	if h.Status != "ok" || h.Documents != 3 {
+		t.Fatalf("healthz: %+v", h)
+	}
+}

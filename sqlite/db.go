@@ -1,0 +1,172 @@
+// Package sqlite stores wengao's documents, search index and (in later
+// migrations) accounts in one SQLite database, through the pure-Go
+// modernc.org/sqlite driver.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// FileName is the database file inside a data folder.
+const FileName = "wengao.db"
+
+// DB is an open wengao database.
+type DB struct {
+	Path string
+
+	write *sql.DB // one connection: SQLite has one writer at a time
+	read  *sql.DB // a pool of read-only connections
+
+	meta metaCache
+
+	relatedMu    sync.Mutex
+	relatedCache map[relatedKey][]relatedEntry
+}
+
+// Open opens (creating when needed) the database in the data folder dir and
+// applies pending migrations.
+func Open(dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	return OpenFile(path)
+}
+
+// OpenFile opens the database at path.
+func OpenFile(path string) (*DB, error) {
+	dsn := func(extra ...string) string {
+		v := url.Values{}
+		for _, p := range []string{
+			"journal_mode(wal)", "synchronous(normal)", "busy_timeout(10000)",
+			"foreign_keys(on)", "temp_store(memory)",
+		} {
+			v.Add("_pragma", p)
+		}
+		for _, p := range extra {
+			k, val, _ := strings.Cut(p, "=")
+			v.Add(k, val)
+		}
+		return "file:" + path + "?" + v.Encode()
+	}
+	// The writer gets a large page cache for bulk imports; readers a small
+	// one each, leaving the rest to the operating system's file cache.
+	w, err := sql.Open("sqlite", dsn("_txlock=immediate", "_pragma=cache_size(-65536)"))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	db := &DB{Path: path, write: w}
+	if err := db.migrate(context.Background()); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn("_pragma=query_only(1)", "_pragma=cache_size(-8192)"))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	r.SetConnMaxIdleTime(0)
+	db.read = r
+	db.relatedCache = map[relatedKey][]relatedEntry{}
+	return db, nil
+}
+
+// Warm loads the metadata that searches use, so that the first search
+// after start-up is as fast as the others.
+func (db *DB) Warm(ctx context.Context) error {
+	return db.refreshMeta(ctx)
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	var err error
+	if db.read != nil {
+		err = db.read.Close()
+	}
+	if e := db.write.Close(); e != nil {
+		err = e
+	}
+	return err
+}
+
+// migrate applies the embedded migrations not yet recorded.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	buf, err := migrationFS.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(buf)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Checkpoint moves the write-ahead log into the database file.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return err
+}
+
+// Optimize merges the search index segments; worth running after a bulk
+// import.
+func (db *DB) Optimize(ctx context.Context) error {
+	for _, t := range []string{"title_fts", "body_fts"} {
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO `+t+`(`+t+`) VALUES ('optimize')`); err != nil {
+			return err
+		}
+	}
+	_, err := db.write.ExecContext(ctx, `PRAGMA optimize`)
+	return err
+}

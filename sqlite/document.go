@@ -1,0 +1,328 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/chinese"
+)
+
+// Ensure the service interface is implemented.
+var _ wengao.DocumentService = (*DB)(nil)
+
+// FindDocumentByID returns the document with external id id.
+func (db *DB) FindDocumentByID(ctx context.Context, id string) (*wengao.Document, error) {
+	row := db.read.QueryRowContext(ctx, `SELECT ext_id, title, date, category, tags, source, author, body, outline, hash, reads, created_at, updated_at FROM documents JOIN document_texts USING (id) WHERE ext_id = ?`, id)
+	d := &wengao.Document{}
+	var tags, body, outline string
+	var created, updated int64
+	err := row.Scan(&d.ID, &d.Title, &d.Date, &d.Category, &tags, &d.Source, &d.Author, &body, &outline, &d.Hash, &d.Reads, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+	} else if err != nil {
+		return nil, err
+	}
+	d.Body = strings.Split(body, "\n")
+	if err := json.Unmarshal([]byte(tags), &d.Tags); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(outline), &d.Outline); err != nil {
+		return nil, err
+	}
+	d.CreatedAt = time.Unix(created, 0).UTC()
+	d.UpdatedAt = time.Unix(updated, 0).UTC()
+	return d, nil
+}
+
+// CountDocuments returns the number of documents.
+func (db *DB) CountDocuments(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents`).Scan(&n)
+	return n, err
+}
+
+// prepared is a document with everything derived from its text computed
+// outside the write transaction.
+type prepared struct {
+	doc        *wengao.Document
+	body       string
+	tags       string
+	outline    string
+	plain      bool
+	hash       string // normalised title and body: exact duplicates
+	recordHash string // every stored field: change detection
+	titleToks  string
+	bodyToks   string
+	err        error
+}
+
+// prepareDocument validates and derives the stored forms of d.
+func prepareDocument(d *wengao.Document) *prepared {
+	p := &prepared{doc: d}
+	d.Title = strings.TrimSpace(d.Title)
+	if d.Title == "" {
+		p.err = wengao.Errorf(wengao.EINVALID, "missing title")
+		return p
+	}
+	paras := make([]string, 0, len(d.Body))
+	for _, para := range d.Body {
+		for _, line := range strings.Split(para, "\n") {
+			line = strings.TrimRight(line, " \t\r\u3000")
+			if strings.TrimSpace(line) != "" {
+				paras = append(paras, line)
+			}
+		}
+	}
+	if len(paras) == 0 {
+		p.err = wengao.Errorf(wengao.EINVALID, "empty body")
+		return p
+	}
+	d.Body = paras
+	if d.ID == "" {
+		sum := sha256.Sum256([]byte(d.Title + "\x00" + strings.Join(paras, "\n")))
+		d.ID = "doc-" + hex.EncodeToString(sum[:6])
+	}
+	if d.Tags == nil {
+		d.Tags = []string{}
+	}
+	if d.Outline == nil {
+		d.Outline = chinese.Outline(paras)
+	}
+	if d.Outline == nil {
+		d.Outline = []wengao.OutlineItem{}
+	}
+	p.body = strings.Join(paras, "\n")
+	tags, _ := json.Marshal(d.Tags)
+	outline, _ := json.Marshal(d.Outline)
+	p.tags, p.outline = string(tags), string(outline)
+	// Normalise title and body once; tokens, the plain flag and the
+	// duplicate hash all derive from it.
+	var b strings.Builder
+	titleNorm := chinese.AppendIndexTokens(&b, d.Title, nil)
+	p.titleToks = b.String()
+	bodyNorm := chinese.NormalizeRunes(make([]rune, 0, len(p.body)/2), p.body, nil)
+	b.Reset()
+	b.Grow(len(p.body) + len(p.body)/2)
+	chinese.AppendTokens(&b, titleNorm)
+	chinese.AppendTokens(&b, bodyNorm)
+	p.bodyToks = b.String()
+	p.plain = chinese.IsPlainAs(d.Title, titleNorm) && chinese.IsPlainAs(p.body, bodyNorm)
+
+	h := sha256.New()
+	h.Write([]byte(string(titleNorm)))
+	h.Write([]byte{0})
+	h.Write([]byte(string(bodyNorm)))
+	p.hash = hex.EncodeToString(h.Sum(nil))
+	rh := sha256.New()
+	for _, f := range []string{p.hash, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.body, p.outline} {
+		rh.Write([]byte(f))
+		rh.Write([]byte{0})
+	}
+	p.recordHash = hex.EncodeToString(rh.Sum(nil))
+	return p
+}
+
+// SaveDocuments writes docs in one transaction, with their index.
+//
+// The index rows of the whole batch are inserted after the document rows:
+// FTS5 flushes its pending terms to disk whenever another statement opens
+// a savepoint, so interleaving them would write one tiny index segment per
+// document and spend the import merging them.
+func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wengao.ImportResult, error) {
+	// Derive tokens in a second goroutine while the transaction writes.
+	ch := make(chan *prepared, 16)
+	go func() {
+		defer close(ch)
+		for _, d := range docs {
+			ch <- prepareDocument(d)
+		}
+	}()
+	defer func() {
+		for range ch {
+		}
+	}()
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	w, err := newDocWriter(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&w.version); err != nil {
+		return nil, err
+	}
+	results := make([]wengao.ImportResult, 0, len(docs))
+	for p := range ch {
+		if p.err != nil {
+			return nil, wengao.Errorf(wengao.EINVALID, "document %q: %s", p.doc.ID, wengao.ErrorMessage(p.err))
+		}
+		res, err := w.save(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, res)
+	}
+	if err := w.writeIndex(ctx); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	db.forgetRelated()
+	return results, nil
+}
+
+// docWriter writes one batch of documents inside a transaction.
+type docWriter struct {
+	tx      *sql.Tx
+	version int64
+	now     int64
+	stmts   map[string]*sql.Stmt
+	// batchHash finds duplicates within the batch itself.
+	batchHash map[string]string
+	// index holds the rows to index once the documents are written.
+	index []indexRow
+}
+
+type indexRow struct {
+	rowID               int64
+	titleToks, bodyToks string
+}
+
+var docWriterSQL = map[string]string{
+	"find":       `SELECT id, record_hash FROM documents WHERE ext_id = ?`,
+	"dup":        `SELECT ext_id FROM documents WHERE hash = ? AND ext_id <> ? LIMIT 1`,
+	"update":     `UPDATE documents SET title=?, date=?, category=?, tags=?, source=?, author=?, outline=?, plain=?, hash=?, record_hash=?, seq=?, updated_at=? WHERE id=?`,
+	"updateText": `UPDATE document_texts SET body = ? WHERE id = ?`,
+	"insert":     `INSERT INTO documents (ext_id, title, date, category, tags, source, author, outline, plain, hash, record_hash, seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+	"insertText": `INSERT INTO document_texts (id, body) VALUES (?, ?)`,
+	"delTitle":   `DELETE FROM title_fts WHERE rowid = ?`,
+	"delBody":    `DELETE FROM body_fts WHERE rowid = ?`,
+	"addTitle":   `INSERT INTO title_fts (rowid, t) VALUES (?, ?)`,
+	"addBody":    `INSERT INTO body_fts (rowid, b) VALUES (?, ?)`,
+}
+
+func newDocWriter(ctx context.Context, tx *sql.Tx) (*docWriter, error) {
+	w := &docWriter{tx: tx, now: time.Now().Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}}
+	for name, q := range docWriterSQL {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			w.close()
+			return nil, err
+		}
+		w.stmts[name] = st
+	}
+	return w, nil
+}
+
+func (w *docWriter) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+}
+
+// save writes one document's row and queues its index rows.
+func (w *docWriter) save(ctx context.Context, p *prepared) (wengao.ImportResult, error) {
+	d := p.doc
+	res := wengao.ImportResult{ID: d.ID}
+	var rowID int64
+	var oldRecord string
+	err := w.stmts["find"].QueryRowContext(ctx, d.ID).Scan(&rowID, &oldRecord)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return res, err
+	}
+	if exists && oldRecord == p.recordHash {
+		res.Outcome = wengao.Unchanged
+		return res, nil
+	}
+	// An exact duplicate of another id is skipped, naming that id.
+	var other string
+	err = w.stmts["dup"].QueryRowContext(ctx, p.hash, d.ID).Scan(&other)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return res, err
+	}
+	if id, ok := w.batchHash[p.hash]; other == "" && ok && id != d.ID {
+		other = id
+	}
+	if other != "" {
+		res.Outcome, res.DuplicateOf = wengao.Duplicate, other
+		return res, nil
+	}
+	w.batchHash[p.hash] = d.ID
+
+	if exists {
+		res.Outcome = wengao.Updated
+		if _, err := w.stmts["update"].ExecContext(ctx, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.outline, p.plain, p.hash, p.recordHash, w.version, w.now, rowID); err != nil {
+			return res, err
+		}
+		if _, err := w.stmts["updateText"].ExecContext(ctx, p.body, rowID); err != nil {
+			return res, err
+		}
+		// A document updated twice in one batch is indexed once.
+		kept := w.index[:0]
+		for _, r := range w.index {
+			if r.rowID != rowID {
+				kept = append(kept, r)
+			}
+		}
+		w.index = kept
+		for _, name := range []string{"delTitle", "delBody"} {
+			if _, err := w.stmts[name].ExecContext(ctx, rowID); err != nil {
+				return res, err
+			}
+		}
+	} else {
+		res.Outcome = wengao.Imported
+		err := w.stmts["insert"].QueryRowContext(ctx, d.ID, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.outline, p.plain, p.hash, p.recordHash, w.version, w.now, w.now).Scan(&rowID)
+		if err != nil {
+			return res, err
+		}
+		if _, err := w.stmts["insertText"].ExecContext(ctx, rowID, p.body); err != nil {
+			return res, err
+		}
+	}
+	w.index = append(w.index, indexRow{rowID, p.titleToks, p.bodyToks})
+	return res, nil
+}
+
+// writeIndex inserts the queued index rows.
+func (w *docWriter) writeIndex(ctx context.Context) error {
+	for _, r := range w.index {
+		if _, err := w.stmts["addTitle"].ExecContext(ctx, r.rowID, r.titleToks); err != nil {
+			return err
+		}
+		if _, err := w.stmts["addBody"].ExecContext(ctx, r.rowID, r.bodyToks); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DocumentIDs returns the external ids of all documents, in import order.
+func (db *DB) DocumentIDs(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT ext_id FROM documents ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -1,0 +1,104 @@
+package sqlite_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/wengao/wengao"
+)
+
+func TestSaveDocuments(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	doc := func() *wengao.Document {
+		return &wengao.Document{
+			ID: "a1", Title: "关于推进精细化工产业发展的意见", Date: "2023-06-28", Category: "公文/意见",
+			Body: []string{"一、总体要求", "推进精细化工产业集群发展。", "（一）加强组织领导。各地要高度重视。"},
+		}
+	}
+	res, err := db.SaveDocuments(ctx, []*wengao.Document{doc()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Outcome != wengao.Imported {
+		t.Fatalf("first save: %v", res[0].Outcome)
+	}
+	// The same record again changes nothing.
+	res, err = db.SaveDocuments(ctx, []*wengao.Document{doc()})
+	if err != nil || res[0].Outcome != wengao.Unchanged {
+		t.Fatalf("second save: %v %v", res, err)
+	}
+	// A changed record updates in place, and the index follows.
+	d := doc()
+	d.Body[1] = "推进新能源汽车产业集群发展。"
+	res, err = db.SaveDocuments(ctx, []*wengao.Document{d})
+	if err != nil || res[0].Outcome != wengao.Updated {
+		t.Fatalf("update: %v %v", res, err)
+	}
+	if got := search(t, db, `"新能源汽车"`); len(got) != 1 || got[0] != "a1" {
+		t.Fatalf("new text not searchable: %v", got)
+	}
+	if got := search(t, db, `"精细化工产业集群"`); len(got) != 0 {
+		t.Fatalf("old text still found: %v", got)
+	}
+	// The same text under another id is a duplicate, named.
+	dup := doc()
+	dup.ID = "b2"
+	dup.Body[1] = d.Body[1]
+	dup.Title = "關於推進精細化工產業發展的意見" // traditional: same normalised text
+	res, err = db.SaveDocuments(ctx, []*wengao.Document{dup})
+	if err != nil || res[0].Outcome != wengao.Duplicate || res[0].DuplicateOf != "a1" {
+		t.Fatalf("duplicate: %+v %v", res, err)
+	}
+	got, err := db.FindDocumentByID(ctx, "a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != d.Title || strings.Join(got.Body, "\n") != strings.Join(d.Body, "\n") || got.Date != "2023-06-28" {
+		t.Fatalf("stored document differs: %+v", got)
+	}
+	if len(got.Outline) == 0 || got.Outline[0].Marker != "一、" {
+		t.Fatalf("outline not stored: %+v", got.Outline)
+	}
+	if _, err := db.FindDocumentByID(ctx, "nope"); wengao.ErrorCode(err) != wengao.ENOTFOUND {
+		t.Fatalf("missing id: %v", err)
+	}
+	if n, _ := db.CountDocuments(ctx); n != 1 {
+		t.Fatalf("count = %d", n)
+	}
+}
+
+func TestSaveDocumentsInvalid(t *testing.T) {
+	db := MustOpenDB(t)
+	_, err := db.SaveDocuments(context.Background(), []*wengao.Document{{ID: "x", Title: " ", Body: []string{"正文"}}})
+	if wengao.ErrorCode(err) != wengao.EINVALID {
+		t.Fatalf("no title: %v", err)
+	}
+	_, err = db.SaveDocuments(context.Background(), []*wengao.Document{{ID: "x", Title: "标题", Body: []string{" ", ""}}})
+	if wengao.ErrorCode(err) != wengao.EINVALID {
+		t.Fatalf("empty body: %v", err)
+	}
+}
+
+func search(t *testing.T, db interface {
+	Search(context.Context, wengao.SearchRequest) (*wengao.SearchResult, error)
+}, q string) []string {
+	t.Helper()
+	var ids []string
+	for page := 1; ; page++ {
+		res, err := db.Search(context.Background(), wengao.SearchRequest{Query: q, Limit: 100, Page: page})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) == 0 || len(ids) >= res.Total {
+			if len(ids) != res.Total {
+				t.Fatalf("search %q: total %d but %d hits", q, res.Total, len(ids))
+			}
+			return ids
+		}
+	}
+}
