@@ -7,9 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// IsPlain reports whether the word runes of s are already in normal form
-// and normalisation keeps every rune in place. For plain text, a query run
-// is found by a byte search of the original text, with no normalisation.
+// IsPlain reports whether the word runes of s are already in normal form,
+// but for ASCII letter case, and normalisation keeps every rune in place.
+// For plain text, a query run is found by a byte search of the original
+// text (lower-cased for ASCII only), with no normalisation.
 func IsPlain(s string) bool {
 	return IsPlainAs(s, NormalizeRunes(nil, s, nil))
 }
@@ -21,7 +22,7 @@ func IsPlainAs(s string, n []rune) bool {
 		if i >= len(n) {
 			return false
 		}
-		if n[i] != r && (IsWordRune(r) || IsWordRune(n[i])) {
+		if n[i] != r && (IsWordRune(r) || IsWordRune(n[i])) && !('A' <= r && r <= 'Z' && n[i] == r+('a'-'A')) {
 			return false
 		}
 		i++
@@ -58,6 +59,7 @@ func (h *Highlighter) matches(s string, plain bool) ([]span, int) {
 	var spans []span
 	found := 0
 	if plain {
+		s = asciiLower(s)
 		for _, run := range h.runs {
 			hit := false
 			for off := 0; ; {
@@ -253,4 +255,57 @@ func cutRunes(s string, n int, ellipsis bool) string {
 		return s[:i] + "…"
 	}
 	return s[:i]
+}
+
+// AllInOneParagraph reports whether one paragraph of text (paragraphs are
+// separated by newlines) holds every term, each term given as its
+// normalised runs, which must appear in order in the paragraph.
+func AllInOneParagraph(text string, terms [][]string, plain bool) bool {
+	for len(text) > 0 {
+		p := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			p, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if paragraphHolds(p, terms, plain) {
+			return true
+		}
+	}
+	return false
+}
+
+func paragraphHolds(p string, terms [][]string, plain bool) bool {
+	if plain {
+		p = asciiLower(p)
+	} else {
+		p = Normalize(p)
+	}
+	for _, runs := range terms {
+		rest := p
+		for _, run := range runs {
+			i := strings.Index(rest, run)
+			if i < 0 {
+				return false
+			}
+			rest = rest[i+len(run):]
+		}
+	}
+	return true
+}
+
+// asciiLower lower-cases the ASCII letters of s, keeping every byte offset.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }

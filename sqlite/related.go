@@ -220,7 +220,7 @@ func (db *DB) docFreq(ctx context.Context, terms []string) (map[string]int, int,
 	for i, t := range terms {
 		args[i] = t
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT term, doc FROM body_vocab WHERE term IN (`+strings.TrimSuffix(strings.Repeat("?,", len(terms)), ",")+`)`, args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT term, doc FROM body_vocab WHERE term IN (`+placeholders(len(terms))+`)`, args...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -373,6 +373,13 @@ func (db *DB) sortBy(ids []int64, cmp func(a, b *docMeta) int) []scored {
 // date instead of bm25, whose cost grows with every matching document.
 const bodyRankMax = 1500
 
+// Paragraph tier: candidates are documents whose words lie within
+// nearDistance tokens; the best nearCandidates by bm25 are checked.
+const (
+	nearDistance   = 240
+	nearCandidates = 40
+)
+
 // rank orders the matching ids by relevance, far enough to fill the first
 // need places.
 func (db *DB) rank(ctx context.Context, q *query.Query, expr string, ids []int64, need int) ([]scored, error) {
@@ -398,14 +405,20 @@ func (db *DB) rank(ctx context.Context, q *query.Query, expr string, ids []int64
 		return nil, err
 	}
 	add(db.titleScores(titled), 3)
-	// Tier 2: the words stand together in one passage.
+	// Tier 2: every word in one paragraph. Candidates are the documents
+	// with the words within a paragraph's reach of each other, best by
+	// bm25; the paragraph test runs on their text.
 	if len(out) < need && len(out) < len(ids) {
-		if near := nearExpr(q, 24); near != "" {
-			close, err := db.bm25(ctx, "body_fts", near, -1)
+		if near := nearExpr(q, nearDistance); near != "" {
+			close, err := db.bm25(ctx, "body_fts", near, nearCandidates)
 			if err != nil {
 				return nil, err
 			}
-			add(close, 2)
+			together, err := db.sameParagraph(ctx, q, close, inSet, placed)
+			if err != nil {
+				return nil, err
+			}
+			add(together, 2)
 		}
 	}
 	// Tier 3: the rest, by bm25 over the body, or by date when too many.
@@ -425,6 +438,57 @@ func (db *DB) rank(ctx context.Context, q *query.Query, expr string, ids []int64
 			}
 			byDate := db.sortBy(rest, func(a, b *docMeta) int { return strings.Compare(b.date, a.date) })
 			add(byDate, 1)
+		}
+	}
+	return out, nil
+}
+
+// sameParagraph keeps the candidates that hold every single-term clause of
+// q within one paragraph, in their order.
+func (db *DB) sameParagraph(ctx context.Context, q *query.Query, cands []scored, inSet, placed map[int64]bool) ([]scored, error) {
+	var check []scored
+	for _, c := range cands {
+		if inSet[c.id] && !placed[c.id] {
+			check = append(check, c)
+		}
+	}
+	if len(check) == 0 {
+		return nil, nil
+	}
+	var runs [][]string
+	for _, c := range q.Clauses {
+		if len(c) == 1 {
+			runs = append(runs, c[0].Runs)
+		}
+	}
+	args := make([]any, len(check))
+	for i, c := range check {
+		args[i] = c.id
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.body, d.plain FROM document_texts t JOIN documents d USING (id) WHERE t.id IN (`+placeholders(len(check))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ok := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		var body string
+		var plain bool
+		if err := rows.Scan(&id, &body, &plain); err != nil {
+			return nil, err
+		}
+		if chinese.AllInOneParagraph(body, runs, plain) {
+			ok[id] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := check[:0]
+	for _, c := range check {
+		if ok[c.id] {
+			out = append(out, c)
 		}
 	}
 	return out, nil
@@ -486,25 +550,42 @@ func (db *DB) hits(ctx context.Context, q *query.Query, page []scored) ([]wengao
 		runs = append(runs, t.Runs...)
 	}
 	hl := chinese.NewHighlighter(runs)
-	hits := make([]wengao.SearchHit, 0, len(page))
-	for _, s := range page {
-		var title, body, ext, date, category string
+	args := make([]any, len(page))
+	for i, s := range page {
+		args[i] = s.id
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, ext_id, title, date, category, body, plain, reads FROM documents JOIN document_texts USING (id) WHERE id IN (`+placeholders(len(page))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]*wengao.SearchHit, len(page))
+	for rows.Next() {
+		var id int64
+		var body string
 		var plain bool
-		var reads int64
-		err := db.read.QueryRowContext(ctx, `SELECT ext_id, title, date, category, body, plain, reads FROM documents JOIN document_texts USING (id) WHERE id = ?`, s.id).
-			Scan(&ext, &title, &date, &category, &body, &plain, &reads)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // deleted since it was matched
-		} else if err != nil {
+		h := &wengao.SearchHit{}
+		if err := rows.Scan(&id, &h.ID, &h.Title, &h.Date, &h.Category, &body, &plain, &h.Reads); err != nil {
 			return nil, err
 		}
-		hits = append(hits, wengao.SearchHit{
-			ID: ext, Title: title, Date: date, Category: category,
-			Score:     float64(int64(s.score*1e4)) / 1e4,
-			Snippet:   hl.Snippet(strings.Split(body, "\n"), plain, snippetWidth),
-			TitleHTML: hl.Mark(title, plain),
-			Reads:     reads,
-		})
+		h.Snippet = hl.Snippet(strings.Split(body, "\n"), plain, snippetWidth)
+		h.TitleHTML = hl.Mark(h.Title, plain)
+		byID[id] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	hits := make([]wengao.SearchHit, 0, len(page))
+	for _, s := range page {
+		if h := byID[s.id]; h != nil { // nil: deleted since it was matched
+			h.Score = float64(int64(s.score*1e4)) / 1e4
+			hits = append(hits, *h)
+		}
 	}
 	return hits, nil
+}
+
+// placeholders returns n comma-separated question marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
