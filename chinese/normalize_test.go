@@ -97,3 +97,42 @@ func TestSnippetMarksOriginal(t *testing.T) {
 		t.Fatalf("Mark = %q", got)
 	}
 }
+
+// benchText is a paragraph of a real government work report, repeated.
+var benchText = strings.Repeat("2023年，我国经济总体回升向好，高质量发展扎实推进。国内生产总值超过126万亿元，增长5.2％，增速居世界主要经济体前列。城镇新增就业1244万人，城镇调查失业率平均为5.2％。居民消费价格上涨0.2％。国际收支基本平衡。粮食产量1.39万亿斤，再创历史新高。\n", 50)
+
+func BenchmarkNormalize(b *testing.B) {
+	b.SetBytes(int64(len(benchText)))
+	var dst []rune
+	for b.Loop() {
+		dst = NormalizeRunes(dst[:0], benchText, nil)
+	}
+}
+
+// BenchmarkIndexTokens measures what the index spends per document on
+// Chinese text: normalisation and bigram tokens (the segmentation step).
+func BenchmarkIndexTokens(b *testing.B) {
+	b.SetBytes(int64(len(benchText)))
+	var buf []byte
+	var scratch []rune
+	for b.Loop() {
+		scratch = NormalizeRunes(scratch[:0], benchText, nil)
+		buf = AppendTokens(buf[:0], scratch)
+	}
+}
+
+func BenchmarkSnippet(b *testing.B) {
+	paras := strings.Split(benchText, "\n")
+	h := NewHighlighter(QueryRuns("粮食产量 历史新高"))
+	for _, plain := range []bool{true, false} {
+		name := "plain"
+		if !plain {
+			name = "normalising"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				h.Snippet(paras, plain, 120)
+			}
+		})
+	}
+}

@@ -14,8 +14,12 @@ import (
 //
 //	第X编 > 第X分编 > 第X章 > 第X节 > 一、 > （一） > 1. > （1） > ① (> 第X条)
 //
-// Levels are relative: the outermost kind present in a document is level
-// 1, the next kind present level 2, and so on.
+// Levels are relative: an item's level is one more than that of the
+// nearest preceding item of an outer kind, or 1 when there is none. So the
+// outermost kind present is level 1 and, in a regular document, each next
+// kind present is one level deeper; where a part skips a kind (a 编 of the
+// 民法典 without 分编) its chapters are still one level below it, so that
+// no level is ever left empty.
 //
 // Rules that keep body text out of the outline:
 //
@@ -38,8 +42,8 @@ import (
 //     outline of hundreds of articles would be useless. A short law without
 //     chapters gets its articles as the outline.
 //   - The entries of a table of contents (the chapter-like markers that
-//     follow a 目录 paragraph, up to the repetition of the first one) are
-//     skipped.
+//     follow a 目录 paragraph, up to the first marker that repeats one of
+//     them, where the body begins) are skipped.
 //
 // The heading text is the paragraph after its marker, cut at the first
 // sentence end (。！？；： outside brackets and quotes) so that run-in
@@ -79,17 +83,18 @@ type outlineCandidate struct {
 	kind   outlineKind
 	n      int    // the number of the marker
 	marker string // as written
-	text   string // the heading text
+	rest   string // the paragraph after the marker (or the title line after it)
 	para   int
 }
 
 // Outline returns the headings of a 公文's structure found in paragraphs.
 func Outline(paragraphs []string) []wengao.OutlineItem {
 	var (
-		cands    []outlineCandidate
-		last     [numOutlineKinds]int
-		inTOC    bool
-		tocFirst string
+		cands   []outlineCandidate
+		last    [numOutlineKinds]int
+		inTOC   bool
+		tocSeen map[string]bool // the markers of the table of contents
+		tocBare bool            // the last entry of the table had no title
 	)
 	for i, p := range paragraphs {
 		p = trimOutlineSpace(p)
@@ -97,15 +102,18 @@ func Outline(paragraphs []string) []wengao.OutlineItem {
 			continue
 		}
 		if isTOCHeading(p) {
-			inTOC, tocFirst = true, ""
+			inTOC, tocSeen = true, make(map[string]bool)
 			continue
 		}
 		c, ok := parseOutlineMarker(p)
 		if inTOC {
-			if ok && c.kind.chapterLike() && c.marker != tocFirst {
-				if tocFirst == "" {
-					tocFirst = c.marker
-				}
+			if ok && c.kind.chapterLike() && !tocSeen[c.marker] {
+				tocSeen[c.marker] = true
+				tocBare = headingTextEmpty(c.rest)
+				continue
+			}
+			if !ok && tocBare && isHeadingLine(p) {
+				tocBare = false // the title of a bare "第一章" entry
 				continue
 			}
 			inTOC = false
@@ -113,14 +121,16 @@ func Outline(paragraphs []string) []wengao.OutlineItem {
 		if !ok {
 			continue
 		}
-		if c.text == "" && c.kind.chapterLike() && i+1 < len(paragraphs) {
+		hasText := !headingTextEmpty(c.rest)
+		if !hasText && c.kind.chapterLike() && i+1 < len(paragraphs) {
 			// "第一章" on its own line, its title on the next.
 			next := trimOutlineSpace(paragraphs[i+1])
 			if _, isMarker := parseOutlineMarker(next); !isMarker && isHeadingLine(next) {
-				c.text = headingText(next)
+				c.rest = next
+				hasText = !headingTextEmpty(next)
 			}
 		}
-		if c.text == "" {
+		if !hasText {
 			continue
 		}
 		if c.n != 1 && (c.n <= last[c.kind] || c.n > last[c.kind]+3) {
@@ -169,23 +179,22 @@ func Outline(paragraphs []string) []wengao.OutlineItem {
 	}
 	use[kindTiao] = count[kindTiao] > 0 && !others
 
-	var level [numOutlineKinds]int
-	n := 0
-	for k := range numOutlineKinds {
-		if use[k] {
-			n++
-			level[k] = n
-		}
-	}
-	var items []wengao.OutlineItem
+	var (
+		items []wengao.OutlineItem
+		open  []outlineKind // the kinds enclosing the current item, outermost first
+	)
 	for j, c := range cands {
 		if drop[j] || !use[c.kind] {
 			continue
 		}
+		for len(open) > 0 && open[len(open)-1] >= c.kind {
+			open = open[:len(open)-1]
+		}
+		open = append(open, c.kind)
 		items = append(items, wengao.OutlineItem{
-			Level:     level[c.kind],
+			Level:     len(open),
 			Marker:    c.marker,
-			Text:      c.text,
+			Text:      headingText(c.rest),
 			Paragraph: c.para,
 		})
 	}
@@ -207,7 +216,7 @@ func isTOCHeading(p string) bool {
 }
 
 // parseOutlineMarker recognises the marker at the start of the trimmed
-// paragraph p. It fills kind, n, marker and text.
+// paragraph p. It fills kind, n, marker and rest.
 func parseOutlineMarker(p string) (outlineCandidate, bool) {
 	var c outlineCandidate
 	r, size := utf8.DecodeRuneInString(p)
@@ -226,7 +235,7 @@ func parseOutlineMarker(p string) (outlineCandidate, bool) {
 			return c, false
 		}
 		c.kind, c.n, c.marker = kindHanComma, n, p[:w+len("、")]
-		c.text = headingText(rest)
+		c.rest = rest
 		return c, true
 
 	case r == '（' || r == '(':
@@ -246,7 +255,7 @@ func parseOutlineMarker(p string) (outlineCandidate, bool) {
 		}
 		end := size + w + cs
 		c.kind, c.n, c.marker = kind, n, p[:end]
-		c.text = headingText(p[end:])
+		c.rest = p[end:]
 		return c, true
 
 	case isArabicDigit(r):
@@ -263,7 +272,7 @@ func parseOutlineMarker(p string) (outlineCandidate, bool) {
 			return c, false // 1.5亿, 2024.1
 		}
 		c.kind, c.n, c.marker = kindArabicDot, n, p[:w+ss]
-		c.text = headingText(rest)
+		c.rest = rest
 		return c, true
 	}
 
@@ -288,7 +297,7 @@ func parseOutlineMarker(p string) (outlineCandidate, bool) {
 		return c, false
 	}
 	c.marker = p[:size]
-	c.text = headingText(p[size:])
+	c.rest = p[size:]
 	return c, true
 }
 
@@ -328,7 +337,7 @@ func parseOrdinalMarker(p string, size int) (outlineCandidate, bool) {
 	case c.kind != kindTiao && !spaced && rest != "" && !isHeadingLine(rest):
 		return c, false
 	}
-	c.text = headingText(rest)
+	c.rest = rest
 	return c, true
 }
 
@@ -363,7 +372,7 @@ func isFootnote(p string) bool {
 
 // headingText returns the heading text in rest, the paragraph after its
 // marker: up to the first sentence end outside brackets, cleaned of white
-// space between Han characters and of trailing punctuation, and capped at
+// space between Han characters and of commas at either end, and capped at
 // outlineTextMax runes.
 func headingText(rest string) string {
 	rest = trimOutlineSpace(rest)
@@ -392,13 +401,31 @@ scan:
 		}
 	}
 	text := cleanHeadingSpace(rest[:end])
-	text = strings.TrimRightFunc(text, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("，、,", r)
+	text = strings.TrimFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '，' || r == '、' || r == ','
 	})
 	if utf8.RuneCountInString(text) > outlineTextMax {
 		text = firstRunes(text, outlineTextMax) + "…"
 	}
 	return text
+}
+
+// headingTextEmpty reports whether headingText(rest) is "", without
+// building the text: whether rest has nothing but white space and commas
+// before its first sentence end.
+func headingTextEmpty(rest string) bool {
+	for _, r := range rest {
+		switch r {
+		case ' ', '\t', '\u3000', '，', '、', ',':
+			continue
+		case '。', '！', '？', '；', '：', '!', '?', ';', ':':
+			return true
+		}
+		if !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // cleanHeadingSpace removes white space between two Han characters and

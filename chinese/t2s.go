@@ -68,7 +68,8 @@ func SimplifyRunes(rs []rune) {
 	t2sTable().simplify(rs)
 }
 
-// ToSimplified is SimplifyRunes on a string.
+// ToSimplified is SimplifyRunes on a string. When nothing changes it
+// returns s itself without allocating; invalid UTF-8 is kept as it is.
 func ToSimplified(s string) string {
 	t := t2sTable()
 	for i, r := range s {
@@ -168,6 +169,9 @@ func (t *t2sTables) lookup(r rune) uint16 {
 	return 0
 }
 
+// simplify converts rs in place (see SimplifyRunes). Runes without an
+// entry cost one table lookup; a phrase is tried only at the runes flagged
+// as starting one.
 func (t *t2sTables) simplify(rs []rune) {
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]

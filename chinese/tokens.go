@@ -1,6 +1,6 @@
 package chinese
 
-import "strings"
+import "unicode/utf8"
 
 // The search index is built over overlapping character bigrams. Every word
 // rune of the normalised text starts exactly one token: the bigram of itself
@@ -9,36 +9,35 @@ import "strings"
 // and a single character by the prefix of a token, which gives phrase
 // search the recall of grep, including phrases that cut through words.
 
-// AppendIndexTokens normalises s and appends its index tokens to b,
-// separated by spaces. It returns the normalised runes (reusing scratch),
-// which callers may use for other derived forms.
-func AppendIndexTokens(b *strings.Builder, s string, scratch []rune) []rune {
-	scratch = NormalizeRunes(scratch[:0], s, nil)
-	AppendTokens(b, scratch)
-	return scratch
-}
-
-// AppendTokens appends the index tokens of normalised text to b.
-func AppendTokens(b *strings.Builder, norm []rune) {
+// AppendTokens appends the index tokens of normalised text to dst,
+// separated by spaces, and returns the extended slice.
+func AppendTokens(dst []byte, norm []rune) []byte {
+	word := false // whether norm[i] is a word rune; computed one ahead
+	if len(norm) > 0 {
+		word = IsWordRune(norm[0])
+	}
 	for i, r := range norm {
-		if !IsWordRune(r) {
+		if !word {
+			if i+1 < len(norm) {
+				word = IsWordRune(norm[i+1])
+			}
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+		if len(dst) > 0 {
+			dst = append(dst, ' ')
 		}
-		b.WriteRune(r)
-		if i+1 < len(norm) && IsWordRune(norm[i+1]) {
-			b.WriteRune(norm[i+1])
+		dst = utf8.AppendRune(dst, r)
+		word = i+1 < len(norm) && IsWordRune(norm[i+1])
+		if word {
+			dst = utf8.AppendRune(dst, norm[i+1])
 		}
 	}
+	return dst
 }
 
 // IndexTokens returns the index tokens of s separated by spaces.
 func IndexTokens(s string) string {
-	var b strings.Builder
-	AppendIndexTokens(&b, s, nil)
-	return b.String()
+	return string(AppendTokens(nil, NormalizeRunes(nil, s, nil)))
 }
 
 // PhraseTokens returns the tokens whose sequence, at consecutive positions,

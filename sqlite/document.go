@@ -104,15 +104,12 @@ func prepareDocument(d *wengao.Document) *prepared {
 	p.tags, p.outline = string(tags), string(outline)
 	// Normalise title and body once; tokens, the plain flag and the
 	// duplicate hash all derive from it.
-	var b strings.Builder
-	titleNorm := chinese.AppendIndexTokens(&b, d.Title, nil)
-	p.titleToks = b.String()
+	titleNorm := chinese.NormalizeRunes(nil, d.Title, nil)
 	bodyNorm := chinese.NormalizeRunes(make([]rune, 0, len(p.body)/2), p.body, nil)
-	b.Reset()
-	b.Grow(len(p.body) + len(p.body)/2)
-	chinese.AppendTokens(&b, titleNorm)
-	chinese.AppendTokens(&b, bodyNorm)
-	p.bodyToks = b.String()
+	p.titleToks = string(chinese.AppendTokens(nil, titleNorm))
+	toks := make([]byte, 0, len(p.body)*2+len(p.titleToks))
+	toks = chinese.AppendTokens(toks, titleNorm)
+	p.bodyToks = string(chinese.AppendTokens(toks, bodyNorm))
 	p.plain = chinese.IsPlainAs(d.Title, titleNorm) && chinese.IsPlainAs(p.body, bodyNorm)
 
 	h := sha256.New()
