@@ -99,15 +99,21 @@ func (db *DB) computeRelated(ctx context.Context, rowID int64, title, body, hash
 	if len(cands) > 400 {
 		cands = cands[:400]
 	}
-	df, total, err := db.docFreq(ctx, append(cands, titleTerms...))
+	df, total, err := db.docFreq(ctx, "body_vocab", cands)
 	if err != nil {
 		return nil, err
 	}
 	idf := func(t string) float64 {
 		return math.Log(1 + float64(total)/float64(1+df[t]))
 	}
-	sort.Slice(titleTerms, func(i, j int) bool { return idf(titleTerms[i]) > idf(titleTerms[j]) })
-	titleTerms = keepInformative(titleTerms, df, total, relatedTitleTerms)
+	// Title terms are judged by how common they are among titles, where
+	// 关于, 印发 and 通知 are everywhere.
+	tdf, _, err := db.docFreq(ctx, "title_vocab", titleTerms)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(titleTerms, func(i, j int) bool { return tdf[titleTerms[i]] < tdf[titleTerms[j]] })
+	titleTerms = keepInformative(titleTerms, tdf, total, relatedTitleTerms)
 	sort.Slice(cands, func(i, j int) bool {
 		return float64(bodyTF[cands[i]])*idf(cands[i]) > float64(bodyTF[cands[j]])*idf(cands[j])
 	})
@@ -166,12 +172,12 @@ func (db *DB) computeRelated(ctx context.Context, rowID int64, title, body, hash
 	return out, nil
 }
 
-// keepInformative returns up to n terms that occur in fewer than a fifth of
-// the documents (all of them if the library is tiny).
+// keepInformative returns up to n terms that occur in fewer than a tenth
+// of the documents (all of them if the library is tiny).
 func keepInformative(terms []string, df map[string]int, total, n int) []string {
 	var out []string
 	for _, t := range terms {
-		if total >= 50 && df[t]*5 > total {
+		if total >= 50 && df[t]*10 > total {
 			continue
 		}
 		out = append(out, t)
@@ -205,9 +211,9 @@ func orExpr(terms []string) string {
 	return strings.Join(parts, " OR ")
 }
 
-// docFreq returns the number of documents holding each term, and the
-// number of documents.
-func (db *DB) docFreq(ctx context.Context, terms []string) (map[string]int, int, error) {
+// docFreq returns the number of documents holding each term according to
+// the given fts5vocab table, and the number of documents.
+func (db *DB) docFreq(ctx context.Context, vocab string, terms []string) (map[string]int, int, error) {
 	df := make(map[string]int, len(terms))
 	var total int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents`).Scan(&total); err != nil {
@@ -220,7 +226,7 @@ func (db *DB) docFreq(ctx context.Context, terms []string) (map[string]int, int,
 	for i, t := range terms {
 		args[i] = t
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT term, doc FROM body_vocab WHERE term IN (`+placeholders(len(terms))+`)`, args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT term, doc FROM `+vocab+` WHERE term IN (`+placeholders(len(terms))+`)`, args...)
 	if err != nil {
 		return nil, 0, err
 	}

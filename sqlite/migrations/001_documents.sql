@@ -36,4 +36,5 @@ INSERT INTO doc_version VALUES (0);
 CREATE VIRTUAL TABLE title_fts USING fts5(t, content='', contentless_delete=1, tokenize='ascii', detail=full);
 CREATE VIRTUAL TABLE body_fts USING fts5(b, content='', contentless_delete=1, tokenize='ascii', detail=full);
 CREATE VIRTUAL TABLE body_vocab USING fts5vocab(body_fts, 'row');
+CREATE VIRTUAL TABLE title_vocab USING fts5vocab(title_fts, 'row');
 
