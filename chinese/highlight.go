@@ -257,10 +257,13 @@ func cutRunes(s string, n int, ellipsis bool) string {
 	return s[:i]
 }
 
-// AllInOneParagraph reports whether one paragraph of text (paragraphs are
-// separated by newlines) holds every term, each term given as its
-// normalised runs, which must appear in order in the paragraph.
-func AllInOneParagraph(text string, terms [][]string, plain bool) bool {
+// ParagraphSpan finds the paragraph of text (paragraphs are separated by
+// newlines) that holds every term, each term given as its normalised runs,
+// and returns the length in bytes of the shortest stretch of it that holds
+// one occurrence of each term. ok is false when no paragraph holds them
+// all.
+func ParagraphSpan(text string, terms [][]string, plain bool) (span int, ok bool) {
+	best := -1
 	for len(text) > 0 {
 		p := text
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
@@ -268,30 +271,91 @@ func AllInOneParagraph(text string, terms [][]string, plain bool) bool {
 		} else {
 			text = ""
 		}
-		if paragraphHolds(p, terms, plain) {
-			return true
+		if s, ok := paragraphSpan(p, terms, plain); ok && (best < 0 || s < best) {
+			best = s
 		}
 	}
-	return false
+	return best, best >= 0
 }
 
-func paragraphHolds(p string, terms [][]string, plain bool) bool {
+// occurrence is where one term occurs in a paragraph.
+type occurrence struct{ start, end, term int }
+
+func paragraphSpan(p string, terms [][]string, plain bool) (int, bool) {
 	if plain {
 		p = asciiLower(p)
 	} else {
 		p = Normalize(p)
 	}
-	for _, runs := range terms {
-		rest := p
-		for _, run := range runs {
-			i := strings.Index(rest, run)
+	var occ []occurrence
+	for ti, runs := range terms {
+		if len(runs) == 0 {
+			continue
+		}
+		found := false
+		for off := 0; off < len(p); {
+			i := strings.Index(p[off:], runs[0])
 			if i < 0 {
-				return false
+				break
 			}
-			rest = rest[i+len(run):]
+			start := off + i
+			end := start + len(runs[0])
+			// Later runs of a term must follow in order.
+			for _, run := range runs[1:] {
+				j := strings.Index(p[end:], run)
+				if j < 0 {
+					end = -1
+					break
+				}
+				end += j + len(run)
+			}
+			if end < 0 {
+				break
+			}
+			occ = append(occ, occurrence{start, end, ti})
+			found = true
+			off = start + len(runs[0])
+		}
+		if !found {
+			return 0, false
 		}
 	}
-	return true
+	// The shortest window over the occurrences sorted by start that covers
+	// every term.
+	sort.Slice(occ, func(i, j int) bool { return occ[i].start < occ[j].start })
+	count := make([]int, len(terms))
+	need := 0
+	for _, runs := range terms {
+		if len(runs) > 0 {
+			need++
+		}
+	}
+	best := -1
+	have, lo := 0, 0
+	maxEnd := func(a, b int) int {
+		m := 0
+		for _, o := range occ[a:b] {
+			m = max(m, o.end)
+		}
+		return m
+	}
+	for hi := range occ {
+		if count[occ[hi].term] == 0 {
+			have++
+		}
+		count[occ[hi].term]++
+		for have == need {
+			if w := maxEnd(lo, hi+1) - occ[lo].start; best < 0 || w < best {
+				best = w
+			}
+			count[occ[lo].term]--
+			if count[occ[lo].term] == 0 {
+				have--
+			}
+			lo++
+		}
+	}
+	return best, best >= 0
 }
 
 // asciiLower lower-cases the ASCII letters of s, keeping every byte offset.

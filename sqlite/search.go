@@ -377,7 +377,7 @@ const bodyRankMax = 1500
 // nearDistance tokens; the best nearCandidates by bm25 are checked.
 const (
 	nearDistance   = 240
-	nearCandidates = 40
+	nearCandidates = 80
 )
 
 // rank orders the matching ids by relevance, far enough to fill the first
@@ -470,7 +470,7 @@ func (db *DB) sameParagraph(ctx context.Context, q *query.Query, cands []scored,
 		return nil, err
 	}
 	defer rows.Close()
-	ok := map[int64]bool{}
+	spans := map[int64]int{}
 	for rows.Next() {
 		var id int64
 		var body string
@@ -478,19 +478,22 @@ func (db *DB) sameParagraph(ctx context.Context, q *query.Query, cands []scored,
 		if err := rows.Scan(&id, &body, &plain); err != nil {
 			return nil, err
 		}
-		if chinese.AllInOneParagraph(body, runs, plain) {
-			ok[id] = true
+		if span, ok := chinese.ParagraphSpan(body, runs, plain); ok {
+			spans[id] = span
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// The tighter the words stand together, the better; bm25 breaks ties.
 	out := check[:0]
 	for _, c := range check {
-		if ok[c.id] {
+		if span, ok := spans[c.id]; ok {
+			c.score = 100/(1+float64(span)/30) + c.score/(1+c.score)
 			out = append(out, c)
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out, nil
 }
 
