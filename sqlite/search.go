@@ -377,7 +377,7 @@ const bodyRankMax = 1500
 // nearDistance tokens; the best nearCandidates by bm25 are checked.
 const (
 	nearDistance   = 240
-	nearCandidates = 80
+	nearCandidates = 30
 )
 
 // rank orders the matching ids by relevance, far enough to fill the first
