@@ -263,17 +263,35 @@ func cutRunes(s string, n int, ellipsis bool) string {
 // one occurrence of each term. ok is false when no paragraph holds them
 // all.
 func ParagraphSpan(text string, terms [][]string, plain bool) (span int, ok bool) {
+	if !plain {
+		text = Normalize(text)
+	} else {
+		text = asciiLower(text)
+	}
+	if len(terms) == 0 || len(terms[0]) == 0 {
+		return 0, false
+	}
+	// Only paragraphs holding the first term can hold them all: visit
+	// those, found by one search of the whole text.
 	best := -1
-	for len(text) > 0 {
-		p := text
-		if i := strings.IndexByte(text, '\n'); i >= 0 {
-			p, text = text[:i], text[i+1:]
-		} else {
-			text = ""
+	anchor := terms[0][0]
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], anchor)
+		if i < 0 {
+			break
 		}
-		if s, ok := paragraphSpan(p, terms, plain); ok && (best < 0 || s < best) {
+		i += off
+		start := strings.LastIndexByte(text[:i], '\n') + 1
+		end := strings.IndexByte(text[i:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += i
+		}
+		if s, ok := paragraphSpan(text[start:end], terms); ok && (best < 0 || s < best) {
 			best = s
 		}
+		off = end + 1
 	}
 	return best, best >= 0
 }
@@ -281,12 +299,9 @@ func ParagraphSpan(text string, terms [][]string, plain bool) (span int, ok bool
 // occurrence is where one term occurs in a paragraph.
 type occurrence struct{ start, end, term int }
 
-func paragraphSpan(p string, terms [][]string, plain bool) (int, bool) {
-	if plain {
-		p = asciiLower(p)
-	} else {
-		p = Normalize(p)
-	}
+// paragraphSpan is ParagraphSpan for one paragraph, already normalised
+// (or plain and lower-cased).
+func paragraphSpan(p string, terms [][]string) (int, bool) {
 	var occ []occurrence
 	for ti, runs := range terms {
 		if len(runs) == 0 {

@@ -56,6 +56,7 @@ type prepared struct {
 	tags       string
 	outline    string
 	plain      bool
+	size       int    // characters of the body
 	hash       string // normalised title and body: exact duplicates
 	recordHash string // every stored field: change detection
 	titleToks  string
@@ -111,6 +112,7 @@ func prepareDocument(d *wengao.Document) *prepared {
 	toks = chinese.AppendTokens(toks, titleNorm)
 	p.bodyToks = string(chinese.AppendTokens(toks, bodyNorm))
 	p.plain = chinese.IsPlainAs(d.Title, titleNorm) && chinese.IsPlainAs(p.body, bodyNorm)
+	p.size = len(bodyNorm)
 
 	h := sha256.New()
 	h.Write([]byte(string(titleNorm)))
@@ -199,9 +201,9 @@ type indexRow struct {
 var docWriterSQL = map[string]string{
 	"find":       `SELECT id, record_hash FROM documents WHERE ext_id = ?`,
 	"dup":        `SELECT ext_id FROM documents WHERE hash = ? AND ext_id <> ? LIMIT 1`,
-	"update":     `UPDATE documents SET title=?, date=?, category=?, tags=?, source=?, author=?, outline=?, plain=?, hash=?, record_hash=?, seq=?, updated_at=? WHERE id=?`,
+	"update":     `UPDATE documents SET title=?, date=?, category=?, tags=?, source=?, author=?, outline=?, plain=?, size=?, hash=?, record_hash=?, seq=?, updated_at=? WHERE id=?`,
 	"updateText": `UPDATE document_texts SET body = ? WHERE id = ?`,
-	"insert":     `INSERT INTO documents (ext_id, title, date, category, tags, source, author, outline, plain, hash, record_hash, seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+	"insert":     `INSERT INTO documents (ext_id, title, date, category, tags, source, author, outline, plain, size, hash, record_hash, seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 	"insertText": `INSERT INTO document_texts (id, body) VALUES (?, ?)`,
 	"delTitle":   `DELETE FROM title_fts WHERE rowid = ?`,
 	"delBody":    `DELETE FROM body_fts WHERE rowid = ?`,
@@ -260,7 +262,7 @@ func (w *docWriter) save(ctx context.Context, p *prepared) (wengao.ImportResult,
 
 	if exists {
 		res.Outcome = wengao.Updated
-		if _, err := w.stmts["update"].ExecContext(ctx, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.outline, p.plain, p.hash, p.recordHash, w.version, w.now, rowID); err != nil {
+		if _, err := w.stmts["update"].ExecContext(ctx, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.outline, p.plain, p.size, p.hash, p.recordHash, w.version, w.now, rowID); err != nil {
 			return res, err
 		}
 		if _, err := w.stmts["updateText"].ExecContext(ctx, p.body, rowID); err != nil {
@@ -281,7 +283,7 @@ func (w *docWriter) save(ctx context.Context, p *prepared) (wengao.ImportResult,
 		}
 	} else {
 		res.Outcome = wengao.Imported
-		err := w.stmts["insert"].QueryRowContext(ctx, d.ID, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.outline, p.plain, p.hash, p.recordHash, w.version, w.now, w.now).Scan(&rowID)
+		err := w.stmts["insert"].QueryRowContext(ctx, d.ID, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.outline, p.plain, p.size, p.hash, p.recordHash, w.version, w.now, w.now).Scan(&rowID)
 		if err != nil {
 			return res, err
 		}

@@ -19,6 +19,7 @@ type docMeta struct {
 	titleLen int // in runes
 	reads    int64
 	plain    bool
+	size     int // characters of the body
 }
 
 // metaCache holds docMeta for every document, indexed by row id. It is
@@ -48,7 +49,7 @@ func (db *DB) refreshMeta(ctx context.Context) error {
 	if v == db.meta.version {
 		return nil
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, ext_id, title, date, category, reads, plain FROM documents WHERE seq > ?`, db.meta.version)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, ext_id, title, date, category, reads, plain, size FROM documents WHERE seq > ?`, db.meta.version)
 	if err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func (db *DB) refreshMeta(ctx context.Context) error {
 	for rows.Next() {
 		var id int64
 		m := &docMeta{}
-		if err := rows.Scan(&id, &m.ext, &m.title, &m.date, &m.category, &m.reads, &m.plain); err != nil {
+		if err := rows.Scan(&id, &m.ext, &m.title, &m.date, &m.category, &m.reads, &m.plain, &m.size); err != nil {
 			return err
 		}
 		m.year = wengao.YearOf(m.date)

@@ -369,10 +369,6 @@ func (db *DB) sortBy(ids []int64, cmp func(a, b *docMeta) int) []scored {
 	return out
 }
 
-// Ranking limits: above bodyRankMax candidates, the body tier is ordered by
-// date instead of bm25, whose cost grows with every matching document.
-const bodyRankMax = 1500
-
 // Paragraph tier: candidates are documents whose words lie within
 // nearDistance tokens; the best nearCandidates by bm25 are checked.
 const (
@@ -410,48 +406,85 @@ func (db *DB) rank(ctx context.Context, q *query.Query, expr string, ids []int64
 	// bm25; the paragraph test runs on their text.
 	if len(out) < need && len(out) < len(ids) {
 		if near := nearExpr(q, nearDistance); near != "" {
-			close, err := db.bm25(ctx, "body_fts", near, nearCandidates)
+			close, err := db.matchIDs(ctx, "body_fts", near)
 			if err != nil {
 				return nil, err
 			}
-			together, err := db.sameParagraph(ctx, q, close, inSet, placed)
+			together, err := db.sameParagraph(ctx, q, db.shortestFirst(close, inSet, placed, nearCandidates))
 			if err != nil {
 				return nil, err
 			}
 			add(together, 2)
 		}
 	}
-	// Tier 3: the rest, by bm25 over the body, or by date when too many.
+	// Tier 3: the rest: documents whose title holds more of the words
+	// first, then shorter documents, where the words weigh more.
 	if len(out) < need && len(out) < len(ids) {
-		if len(ids)-len(out) <= bodyRankMax {
-			rest, err := db.bm25(ctx, "body_fts", expr, need+len(out))
-			if err != nil {
-				return nil, err
-			}
-			add(rest, 1)
-		} else {
-			var rest []int64
-			for _, id := range ids {
-				if !placed[id] {
-					rest = append(rest, id)
+		inTitle := map[int64]int{}
+		if len(q.Clauses) > 1 {
+			for _, c := range q.Clauses {
+				for _, t := range c {
+					p := phraseExpr(t)
+					if p == "" {
+						continue
+					}
+					tids, err := db.matchIDs(ctx, "title_fts", p)
+					if err != nil {
+						return nil, err
+					}
+					for _, id := range tids {
+						inTitle[id]++
+					}
 				}
 			}
-			byDate := db.sortBy(rest, func(a, b *docMeta) int { return strings.Compare(b.date, a.date) })
-			add(byDate, 1)
 		}
+		rest := make([]scored, 0, len(ids)-len(out))
+		db.meta.mu.RLock()
+		for _, id := range ids {
+			if m := db.meta.get(id); m != nil && !placed[id] {
+				rest = append(rest, scored{id, float64(inTitle[id]) + 1000/float64(1000+m.size)})
+			}
+		}
+		db.meta.mu.RUnlock()
+		sort.Slice(rest, func(i, j int) bool {
+			if rest[i].score != rest[j].score {
+				return rest[i].score > rest[j].score
+			}
+			return rest[i].id > rest[j].id
+		})
+		add(rest, 1)
 	}
 	return out, nil
 }
 
-// sameParagraph keeps the candidates that hold every single-term clause of
-// q within one paragraph, in their order.
-func (db *DB) sameParagraph(ctx context.Context, q *query.Query, cands []scored, inSet, placed map[int64]bool) ([]scored, error) {
-	var check []scored
-	for _, c := range cands {
-		if inSet[c.id] && !placed[c.id] {
-			check = append(check, c)
+// shortestFirst returns up to n of ids that are matched and not yet
+// placed, shortest documents first: where words stand together in a short
+// text, that text is more about them (the length norm of bm25, without
+// its cost).
+func (db *DB) shortestFirst(ids []int64, inSet, placed map[int64]bool, n int) []scored {
+	db.meta.mu.RLock()
+	defer db.meta.mu.RUnlock()
+	out := make([]scored, 0, len(ids))
+	for _, id := range ids {
+		if m := db.meta.get(id); m != nil && inSet[id] && !placed[id] {
+			out = append(out, scored{id, 1000 / float64(100+m.size)})
 		}
 	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].id > out[j].id
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// sameParagraph keeps the candidates that hold every single-term clause of
+// q within one paragraph, the tightest first.
+func (db *DB) sameParagraph(ctx context.Context, q *query.Query, check []scored) ([]scored, error) {
 	if len(check) == 0 {
 		return nil, nil
 	}

@@ -12,6 +12,7 @@ CREATE TABLE documents (
 	author      TEXT NOT NULL DEFAULT '',
 	outline     TEXT NOT NULL DEFAULT '[]',
 	plain       INTEGER NOT NULL DEFAULT 0,
+	size        INTEGER NOT NULL DEFAULT 0, -- characters of the body
 	hash        TEXT NOT NULL,
 	record_hash TEXT NOT NULL,
 	reads       INTEGER NOT NULL DEFAULT 0,
