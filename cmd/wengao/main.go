@@ -19,6 +19,9 @@ Usage:
   wengao serve  [--data DIR] [--addr :8080]      run the web site and API
   wengao import [--data DIR] PATH...             import .jsonl/.jsonl.gz files or folders of .txt/.md
   wengao search [--data DIR] [--json] [--limit N] [--page N] QUERY
+  wengao user add [--data DIR] [--admin] [--password-stdin] NAME
+  wengao points grant [--data DIR] USER N --reason TEXT
+  wengao ledger check [--data DIR]
 
 The data folder defaults to ./wengao-data (environment WENGAO_DATA).
 `
@@ -59,6 +62,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runImport(ctx, args[1:], stdout, stderr)
 	case "search":
 		return runSearch(ctx, args[1:], stdout, stderr)
+	case "user":
+		return runUser(ctx, args[1:], stdout, stderr)
+	case "points":
+		return runPoints(ctx, args[1:], stdout, stderr)
+	case "ledger":
+		return runLedger(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,346 @@
+package wengao
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Roles a user can have. Each role may do everything the ones before it may.
+const (
+	RoleReader    = "reader"    // reads, downloads, collects favourites
+	RoleModerator = "moderator" // also reviews uploads
+	RoleAdmin     = "admin"     // also manages users, points and settings
+)
+
+// ValidRole reports whether role names one of the roles.
+func ValidRole(role string) bool {
+	switch role {
+	case RoleReader, RoleModerator, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// User is an account holder.
+type User struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	Email    string `json:"email,omitempty"`
+	Role     string `json:"role"`
+	// Points is the cached balance: the sum of the user's ledger entries,
+	// kept in the same transaction as each entry (see LedgerService).
+	Points            int64     `json:"points"`
+	CreatedAt         time.Time `json:"created_at"`
+	PasswordChangedAt time.Time `json:"-"`
+}
+
+// IsModerator reports whether the user may moderate (moderators and admins).
+func (u *User) IsModerator() bool { return u.Role == RoleModerator || u.Role == RoleAdmin }
+
+// IsAdmin reports whether the user is an administrator.
+func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
+
+// NewUser is what creating an account takes.
+type NewUser struct {
+	Username string
+	Email    string // optional
+	Password string
+	Role     string // "" means RoleReader
+	// Bonus is the number of points granted on sign-up, recorded as a
+	// KindSignup ledger entry; usually Settings.SignupBonus.
+	Bonus int64
+}
+
+// Limits of account fields.
+const (
+	UsernameMinRunes = 2
+	UsernameMaxRunes = 32
+	PasswordMinRunes = 8
+	PasswordMaxBytes = 256
+	EmailMaxBytes    = 254
+)
+
+// ValidateUsername returns EINVALID unless name is 2–32 characters of
+// ASCII letters and digits, Chinese characters, '_' and '-'.
+func ValidateUsername(name string) error {
+	n := utf8.RuneCountInString(name)
+	ok := n >= UsernameMinRunes && n <= UsernameMaxRunes
+	for _, r := range name {
+		if !ok {
+			break
+		}
+		ok = r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') ||
+			unicode.Is(unicode.Han, r)
+	}
+	if !ok {
+		return Errorf(EINVALID, "用户名须为 %d–%d 个字符，只能包含字母、数字、汉字、下划线和连字符。", UsernameMinRunes, UsernameMaxRunes)
+	}
+	return nil
+}
+
+// ValidatePassword returns EINVALID unless password has at least 8
+// characters and at most 256 bytes.
+func ValidatePassword(password string) error {
+	if utf8.RuneCountInString(password) < PasswordMinRunes {
+		return Errorf(EINVALID, "密码至少需要 %d 个字符。", PasswordMinRunes)
+	}
+	if len(password) > PasswordMaxBytes {
+		return Errorf(EINVALID, "密码太长，最多 %d 字节。", PasswordMaxBytes)
+	}
+	return nil
+}
+
+// ValidateEmail returns EINVALID unless email is "" or a bare address
+// such as name@example.com.
+func ValidateEmail(email string) error {
+	if email == "" {
+		return nil
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || a.Name != "" || len(email) > EmailMaxBytes || !strings.Contains(email[strings.LastIndexByte(email, '@'):], ".") {
+		return Errorf(EINVALID, "邮箱地址格式不正确。")
+	}
+	return nil
+}
+
+// UserService manages accounts and passwords.
+type UserService interface {
+	// CreateUser validates and creates an account, hashing the password
+	// with argon2id, and records the sign-up bonus in the ledger in the
+	// same transaction. Usernames are unique regardless of letter case.
+	// Returns EINVALID for a malformed username, password, email or role
+	// and ECONFLICT when the username is taken.
+	CreateUser(ctx context.Context, nu NewUser) (*User, error)
+
+	// Authenticate returns the user with the given username and password.
+	// Returns EUNAUTHORIZED "用户名或密码错误。" both for an unknown user and
+	// a wrong password, after the same hashing work, so that neither the
+	// message nor the time taken tells whether the username exists.
+	Authenticate(ctx context.Context, username, password string) (*User, error)
+
+	// ChangePassword replaces the user's password after checking the
+	// current one, and ends all the user's sessions in the same
+	// transaction. Returns EINVALID when the current password is wrong or
+	// the new one is malformed, ENOTFOUND for an unknown user and
+	// ECONFLICT when the password changed concurrently.
+	ChangePassword(ctx context.Context, userID int64, current, next string) error
+
+	// FindUserByID returns a user. Returns ENOTFOUND when there is none.
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+
+	// FindUserByName returns the user with the username, ignoring letter
+	// case. Returns ENOTFOUND when there is none.
+	FindUserByName(ctx context.Context, username string) (*User, error)
+
+	// SetUserRole changes a user's role. Returns EINVALID for an unknown
+	// role and ENOTFOUND for an unknown user.
+	SetUserRole(ctx context.Context, userID int64, role string) error
+}
+
+// Session lifetimes. A session expires SessionIdle after it was last used
+// (extended at most every SessionRefresh), and in any case SessionMaxAge
+// after it was created.
+const (
+	SessionIdle    = 30 * 24 * time.Hour
+	SessionMaxAge  = 90 * 24 * time.Hour
+	SessionRefresh = time.Hour
+)
+
+// Session is a logged-in browser or API client.
+type Session struct {
+	// Token is the secret to give the client (43 characters of unpadded
+	// base64url over 32 random bytes). Only CreateSession fills it: the
+	// database keeps its SHA-256 alone.
+	Token     string    `json:"-"`
+	User      *User     `json:"user"`
+	CreatedAt time.Time `json:"created_at"`
+	LastSeen  time.Time `json:"last_seen"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// SessionService keeps sessions in the database, so that they survive a
+// restart and are shared between instances.
+type SessionService interface {
+	// CreateSession starts a session for the user and returns it with its
+	// token. Expired sessions of all users are purged on the way.
+	// Returns ENOTFOUND for an unknown user.
+	CreateSession(ctx context.Context, userID int64) (*Session, error)
+
+	// FindSession returns the live session with the token, and its user,
+	// sliding its expiry forward when it was last extended more than
+	// SessionRefresh ago (ExpiresAt then changes: re-send the cookie).
+	// Returns EUNAUTHORIZED for a malformed, unknown or expired token.
+	FindSession(ctx context.Context, token string) (*Session, error)
+
+	// DeleteSession ends the session with the token (logging out). Ending
+	// an unknown session is not an error.
+	DeleteSession(ctx context.Context, token string) error
+
+	// DeleteUserSessions ends every session of the user.
+	DeleteUserSessions(ctx context.Context, userID int64) error
+}
+
+// Ledger entry kinds.
+const (
+	KindSignup         = "signup"          // sign-up bonus
+	KindSignIn         = "signin"          // daily sign-in (签到)
+	KindUploadApproved = "upload_approved" // reward for an approved upload
+	KindDownload       = "download"        // points spent on a download
+	KindRefund         = "refund"          // points given back
+	KindAdjust         = "adjust"          // operator adjustment, with reason and operator
+)
+
+// ValidKind reports whether kind names one of the ledger entry kinds.
+func ValidKind(kind string) bool {
+	switch kind {
+	case KindSignup, KindSignIn, KindUploadApproved, KindDownload, KindRefund, KindAdjust:
+		return true
+	}
+	return false
+}
+
+// LedgerEntry is one change of a user's points. Entries are never changed
+// or deleted; a user's balance is the sum of their amounts.
+type LedgerEntry struct {
+	ID      int64  `json:"id"`
+	UserID  int64  `json:"user_id"`
+	Kind    string `json:"kind"`
+	Amount  int64  `json:"amount"`  // signed: negative for a spend
+	Balance int64  `json:"balance"` // the user's balance after this entry
+	// DocumentID is the external id of the document concerned, if any.
+	DocumentID string `json:"document_id,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	// OperatorID is the admin who made an adjustment; 0 for none or the
+	// command line.
+	OperatorID int64     `json:"operator_id,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// PurchaseValidity is how long one payment allows downloading a document.
+const PurchaseValidity = 30 * 24 * time.Hour
+
+// Purchase is the right of a user to download a document until ExpiresAt.
+type Purchase struct {
+	UserID     int64     `json:"user_id"`
+	DocumentID string    `json:"document_id"` // external id
+	Cost       int64     `json:"cost"`        // 0 for free access
+	CreatedAt  time.Time `json:"created_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+}
+
+// LedgerMismatch is a user whose cached balance differs from the sum of
+// their ledger entries.
+type LedgerMismatch struct {
+	UserID   int64  `json:"user_id"`
+	Username string `json:"username"`
+	Cached   int64  `json:"cached"`
+	Sum      int64  `json:"sum"`
+}
+
+// LedgerService keeps the append-only points ledger. Every change of a
+// balance is one write transaction that checks the cached balance, appends
+// the entry and updates the cached balance, so no balance ever goes below
+// zero however many requests run at once.
+type LedgerService interface {
+	// Balance returns the user's cached balance. Returns ENOTFOUND for an
+	// unknown user.
+	Balance(ctx context.Context, userID int64) (int64, error)
+
+	// Entries returns one page (1-based) of the user's entries, newest
+	// first, and the number of entries. Returns EINVALID for a page below 1.
+	Entries(ctx context.Context, userID int64, page, limit int) ([]LedgerEntry, int, error)
+
+	// Grant appends e (UserID, Kind, Amount and, as needed, DocumentID,
+	// Reason, OperatorID) and fills its ID, Balance and CreatedAt. Amount
+	// may be negative. Returns EINVALID for a zero amount, an unknown kind,
+	// KindDownload (spends go through Purchase) or a KindAdjust without a
+	// reason; ENOTFOUND for an unknown user; EPAYMENT when the balance
+	// would go below zero.
+	Grant(ctx context.Context, e *LedgerEntry) error
+
+	// SignIn records the user's daily sign-in for day (DayLayout, in the
+	// site's time zone) and grants points for it, returning the entry
+	// (not stored, with ID 0, when points is 0). Returns ECONFLICT
+	// "今天已经签到过了。" when the user already signed in that day, EINVALID
+	// for a malformed day or negative points and ENOTFOUND for an unknown
+	// user.
+	SignIn(ctx context.Context, userID int64, day string, points int64) (*LedgerEntry, error)
+
+	// Purchase buys the right to download a document for PurchaseValidity,
+	// charging cost points. It charges nothing and returns the existing
+	// purchase, with charged false, when the user holds a valid purchase
+	// of the document or when key (an idempotency key; "" for none) was
+	// already used by this user for this document. A cost of 0 records free
+	// access. Returns EINVALID for a negative cost or a key over 200 bytes,
+	// ENOTFOUND for an unknown user or document, ECONFLICT when key was
+	// used for another document or for a purchase since expired, and
+	// EPAYMENT "积分不足…" when the balance is below cost.
+	Purchase(ctx context.Context, userID int64, documentID string, cost int64, key string) (p *Purchase, charged bool, err error)
+
+	// FindPurchase returns the user's valid purchase of a document.
+	// Returns ENOTFOUND when there is none (or it expired).
+	FindPurchase(ctx context.Context, userID int64, documentID string) (*Purchase, error)
+
+	// CheckLedger returns the users whose cached balance differs from the
+	// sum of their entries; none means the ledger is consistent.
+	CheckLedger(ctx context.Context) ([]LedgerMismatch, error)
+}
+
+// Favorite is a document a user collected (收藏).
+type Favorite struct {
+	DocumentID string    `json:"id"`
+	Title      string    `json:"title"`
+	Date       string    `json:"date,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// FavoriteService keeps users' favourite documents.
+type FavoriteService interface {
+	// AddFavorite adds a document to the user's favourites; adding it again
+	// changes nothing. It returns the document's favourite count. Returns
+	// ENOTFOUND for an unknown document or user.
+	AddFavorite(ctx context.Context, userID int64, documentID string) (int, error)
+
+	// RemoveFavorite removes a document from the user's favourites;
+	// removing one that is not there is not an error. It returns the
+	// document's favourite count.
+	RemoveFavorite(ctx context.Context, userID int64, documentID string) (int, error)
+
+	// ListFavorites returns one page (1-based) of the user's favourites,
+	// most recently added first, and their number. Returns EINVALID for a
+	// page below 1.
+	ListFavorites(ctx context.Context, userID int64, page, limit int) ([]Favorite, int, error)
+
+	// CountFavorites returns how many users collected the document.
+	CountFavorites(ctx context.Context, documentID string) (int, error)
+
+	// IsFavorite reports whether the user collected the document.
+	IsFavorite(ctx context.Context, userID int64, documentID string) (bool, error)
+}
+
+// Settings are the points rules an operator may change. The storage layer
+// does not read them: callers pass the figures to CreateUser, SignIn and
+// Purchase.
+type Settings struct {
+	SignupBonus   int64 `json:"signup_bonus"`   // points for a new account
+	SignInPoints  int64 `json:"signin_points"`  // points for a daily sign-in
+	DownloadPrice int64 `json:"download_price"` // default price of a download
+	UploadReward  int64 `json:"upload_reward"`  // points for an approved upload
+}
+
+// DefaultSettings returns the settings of a new site.
+func DefaultSettings() Settings {
+	return Settings{SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10}
+}
+
+// Validate returns EINVALID when a figure is negative.
+func (s Settings) Validate() error {
+	if s.SignupBonus < 0 || s.SignInPoints < 0 || s.DownloadPrice < 0 || s.UploadReward < 0 {
+		return Errorf(EINVALID, "积分设置不能为负数。")
+	}
+	return nil
+}

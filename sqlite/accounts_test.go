@@ -1,0 +1,229 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlite"
+)
+
+const testPassword = "correct horse"
+
+// mustCreateUser creates a reader with testPassword and bonus points.
+func mustCreateUser(tb testing.TB, db *sqlite.DB, name string, bonus int64) *wengao.User {
+	tb.Helper()
+	u, err := db.CreateUser(context.Background(), wengao.NewUser{Username: name, Password: testPassword, Bonus: bonus})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
+// mustRawExec runs a statement on a connection of its own, going around
+// the store as someone tampering with the file would.
+func mustRawExec(tb testing.TB, db *sqlite.DB, query string, args ...any) {
+	tb.Helper()
+	if err := rawExec(db, query, args...); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func rawExec(db *sqlite.DB, query string, args ...any) error {
+	raw, err := sql.Open("sqlite", "file:"+db.Path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	_, err = raw.Exec(query, args...)
+	return err
+}
+
+// mustSaveDocs saves n small documents with ids d0, d1, …
+func mustSaveDocs(tb testing.TB, db *sqlite.DB, n int) {
+	tb.Helper()
+	docs := make([]*wengao.Document, n)
+	for i := range docs {
+		docs[i] = &wengao.Document{ID: fmt.Sprintf("d%d", i), Title: fmt.Sprintf("关于第%d项工作的通知", i), Date: "2024-01-02",
+			Body: []string{fmt.Sprintf("各单位：请做好第%d项工作。", i)}}
+	}
+	if _, err := db.SaveDocuments(context.Background(), docs); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := wengao.ErrorCode(err); got != code {
+		t.Fatalf("error %v: code %q, want %q", err, got, code)
+	}
+}
+
+func TestCreateUser(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+
+	u, err := db.CreateUser(ctx, wengao.NewUser{Username: " 张三_zs-1 ", Email: "zs@example.com", Password: testPassword, Bonus: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.ID == 0 || u.Username != "张三_zs-1" || u.Email != "zs@example.com" || u.Role != wengao.RoleReader || u.Points != 20 || u.CreatedAt.IsZero() {
+		t.Errorf("created %+v", u)
+	}
+	entries, total, err := db.Entries(ctx, u.ID, 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 1 || entries[0].Kind != wengao.KindSignup || entries[0].Amount != 20 || entries[0].Balance != 20 {
+		t.Errorf("entries %+v", entries)
+	}
+
+	admin, err := db.CreateUser(ctx, wengao.NewUser{Username: "Alice", Password: testPassword, Role: wengao.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !admin.IsAdmin() || admin.Points != 0 {
+		t.Errorf("admin %+v", admin)
+	}
+
+	for _, name := range []string{"alice", "ALICE", " Alice"} {
+		_, err := db.CreateUser(ctx, wengao.NewUser{Username: name, Password: testPassword})
+		wantCode(t, err, wengao.ECONFLICT)
+		if wengao.ErrorMessage(err) != "用户名已被使用。" {
+			t.Errorf("message %q", wengao.ErrorMessage(err))
+		}
+	}
+	if found, err := db.FindUserByName(ctx, "aLiCe"); err != nil || found.ID != admin.ID {
+		t.Errorf("FindUserByName = %+v, %v", found, err)
+	}
+	if found, err := db.FindUserByID(ctx, u.ID); err != nil || found.Username != u.Username {
+		t.Errorf("FindUserByID = %+v, %v", found, err)
+	}
+	_, err = db.FindUserByID(ctx, 999)
+	wantCode(t, err, wengao.ENOTFOUND)
+	_, err = db.FindUserByName(ctx, "nobody")
+	wantCode(t, err, wengao.ENOTFOUND)
+}
+
+func TestCreateUserValidation(t *testing.T) {
+	db := MustOpenDB(t)
+	for _, nu := range []wengao.NewUser{
+		{Username: "a", Password: testPassword},
+		{Username: strings.Repeat("a", 33), Password: testPassword},
+		{Username: "two words", Password: testPassword},
+		{Username: "ｆｕｌｌ", Password: testPassword},
+		{Username: "emoji😀", Password: testPassword},
+		{Username: "Иван", Password: testPassword},
+		{Username: "bob", Password: "1234567"},
+		{Username: "bob", Password: "密码只有七个字"},
+		{Username: "bob", Password: strings.Repeat("x", 257)},
+		{Username: "bob", Password: testPassword, Email: "not-an-email"},
+		{Username: "bob", Password: testPassword, Email: "Bob <bob@example.com>"},
+		{Username: "bob", Password: testPassword, Role: "root"},
+		{Username: "bob", Password: testPassword, Bonus: -1},
+	} {
+		_, err := db.CreateUser(context.Background(), nu)
+		if wengao.ErrorCode(err) != wengao.EINVALID {
+			t.Errorf("CreateUser(%q, %q, %q, %q): %v, want EINVALID", nu.Username, nu.Password, nu.Email, nu.Role, err)
+		}
+	}
+	// The limits themselves are allowed.
+	for _, nu := range []wengao.NewUser{
+		{Username: "张三", Password: "八个字符的密码吧"},
+		{Username: strings.Repeat("长", 32), Password: strings.Repeat("x", 256)},
+	} {
+		if _, err := db.CreateUser(context.Background(), nu); err != nil {
+			t.Errorf("CreateUser(%q): %v", nu.Username, err)
+		}
+	}
+}
+
+func TestAuthenticate(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	want := mustCreateUser(t, db, "Alice", 0)
+
+	u, err := db.Authenticate(ctx, "alice", testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.ID != want.ID {
+		t.Errorf("authenticated %+v", u)
+	}
+	// A wrong password and an unknown user look the same.
+	for _, tt := range []struct{ name, password string }{
+		{"Alice", "wrong password"},
+		{"Alice", ""},
+		{"Alice", strings.Repeat("x", 300)},
+		{"bob", testPassword},
+		{"", testPassword},
+	} {
+		_, err := db.Authenticate(ctx, tt.name, tt.password)
+		wantCode(t, err, wengao.EUNAUTHORIZED)
+		if msg := wengao.ErrorMessage(err); msg != "用户名或密码错误。" {
+			t.Errorf("Authenticate(%q, %q): message %q", tt.name, tt.password, msg)
+		}
+	}
+}
+
+func TestChangePassword(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	u := mustCreateUser(t, db, "alice", 0)
+	other := mustCreateUser(t, db, "bob", 0)
+	s1, err := db.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := db.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3, err := db.CreateSession(ctx, other.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	err = db.ChangePassword(ctx, u.ID, "wrong password", "new password")
+	wantCode(t, err, wengao.EINVALID)
+	err = db.ChangePassword(ctx, u.ID, testPassword, "short")
+	wantCode(t, err, wengao.EINVALID)
+	err = db.ChangePassword(ctx, 999, testPassword, "new password")
+	wantCode(t, err, wengao.ENOTFOUND)
+	if _, err := db.FindSession(ctx, s1.Token); err != nil {
+		t.Fatalf("session ended by a failed change: %v", err)
+	}
+
+	if err := db.ChangePassword(ctx, u.ID, testPassword, "new password"); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*wengao.Session{s1, s2} {
+		_, err := db.FindSession(ctx, s.Token)
+		wantCode(t, err, wengao.EUNAUTHORIZED)
+	}
+	if _, err := db.FindSession(ctx, s3.Token); err != nil {
+		t.Errorf("another user's session ended: %v", err)
+	}
+	_, err = db.Authenticate(ctx, "alice", testPassword)
+	wantCode(t, err, wengao.EUNAUTHORIZED)
+	if _, err := db.Authenticate(ctx, "alice", "new password"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestSetUserRole(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	u := mustCreateUser(t, db, "alice", 0)
+	if err := db.SetUserRole(ctx, u.ID, wengao.RoleModerator); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ = db.FindUserByID(ctx, u.ID); u.Role != wengao.RoleModerator || !u.IsModerator() || u.IsAdmin() {
+		t.Errorf("role %q", u.Role)
+	}
+	wantCode(t, db.SetUserRole(ctx, u.ID, "root"), wengao.EINVALID)
+	wantCode(t, db.SetUserRole(ctx, 999, wengao.RoleAdmin), wengao.ENOTFOUND)
+}

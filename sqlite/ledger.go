@@ -1,0 +1,271 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/wengao/wengao"
+)
+
+var _ wengao.LedgerService = (*DB)(nil)
+
+// maxKeyBytes is the longest idempotency key accepted.
+const maxKeyBytes = 200
+
+// appendEntry appends e to the ledger inside tx and updates the user's
+// cached balance. The balance is checked on the cached figure within the
+// same transaction; as write transactions are serialised (one connection,
+// BEGIN IMMEDIATE), no concurrent change can slip in between. It fills
+// e's ID, Balance and CreatedAt. Returns ENOTFOUND for an unknown user and
+// EPAYMENT when the balance would go below zero.
+func appendEntry(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry) error {
+	var balance int64
+	if err := tx.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, e.UserID).Scan(&balance); errors.Is(err, sql.ErrNoRows) {
+		return wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
+	} else if err != nil {
+		return err
+	}
+	if balance+e.Amount < 0 {
+		if e.Kind == wengao.KindDownload {
+			return wengao.Errorf(wengao.EPAYMENT, "积分不足：下载需要 %d 积分，当前余额 %d 积分。", -e.Amount, balance)
+		}
+		return wengao.Errorf(wengao.EPAYMENT, "积分不足：当前余额 %d 积分，不能扣除 %d 积分。", balance, -e.Amount)
+	}
+	e.Balance = balance + e.Amount
+	e.CreatedAt = time.Now().UTC().Truncate(time.Second)
+	var operator any
+	if e.OperatorID != 0 {
+		operator = e.OperatorID
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger (user_id, kind, amount, balance, document_id, reason, operator_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.UserID, e.Kind, e.Amount, e.Balance, e.DocumentID, e.Reason, operator, e.CreatedAt.Unix()).Scan(&e.ID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE users SET points = ? WHERE id = ?`, e.Balance, e.UserID)
+	return err
+}
+
+// Balance returns the user's cached balance.
+func (db *DB) Balance(ctx context.Context, userID int64) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, userID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
+	}
+	return n, err
+}
+
+// Entries returns one page of the user's entries, newest first.
+func (db *DB) Entries(ctx context.Context, userID int64, page, limit int) ([]wengao.LedgerEntry, int, error) {
+	offset, limit, err := pageBounds(page, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger WHERE user_id = ?`, userID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, user_id, kind, amount, balance, document_id, reason, COALESCE(operator_id, 0), created_at
+		FROM ledger WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, userID, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []wengao.LedgerEntry{}
+	for rows.Next() {
+		var e wengao.LedgerEntry
+		var created int64
+		if err := rows.Scan(&e.ID, &e.UserID, &e.Kind, &e.Amount, &e.Balance, &e.DocumentID, &e.Reason, &e.OperatorID, &created); err != nil {
+			return nil, 0, err
+		}
+		e.CreatedAt = time.Unix(created, 0).UTC()
+		out = append(out, e)
+	}
+	return out, total, rows.Err()
+}
+
+// Grant appends an entry other than a download.
+func (db *DB) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
+	switch {
+	case e.Amount == 0:
+		return wengao.Errorf(wengao.EINVALID, "积分变动不能为 0。")
+	case !wengao.ValidKind(e.Kind) || e.Kind == wengao.KindDownload:
+		return wengao.Errorf(wengao.EINVALID, "无效的积分变动类型：%q。", e.Kind)
+	case e.Kind == wengao.KindAdjust && e.Reason == "":
+		return wengao.Errorf(wengao.EINVALID, "调整积分须写明原因。")
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := appendEntry(ctx, tx, e); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SignIn records a daily sign-in and its points.
+func (db *DB) SignIn(ctx context.Context, userID int64, day string, points int64) (*wengao.LedgerEntry, error) {
+	if _, err := time.Parse(wengao.DayLayout, day); err != nil {
+		return nil, wengao.Errorf(wengao.EINVALID, "日期格式无效：%q。", day)
+	}
+	if points < 0 {
+		return nil, wengao.Errorf(wengao.EINVALID, "签到积分不能为负数。")
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sign_ins WHERE user_id = ? AND day = ?`, userID, day).Scan(&done); err != nil {
+		return nil, err
+	} else if done > 0 {
+		return nil, wengao.Errorf(wengao.ECONFLICT, "今天已经签到过了。")
+	}
+	e := &wengao.LedgerEntry{UserID: userID, Kind: wengao.KindSignIn, Amount: points}
+	var ledgerID any
+	if points > 0 {
+		if err := appendEntry(ctx, tx, e); err != nil {
+			return nil, err
+		}
+		ledgerID = e.ID
+	} else if _, err := findUser(ctx, tx, `u.id = ?`, userID); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sign_ins (user_id, day, ledger_id) VALUES (?, ?, ?)`, userID, day, ledgerID); err != nil {
+		return nil, err
+	}
+	return e, tx.Commit()
+}
+
+// purchaseColumns are the columns scanPurchase reads, from purchases
+// aliased p joined to documents d.
+const purchaseColumns = `p.user_id, d.ext_id, p.cost, p.created_at, p.expires_at`
+
+func scanPurchase(row rowScanner) (*wengao.Purchase, error) {
+	p := &wengao.Purchase{}
+	var created, expires int64
+	if err := row.Scan(&p.UserID, &p.DocumentID, &p.Cost, &created, &expires); errors.Is(err, sql.ErrNoRows) {
+		return nil, wengao.Errorf(wengao.ENOTFOUND, "没有有效的购买记录。")
+	} else if err != nil {
+		return nil, err
+	}
+	p.CreatedAt = time.Unix(created, 0).UTC()
+	p.ExpiresAt = time.Unix(expires, 0).UTC()
+	return p, nil
+}
+
+// validPurchase returns the user's purchase of the document that is valid
+// at now and lasts longest. Returns ENOTFOUND when there is none.
+func validPurchase(ctx context.Context, q queryer, userID int64, documentID string, now time.Time) (*wengao.Purchase, error) {
+	return scanPurchase(q.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases p JOIN documents d ON d.id = p.document_id
+		WHERE p.user_id = ? AND d.ext_id = ? AND p.expires_at > ? ORDER BY p.expires_at DESC LIMIT 1`, userID, documentID, now.Unix()))
+}
+
+// Purchase buys download access to a document, charging at most once per
+// validity period and once per idempotency key.
+func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cost int64, key string) (*wengao.Purchase, bool, error) {
+	if cost < 0 {
+		return nil, false, wengao.Errorf(wengao.EINVALID, "价格不能为负数。")
+	}
+	if len(key) > maxKeyBytes {
+		return nil, false, wengao.Errorf(wengao.EINVALID, "请求标识过长。")
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	now := time.Now()
+
+	// A replayed request gets what the first one got.
+	if key != "" {
+		p, err := scanPurchase(tx.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases p JOIN documents d ON d.id = p.document_id
+			WHERE p.user_id = ? AND p.idempotency_key = ?`, userID, key))
+		if err == nil {
+			if p.DocumentID != documentID {
+				return nil, false, wengao.Errorf(wengao.ECONFLICT, "该请求标识已用于购买另一篇文档。")
+			}
+			if !p.ExpiresAt.After(now) {
+				return nil, false, wengao.Errorf(wengao.ECONFLICT, "该请求标识对应的购买已过期，请重新购买。")
+			}
+			return p, false, nil
+		} else if wengao.ErrorCode(err) != wengao.ENOTFOUND {
+			return nil, false, err
+		}
+	}
+
+	var docRowID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE ext_id = ?`, documentID).Scan(&docRowID); errors.Is(err, sql.ErrNoRows) {
+		return nil, false, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+	} else if err != nil {
+		return nil, false, err
+	}
+	// Paying once allows downloads for the whole validity period.
+	if p, err := validPurchase(ctx, tx, userID, documentID, now); err == nil {
+		return p, false, nil
+	} else if wengao.ErrorCode(err) != wengao.ENOTFOUND {
+		return nil, false, err
+	}
+
+	var ledgerID any
+	if cost > 0 {
+		e := &wengao.LedgerEntry{UserID: userID, Kind: wengao.KindDownload, Amount: -cost, DocumentID: documentID}
+		if err := appendEntry(ctx, tx, e); err != nil {
+			return nil, false, err
+		}
+		ledgerID = e.ID
+	} else if _, err := findUser(ctx, tx, `u.id = ?`, userID); err != nil {
+		return nil, false, err
+	}
+	var keyArg any
+	if key != "" {
+		keyArg = key
+	}
+	p := &wengao.Purchase{
+		UserID:     userID,
+		DocumentID: documentID,
+		Cost:       cost,
+		CreatedAt:  time.Unix(now.Unix(), 0).UTC(),
+		ExpiresAt:  time.Unix(now.Add(wengao.PurchaseValidity).Unix(), 0).UTC(),
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO purchases (user_id, document_id, cost, ledger_id, idempotency_key, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, userID, docRowID, cost, ledgerID, keyArg, p.CreatedAt.Unix(), p.ExpiresAt.Unix()); err != nil {
+		return nil, false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, false, err
+	}
+	return p, cost > 0, nil
+}
+
+// FindPurchase returns the user's valid purchase of a document.
+func (db *DB) FindPurchase(ctx context.Context, userID int64, documentID string) (*wengao.Purchase, error) {
+	return validPurchase(ctx, db.read, userID, documentID, time.Now())
+}
+
+// CheckLedger compares each user's cached balance with the sum of their
+// entries, in one consistent read.
+func (db *DB) CheckLedger(ctx context.Context) ([]wengao.LedgerMismatch, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username, u.points, COALESCE(l.total, 0)
+		FROM users u LEFT JOIN (SELECT user_id, SUM(amount) AS total FROM ledger GROUP BY user_id) l ON l.user_id = u.id
+		WHERE u.points <> COALESCE(l.total, 0) ORDER BY u.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []wengao.LedgerMismatch
+	for rows.Next() {
+		var m wengao.LedgerMismatch
+		if err := rows.Scan(&m.UserID, &m.Username, &m.Cached, &m.Sum); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

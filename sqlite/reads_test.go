@@ -1,0 +1,196 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlite"
+)
+
+func saveReadDocs(t *testing.T, db *sqlite.DB) {
+	t.Helper()
+	_, err := db.SaveDocuments(context.Background(), []*wengao.Document{
+		{ID: "a", Title: "关于加强安全生产工作的意见", Date: "2024-01-02", Category: "公文/意见", Body: []string{"加强安全生产。"}},
+		{ID: "b", Title: "政府工作报告", Date: "2023-03-05", Category: "报告/政府工作报告", Body: []string{"过去一年，经济回升向好。"}},
+		{ID: "c", Title: "中华人民共和国安全生产法", Date: "", Category: "法律法规/法律", Body: []string{"第一条 为了加强安全生产工作，制定本法。"}},
+		{ID: "d", Title: "关于做好春节期间工作的通知", Date: "2024-02-01", Category: "公文/通知", Body: []string{"各单位：", "请做好春节期间安全工作。"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRecordReads(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	saveReadDocs(t, db)
+
+	err := db.RecordReads(ctx, []wengao.Read{
+		{DocumentID: "a", Day: "2024-05-01", Count: 3},
+		{DocumentID: "b", Day: "2024-05-01", Count: 1},
+		{DocumentID: "b", Day: "2024-05-07", Count: 5},
+		{DocumentID: "a", Day: "2024-05-07", Count: 1},
+		{DocumentID: "a", Day: "2024-05-07", Count: 1}, // merged with the one before
+		{DocumentID: "gone", Day: "2024-05-07", Count: 9},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second batch adds to the same days.
+	if err := db.RecordReads(ctx, []wengao.Read{{DocumentID: "c", Day: "2024-05-07", Count: 1}, {DocumentID: "a", Day: "2024-05-07", Count: 1}}); err != nil {
+		t.Fatal(err)
+	}
+
+	doc, err := db.FindDocumentByID(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Reads != 6 {
+		t.Errorf("reads of a = %d, want 6", doc.Reads)
+	}
+
+	for _, tt := range []struct {
+		since string
+		want  []wengao.RankedDocument
+	}{
+		{"", []wengao.RankedDocument{{ID: "a", Reads: 6}, {ID: "b", Reads: 6}, {ID: "c", Reads: 1}}},
+		{"2024-05-07", []wengao.RankedDocument{{ID: "b", Reads: 5}, {ID: "a", Reads: 3}, {ID: "c", Reads: 1}}},
+		{"2024-05-08", nil},
+	} {
+		got, err := db.TopDocuments(ctx, wengao.RankFilter{Since: tt.since, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(tt.want) {
+			t.Fatalf("since %q: %+v, want %+v", tt.since, got, tt.want)
+		}
+		for i := range got {
+			if got[i].ID != tt.want[i].ID || got[i].Reads != tt.want[i].Reads || got[i].Title == "" {
+				t.Errorf("since %q: [%d] = %+v, want %+v", tt.since, i, got[i], tt.want[i])
+			}
+		}
+	}
+	if got, _ := db.TopDocuments(ctx, wengao.RankFilter{Limit: 1}); len(got) != 1 {
+		t.Errorf("limit 1: %+v", got)
+	}
+
+	// Search sorted by reads sees the new totals through the metadata cache.
+	res, err := db.Search(ctx, wengao.SearchRequest{Query: "安全生产", Sort: wengao.SortReads})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Hits[0].ID != "a" || res.Hits[0].Reads != 6 {
+		t.Errorf("search by reads: %+v", res.Hits)
+	}
+	if err := db.RecordReads(ctx, []wengao.Read{{DocumentID: "c", Day: "2024-05-08", Count: 10}}); err != nil {
+		t.Fatal(err)
+	}
+	res, _ = db.Search(ctx, wengao.SearchRequest{Query: "安全生产", Sort: wengao.SortReads})
+	if res.Hits[0].ID != "c" {
+		t.Errorf("search by reads after more reads of c: %+v", res.Hits)
+	}
+
+	for _, bad := range [][]wengao.Read{
+		{{DocumentID: "a", Day: "2024-5-1", Count: 1}},
+		{{DocumentID: "a", Day: "2024-05-01", Count: 0}},
+	} {
+		if err := db.RecordReads(ctx, bad); wengao.ErrorCode(err) != wengao.EINVALID {
+			t.Errorf("RecordReads(%+v) = %v, want EINVALID", bad, err)
+		}
+	}
+	if _, err := db.TopDocuments(ctx, wengao.RankFilter{Since: "yesterday"}); wengao.ErrorCode(err) != wengao.EINVALID {
+		t.Errorf("TopDocuments(bad day) = %v, want EINVALID", err)
+	}
+	if err := db.RecordReads(ctx, nil); err != nil {
+		t.Errorf("no reads: %v", err)
+	}
+}
+
+// TestRecordReadsKeepsImport checks that counting reads neither changes a
+// document's content nor makes a re-import see it as changed.
+func TestRecordReadsKeepsImport(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	doc := func() *wengao.Document {
+		return &wengao.Document{ID: "a", Title: "关于加强安全生产工作的意见", Body: []string{"加强安全生产。"}}
+	}
+	if _, err := db.SaveDocuments(ctx, []*wengao.Document{doc()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordReads(ctx, []wengao.Read{{DocumentID: "a", Day: "2024-05-01", Count: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.SaveDocuments(ctx, []*wengao.Document{doc()})
+	if err != nil || res[0].Outcome != wengao.Unchanged {
+		t.Fatalf("re-import after reads: %+v %v", res, err)
+	}
+	d := doc()
+	d.Body = []string{"加强安全生产监管。"}
+	if _, err := db.SaveDocuments(ctx, []*wengao.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.FindDocumentByID(ctx, "a")
+	if got.Reads != 2 {
+		t.Errorf("an update lost the reads: %d", got.Reads)
+	}
+}
+
+func TestListDocuments(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	saveReadDocs(t, db)
+
+	ids := func(ds []wengao.DocumentSummary) string {
+		s := ""
+		for _, d := range ds {
+			s += d.ID
+		}
+		return s
+	}
+	for _, tt := range []struct {
+		f    wengao.DocumentListFilter
+		want string
+	}{
+		{wengao.DocumentListFilter{Order: wengao.OrderDate, Limit: 10}, "dabc"},
+		{wengao.DocumentListFilter{Order: wengao.OrderAdded, Limit: 2}, "dc"},
+		{wengao.DocumentListFilter{Order: wengao.OrderID, Offset: 1, Limit: 2}, "bc"},
+		{wengao.DocumentListFilter{Order: wengao.OrderID, Offset: 10, Limit: 2}, ""},
+	} {
+		got, total, err := db.ListDocuments(ctx, tt.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids(got) != tt.want || total != 4 {
+			t.Errorf("%+v: %s (total %d), want %s", tt.f, ids(got), total, tt.want)
+		}
+	}
+	got, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Order: wengao.OrderAdded, Limit: 1, SummaryRunes: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Summary != "各单位： 请…" || got[0].Category != "公文/通知" || got[0].CreatedAt.IsZero() {
+		t.Errorf("summary: %+v", got[0])
+	}
+	if _, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Order: "title"}); wengao.ErrorCode(err) != wengao.EINVALID {
+		t.Errorf("unknown order: %v", err)
+	}
+	if _, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Offset: -1}); wengao.ErrorCode(err) != wengao.EINVALID {
+		t.Errorf("negative offset: %v", err)
+	}
+}
+
+func TestCategories(t *testing.T) {
+	db := MustOpenDB(t)
+	saveReadDocs(t, db)
+	cats, err := db.Categories(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cats) != 3 || cats[0].Path != "公文" || cats[0].Count != 2 || len(cats[0].Children) != 2 {
+		t.Fatalf("categories: %+v", cats)
+	}
+	if c := cats[0].Children[0]; c.Path != "公文/意见" && c.Path != "公文/通知" || c.Count != 1 {
+		t.Errorf("children: %+v", cats[0].Children)
+	}
+}

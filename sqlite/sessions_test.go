@@ -1,0 +1,143 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlite"
+)
+
+func TestSessionLogout(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	u := mustCreateUser(t, db, "alice", 0)
+
+	s, err := db.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Token) != 43 || s.User.ID != u.ID {
+		t.Errorf("session %+v", s)
+	}
+	if d := time.Until(s.ExpiresAt); d < wengao.SessionIdle-time.Minute || d > wengao.SessionIdle {
+		t.Errorf("expires in %v", d)
+	}
+	found, err := db.FindSession(ctx, s.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found.User.Username != "alice" || found.Token != "" {
+		t.Errorf("found %+v", found)
+	}
+
+	if err := db.DeleteSession(ctx, s.Token); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.FindSession(ctx, s.Token)
+	wantCode(t, err, wengao.EUNAUTHORIZED)
+	// Logging out twice, or with garbage, is harmless.
+	if err := db.DeleteSession(ctx, s.Token); err != nil {
+		t.Error(err)
+	}
+	if err := db.DeleteSession(ctx, "garbage"); err != nil {
+		t.Error(err)
+	}
+	for _, token := range []string{"", "garbage", s.Token[:42], s.Token + "A"} {
+		_, err := db.FindSession(ctx, token)
+		wantCode(t, err, wengao.EUNAUTHORIZED)
+	}
+	_, err = db.CreateSession(ctx, 999)
+	wantCode(t, err, wengao.ENOTFOUND)
+}
+
+func TestDeleteUserSessions(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	u := mustCreateUser(t, db, "alice", 0)
+	s1, _ := db.CreateSession(ctx, u.ID)
+	s2, _ := db.CreateSession(ctx, u.ID)
+	if err := db.DeleteUserSessions(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*wengao.Session{s1, s2} {
+		_, err := db.FindSession(ctx, s.Token)
+		wantCode(t, err, wengao.EUNAUTHORIZED)
+	}
+}
+
+func TestSessionExpiry(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	u := mustCreateUser(t, db, "alice", 0)
+	now := time.Now().Unix()
+	day := int64(24 * 60 * 60)
+
+	// Expired.
+	s, _ := db.CreateSession(ctx, u.ID)
+	mustRawExec(t, db, `UPDATE sessions SET expires_at = ?`, now-1)
+	_, err := db.FindSession(ctx, s.Token)
+	wantCode(t, err, wengao.EUNAUTHORIZED)
+
+	// Used recently: not extended, so no write per request.
+	s, _ = db.CreateSession(ctx, u.ID) // purges the expired one
+	mustRawExec(t, db, `UPDATE sessions SET expires_at = ?`, now+day)
+	found, err := db.FindSession(ctx, s.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found.ExpiresAt.Unix() != now+day {
+		t.Errorf("extended within the refresh interval: %v", found.ExpiresAt)
+	}
+
+	// Last used two hours ago: the expiry slides to 30 days from now.
+	mustRawExec(t, db, `UPDATE sessions SET last_seen = ?`, now-2*60*60)
+	found, err = db.FindSession(ctx, s.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(found.ExpiresAt); d < wengao.SessionIdle-time.Minute {
+		t.Errorf("expires in %v after sliding", d)
+	}
+	again, _ := db.FindSession(ctx, s.Token)
+	if !again.ExpiresAt.Equal(found.ExpiresAt) {
+		t.Errorf("slid expiry not stored: %v, then %v", found.ExpiresAt, again.ExpiresAt)
+	}
+
+	// But never past the maximum age.
+	created := now - 89*day
+	mustRawExec(t, db, `UPDATE sessions SET created_at = ?, last_seen = ?`, created, now-2*60*60)
+	found, err = db.FindSession(ctx, s.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := created + int64(wengao.SessionMaxAge/time.Second); found.ExpiresAt.Unix() != want {
+		t.Errorf("expires at %v, want the maximum age %v", found.ExpiresAt, time.Unix(want, 0))
+	}
+}
+
+// TestSessionSurvivesRestart checks that sessions live in the database.
+func TestSessionSurvivesRestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := mustCreateUser(t, db, "alice", 0)
+	s, err := db.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db, err = sqlite.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if found, err := db.FindSession(ctx, s.Token); err != nil || found.User.ID != u.ID {
+		t.Errorf("after reopening: %+v, %v", found, err)
+	}
+}

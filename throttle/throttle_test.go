@@ -1,0 +1,182 @@
+package throttle
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wengao/wengao"
+)
+
+// clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+func newTestThrottle(accountLimit, ipLimit, maxKeys int) (*LoginThrottle, *clock) {
+	c := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	t := New(accountLimit, ipLimit, 15*time.Minute, maxKeys)
+	t.now = c.now
+	return t, c
+}
+
+// guess makes one failed attempt and reports whether it was allowed.
+func guess(t *LoginThrottle, account, ip string) bool {
+	ok, _ := t.Allow(account, ip)
+	if ok {
+		t.Failure(account, ip)
+	}
+	return ok
+}
+
+func TestAccountLimit(t *testing.T) {
+	th, c := newTestThrottle(5, 100, 0)
+	for i := range 5 {
+		if i > 0 {
+			c.add(time.Minute)
+		}
+		if !guess(th, "alice", fmt.Sprintf("10.0.0.%d", i)) {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+	}
+	// From any address and in any letter case, the account is locked
+	// until its oldest failure, four minutes ago, leaves the window.
+	ok, wait := th.Allow("ALICE", "192.0.2.9")
+	if ok {
+		t.Fatal("sixth attempt allowed")
+	}
+	if wait != 11*time.Minute {
+		t.Errorf("retry after %v, want 11m", wait)
+	}
+	// Other accounts are not.
+	if ok, _ := th.Allow("bob", "192.0.2.9"); !ok {
+		t.Error("another account refused")
+	}
+	c.add(11*time.Minute - time.Second)
+	if ok, _ := th.Allow("alice", "192.0.2.10"); ok {
+		t.Error("allowed before the window passed")
+	}
+	c.add(time.Second)
+	if !guess(th, "alice", "192.0.2.10") {
+		t.Error("refused after the oldest failure left the window")
+	}
+	if ok, _ := th.Allow("alice", "192.0.2.10"); ok {
+		t.Error("allowed twice after one failure left the window")
+	}
+}
+
+func TestSuccessForgivesAccountNotAddress(t *testing.T) {
+	th, _ := newTestThrottle(3, 5, 0)
+	for range 2 {
+		guess(th, "alice", "10.0.0.1")
+	}
+	if ok, _ := th.Allow("alice", "10.0.0.1"); !ok {
+		t.Fatal("refused")
+	}
+	th.Success("alice", "10.0.0.1")
+	for i := range 2 {
+		if !guess(th, "alice", "10.0.0.1") {
+			t.Fatalf("attempt %d after success refused", i+1)
+		}
+	}
+	// The address has five failures now and is locked for all accounts.
+	if ok, _ := th.Allow("carol", "10.0.0.1"); !ok {
+		// 4 failures + 0 pending < 5: one more fits.
+		t.Fatal("refused at four failures")
+	}
+	th.Failure("carol", "10.0.0.1")
+	ok, wait := th.Allow("dave", "10.0.0.1")
+	if ok || wait <= 0 {
+		t.Errorf("address not locked: ok=%v wait=%v", ok, wait)
+	}
+}
+
+func TestIPv6Network(t *testing.T) {
+	th, _ := newTestThrottle(100, 2, 0)
+	guess(th, "a", "2001:db8::1")
+	guess(th, "b", "2001:db8::2")
+	if ok, _ := th.Allow("c", "2001:db8::ffff"); ok {
+		t.Error("another address of the same /64 allowed")
+	}
+	if ok, _ := th.Allow("c", "2001:db8:0:1::1"); !ok {
+		t.Error("another /64 refused")
+	}
+}
+
+// TestConcurrentBurst checks that guesses made at once cannot pass before
+// the first failure is recorded: pending attempts count.
+func TestConcurrentBurst(t *testing.T) {
+	th, _ := newTestThrottle(5, 1000, 0)
+	var allowed atomic.Int32
+	var start, wg sync.WaitGroup
+	start.Add(1)
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start.Wait()
+			if ok, _ := th.Allow("alice", fmt.Sprintf("10.0.%d.%d", i/250, i%250)); ok {
+				allowed.Add(1)
+			}
+		}()
+	}
+	start.Done()
+	wg.Wait()
+	if n := allowed.Load(); n != 5 {
+		t.Errorf("%d attempts allowed at once, want 5", n)
+	}
+}
+
+// TestPendingExpire checks that attempts never settled stop counting.
+func TestPendingExpire(t *testing.T) {
+	th, c := newTestThrottle(2, 100, 0)
+	th.Allow("alice", "10.0.0.1")
+	th.Allow("alice", "10.0.0.1")
+	ok, wait := th.Allow("alice", "10.0.0.1")
+	if ok || wait != time.Minute {
+		t.Fatalf("ok=%v wait=%v, want refused for 1m", ok, wait)
+	}
+	c.add(time.Minute)
+	if ok, _ := th.Allow("alice", "10.0.0.1"); !ok {
+		t.Error("still refused after pending attempts expired")
+	}
+}
+
+func TestBoundedMemory(t *testing.T) {
+	th, _ := newTestThrottle(5, 5, 100)
+	for i := range 1000 {
+		guess(th, fmt.Sprintf("user%d", i), fmt.Sprintf("10.0.%d.%d", i/250, i%250))
+	}
+	if a, i := th.Len(); a > 100 || i > 100 {
+		t.Errorf("remembers %d accounts and %d addresses, want at most 100 each", a, i)
+	}
+	// The most recent are kept.
+	for range 4 {
+		guess(th, "user999", "192.0.2.1")
+	}
+	if ok, _ := th.Allow("user999", "192.0.2.2"); ok {
+		t.Error("recent account forgotten")
+	}
+}
+
+func TestError(t *testing.T) {
+	for _, tt := range []struct {
+		wait time.Duration
+		want string
+	}{
+		{time.Second, "登录尝试过于频繁，请 1 分钟后再试。"},
+		{15 * time.Minute, "登录尝试过于频繁，请 15 分钟后再试。"},
+		{14*time.Minute + time.Second, "登录尝试过于频繁，请 15 分钟后再试。"},
+	} {
+		err := Error(tt.wait)
+		if wengao.ErrorCode(err) != wengao.ETOOMANY || err.Message != tt.want {
+			t.Errorf("Error(%v) = %v", tt.wait, err)
+		}
+	}
+}
