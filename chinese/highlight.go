@@ -32,7 +32,8 @@ func IsPlainAs(s string, n []rune) bool {
 
 // Highlighter finds the runs of a query in original text and marks them.
 type Highlighter struct {
-	runs []string // normalised query runs, distinct, longest first
+	runs  []string // normalised query runs, distinct, longest first
+	latin bool     // some run has ASCII letters, so text needs case folding
 }
 
 // NewHighlighter returns a Highlighter for the given normalised runs.
@@ -46,6 +47,7 @@ func NewHighlighter(runs []string) *Highlighter {
 		}
 	}
 	sort.SliceStable(h.runs, func(i, j int) bool { return len(h.runs[i]) > len(h.runs[j]) })
+	h.latin = hasLatin(h.runs)
 	return h
 }
 
@@ -58,8 +60,10 @@ type span struct{ start, end int }
 func (h *Highlighter) matches(s string, plain bool) ([]span, int) {
 	var spans []span
 	found := 0
-	if plain {
-		s = asciiLower(s)
+	if plain || quickPlain(s) {
+		if h.latin {
+			s = asciiLower(s)
+		}
 		for _, run := range h.runs {
 			hit := false
 			for off := 0; ; {
@@ -265,7 +269,7 @@ func cutRunes(s string, n int, ellipsis bool) string {
 func ParagraphSpan(text string, terms [][]string, plain bool) (span int, ok bool) {
 	if !plain {
 		text = Normalize(text)
-	} else {
+	} else if hasLatin(terms...) {
 		text = asciiLower(text)
 	}
 	if len(terms) == 0 || len(terms[0]) == 0 {
@@ -387,4 +391,37 @@ func asciiLower(s string) string {
 		}
 	}
 	return s
+}
+
+// quickPlain reports, without normalising, whether s is plain (see
+// IsPlain): ASCII, stable Han characters and punctuation only, and nothing
+// that traditional-to-simplified conversion would change. Most paragraphs
+// of a document that is not plain as a whole still are.
+func quickPlain(s string) bool {
+	for _, r := range s {
+		if r < utf8.RuneSelf || isStableRune(r) {
+			continue
+		}
+		if IsWordRune(r) {
+			return false
+		}
+		if m := foldBMP(r); m == 0 || IsWordRune(m) {
+			return false
+		}
+	}
+	return ToSimplified(s) == s
+}
+
+// hasLatin reports whether any of the runs holds an ASCII letter.
+func hasLatin(runs ...[]string) bool {
+	for _, rs := range runs {
+		for _, r := range rs {
+			for i := 0; i < len(r); i++ {
+				if 'a' <= r[i] && r[i] <= 'z' {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -136,3 +136,17 @@ func BenchmarkSnippet(b *testing.B) {
 		})
 	}
 }
+
+func TestQuickPlainAgreesWithIsPlain(t *testing.T) {
+	for _, s := range []string{
+		"中华人民共和国，第一条（总则）", "國務院", "ＧＢ", "gb/t 2024年", "２０２４年", "Ⅱ类", "乾隆", "头发", "一目瞭然", "于是", "",
+		"各单位：\u3000请于2024年3月1日前报送。", "显著", "看著",
+	} {
+		if quickPlain(s) && !IsPlain(s) {
+			t.Errorf("quickPlain(%q) but not IsPlain", s)
+		}
+	}
+	if !quickPlain("中华人民共和国，第一条（总则）。") {
+		t.Error("plain Chinese text not recognised")
+	}
+}

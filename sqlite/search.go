@@ -373,172 +373,110 @@ func (db *DB) sortBy(ids []int64, cmp func(a, b *docMeta) int) []scored {
 // nearDistance tokens; the best nearCandidates by bm25 are checked.
 const (
 	nearDistance   = 240
-	nearCandidates = 30
+	nearCandidates = 20
 )
 
-// rank orders the matching ids by relevance, far enough to fill the first
-// need places.
+// rank orders the matching ids by relevance. The evidence, strongest
+// first: every word in the title (words inside 《》 name another document
+// and count half); then more of the words in the title; then every word
+// within one paragraph, the tighter the better; then shorter documents,
+// where the words weigh more. It needs no term statistics from the index:
+// FTS5's bm25 must scan the document list of every phrase of the query,
+// which for common words costs more than all the rest.
 func (db *DB) rank(ctx context.Context, q *query.Query, expr string, ids []int64, need int) ([]scored, error) {
+	// Documents with any of the words in their title.
+	var anyExpr []string
+	for _, c := range q.Clauses {
+		for _, t := range c {
+			if p := phraseExpr(t); p != "" {
+				anyExpr = append(anyExpr, p)
+			}
+		}
+	}
+	titled, err := db.matchIDs(ctx, "title_fts", strings.Join(anyExpr, " OR "))
+	if err != nil {
+		return nil, err
+	}
 	inSet := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		inSet[id] = true
 	}
-	placed := make(map[int64]bool, need)
-	out := make([]scored, 0, need)
-	add := func(list []scored, base float64) {
-		for _, s := range list {
-			if inSet[s.id] && !placed[s.id] {
-				placed[s.id] = true
-				out = append(out, scored{s.id, base + s.score/(1+s.score)})
-			}
+	clauses := float64(len(q.Clauses))
+	ev := make(map[int64]*evidence, len(titled))
+	db.meta.mu.RLock()
+	for _, id := range titled {
+		if m := db.meta.get(id); m != nil && inSet[id] {
+			ev[id] = titleEvidence(q, m.title)
 		}
 	}
-	// Tier 1: the title holds every word. Every such title holds each term
-	// about once, so bm25 over titles reduces to its length norm: shorter
-	// titles first (the law before the decision amending it), then newer.
-	titled, err := db.matchIDs(ctx, "title_fts", expr)
-	if err != nil {
-		return nil, err
-	}
-	add(db.titleScores(titled), 3)
-	// Tier 2: every word in one paragraph. Candidates are the documents
-	// with the words within a paragraph's reach of each other, best by
-	// bm25; the paragraph test runs on their text.
-	if len(out) < need && len(out) < len(ids) {
-		if near := nearExpr(q, nearDistance); near != "" {
-			close, err := db.matchIDs(ctx, "body_fts", near)
-			if err != nil {
-				return nil, err
+	db.meta.mu.RUnlock()
+
+	// The paragraph test, for the documents whose words lie within a
+	// paragraph's reach of each other, most promising first.
+	if near := nearExpr(q, nearDistance); near != "" {
+		close, err := db.matchIDs(ctx, "body_fts", near)
+		if err != nil {
+			return nil, err
+		}
+		var cands []int64
+		for _, id := range close {
+			if inSet[id] && (ev[id] == nil || !ev[id].all) {
+				cands = append(cands, id)
 			}
-			together, err := db.sameParagraph(ctx, q, db.shortestFirst(close, inSet, placed, nearCandidates))
-			if err != nil {
-				return nil, err
+		}
+		db.meta.mu.RLock()
+		sort.Slice(cands, func(i, j int) bool {
+			a, b := ev[cands[i]], ev[cands[j]]
+			wa, wb := 0.0, 0.0
+			if a != nil {
+				wa = a.weight
 			}
-			add(together, 2)
+			if b != nil {
+				wb = b.weight
+			}
+			if wa != wb {
+				return wa > wb
+			}
+			return db.meta.get(cands[i]).size < db.meta.get(cands[j]).size
+		})
+		db.meta.mu.RUnlock()
+		if len(cands) > nearCandidates {
+			cands = cands[:nearCandidates]
+		}
+		spans, err := db.paragraphSpans(ctx, q, cands)
+		if err != nil {
+			return nil, err
+		}
+		for id, span := range spans {
+			if ev[id] == nil {
+				ev[id] = &evidence{}
+			}
+			ev[id].together = true
+			ev[id].span = span
 		}
 	}
-	// Tier 3: the rest: documents whose title holds more of the words
-	// first, then shorter documents, where the words weigh more.
-	if len(out) < need && len(out) < len(ids) {
-		inTitle := map[int64]int{}
-		if len(q.Clauses) > 1 {
-			for _, c := range q.Clauses {
-				for _, t := range c {
-					p := phraseExpr(t)
-					if p == "" {
-						continue
-					}
-					tids, err := db.matchIDs(ctx, "title_fts", p)
-					if err != nil {
-						return nil, err
-					}
-					for _, id := range tids {
-						inTitle[id]++
-					}
+
+	db.meta.mu.RLock()
+	out := make([]scored, 0, len(ids))
+	for _, id := range ids {
+		m := db.meta.get(id)
+		if m == nil {
+			continue
+		}
+		shortness := 1000 / float64(1000+m.size)
+		score := 1 + 0.04*shortness
+		if e := ev[id]; e != nil {
+			switch {
+			case e.all:
+				score = 2 + 0.5*e.weight/clauses + 0.4*10/float64(10+m.titleLen) + 0.001*shortness
+			default:
+				score += 0.5 * e.weight / clauses
+				if e.together {
+					score += 0.3 + 0.15*60/float64(60+e.span)
 				}
 			}
 		}
-		rest := make([]scored, 0, len(ids)-len(out))
-		db.meta.mu.RLock()
-		for _, id := range ids {
-			if m := db.meta.get(id); m != nil && !placed[id] {
-				rest = append(rest, scored{id, float64(inTitle[id]) + 1000/float64(1000+m.size)})
-			}
-		}
-		db.meta.mu.RUnlock()
-		sort.Slice(rest, func(i, j int) bool {
-			if rest[i].score != rest[j].score {
-				return rest[i].score > rest[j].score
-			}
-			return rest[i].id > rest[j].id
-		})
-		add(rest, 1)
-	}
-	return out, nil
-}
-
-// shortestFirst returns up to n of ids that are matched and not yet
-// placed, shortest documents first: where words stand together in a short
-// text, that text is more about them (the length norm of bm25, without
-// its cost).
-func (db *DB) shortestFirst(ids []int64, inSet, placed map[int64]bool, n int) []scored {
-	db.meta.mu.RLock()
-	defer db.meta.mu.RUnlock()
-	out := make([]scored, 0, len(ids))
-	for _, id := range ids {
-		if m := db.meta.get(id); m != nil && inSet[id] && !placed[id] {
-			out = append(out, scored{id, 1000 / float64(100+m.size)})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
-		}
-		return out[i].id > out[j].id
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
-}
-
-// sameParagraph keeps the candidates that hold every single-term clause of
-// q within one paragraph, the tightest first.
-func (db *DB) sameParagraph(ctx context.Context, q *query.Query, check []scored) ([]scored, error) {
-	if len(check) == 0 {
-		return nil, nil
-	}
-	var runs [][]string
-	for _, c := range q.Clauses {
-		if len(c) == 1 {
-			runs = append(runs, c[0].Runs)
-		}
-	}
-	args := make([]any, len(check))
-	for i, c := range check {
-		args[i] = c.id
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.body, d.plain FROM document_texts t JOIN documents d USING (id) WHERE t.id IN (`+placeholders(len(check))+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	spans := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var body string
-		var plain bool
-		if err := rows.Scan(&id, &body, &plain); err != nil {
-			return nil, err
-		}
-		if span, ok := chinese.ParagraphSpan(body, runs, plain); ok {
-			spans[id] = span
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// The tighter the words stand together, the better; bm25 breaks ties.
-	out := check[:0]
-	for _, c := range check {
-		if span, ok := spans[c.id]; ok {
-			c.score = 100/(1+float64(span)/30) + c.score/(1+c.score)
-			out = append(out, c)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
-	return out, nil
-}
-
-// titleScores scores title matches by title length, best first.
-func (db *DB) titleScores(ids []int64) []scored {
-	db.meta.mu.RLock()
-	defer db.meta.mu.RUnlock()
-	out := make([]scored, 0, len(ids))
-	for _, id := range ids {
-		if m := db.meta.get(id); m != nil {
-			out = append(out, scored{id, 20 / float64(1+m.titleLen)})
-		}
+		out = append(out, scored{id, score})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].score != out[j].score {
@@ -550,7 +488,110 @@ func (db *DB) titleScores(ids []int64) []scored {
 		}
 		return out[i].id > out[j].id
 	})
-	return out
+	db.meta.mu.RUnlock()
+	return out, nil
+}
+
+// evidence is what ranking knows of one document.
+type evidence struct {
+	all      bool    // every clause in the title
+	weight   float64 // clauses in the title, half for those only inside 《》
+	together bool    // every single-term clause within one paragraph
+	span     int     // bytes of the tightest such stretch
+}
+
+// titleEvidence finds the query's clauses in a title.
+func titleEvidence(q *query.Query, title string) *evidence {
+	norm := chinese.Normalize(title)
+	outer := stripBookTitles(norm)
+	e := &evidence{all: true}
+	for _, c := range q.Clauses {
+		in, out := false, false
+		for _, t := range c {
+			if holdsRuns(norm, t.Runs) {
+				in = true
+				out = out || holdsRuns(outer, t.Runs)
+			}
+		}
+		switch {
+		case out:
+			e.weight++
+		case in:
+			e.weight += 0.5
+		default:
+			e.all = false
+		}
+	}
+	return e
+}
+
+// holdsRuns reports whether s holds the runs in order.
+func holdsRuns(s string, runs []string) bool {
+	for _, r := range runs {
+		i := strings.Index(s, r)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(r):]
+	}
+	return len(runs) > 0
+}
+
+// stripBookTitles removes the 《…》 parts of s: the names of other
+// documents that a title cites.
+func stripBookTitles(s string) string {
+	if !strings.Contains(s, "《") {
+		return s
+	}
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '《':
+			depth++
+		case r == '》' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// paragraphSpans returns, for the given documents that hold every
+// single-term clause of q within one paragraph, the tightest span.
+func (db *DB) paragraphSpans(ctx context.Context, q *query.Query, ids []int64) (map[int64]int, error) {
+	spans := map[int64]int{}
+	if len(ids) == 0 {
+		return spans, nil
+	}
+	var runs [][]string
+	for _, c := range q.Clauses {
+		if len(c) == 1 {
+			runs = append(runs, c[0].Runs)
+		}
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.body, d.plain FROM document_texts t JOIN documents d USING (id) WHERE t.id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var body string
+		var plain bool
+		if err := rows.Scan(&id, &body, &plain); err != nil {
+			return nil, err
+		}
+		if span, ok := chinese.ParagraphSpan(body, runs, plain); ok {
+			spans[id] = span
+		}
+	}
+	return spans, rows.Err()
 }
 
 // bm25 returns the rows matching expr in table with -bm25 as score, best
