@@ -194,9 +194,12 @@ ms() { # a wrk latency such as 830.00us, 12.5ms or 1.2s, in milliseconds
 		else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
 		else printf "%s", v }'
 }
-errors() { awk '/Non-2xx/ {print $NF} /Socket errors/ {print "socket errors"}' "$out/$1" | paste -sd' ' -; }
+errors() { # wrk's error counts, if any
+	awk '/Non-2xx/ {print "non-2xx " $NF} /Socket errors/ {sub(/.*Socket errors: /, ""); print}' "$out/$1" | paste -sd';' -
+}
 
 curl -fsS -o /dev/null "$base/search?q=$(urlencode "$QUERY")"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 run nginx "http://127.0.0.1:$port/doc/"
 run doc "$base/doc/$DOC_ID"
 run search "$base/search?q=$(urlencode "$QUERY")"
@@ -209,6 +212,7 @@ log "stopping wengao"
 kill -TERM "$wengao_pid"
 wait "$wengao_pid" && stopped="cleanly" || stopped="with status $?"
 wengao_pid=""
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 ratio="$(awk -v a="$(rps doc)" -v b="$(rps nginx)" 'BEGIN {printf "%.0f", 100 * a / b}')"
 search_p99="$(ms "$(pct search 99)")"
@@ -218,7 +222,7 @@ verdict() { if awk -v a="$1" -v b="$2" "BEGIN {exit !(a $3 b)}"; then echo "met"
 cat <<EOF
 ### Reading site (bench/site.sh)
 
-$(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(go version | cut -d' ' -f3), $("$NGINX" -v 2>&1 | sed 's/.*version: //'), wrk $THREADS threads and $CONNS connections for $DURATION per row, on the same cores as the servers.
+$(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(go version | cut -d' ' -f3), $("$NGINX" -v 2>&1 | sed 's/.*version: //'), wrk $THREADS threads and $CONNS connections for $DURATION per row, on the same cores as the servers; load average $load_before before the runs, $load_after after (other work on the machine skews the figures).
 Library: $docs documents ($([ -n "${CORPUS:-}" ] && basename "$CORPUS" || echo "the seeded sample")); article \`/doc/$DOC_ID\`, $page_bytes bytes of HTML; requests as a browser without cookies, so each is a new visitor to count.
 
 | what | requests/s | p50 ms | p90 ms | p99 ms | errors |

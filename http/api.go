@@ -68,6 +68,10 @@ func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, r, err)
 		return
 	}
+	if s.Counter != nil {
+		// Reads counted but not yet written belong to the total.
+		doc.Reads += s.Counter.Unsaved(doc.ID)
+	}
 	writeJSON(w, http.StatusOK, documentJSON{doc, related})
 }
 

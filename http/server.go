@@ -1,5 +1,5 @@
 // Package http serves wengao over HTTP: the JSON API under /api/v1 and the
-// reading site.
+// reading site, rendered on the server from embedded templates.
 package http
 
 import (
@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -16,14 +17,37 @@ import (
 // Server is wengao's HTTP server.
 type Server struct {
 	Addr string
+	// BaseURL is the site's public address, such as
+	// "https://wengao.example.org", used in canonical links, the sitemap,
+	// the feed and share codes. When empty it is taken from each request.
+	BaseURL string
 
 	Documents wengao.DocumentService
 	Search    wengao.SearchService
-	Logger    *slog.Logger
+	Browse    wengao.BrowseService
+	// Reads ranks documents by reads; nil shows no rankings.
+	Reads wengao.ReadService
+	// Counter counts page views as reads; nil counts none. The server
+	// starts it on Open and flushes it on Close.
+	Counter *ReadCounter
 
-	ln     net.Listener
-	server *http.Server
-	mux    *http.ServeMux
+	// Attribution is Markdown shown on the about page: where the sample
+	// library's documents come from.
+	Attribution string
+	// Contact is how readers reach the site's operators (an e-mail
+	// address), shown on the contact page.
+	Contact string
+
+	Logger *slog.Logger
+
+	ln       net.Listener
+	server   *http.Server
+	mux      *http.ServeMux
+	handler  http.Handler
+	rankings rankingCache
+	pages    pageCache
+	// sitemapMax overrides sitemapMaxURLs in tests.
+	sitemapMax int
 }
 
 // NewServer returns a server with its routes registered.
@@ -37,21 +61,27 @@ func NewServer() *Server {
 		IdleTimeout:       2 * time.Minute,
 	}
 	s.registerAPIRoutes()
+	s.registerSiteRoutes()
+	s.handler = s.middleware(s.mux)
 	return s
 }
 
-// ServeHTTP passes requests to the router.
+// ServeHTTP passes requests through the middleware to the router.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
-// Open starts listening on Addr and serving in the background.
+// Open starts listening on Addr and serving in the background, and starts
+// the read counter.
 func (s *Server) Open() error {
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		return err
 	}
 	s.ln = ln
+	if s.Counter != nil {
+		s.Counter.Open()
+	}
 	go func() {
 		if err := s.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.Logger.Error("http serve", "err", err)
@@ -73,7 +103,29 @@ func (s *Server) URL() string {
 	return "http://" + net.JoinHostPort(host, itoa(addr.Port))
 }
 
-// Close stops the server, letting in-flight requests finish.
+// Close stops the server, letting in-flight requests finish, then writes
+// the reads still buffered, so that a graceful stop loses none.
 func (s *Server) Close(ctx context.Context) error {
-	return s.server.Shutdown(ctx)
+	err := s.server.Shutdown(ctx)
+	if s.Counter != nil {
+		// The reads are written even when the shutdown ran out of time.
+		if ferr := s.Counter.Close(context.WithoutCancel(ctx)); ferr != nil {
+			s.Logger.Error("flush reads on close", "err", ferr)
+			err = errors.Join(err, ferr)
+		}
+	}
+	return err
+}
+
+// baseURL returns the site's public address without a trailing slash:
+// BaseURL when set, else the scheme and host of the request.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.BaseURL != "" {
+		return strings.TrimSuffix(s.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/wengao/wengao/http"
@@ -18,11 +20,15 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, data := newFlagSet("serve", stderr)
 	addr := fs.String("addr", envOr("WENGAO_ADDR", ":8080"), "listen address (env WENGAO_ADDR)")
+	baseURL := fs.String("base-url", envOr("WENGAO_BASE_URL", ""), "public address of the site for canonical links, sitemap and feed, e.g. https://wengao.example.org (env WENGAO_BASE_URL; default: from each request)")
+	contact := fs.String("contact", envOr("WENGAO_CONTACT", ""), "e-mail address shown on the contact page (env WENGAO_CONTACT)")
 	seed := fs.Bool("seed", envOr("WENGAO_SEED", "true") != "false", "seed an empty library with the sample documents (env WENGAO_SEED)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	logger := newLogger(stderr)
+	logOut := newLogWriter(stderr)
+	defer logOut.Close()
+	logger := newLogger(logOut)
 	db, err := sqlite.Open(*data)
 	if err != nil {
 		return err
@@ -42,8 +48,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	srv := http.NewServer()
 	srv.Addr = *addr
+	srv.BaseURL = *baseURL
+	srv.Contact = *contact
 	srv.Documents = db
 	srv.Search = db
+	srv.Browse = db
+	srv.Reads = db
+	srv.Counter = http.NewReadCounter(db)
+	srv.Counter.Logger = logger
+	srv.Attribution = sample.Attribution()
 	srv.Logger = logger
 	if err := srv.Open(); err != nil {
 		return err
@@ -55,15 +68,85 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	// Close stops the server, then writes the reads it still buffers.
 	return srv.Close(shutdownCtx)
 }
 
 // newLogger logs text on a terminal and JSON otherwise.
 func newLogger(w io.Writer) *slog.Logger {
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	out := w
+	if lw, ok := w.(*logWriter); ok {
+		out = lw.w
+	}
+	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return slog.New(slog.NewTextHandler(w, nil))
 	}
 	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// logWriter batches log output that does not go to a terminal: a line for
+// every request would otherwise cost a system call each. It writes what it
+// holds every logFlushInterval, when it holds logBufferSize bytes, and on
+// Close.
+type logWriter struct {
+	w    io.Writer
+	mu   sync.Mutex
+	buf  *bufio.Writer
+	stop chan struct{}
+	done chan struct{}
+}
+
+const (
+	logFlushInterval = 200 * time.Millisecond
+	logBufferSize    = 64 << 10
+)
+
+// newLogWriter returns a logWriter writing to w; on a terminal, it
+// writes each line at once.
+func newLogWriter(w io.Writer) *logWriter {
+	lw := &logWriter{w: w}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return lw
+	}
+	lw.buf = bufio.NewWriterSize(w, logBufferSize)
+	lw.stop, lw.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(lw.done)
+		t := time.NewTicker(logFlushInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-lw.stop:
+				return
+			case <-t.C:
+				lw.mu.Lock()
+				lw.buf.Flush()
+				lw.mu.Unlock()
+			}
+		}
+	}()
+	return lw
+}
+
+func (lw *logWriter) Write(p []byte) (int, error) {
+	if lw.buf == nil {
+		return lw.w.Write(p)
+	}
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.buf.Write(p)
+}
+
+// Close writes what is buffered and stops the flushing.
+func (lw *logWriter) Close() error {
+	if lw.buf == nil {
+		return nil
+	}
+	close(lw.stop)
+	<-lw.done
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.buf.Flush()
 }
 
 // seedSample imports the embedded sample library into an empty database,

@@ -1,0 +1,497 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/wengao/wengao/sqlite"
+)
+
+// chromiumPath is where Debian's chromium package puts the browser.
+const chromiumPath = "/usr/bin/chromium"
+
+// The browsers of the two visitors: an ordinary desktop Chrome (a
+// headless one would be taken for a crawler and not counted) and another.
+const (
+	visitorUA      = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
+	otherVisitorUA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// attackRecords are documents whose title and text try to run script,
+// break out of attributes and reorder text; they share words, so that each
+// is the other's related reading.
+var attackRecords = []map[string]any{
+	{
+		"id": "xss-attack-1", "date": "2024-02-02", "category": "公文/通知", "source": `javascript:alert(7) "><script>alert(8)</script>`,
+		"title": `<script>alert("title")</script>攻击测试"><img src=x onerror=alert(1)>` + "\u202e倒序\u200b零宽",
+		"body":  "<script>alert(\"body\")</script>\n\"><img src=x onerror=alert(2)>攻击测试正文\n一、\u202e标题<svg onload=alert(3)>\n攻击测试的第二段，\u200b零宽字符。</p><script>alert(4)</script>",
+	},
+	{
+		"id": "xss-attack-2", "date": "2024-02-03", "category": "公文/通知",
+		"title": `攻击测试之二"><img src=x onerror=alert(5)>`,
+		"body":  "攻击测试正文<script>alert(6)</script>\n攻击测试的第二段。",
+	},
+}
+
+// e2eSite is wengao serving in process, with the sample library seeded
+// on first start and the attack documents imported.
+type e2eSite struct {
+	URL    string
+	data   string
+	cancel context.CancelFunc
+	done   chan error
+	logs   *syncBuffer
+}
+
+func startSite(t *testing.T) *e2eSite {
+	t.Helper()
+	dir := t.TempDir()
+	s := &e2eSite{data: filepath.Join(dir, "data"), done: make(chan error, 1), logs: &syncBuffer{}}
+	var ctx context.Context
+	ctx, s.cancel = context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	go func() {
+		s.done <- run(ctx, []string{"serve", "--data", s.data, "--addr", "127.0.0.1:0"}, out, s.logs)
+	}()
+	deadline := time.Now().Add(2 * time.Minute)
+	for s.URL == "" {
+		if time.Now().After(deadline) {
+			t.Fatalf("wengao serve did not start:\n%s", s.logs)
+		}
+		select {
+		case err := <-s.done:
+			t.Fatalf("wengao serve stopped: %v\n%s", err, s.logs)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if _, rest, ok := strings.Cut(out.String(), "wengao is serving at "); ok {
+			s.URL = strings.TrimSpace(rest)
+		}
+	}
+	t.Cleanup(func() { s.stop(t) })
+
+	// The attack documents, imported while the site runs.
+	var jsonl bytes.Buffer
+	for _, rec := range attackRecords {
+		b, _ := json.Marshal(rec)
+		jsonl.Write(append(b, '\n'))
+	}
+	file := filepath.Join(dir, "attack.jsonl")
+	if err := os.WriteFile(file, jsonl.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCLI(t, "import", "--data", s.data, "--quiet", file); err != nil {
+		t.Fatalf("import attack documents: %v\n%s", err, out)
+	}
+	return s
+}
+
+// stop stops the site as a signal would, and waits for it.
+func (s *e2eSite) stop(t *testing.T) {
+	if s.cancel == nil {
+		return
+	}
+	s.cancel()
+	s.cancel = nil
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("wengao serve: %v\n%s", err, s.logs)
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("wengao serve did not stop")
+	}
+}
+
+// requireChromium returns when Chromium can run the test; without it the
+// test is skipped, except in CI, where it fails.
+func requireChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI needs Chromium at %s for the end-to-end test: run scripts/test.sh as root, which installs chromium and fonts-wqy-microhei", chromiumPath)
+		}
+		t.Skipf("no Chromium at %s: skipping the end-to-end test (apt-get install chromium fonts-wqy-microhei)", chromiumPath)
+	}
+	if testing.Short() {
+		t.Skip("the end-to-end test starts a browser")
+	}
+}
+
+// newBrowser starts headless Chromium with a fresh profile.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox, // tests run as root in CI
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserAgent(visitorUA),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// do runs browser actions with a time limit, failing the test on error.
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(tctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// clickAndWait clicks the first element matching sel, which must lead to
+// another page, and waits until that page has loaded.
+func clickAndWait(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	before := eval[string](t, ctx, `location.href`)
+	do(t, ctx, "click "+sel, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+	// The page's JavaScript context goes away with the navigation, so ask
+	// again until the new page answers.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		loaded, err := chromedp.Run(tctx, chromedp.Evaluate[bool](fmt.Sprintf(`location.href !== %q && document.readyState === "complete"`, before)))
+		cancel()
+		if err == nil && loaded {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("click %s: no new page loaded (%v)", sel, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+var readsText = regexp.MustCompile(`^\d+$`)
+
+// shownReads returns the read count the document page shows.
+func shownReads(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	n := eval[string](t, ctx, `document.querySelector("[data-reads]").textContent`)
+	if !readsText.MatchString(n) {
+		t.Fatalf("read count %q", n)
+	}
+	text := eval[string](t, ctx, `document.querySelector(".doc-meta .reads").textContent`)
+	if text != "阅读 : "+n {
+		t.Errorf("read count shown as %q", text)
+	}
+	return n
+}
+
+// screenshot saves the page as dir/name.png, width px wide and up to 2400
+// px of it, from the top or, when from is given, from the element it
+// selects.
+func screenshot(t *testing.T, ctx context.Context, dir, name string, width int64, mobile bool, from ...string) {
+	t.Helper()
+	opts := []chromedp.EmulateViewportOption{}
+	if mobile {
+		opts = append(opts, chromedp.EmulateMobile)
+	}
+	height := int64(2400)
+	if len(from) > 0 {
+		height = 1200
+	}
+	do(t, ctx, "viewport", chromedp.EmulateViewport(width, height, opts...))
+	if len(from) > 0 {
+		eval[chromedp.Void](t, ctx, fmt.Sprintf(`document.querySelector(%q).scrollIntoView()`, from[0]))
+	}
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSiteInChromium drives the reading site in a real browser: search from
+// the home page, a result, related reading, the outline; read counting by
+// visitor; the phone layout; inert attack content; screenshots.
+func TestSiteInChromium(t *testing.T) {
+	requireChromium(t)
+	site := startSite(t)
+	ctx := newBrowser(t)
+
+	// Record every JavaScript dialog: none may ever open.
+	var dialogs atomic.Int32
+	watchDialogs := func(ctx context.Context) {
+		events := chromedp.Events(ctx, page.JavascriptDialogOpening)
+		go func() {
+			for ev, err := range events {
+				if err != nil {
+					return
+				}
+				dialogs.Add(1)
+				t.Errorf("a dialog opened: %q", ev.Message)
+				chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			}
+		}()
+	}
+	watchDialogs(ctx)
+
+	shots := os.Getenv("WENGAO_SCREENSHOTS")
+	if shots == "" {
+		var err error
+		if shots, err = os.MkdirTemp("", "wengao-e2e-screenshots-"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.MkdirAll(shots, 0o755)
+	t.Logf("screenshots in %s", shots)
+
+	var docPath, docReads string
+	t.Run("search from the home page and open a result", func(t *testing.T) {
+		do(t, ctx, "home",
+			chromedp.EmulateViewport(1280, 900),
+			chromedp.Navigate(site.URL+"/"),
+			chromedp.WaitVisible(chromedp.CSS(".hero-search input[name=q]")),
+		)
+		screenshot(t, ctx, shots, "home-desktop", 1280, false)
+		do(t, ctx, "type a query",
+			chromedp.EmulateViewport(1280, 900),
+			chromedp.SendKeys(chromedp.CSS(".hero-search input[name=q]"), "安全生产"),
+			chromedp.Submit(chromedp.CSS(".hero-search input[name=q]")),
+			chromedp.WaitVisible(chromedp.CSS(".hits .hit h3 a")),
+		)
+		if loc := eval[string](t, ctx, `location.pathname + location.search`); loc != "/search?q="+url.QueryEscape("安全生产") {
+			t.Errorf("search URL %s", loc)
+		}
+		if q := eval[string](t, ctx, `document.querySelector(".page-search input[name=q]").value`); q != "安全生产" {
+			t.Errorf("the query box holds %q", q)
+		}
+		count := eval[string](t, ctx, `document.querySelector(".result-count").textContent`)
+		if !regexp.MustCompile(`找到 \d+ 篇相关文稿`).MatchString(count) {
+			t.Errorf("result count %q", count)
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll(".hits mark").length`); n == 0 {
+			t.Error("no matched words marked")
+		}
+		screenshot(t, ctx, shots, "search-desktop", 1280, false)
+		do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+		title := eval[string](t, ctx, `document.querySelector(".hits .hit h3 a").textContent`)
+		clickAndWait(t, ctx, ".hits .hit h3 a")
+		if got := eval[string](t, ctx, `document.querySelector("h1.doc-title").textContent`); got != title {
+			t.Errorf("opened %q, clicked %q", got, title)
+		}
+		docPath = eval[string](t, ctx, `location.pathname`)
+		docReads = shownReads(t, ctx)
+	})
+	if docPath == "" {
+		t.FailNow()
+	}
+
+	t.Run("a second visit does not count, a new visitor does", func(t *testing.T) {
+		do(t, ctx, "revisit", chromedp.Navigate(site.URL+docPath), chromedp.WaitVisible(chromedp.CSS("h1.doc-title")))
+		if got := shownReads(t, ctx); got != docReads {
+			t.Errorf("second visit shows %s reads, first showed %s", got, docReads)
+		}
+		other, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+		defer cancel()
+		watchDialogs(other)
+		tctx, tcancel := context.WithTimeout(other, 30*time.Second)
+		defer tcancel()
+		if _, err := chromedp.Call(tctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: otherVisitorUA}); err != nil {
+			t.Fatal(err)
+		}
+		do(t, other, "new visitor", chromedp.Navigate(site.URL+docPath), chromedp.WaitVisible(chromedp.CSS("h1.doc-title")))
+		want := fmt.Sprint(mustAtoi(t, docReads) + 1)
+		if got := shownReads(t, other); got != want {
+			t.Errorf("a new visitor sees %s reads, want %s", got, want)
+		}
+		do(t, ctx, "first visitor again", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("h1.doc-title")))
+		if got := shownReads(t, ctx); got != want {
+			t.Errorf("the first visitor now sees %s reads, want %s", got, want)
+		}
+		docReads = want
+	})
+
+	t.Run("follow related reading", func(t *testing.T) {
+		do(t, ctx, "document", chromedp.Navigate(site.URL+docPath), chromedp.WaitVisible(chromedp.CSS(".related-list a")))
+		if n := eval[int](t, ctx, `document.querySelectorAll(".related-list li").length`); n < 5 {
+			t.Errorf("%d related documents, want at least 5", n)
+		}
+		title := eval[string](t, ctx, `document.querySelector(".related-list a").textContent`)
+		clickAndWait(t, ctx, ".related-list a")
+		if got := eval[string](t, ctx, `document.querySelector("h1.doc-title").textContent`); got != title {
+			t.Errorf("opened %q from related link %q", got, title)
+		}
+		if eval[string](t, ctx, `location.pathname`) == docPath {
+			t.Error("the related link leads to the same document")
+		}
+	})
+
+	// A document with a long outline: the State Council's work plan.
+	const outlined = "/doc/gov-4840e2ef5ea7"
+	jump := func(t *testing.T, link string) {
+		t.Helper()
+		href := eval[string](t, ctx, `document.querySelector(`+fmt.Sprintf("%q", link)+`).getAttribute("href")`)
+		do(t, ctx, "click outline", chromedp.Click(chromedp.CSS(link), chromedp.NodeVisible),
+			chromedp.Poll[chromedp.Void](fmt.Sprintf(`location.hash === %q`, href), chromedp.WithPollingTimeout(10*time.Second)))
+		top := eval[float64](t, ctx, fmt.Sprintf(`document.querySelector(%q).getBoundingClientRect().top`, href))
+		if top < -2 || top > 120 || eval[float64](t, ctx, `window.scrollY`) <= 0 {
+			t.Errorf("after jumping to %s its heading is at %.0f px", href, top)
+		}
+		if text := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).textContent`, href)); text == "" {
+			t.Errorf("outline target %s is empty", href)
+		}
+	}
+	t.Run("jump through the outline on a desktop", func(t *testing.T) {
+		do(t, ctx, "document", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(site.URL+outlined), chromedp.WaitVisible(chromedp.CSS(".toc-side .outline a")))
+		if n := eval[int](t, ctx, `document.querySelectorAll(".toc-side .outline a").length`); n < 10 {
+			t.Fatalf("outline has %d entries", n)
+		}
+		jump(t, ".toc-side .outline li:nth-child(8) a")
+		jump(t, ".toc-side .outline li:nth-child(3) a")
+		do(t, ctx, "top", chromedp.Navigate(site.URL+outlined), chromedp.WaitVisible(chromedp.CSS("h1.doc-title")))
+		screenshot(t, ctx, shots, "article-desktop", 1280, false)
+		screenshot(t, ctx, shots, "article-end-desktop", 1280, false, ".disclaimer")
+	})
+
+	t.Run("phone layout", func(t *testing.T) {
+		for _, p := range []struct{ name, path string }{
+			{"home", "/"}, {"search", "/search?q=" + url.QueryEscape("安全生产")}, {"article", outlined},
+			{"category", "/category/" + url.PathEscape("法律法规")}, {"rank", "/rank"}, {"about", "/about"}, {"missing", "/doc/missing"},
+		} {
+			do(t, ctx, p.name, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile), chromedp.Navigate(site.URL+p.path), chromedp.WaitReady(chromedp.CSS("footer")))
+			if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 375 {
+				wide := eval[string](t, ctx, `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 376).slice(0, 3).map(e => e.tagName + "." + e.className).join(", ")`)
+				t.Errorf("%s at 375 px scrolls sideways: %d px wide (%s)", p.name, w, wide)
+			}
+			if p.name == "home" || p.name == "search" || p.name == "article" {
+				screenshot(t, ctx, shots, p.name+"-phone", 375, true)
+			}
+			if p.name == "article" {
+				screenshot(t, ctx, shots, "article-end-phone", 375, true, ".disclaimer")
+			}
+		}
+		// The outline is folded on a phone; opened, it jumps.
+		do(t, ctx, "article", chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile), chromedp.Navigate(site.URL+outlined), chromedp.WaitVisible(chromedp.CSS(".toc-inline summary")))
+		if eval[bool](t, ctx, `document.querySelector(".toc-inline .outline a").checkVisibility()`) {
+			t.Error("the outline is open on a phone before it is asked for")
+		}
+		do(t, ctx, "open outline", chromedp.Click(chromedp.CSS(".toc-inline summary")), chromedp.WaitVisible(chromedp.CSS(".toc-inline .outline a")))
+		jump(t, ".toc-inline .outline li:nth-child(5) a")
+	})
+
+	t.Run("attack content is inert", func(t *testing.T) {
+		do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+		for _, path := range []string{
+			"/doc/xss-attack-1", "/doc/xss-attack-2", "/search?q=" + url.QueryEscape("攻击测试"),
+			"/search?q=" + url.QueryEscape(`"><img src=x onerror=alert(9)>`), "/", "/category/" + url.PathEscape("公文") + "/" + url.PathEscape("通知"),
+			"/feed.xml", "/sitemap.xml",
+		} {
+			do(t, ctx, path, chromedp.Navigate(site.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
+			if n := eval[int](t, ctx, `document.querySelectorAll("script, img[src=x], svg[onload], [onerror]").length`); n > 0 {
+				t.Errorf("%s: %d live elements from the attack documents", path, n)
+			}
+		}
+		do(t, ctx, "attack document", chromedp.Navigate(site.URL+"/doc/xss-attack-1"), chromedp.WaitVisible(chromedp.CSS("h1.doc-title")))
+		title := eval[string](t, ctx, `document.querySelector("h1.doc-title").textContent`)
+		if !strings.HasPrefix(title, `<script>alert("title")</script>攻击测试"><img src=x onerror=alert(1)>`) {
+			t.Errorf("the title is not shown as text: %q", title)
+		}
+		related := eval[string](t, ctx, `document.querySelector(".related-list").textContent`)
+		if !strings.Contains(related, `攻击测试之二"><img src=x onerror=alert(5)>`) {
+			t.Errorf("related list: %q", related)
+		}
+		do(t, ctx, "search", chromedp.Navigate(site.URL+"/search?q="+url.QueryEscape("攻击测试")), chromedp.WaitVisible(chromedp.CSS(".hits")))
+		hits := eval[string](t, ctx, `document.querySelector(".hits").textContent`)
+		if !strings.Contains(hits, `<script>alert("title")</script>`) {
+			t.Errorf("search hits: %q", hits)
+		}
+		if dialogs.Load() > 0 {
+			t.Errorf("%d dialogs opened", dialogs.Load())
+		}
+	})
+
+	// A graceful stop writes every read counted.
+	site.stop(t)
+	db, err := sqlite.Open(site.data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	doc, err := db.FindDocumentByID(context.Background(), strings.TrimPrefix(docPath, "/doc/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(doc.Reads) != docReads {
+		t.Errorf("after the stop the store holds %d reads of %s, the page showed %s", doc.Reads, docPath, docReads)
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

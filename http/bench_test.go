@@ -1,0 +1,36 @@
+package http_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+)
+
+func BenchmarkDocumentPage(b *testing.B) {
+	e := newSampleEnv(b)
+	req := httptest.NewRequest("GET", "/doc/gov-4840e2ef5ea7", nil)
+	req.Header.Set("User-Agent", browserUA)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		e.srv.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Code)
+		}
+	}
+}
+
+func BenchmarkSearchPage(b *testing.B) {
+	e := newSampleEnv(b)
+	req := httptest.NewRequest("GET", "/search?q="+url.QueryEscape("安全生产"), nil)
+	req.Header.Set("User-Agent", browserUA)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		e.srv.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Code)
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package http
+
+import (
+	"html"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/wengao/wengao"
+)
+
+// visibility is how much of a document's text a visitor may read.
+type visibility struct {
+	// Paragraphs is the number of opening paragraphs shown; 0 shows all.
+	Paragraphs int
+}
+
+// visibilityFor decides how much of a document the visitor of r may
+// read. Until accounts exist every visitor reads everything; this is the
+// one place that will cut the text for visitors who may not read it all.
+// Document pages are cached per visibility.
+func (s *Server) visibilityFor(r *http.Request) visibility {
+	return visibility{}
+}
+
+// key names the visibility in cache keys.
+func (v visibility) key() string { return strconv.Itoa(v.Paragraphs) }
+
+// renderedBody is a document's text as HTML, cut to what the visitor may
+// read, with the outline items that point into the visible part.
+type renderedBody struct {
+	HTML    template.HTML
+	Outline []outlineLink
+	// Hidden is the number of paragraphs left out.
+	Hidden int
+}
+
+// outlineLink is one outline entry linking to its paragraph.
+type outlineLink struct {
+	Level  int
+	Marker string
+	Text   string
+	Anchor string
+}
+
+// paragraphAnchor returns the id of the element of paragraph i.
+func paragraphAnchor(i int) string { return "p" + strconv.Itoa(i) }
+
+// headingRunesMax is the longest paragraph shown whole as a heading;
+// longer heading paragraphs are run-in headings, whose first sentence is
+// set in bold.
+const headingRunesMax = 40
+
+// renderBody renders the text of doc as the visitor may see it: each
+// paragraph escaped, in an element whose id the outline links to;
+// headings of the outline as h2–h4 (by level) or, when the heading runs
+// into its text, with the heading in bold. Only the paragraphs that v
+// allows are rendered, so that text a visitor may not read never leaves
+// the server.
+func renderBody(doc *wengao.Document, v visibility) renderedBody {
+	shown := len(doc.Body)
+	if v.Paragraphs > 0 && v.Paragraphs < shown {
+		shown = v.Paragraphs
+	}
+	headings := make(map[int]int, len(doc.Outline)) // paragraph → level
+	var out renderedBody
+	for _, it := range doc.Outline {
+		if it.Paragraph < 0 || it.Paragraph >= shown {
+			continue
+		}
+		if _, dup := headings[it.Paragraph]; dup {
+			continue
+		}
+		headings[it.Paragraph] = it.Level
+		out.Outline = append(out.Outline, outlineLink{Level: it.Level, Marker: it.Marker, Text: it.Text, Anchor: paragraphAnchor(it.Paragraph)})
+	}
+	var b strings.Builder
+	size := 0
+	for _, p := range doc.Body[:shown] {
+		size += len(p) + 24
+	}
+	b.Grow(size + size/8)
+	for i, p := range doc.Body[:shown] {
+		p = strings.TrimSpace(p)
+		id := paragraphAnchor(i)
+		level, isHeading := headings[i]
+		switch {
+		case isHeading && isWholeHeading(p):
+			tag := "h" + strconv.Itoa(min(level+1, 4))
+			b.WriteString(`<` + tag + ` id="` + id + `" class="hd hd` + strconv.Itoa(min(level, 4)) + `">`)
+			b.WriteString(html.EscapeString(p))
+			b.WriteString(`</` + tag + ">\n")
+		case isHeading:
+			lead, rest := splitRunIn(p)
+			b.WriteString(`<p id="` + id + `" class="runin"><strong>`)
+			b.WriteString(html.EscapeString(lead))
+			b.WriteString(`</strong>`)
+			b.WriteString(html.EscapeString(rest))
+			b.WriteString("</p>\n")
+		default:
+			b.WriteString(`<p id="` + id + `">`)
+			b.WriteString(html.EscapeString(p))
+			b.WriteString("</p>\n")
+		}
+	}
+	out.HTML = template.HTML(b.String())
+	out.Hidden = len(doc.Body) - shown
+	return out
+}
+
+// isWholeHeading reports whether a heading paragraph is a heading only:
+// short, with no sentence ending before its last character.
+func isWholeHeading(p string) bool {
+	if utf8.RuneCountInString(p) > headingRunesMax {
+		return false
+	}
+	i := strings.IndexAny(p, "。！？；：")
+	return i < 0 || i+len("。") >= len(p)
+}
+
+// splitRunIn splits a run-in heading paragraph after its first sentence
+// ("（一）加强组织领导。" | "各地要…"), or after its first
+// headingRunesMax characters when no sentence ends sooner.
+func splitRunIn(p string) (lead, rest string) {
+	n := 0
+	for i, r := range p {
+		n++
+		if strings.ContainsRune("。！？；：", r) {
+			end := i + utf8.RuneLen(r)
+			return p[:end], p[end:]
+		}
+		if n == headingRunesMax {
+			break
+		}
+	}
+	// No sentence end near the start: bold the marker alone.
+	for i, r := range p {
+		if r == '、' || r == '）' || r == ')' || r == '.' || r == '．' || r == ' ' || r == '\u3000' {
+			end := i + utf8.RuneLen(r)
+			return p[:end], p[end:]
+		}
+		if i > 24 {
+			break
+		}
+	}
+	return "", p
+}
+
+// excerpt returns about n characters of the opening of doc's text,
+// skipping a first paragraph that repeats the title: for descriptions
+// and the feed.
+func excerpt(doc *wengao.Document, n int) string {
+	var b strings.Builder
+	count := 0
+	for i, p := range doc.Body {
+		p = strings.Join(strings.Fields(p), " ")
+		if p == "" || (i == 0 && strings.Contains(doc.Title, p)) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+			count++
+		}
+		for _, r := range p {
+			if count == n {
+				return strings.TrimSpace(b.String()) + "…"
+			}
+			b.WriteRune(r)
+			count++
+		}
+		if count >= n {
+			break
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,109 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/wengao/wengao"
+)
+
+// documentView is a document's page.
+type documentView struct {
+	layout
+	Doc        *wengao.Document
+	ReadsText  string // the placeholder for the read count
+	Body       renderedBody
+	Crumbs     []link
+	SourceText string // the source without its link
+	SourceURL  string // the link in the source, if any
+	Related    []wengao.DocumentRef
+	Ranking    rankingView
+	ShareURL   string
+	QRCodeURL  string
+}
+
+// relatedCount is the number of related documents shown.
+const relatedCount = 10
+
+var sourceURLPattern = regexp.MustCompile(`https?://[^\s<>"'（）()]+`)
+
+func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	vis := s.visibilityFor(r)
+	key := s.baseURL(r) + "\x00doc\x00" + vis.key() + "\x00" + id
+	var flushes uint64
+	if s.Counter != nil {
+		flushes = s.Counter.Flushes(id)
+	}
+	p := s.pages.get(key, time.Now())
+	if p == nil || p.flushes != flushes {
+		var err error
+		p, err = s.pages.render(key, func() (*cachedPage, error) { return s.renderDocument(r, id, vis, flushes) })
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+	}
+	p.serve(s, w, r, p.reads+s.countRead(w, r, id))
+}
+
+// renderDocument renders document id's page for the cache, with a
+// placeholder for its read count.
+func (s *Server) renderDocument(r *http.Request, id string, vis visibility, flushes uint64) (*cachedPage, error) {
+	ctx := context.WithoutCancel(r.Context()) // others may wait for this render
+	doc, err := s.Documents.FindDocumentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	related, err := s.Documents.RelatedDocuments(ctx, id, relatedCount)
+	if err != nil {
+		return nil, err
+	}
+	path := docURL(doc.ID)
+	v := documentView{
+		layout:    s.newLayout(r, doc.Title, excerpt(doc, 120), path),
+		Doc:       doc,
+		ReadsText: readsPlaceholder,
+		Body:      renderBody(doc, vis),
+		Related:   related,
+		Ranking:   s.sideRanking(ctx, 10),
+	}
+	v.OGType, v.Nav = "article", "doc"
+	v.ShareURL = v.Canonical
+	v.QRCodeURL = "/qr.svg?path=" + url.QueryEscape(path)
+	v.SourceURL = sourceURLPattern.FindString(doc.Source)
+	v.SourceText = strings.TrimSpace(strings.Replace(doc.Source, v.SourceURL, "", 1))
+	if doc.Category != "" {
+		top, _, _ := strings.Cut(doc.Category, "/")
+		v.Crumbs = append(v.Crumbs, link{Label: top, URL: categoryURL(top)})
+		if top != doc.Category {
+			v.Crumbs = append(v.Crumbs, link{Label: strings.TrimPrefix(doc.Category, top+"/"), URL: categoryURL(doc.Category)})
+		}
+	}
+	return s.renderPage("document", v, doc.Reads, flushes)
+}
+
+// countRead counts the request as a read of document id unless it comes
+// from a crawler or a prefetch, setting the visitor cookie on a first
+// visit. It returns the reads of the document not yet stored, to add to
+// its stored total.
+func (s *Server) countRead(w http.ResponseWriter, r *http.Request, id string) int64 {
+	if s.Counter == nil {
+		return 0
+	}
+	if r.Method == http.MethodGet && !isCrawler(r.UserAgent()) && !isPrefetch(r) {
+		keys, cookie := visitorKeys(r)
+		if cookie != "" {
+			http.SetCookie(w, &http.Cookie{
+				Name: visitorCookie, Value: cookie, Path: "/", MaxAge: 400 * 24 * 60 * 60,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+			})
+		}
+		s.Counter.Count(id, keys...)
+	}
+	return s.Counter.Unsaved(id)
+}

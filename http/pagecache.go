@@ -1,0 +1,197 @@
+package http
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"hash/crc64"
+	"net/http"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// pageCache keeps rendered pages for a short while, so that a page viewed
+// often is rendered once per TTL rather than once per view. A document
+// page is cached with a placeholder where its read count goes, and the
+// count is written in on each view.
+//
+// Pages are cached for anonymous visitors as they are now; a page that
+// comes to depend on who is looking must put that in its key (as the
+// document page does with its visibility) or not be cached.
+type pageCache struct {
+	mu       sync.Mutex
+	entries  map[string]*cachedPage
+	size     int
+	maxBytes int
+	// renders holds the renders in progress, so that concurrent requests
+	// for a page missing from the cache render it once.
+	renders map[string]*pageRender
+}
+
+// pageRender is a render in progress; done is closed when it ends.
+type pageRender struct {
+	done chan struct{}
+	page *cachedPage
+	err  error
+}
+
+// cachedPage is a rendered page, split at the read-count placeholder.
+type cachedPage struct {
+	parts   [][]byte // two parts around the read count, or one
+	etag    string   // of the parts; the read count is added when served
+	reads   int64    // the stored read count when rendered
+	flushes uint64   // the read counter's flushes of the document then
+	expires time.Time
+	size    int
+}
+
+const (
+	pageCacheBytes = 64 << 20
+	pageTTL        = 30 * time.Second
+)
+
+// renderSlots bounds the renders running at once to half the processors,
+// leaving the others to the requests that the cache answers.
+var renderSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+
+// readsPlaceholder stands in a rendered page for its read count. It is
+// random per process, so that no document can hold it.
+var readsPlaceholder = func() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return "wg-reads-" + hex.EncodeToString(b)
+}()
+
+// get returns the page cached under key when it is still fresh.
+func (c *pageCache) get(key string, now time.Time) *cachedPage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.entries[key]
+	if p == nil || now.After(p.expires) {
+		return nil
+	}
+	return p
+}
+
+// render returns the page that build renders for key, running build only
+// once for concurrent callers with the same key. The page is cached when
+// build succeeds.
+func (c *pageCache) render(key string, build func() (*cachedPage, error)) (*cachedPage, error) {
+	c.mu.Lock()
+	if r, ok := c.renders[key]; ok {
+		c.mu.Unlock()
+		<-r.done
+		return r.page, r.err
+	}
+	if c.renders == nil {
+		c.renders = map[string]*pageRender{}
+	}
+	r := &pageRender{done: make(chan struct{})}
+	c.renders[key] = r
+	c.mu.Unlock()
+
+	defer func() {
+		c.mu.Lock()
+		delete(c.renders, key)
+		c.mu.Unlock()
+		close(r.done)
+	}()
+	// Renders wait for a free slot, so that a burst of pages missing from
+	// the cache does not starve the requests that the cache answers.
+	renderSlots <- struct{}{}
+	defer func() { <-renderSlots }()
+	r.page, r.err = build()
+	if r.err == nil {
+		c.put(key, r.page)
+	}
+	return r.page, r.err
+}
+
+// put caches p under key, evicting other pages when the cache is full.
+func (c *pageCache) put(key string, p *cachedPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]*cachedPage{}
+	}
+	max := c.maxBytes
+	if max == 0 {
+		max = pageCacheBytes
+	}
+	if p.size > max/8 {
+		return
+	}
+	if old := c.entries[key]; old != nil {
+		c.size -= old.size
+	}
+	// Evict pages until the new one fits; map order is random enough to
+	// spread evictions.
+	for k, e := range c.entries {
+		if c.size+p.size <= max {
+			break
+		}
+		c.size -= e.size
+		delete(c.entries, k)
+	}
+	c.entries[key] = p
+	c.size += p.size
+}
+
+// newCachedPage splits a rendered page at the read-count placeholder.
+func newCachedPage(body []byte, reads int64, flushes uint64, ttl time.Duration) *cachedPage {
+	p := &cachedPage{reads: reads, flushes: flushes, expires: time.Now().Add(ttl), size: len(body)}
+	body = bytes.Clone(body)
+	if i := bytes.Index(body, []byte(readsPlaceholder)); i >= 0 {
+		p.parts = [][]byte{body[:i], body[i+len(readsPlaceholder):]}
+	} else {
+		p.parts = [][]byte{body}
+	}
+	sum := crc64.Checksum(body, crcTable)
+	p.etag = strconv.FormatUint(sum, 36) + strconv.FormatInt(int64(len(body)), 36)
+	return p
+}
+
+// serve writes the cached page with reads in place of the placeholder,
+// answering 304 when the client's copy is current.
+func (p *cachedPage) serve(s *Server, w http.ResponseWriter, r *http.Request, reads int64) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	etag := `"` + p.etag
+	var count []byte
+	if len(p.parts) > 1 {
+		count = strconv.AppendInt(nil, reads, 10)
+		etag += "-" + string(count)
+	}
+	etag += `"`
+	h.Set("ETag", etag)
+	if notModified(r, etag, time.Time{}) {
+		h.Del("Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	n := len(count)
+	for _, part := range p.parts {
+		n += len(part)
+	}
+	h.Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if len(p.parts) == 1 {
+		w.Write(p.parts[0])
+		return
+	}
+	// One write: each write of a large part costs a system call.
+	buf := buffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	buf.Grow(n)
+	buf.Write(p.parts[0])
+	buf.Write(count)
+	buf.Write(p.parts[1])
+	w.Write(buf.Bytes())
+	buffers.Put(buf)
+}

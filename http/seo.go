@@ -1,0 +1,244 @@
+package http
+
+import (
+	"bytes"
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wengao/wengao"
+)
+
+// sitemapMaxURLs is the most URLs one sitemap may list; a library with
+// more gets a sitemap index.
+const sitemapMaxURLs = 50000
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+type urlSet struct {
+	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
+// writeXML writes v as an XML document of the given content type.
+func (s *Server) writeXML(w http.ResponseWriter, r *http.Request, contentType string, v any, modTime time.Time) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := xml.NewEncoder(&buf).Encode(v); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	s.writeBody(w, r, http.StatusOK, buf.Bytes(), modTime)
+}
+
+// sitePageURLs lists the pages that are not documents: home, rankings,
+// about and the categories.
+func (s *Server) sitePageURLs(r *http.Request) ([]sitemapURL, error) {
+	base := s.baseURL(r)
+	urls := []sitemapURL{{Loc: base + "/"}, {Loc: base + "/rank"}, {Loc: base + "/about"}, {Loc: base + "/category/"}}
+	cats, err := s.Browse.Categories(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cats {
+		urls = append(urls, sitemapURL{Loc: base + categoryURL(c.Path)})
+		for _, ch := range c.Children {
+			urls = append(urls, sitemapURL{Loc: base + categoryURL(ch.Path)})
+		}
+	}
+	return urls, nil
+}
+
+// documentURLs lists one sitemap's worth of documents from offset, and
+// returns the latest change among them.
+func (s *Server) documentURLs(r *http.Request, offset, limit int) ([]sitemapURL, time.Time, error) {
+	docs, _, err := s.Browse.ListDocuments(r.Context(), wengao.DocumentListFilter{Order: wengao.OrderID, Offset: offset, Limit: limit})
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	base := s.baseURL(r)
+	urls := make([]sitemapURL, len(docs))
+	var latest time.Time
+	for i, d := range docs {
+		urls[i] = sitemapURL{Loc: base + docURL(d.ID), LastMod: d.UpdatedAt.Format(wengao.DayLayout)}
+		if d.UpdatedAt.After(latest) {
+			latest = d.UpdatedAt
+		}
+	}
+	return urls, latest, nil
+}
+
+// handleSitemap serves /sitemap.xml: every URL when they fit in one
+// sitemap, else an index of the sitemaps /sitemap/pages.xml and
+// /sitemap/docs-N.xml.
+func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
+	pagesURLs, err := s.sitePageURLs(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	_, total, err := s.Browse.ListDocuments(r.Context(), wengao.DocumentListFilter{Order: wengao.OrderID, Limit: 1})
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	if len(pagesURLs)+total <= s.sitemapLimit() {
+		docs, latest, err := s.documentURLs(r, 0, total)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		s.writeXML(w, r, "application/xml; charset=utf-8", urlSet{URLs: append(pagesURLs, docs...)}, latest)
+		return
+	}
+	base := s.baseURL(r)
+	idx := sitemapIndex{Sitemaps: []sitemapURL{{Loc: base + "/sitemap/pages.xml"}}}
+	for n := 1; (n-1)*s.sitemapLimit() < total; n++ {
+		idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: base + "/sitemap/docs-" + strconv.Itoa(n) + ".xml"})
+	}
+	s.writeXML(w, r, "application/xml; charset=utf-8", idx, time.Time{})
+}
+
+// handleSitemapPart serves one sitemap of the index.
+func (s *Server) handleSitemapPart(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if name == "pages.xml" {
+		urls, err := s.sitePageURLs(r)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		s.writeXML(w, r, "application/xml; charset=utf-8", urlSet{URLs: urls}, time.Time{})
+		return
+	}
+	num, ok := strings.CutPrefix(name, "docs-")
+	num, ok2 := strings.CutSuffix(num, ".xml")
+	n, err := strconv.Atoi(num)
+	if !ok || !ok2 || err != nil || n < 1 || n > 100000 {
+		s.notFound(w, r)
+		return
+	}
+	urls, latest, err := s.documentURLs(r, (n-1)*s.sitemapLimit(), s.sitemapLimit())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	if len(urls) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	s.writeXML(w, r, "application/xml; charset=utf-8", urlSet{URLs: urls}, latest)
+}
+
+// sitemapLimit is sitemapMaxURLs, or less in tests.
+func (s *Server) sitemapLimit() int {
+	if s.sitemapMax > 0 {
+		return s.sitemapMax
+	}
+	return sitemapMaxURLs
+}
+
+// handleRobots lets crawlers read everything but the API, searches and
+// share codes, and names the sitemap.
+func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
+	body := "User-agent: *\nDisallow: /api/\nDisallow: /search\nDisallow: /qr.svg\n\nSitemap: " + s.baseURL(r) + "/sitemap.xml\n"
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	s.writeBody(w, r, http.StatusOK, []byte(body), time.Time{})
+}
+
+// The Atom feed (RFC 4287).
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomPerson  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+type atomEntry struct {
+	Title     atomText   `xml:"title"`
+	ID        string     `xml:"id"`
+	Link      atomLink   `xml:"link"`
+	Published string     `xml:"published"`
+	Updated   string     `xml:"updated"`
+	Category  *atomCat   `xml:"category,omitempty"`
+	Summary   atomText   `xml:"summary"`
+	Author    atomPerson `xml:"author"`
+}
+
+type atomCat struct {
+	Term string `xml:"term,attr"`
+}
+
+// feedSize is the number of documents in the feed.
+const feedSize = 30
+
+// handleFeed serves the Atom feed of the documents most recently added.
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	docs, _, err := s.Browse.ListDocuments(r.Context(), wengao.DocumentListFilter{Order: wengao.OrderAdded, Limit: feedSize, SummaryRunes: 200})
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	base := s.baseURL(r)
+	var latest time.Time
+	feed := atomFeed{
+		Lang: "zh-CN", Title: siteName + " · 新收录文稿", ID: base + "/feed.xml",
+		Links:  []atomLink{{Href: base + "/feed.xml", Rel: "self", Type: "application/atom+xml"}, {Href: base + "/", Rel: "alternate", Type: "text/html"}},
+		Author: atomPerson{Name: siteName},
+	}
+	for _, d := range docs {
+		if d.UpdatedAt.After(latest) {
+			latest = d.UpdatedAt
+		}
+		e := atomEntry{
+			Title:     atomText{Type: "text", Body: d.Title},
+			ID:        base + docURL(d.ID),
+			Link:      atomLink{Href: base + docURL(d.ID), Rel: "alternate", Type: "text/html"},
+			Published: d.CreatedAt.Format(time.RFC3339),
+			Updated:   d.UpdatedAt.Format(time.RFC3339),
+			Summary:   atomText{Type: "text", Body: d.Summary},
+			Author:    atomPerson{Name: siteName},
+		}
+		if d.Category != "" {
+			e.Category = &atomCat{Term: d.Category}
+		}
+		feed.Entries = append(feed.Entries, e)
+	}
+	if latest.IsZero() {
+		latest = time.Unix(0, 0).UTC()
+	}
+	feed.Updated = latest.Format(time.RFC3339)
+	s.writeXML(w, r, "application/atom+xml; charset=utf-8", feed, latest)
+}
