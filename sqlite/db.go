@@ -36,6 +36,8 @@ type DB struct {
 
 	relatedMu    sync.Mutex
 	relatedCache map[relatedKey][]relatedEntry
+	dfCache      map[string]int // document frequencies, see docFreq
+	dfVersion    int64
 }
 
 // Open opens (creating when needed) the database in the data folder dir and

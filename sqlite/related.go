@@ -26,8 +26,9 @@ type relatedEntry struct {
 const (
 	relatedTitleTerms = 12
 	relatedBodyTerms  = 12
-	relatedCandidates = 60
 	relatedCacheMax   = 4096
+	dfCacheMax        = 500_000
+	relatedBodyCands  = 150
 )
 
 // RelatedDocuments returns up to n documents sharing the most distinctive
@@ -96,10 +97,10 @@ func (db *DB) computeRelated(ctx context.Context, rowID int64, title, body, hash
 		}
 	}
 	sort.Slice(cands, func(i, j int) bool { return bodyTF[cands[i]] > bodyTF[cands[j]] })
-	if len(cands) > 400 {
-		cands = cands[:400]
+	if len(cands) > relatedBodyCands {
+		cands = cands[:relatedBodyCands]
 	}
-	df, total, err := db.docFreq(ctx, "body_vocab", cands)
+	df, total, err := db.docFreq(ctx, "body_vocab", append(append([]string{}, cands...), titleTerms...))
 	if err != nil {
 		return nil, err
 	}
@@ -119,29 +120,40 @@ func (db *DB) computeRelated(ctx context.Context, rowID int64, title, body, hash
 	})
 	bodyTerms := keepInformative(cands, df, total, relatedBodyTerms)
 
+	// Score every document by the idf of the terms it shares, title terms
+	// twice in titles; each term's document list is one cheap index read.
 	scores := map[int64]float64{}
-	for _, part := range []struct {
-		table  string
-		terms  []string
-		weight float64
-	}{{"title_fts", titleTerms, 2}, {"body_fts", append(append([]string{}, titleTerms...), bodyTerms...), 1}} {
-		if len(part.terms) == 0 {
-			continue
-		}
-		list, err := db.bm25(ctx, part.table, orExpr(part.terms), relatedCandidates)
+	share := func(table, term string, weight float64) error {
+		ids, err := db.matchIDs(ctx, table, `"`+term+`"`)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if len(list) == 0 {
-			continue
-		}
-		top := list[0].score
-		for _, s := range list {
-			if s.id != rowID && top > 0 {
-				scores[s.id] += part.weight * s.score / top
+		for _, id := range ids {
+			if id != rowID {
+				scores[id] += weight
 			}
 		}
+		return nil
 	}
+	tidf := func(t string) float64 { return math.Log(1 + float64(total)/float64(1+tdf[t])) }
+	for _, t := range titleTerms {
+		if err := share("title_fts", t, 2*tidf(t)); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range append(append([]string{}, titleTerms...), bodyTerms...) {
+		if err := share("body_fts", t, idf(t)); err != nil {
+			return nil, err
+		}
+	}
+	// Long documents share more terms by their length alone.
+	db.meta.mu.RLock()
+	for id := range scores {
+		if m := db.meta.get(id); m != nil {
+			scores[id] /= 1 + 0.25*math.Log1p(float64(m.size)/4000)
+		}
+	}
+	db.meta.mu.RUnlock()
 	entries := make([]relatedEntry, 0, len(scores))
 	for id, s := range scores {
 		entries = append(entries, relatedEntry{id, s})
@@ -219,25 +231,51 @@ func (db *DB) docFreq(ctx context.Context, vocab string, terms []string) (map[st
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents`).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	if len(terms) == 0 {
+	// fts5vocab counts a term's documents by walking its whole list, so
+	// counts are cached until the next write.
+	db.refreshMeta(ctx)
+	db.meta.mu.RLock()
+	version := db.meta.version
+	db.meta.mu.RUnlock()
+	db.relatedMu.Lock()
+	if db.dfVersion != version || len(db.dfCache) > dfCacheMax {
+		db.dfCache, db.dfVersion = map[string]int{}, version
+	}
+	var missing []any
+	for _, t := range terms {
+		if n, ok := db.dfCache[vocab+t]; ok {
+			df[t] = n
+		} else {
+			missing = append(missing, t)
+		}
+	}
+	db.relatedMu.Unlock()
+	if len(missing) == 0 {
 		return df, total, nil
 	}
-	args := make([]any, len(terms))
-	for i, t := range terms {
-		args[i] = t
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT term, doc FROM `+vocab+` WHERE term IN (`+placeholders(len(terms))+`)`, args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT term, doc FROM `+vocab+` WHERE term IN (`+placeholders(len(missing))+`)`, missing...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
+	found := map[string]int{}
 	for rows.Next() {
 		var t string
 		var n int
 		if err := rows.Scan(&t, &n); err != nil {
 			return nil, 0, err
 		}
-		df[t] = n
+		df[t], found[t] = n, n
 	}
-	return df, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	db.relatedMu.Lock()
+	if db.dfVersion == version {
+		for _, t := range missing {
+			db.dfCache[vocab+t.(string)] = found[t.(string)]
+		}
+	}
+	db.relatedMu.Unlock()
+	return df, total, nil
 }
