@@ -215,14 +215,6 @@ func distinctTokens(s string, n int) []string {
 	return out
 }
 
-func orExpr(terms []string) string {
-	parts := make([]string, len(terms))
-	for i, t := range terms {
-		parts[i] = `"` + t + `"`
-	}
-	return strings.Join(parts, " OR ")
-}
-
 // docFreq returns the number of documents holding each term according to
 // the given fts5vocab table, and the number of documents.
 func (db *DB) docFreq(ctx context.Context, vocab string, terms []string) (map[string]int, int, error) {

@@ -89,7 +89,7 @@ func (db *DB) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.Sea
 	case req.Sort == wengao.SortReads:
 		ranked = db.sortBy(ids, func(a, b *docMeta) int { return cmpInt64(b.reads, a.reads) })
 	default:
-		ranked, err = db.rank(ctx, q, expr, ids, need)
+		ranked, err = db.rank(ctx, q, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -383,7 +383,7 @@ const (
 // where the words weigh more. It needs no term statistics from the index:
 // FTS5's bm25 must scan the document list of every phrase of the query,
 // which for common words costs more than all the rest.
-func (db *DB) rank(ctx context.Context, q *query.Query, expr string, ids []int64, need int) ([]scored, error) {
+func (db *DB) rank(ctx context.Context, q *query.Query, ids []int64) ([]scored, error) {
 	// Documents with any of the words in their title.
 	var anyExpr []string
 	for _, c := range q.Clauses {
@@ -592,32 +592,6 @@ func (db *DB) paragraphSpans(ctx context.Context, q *query.Query, ids []int64) (
 		}
 	}
 	return spans, rows.Err()
-}
-
-// bm25 returns the rows matching expr in table with -bm25 as score, best
-// first; limit < 0 means all.
-func (db *DB) bm25(ctx context.Context, table, expr string, limit int) ([]scored, error) {
-	stmt := `SELECT rowid, -bm25(` + table + `) FROM ` + table + ` WHERE ` + table + ` MATCH ? ORDER BY rank`
-	if limit >= 0 {
-		stmt += ` LIMIT ` + strconv.Itoa(limit)
-	}
-	rows, err := db.read.QueryContext(ctx, stmt, expr)
-	if err != nil {
-		if ftsError(err) == errNoMatch {
-			return nil, nil
-		}
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scored
-	for rows.Next() {
-		var s scored
-		if err := rows.Scan(&s.id, &s.score); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // hits loads the page's documents and builds their snippets.
