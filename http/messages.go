@@ -19,6 +19,9 @@ const (
 	msgCategoryMissing = "该分类不存在或暂无文稿。"
 	msgSearchAll       = "全部文稿"
 	msgBadSharePath    = "只能为本站页面生成二维码。"
+	msgAccountsOff     = "本站暂未开放账号功能。"
+	msgBadJSON         = "请求格式有误，请提交 JSON。"
+	msgLoginNeeded     = "请先登录。"
 )
 
 // statusTitles are the headings of error pages by HTTP status.

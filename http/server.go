@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/throttle"
 )
 
 // Server is wengao's HTTP server.
@@ -30,6 +31,17 @@ type Server struct {
 	// Counter counts page views as reads; nil counts none. The server
 	// starts it on Open and flushes it on Close.
 	Counter *ReadCounter
+
+	// Account services; nil leaves the account API answering that
+	// accounts are not available.
+	Users     wengao.UserService
+	Sessions  wengao.SessionService
+	Ledger    wengao.LedgerService
+	Favorites wengao.FavoriteService
+	// Throttle limits failed logins per account and per IP.
+	Throttle *throttle.LoginThrottle
+	// Settings are the operator's figures: sign-up bonus, prices.
+	Settings wengao.Settings
 
 	// Attribution is Markdown shown on the about page: where the sample
 	// library's documents come from.
@@ -52,7 +64,7 @@ type Server struct {
 
 // NewServer returns a server with its routes registered.
 func NewServer() *Server {
-	s := &Server{mux: http.NewServeMux(), Logger: slog.Default()}
+	s := &Server{mux: http.NewServeMux(), Logger: slog.Default(), Throttle: throttle.New(0, 0, 0, 0), Settings: wengao.DefaultSettings()}
 	s.server = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -61,8 +73,11 @@ func NewServer() *Server {
 		IdleTimeout:       2 * time.Minute,
 	}
 	s.registerAPIRoutes()
+	s.registerAccountRoutes()
 	s.registerSiteRoutes()
-	s.handler = s.middleware(s.mux)
+	// Every state-changing request from another site is refused
+	// (Sec-Fetch-Site, else Origin against Host).
+	s.handler = s.middleware(http.NewCrossOriginProtection().Handler(s.mux))
 	return s
 }
 

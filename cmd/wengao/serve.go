@@ -52,6 +52,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.Contact = *contact
 	srv.Documents = db
 	srv.Search = db
+	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
 	srv.Browse = db
 	srv.Reads = db
 	srv.Counter = http.NewReadCounter(db)

@@ -1,0 +1,256 @@
+package http
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/throttle"
+)
+
+// SessionCookie is the name of the cookie that holds a session token.
+const SessionCookie = "wengao_session"
+
+// maxAuthBody bounds the JSON body of account requests.
+const maxAuthBody = 16 << 10
+
+func (s *Server) registerAccountRoutes() {
+	s.mux.HandleFunc("POST /api/v1/auth/register", s.handleAPIRegister)
+	s.mux.HandleFunc("POST /api/v1/auth/login", s.handleAPILogin)
+	s.mux.HandleFunc("POST /api/v1/auth/logout", s.handleAPILogout)
+	s.mux.HandleFunc("GET /api/v1/me", s.handleAPIMe)
+	s.mux.HandleFunc("GET /api/v1/me/ledger", s.handleAPILedger)
+	s.mux.HandleFunc("GET /api/v1/me/favorites", s.handleAPIFavorites)
+	s.mux.HandleFunc("POST /api/v1/documents/{id}/favorite", s.handleAPIFavorite)
+	s.mux.HandleFunc("DELETE /api/v1/documents/{id}/favorite", s.handleAPIFavorite)
+}
+
+// accountsReady reports whether the account services are wired, writing
+// an error when they are not.
+func (s *Server) accountsReady(w http.ResponseWriter, r *http.Request) bool {
+	if s.Users == nil || s.Sessions == nil || s.Ledger == nil || s.Favorites == nil {
+		s.jsonError(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgAccountsOff))
+		return false
+	}
+	return true
+}
+
+// credentials is the JSON body of register and login.
+type credentials struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Email    string `json:"email"`
+}
+
+func readCredentials(r *http.Request) (credentials, error) {
+	var c credentials
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxAuthBody))
+	if err := dec.Decode(&c); err != nil {
+		return c, wengao.Errorf(wengao.EINVALID, msgBadJSON)
+	}
+	return c, nil
+}
+
+// meJSON is the signed-in user as the API shows them.
+type meJSON struct {
+	Username string `json:"username"`
+	Role     string `json:"role"`
+	Points   int64  `json:"points"`
+	Email    string `json:"email,omitempty"`
+}
+
+func toMe(u *wengao.User) meJSON {
+	return meJSON{Username: u.Username, Role: u.Role, Points: u.Points, Email: u.Email}
+}
+
+func (s *Server) handleAPIRegister(w http.ResponseWriter, r *http.Request) {
+	if !s.accountsReady(w, r) {
+		return
+	}
+	c, err := readCredentials(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	u, err := s.Users.CreateUser(r.Context(), wengao.NewUser{
+		Username: c.Username, Password: c.Password, Email: c.Email,
+		Bonus: s.Settings.SignupBonus,
+	})
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if err := s.startSession(w, r, u); err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toMe(u))
+}
+
+func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
+	if !s.accountsReady(w, r) {
+		return
+	}
+	c, err := readCredentials(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	ip := remoteIP(r)
+	if ok, wait := s.Throttle.Allow(c.Username, ip); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		s.jsonError(w, r, throttle.Error(wait))
+		return
+	}
+	u, err := s.Users.Authenticate(r.Context(), c.Username, c.Password)
+	if wengao.ErrorCode(err) == wengao.EUNAUTHORIZED {
+		s.Throttle.Failure(c.Username, ip)
+	} else if err == nil {
+		s.Throttle.Success(c.Username, ip)
+	}
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if err := s.startSession(w, r, u); err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toMe(u))
+}
+
+func (s *Server) handleAPILogout(w http.ResponseWriter, r *http.Request) {
+	if !s.accountsReady(w, r) {
+		return
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		if err := s.Sessions.DeleteSession(r.Context(), c.Value); err != nil {
+			s.jsonError(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// startSession creates a session for u and sets its cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *wengao.User) error {
+	sess, err := s.Sessions.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	setSessionCookie(w, r, sess)
+	return nil
+}
+
+func setSessionCookie(w http.ResponseWriter, r *http.Request, sess *wengao.Session) {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: sess.Token, Path: "/",
+		Expires: sess.ExpiresAt, MaxAge: int(time.Until(sess.ExpiresAt).Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+}
+
+// currentUser returns the signed-in user of r, or nil.
+func (s *Server) currentUser(r *http.Request) *wengao.User {
+	if s.Sessions == nil {
+		return nil
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	sess, err := s.Sessions.FindSession(r.Context(), c.Value)
+	if err != nil {
+		return nil
+	}
+	return sess.User
+}
+
+// requireUser returns the signed-in user or writes EUNAUTHORIZED.
+func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) *wengao.User {
+	if !s.accountsReady(w, r) {
+		return nil
+	}
+	u := s.currentUser(r)
+	if u == nil {
+		s.jsonError(w, r, wengao.Errorf(wengao.EUNAUTHORIZED, msgLoginNeeded))
+	}
+	return u
+}
+
+func (s *Server) handleAPIMe(w http.ResponseWriter, r *http.Request) {
+	if u := s.requireUser(w, r); u != nil {
+		writeJSON(w, http.StatusOK, toMe(u))
+	}
+}
+
+// pageParams reads page and limit, with defaults and bounds.
+func pageParams(r *http.Request) (page, limit int) {
+	page, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	limit, _ = strconv.Atoi(r.URL.Query().Get("limit"))
+	if page < 1 {
+		page = 1
+	}
+	if limit < 1 || limit > 100 {
+		limit = 20
+	}
+	return page, limit
+}
+
+func (s *Server) handleAPILedger(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	page, limit := pageParams(r)
+	entries, total, err := s.Ledger.Entries(r.Context(), u.ID, page, limit)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if entries == nil {
+		entries = []wengao.LedgerEntry{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "page": page, "limit": limit, "points": u.Points, "entries": entries})
+}
+
+func (s *Server) handleAPIFavorites(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	page, limit := pageParams(r)
+	favs, total, err := s.Favorites.ListFavorites(r.Context(), u.ID, page, limit)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if favs == nil {
+		favs = []wengao.Favorite{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "page": page, "limit": limit, "favorites": favs})
+}
+
+func (s *Server) handleAPIFavorite(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	id := r.PathValue("id")
+	var n int
+	var err error
+	if r.Method == http.MethodDelete {
+		n, err = s.Favorites.RemoveFavorite(r.Context(), u.ID, id)
+	} else {
+		n, err = s.Favorites.AddFavorite(r.Context(), u.ID, id)
+	}
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "favorite": r.Method != http.MethodDelete, "count": n})
+}
