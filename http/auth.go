@@ -79,15 +79,7 @@ func (s *Server) handleAPIRegister(w http.ResponseWriter, r *http.Request) {
 		Username: c.Username, Password: c.Password, Email: c.Email,
 		Bonus: s.Settings.SignupBonus,
 	})
-	if err != nil {
-		s.jsonError(w, r, err)
-		return
-	}
-	if err := s.startSession(w, r, u); err != nil {
-		s.jsonError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, toMe(u))
+	s.signedIn(w, r, u, err, http.StatusCreated)
 }
 
 func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
@@ -111,15 +103,7 @@ func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
 	} else if err == nil {
 		s.Throttle.Success(c.Username, ip)
 	}
-	if err != nil {
-		s.jsonError(w, r, err)
-		return
-	}
-	if err := s.startSession(w, r, u); err != nil {
-		s.jsonError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toMe(u))
+	s.signedIn(w, r, u, err, http.StatusOK)
 }
 
 func (s *Server) handleAPILogout(w http.ResponseWriter, r *http.Request) {
@@ -136,14 +120,19 @@ func (s *Server) handleAPILogout(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 
-// startSession creates a session for u and sets its cookie.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *wengao.User) error {
-	sess, err := s.Sessions.CreateSession(r.Context(), u.ID)
+// signedIn finishes a registration or login: unless err, it starts a
+// session for u, sets its cookie and answers with the user.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, u *wengao.User, err error, status int) {
+	var sess *wengao.Session
+	if err == nil {
+		sess, err = s.Sessions.CreateSession(r.Context(), u.ID)
+	}
 	if err != nil {
-		return err
+		s.jsonError(w, r, err)
+		return
 	}
 	setSessionCookie(w, r, sess)
-	return nil
+	writeJSON(w, status, toMe(u))
 }
 
 func setSessionCookie(w http.ResponseWriter, r *http.Request, sess *wengao.Session) {
