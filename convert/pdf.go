@@ -48,12 +48,7 @@ func runPdftotext(ctx context.Context, path string, data []byte, lim Limits) (*R
 		stderr:   &cappedBuffer{},
 	}
 	c := &collector{max: lim.MaxTextBytes}
-	var stats pdfStats
-	err = runTool(ctx, lim, t, func(r io.Reader) error {
-		var readErr error
-		stats, readErr = readPDFWords(r, c)
-		return readErr
-	})
+	stats, err := runPDFWords(ctx, lim, t, c)
 	var te *toolError
 	if errors.As(err, &te) {
 		switch {
@@ -93,4 +88,16 @@ func pdfResult(c *collector, stats pdfStats, data []byte, toolName string) (*Res
 // compressed, so a byte search finds it).
 func hasEncryptDict(data []byte) bool {
 	return bytes.Contains(data, []byte("/Encrypt"))
+}
+
+// runPDFWords runs a tool that prints pdftotext's -tsv word boxes and
+// reads them into c.
+func runPDFWords(ctx context.Context, lim Limits, t tool, c *collector) (pdfStats, error) {
+	var stats pdfStats
+	err := runTool(ctx, lim, t, func(r io.Reader) error {
+		var readErr error
+		stats, readErr = readPDFWords(r, c)
+		return readErr
+	})
+	return stats, err
 }

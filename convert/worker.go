@@ -61,12 +61,7 @@ func runPDFWorker(ctx context.Context, data []byte, lim Limits) (*Result, error)
 		limitMem: !raceEnabled, // the race detector reserves terabytes of address space
 	}
 	c := &collector{max: lim.MaxTextBytes}
-	var stats pdfStats
-	err = runTool(ctx, lim, t, func(r io.Reader) error {
-		var readErr error
-		stats, readErr = readPDFWords(r, c)
-		return readErr
-	})
+	stats, err := runPDFWords(ctx, lim, t, c)
 	var te *toolError
 	if errors.As(err, &te) {
 		if te.exitCode == workerEncrypted {

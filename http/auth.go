@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -191,37 +192,42 @@ func pageParams(r *http.Request) (page, limit int) {
 }
 
 func (s *Server) handleAPILedger(w http.ResponseWriter, r *http.Request) {
-	u := s.requireUser(w, r)
-	if u == nil {
+	if !s.accountsReady(w, r) { // before taking a method of a nil service
 		return
 	}
-	page, limit := pageParams(r)
-	entries, total, err := s.Ledger.Entries(r.Context(), u.ID, page, limit)
-	if err != nil {
-		s.jsonError(w, r, err)
-		return
-	}
-	if entries == nil {
-		entries = []wengao.LedgerEntry{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": total, "page": page, "limit": limit, "points": u.Points, "entries": entries})
+	listForUser(s, w, r, "entries", s.Ledger.Entries, func(u *wengao.User, out map[string]any) { out["points"] = u.Points })
 }
 
 func (s *Server) handleAPIFavorites(w http.ResponseWriter, r *http.Request) {
+	if !s.accountsReady(w, r) {
+		return
+	}
+	listForUser(s, w, r, "favorites", s.Favorites.ListFavorites, nil)
+}
+
+// listForUser answers a paginated list of the signed-in user's items as
+// {"total","page","limit",name:[...]}; extra may add fields.
+func listForUser[T any](s *Server, w http.ResponseWriter, r *http.Request, name string,
+	list func(ctx context.Context, userID int64, page, limit int) ([]T, int, error),
+	extra func(u *wengao.User, out map[string]any)) {
 	u := s.requireUser(w, r)
 	if u == nil {
 		return
 	}
 	page, limit := pageParams(r)
-	favs, total, err := s.Favorites.ListFavorites(r.Context(), u.ID, page, limit)
+	items, total, err := list(r.Context(), u.ID, page, limit)
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
 	}
-	if favs == nil {
-		favs = []wengao.Favorite{}
+	if items == nil {
+		items = []T{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": total, "page": page, "limit": limit, "favorites": favs})
+	out := map[string]any{"total": total, "page": page, "limit": limit, name: items}
+	if extra != nil {
+		extra(u, out)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleAPIFavorite(w http.ResponseWriter, r *http.Request) {
