@@ -227,7 +227,8 @@ const PurchaseValidity = 30 * 24 * time.Hour
 type Purchase struct {
 	UserID     int64     `json:"user_id"`
 	DocumentID string    `json:"document_id"` // external id
-	Cost       int64     `json:"cost"`        // 0 for free access
+	Title      string    `json:"title,omitempty"`
+	Cost       int64     `json:"cost"` // 0 for free access
 	CreatedAt  time.Time `json:"created_at"`
 	ExpiresAt  time.Time `json:"expires_at"`
 }
@@ -285,6 +286,11 @@ type LedgerService interface {
 	// Returns ENOTFOUND when there is none (or it expired).
 	FindPurchase(ctx context.Context, userID int64, documentID string) (*Purchase, error)
 
+	// ListPurchases returns one page (1-based) of the user's purchases,
+	// newest first, with the documents' titles, and their number. Returns
+	// EINVALID for a page below 1.
+	ListPurchases(ctx context.Context, userID int64, page, limit int) ([]Purchase, int, error)
+
 	// CheckLedger returns the users whose cached balance differs from the
 	// sum of their entries; none means the ledger is consistent.
 	CheckLedger(ctx context.Context) ([]LedgerMismatch, error)
@@ -330,11 +336,14 @@ type Settings struct {
 	SignInPoints  int64 `json:"signin_points"`  // points for a daily sign-in
 	DownloadPrice int64 `json:"download_price"` // default price of a download
 	UploadReward  int64 `json:"upload_reward"`  // points for an approved upload
+	// PreviewRule is how much of a text visitors who have not logged in
+	// read.
+	PreviewRule
 }
 
 // DefaultSettings returns the settings of a new site.
 func DefaultSettings() Settings {
-	return Settings{SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10}
+	return Settings{SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10, PreviewRule: DefaultPreviewRule}
 }
 
 // Validate returns EINVALID when a figure is negative.
@@ -342,5 +351,5 @@ func (s Settings) Validate() error {
 	if s.SignupBonus < 0 || s.SignInPoints < 0 || s.DownloadPrice < 0 || s.UploadReward < 0 {
 		return Errorf(EINVALID, "积分设置不能为负数。")
 	}
-	return nil
+	return s.PreviewRule.Validate()
 }

@@ -109,6 +109,9 @@ type DocumentListFilter struct {
 	// SummaryRunes, when positive, fills each summary with about that many
 	// characters of the text.
 	SummaryRunes int
+	// Preview, when set, takes summaries from the preview of each text
+	// alone, for visitors who may not read the rest.
+	Preview *PreviewRule
 }
 
 // CategoryCount is a category (one or two levels, "报告" or

@@ -26,6 +26,30 @@ type Document struct {
 	Reads     int64         `json:"reads"`
 	CreatedAt time.Time     `json:"created_at"`
 	UpdatedAt time.Time     `json:"updated_at"`
+
+	// Price is the document's download price in points; nil means the
+	// site's default (Settings.DownloadPrice).
+	Price *int64 `json:"-"`
+	// UploaderID is the user who uploaded the document; 0 for imports.
+	// Uploaders download their own documents free.
+	UploaderID int64 `json:"-"`
+	// File is the original file the text was taken from, if kept.
+	File *SourceFile `json:"file,omitempty"`
+}
+
+// SourceFile is an original file kept in the blob store.
+type SourceFile struct {
+	Key  string `json:"-"`    // hex sha256 of the content: its key in the blob store
+	Name string `json:"name"` // the file name as uploaded
+	Size int64  `json:"size"`
+}
+
+// PriceOr returns the document's price, or def when it has none of its own.
+func (d *Document) PriceOr(def int64) int64 {
+	if d.Price != nil {
+		return *d.Price
+	}
+	return def
 }
 
 // Year returns the year of the document's date, or 0 when it has none.
@@ -131,6 +155,9 @@ type SearchRequest struct {
 	Sort     Sort
 	Page     int // 1-based
 	Limit    int
+	// Preview, when set, builds snippets from the preview of each text
+	// alone, for visitors who may not read the rest.
+	Preview *PreviewRule
 }
 
 // SearchHit is one document found.

@@ -1,10 +1,12 @@
 package http
 
 import (
+	_ "embed"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wengao/wengao"
 )
@@ -13,6 +15,18 @@ func (s *Server) registerAPIRoutes() {
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.HandleFunc("GET /api/v1/search", s.handleAPISearch)
 	s.mux.HandleFunc("GET /api/v1/documents/{id}", s.handleAPIDocument)
+	s.mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
+}
+
+// openAPI describes the JSON API (OpenAPI 3.1).
+//
+//go:embed openapi.json
+var openAPI []byte
+
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	s.writeBody(w, r, http.StatusOK, openAPI, time.Time{})
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
@@ -42,7 +56,9 @@ func searchRequest(r *http.Request) wengao.SearchRequest {
 }
 
 func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
-	res, err := s.Search.Search(r.Context(), searchRequest(r))
+	req := searchRequest(r)
+	req.Preview = s.visibilityFor(r).previewRule()
+	res, err := s.Search.Search(r.Context(), req)
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
@@ -50,10 +66,15 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-// documentJSON is a document as the API shows it.
+// documentJSON is a document as the API shows it: to a visitor who may
+// not read it all, the body holds the preview alone (Truncated), with the
+// outline items inside it.
 type documentJSON struct {
 	*wengao.Document
-	Related []wengao.DocumentRef `json:"related"`
+	Price     int64                `json:"price"`
+	Chars     int                  `json:"chars"` // characters of the whole body
+	Truncated bool                 `json:"truncated"`
+	Related   []wengao.DocumentRef `json:"related"`
 }
 
 func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +93,23 @@ func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
 		// Reads counted but not yet written belong to the total.
 		doc.Reads += s.Counter.Unsaved(doc.ID)
 	}
-	writeJSON(w, http.StatusOK, documentJSON{doc, related})
+	out := documentJSON{Document: doc, Related: related, Price: doc.PriceOr(s.settings().DownloadPrice), Chars: wengao.BodyChars(doc.Body)}
+	if u := s.currentUser(r); u != nil {
+		out.Price = s.priceFor(u, doc)
+	}
+	body, full := s.visibilityFor(r).visible(doc.Body)
+	if !full {
+		doc.Body, out.Truncated = body, true
+		var outline []wengao.OutlineItem
+		for _, o := range doc.Outline {
+			// A heading is shown only when its paragraph is shown whole.
+			if o.Paragraph < len(body)-1 || o.Paragraph == len(body)-1 && strings.Contains(body[o.Paragraph], o.Text) {
+				outline = append(outline, o)
+			}
+		}
+		doc.Outline = outline
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // writeJSON writes v as a JSON response.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/wengao/wengao"
@@ -99,12 +100,19 @@ func TestAPIDocument(t *testing.T) {
 		Outline                           []wengao.OutlineItem
 		Related                           []wengao.DocumentRef
 		Reads                             *int64
+		Price, Chars                      int
+		Truncated                         bool
 	}
 	getJSON(t, ts.URL+"/api/v1/documents/gov-1", 200, &doc)
-	if doc.Title != "国务院办公厅关于加强安全生产工作的意见" || len(doc.Body) != 4 || doc.Source == "" || doc.Reads == nil {
+	if doc.Title != "国务院办公厅关于加强安全生产工作的意见" || doc.Source == "" || doc.Reads == nil || doc.Price != 5 || doc.Chars != 36 {
 		t.Fatalf("document: %+v", doc)
 	}
-	if len(doc.Outline) < 3 {
+	// An anonymous reader gets the preview: 30% of 36 characters is 10,
+	// which holds the first paragraph and no sentence of the second.
+	if !doc.Truncated || len(doc.Body) != 1 || doc.Body[0] != "一、总体要求" {
+		t.Errorf("preview: %+v", doc)
+	}
+	if len(doc.Outline) != 1 || doc.Outline[0].Paragraph != 0 {
 		t.Errorf("outline: %+v", doc.Outline)
 	}
 	if len(doc.Related) == 0 {
@@ -127,5 +135,29 @@ func TestAPIDocument(t *testing.T) {
 	getJSON(t, ts.URL+"/healthz", 200, &h)
 	if h.Status != "ok" || h.Documents != 3 {
 		t.Fatalf("healthz: %+v", h)
+	}
+}
+
+// The OpenAPI description is valid JSON and describes every API route.
+func TestOpenAPI(t *testing.T) {
+	ts := newTestServer(t)
+	var doc struct {
+		OpenAPI string
+		Paths   map[string]map[string]any
+	}
+	getJSON(t, ts.URL+"/api/v1/openapi.json", 200, &doc)
+	if doc.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	for _, route := range []string{
+		"GET /api/v1/search", "GET /api/v1/documents/{id}", "POST /api/v1/documents/{id}/favorite", "DELETE /api/v1/documents/{id}/favorite",
+		"POST /api/v1/documents/{id}/download", "POST /api/v1/auth/register", "POST /api/v1/auth/login", "POST /api/v1/auth/logout",
+		"POST /api/v1/auth/password", "GET /api/v1/me", "GET /api/v1/me/ledger", "GET /api/v1/me/favorites", "GET /api/v1/me/downloads",
+		"POST /api/v1/me/signin",
+	} {
+		method, path, _ := strings.Cut(route, " ")
+		if _, ok := doc.Paths[path][strings.ToLower(method)]; !ok {
+			t.Errorf("openapi.json lacks %s", route)
+		}
 	}
 }

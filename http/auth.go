@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/throttle"
 )
 
 // SessionCookie is the name of the cookie that holds a session token.
@@ -27,6 +26,60 @@ func (s *Server) registerAccountRoutes() {
 	s.mux.HandleFunc("GET /api/v1/me/favorites", s.handleAPIFavorites)
 	s.mux.HandleFunc("POST /api/v1/documents/{id}/favorite", s.handleAPIFavorite)
 	s.mux.HandleFunc("DELETE /api/v1/documents/{id}/favorite", s.handleAPIFavorite)
+	s.mux.HandleFunc("POST /api/v1/documents/{id}/download", s.handleAPIDownload)
+	s.mux.HandleFunc("POST /api/v1/auth/password", s.handleAPIPassword)
+	s.mux.HandleFunc("POST /api/v1/me/signin", s.handleAPISignIn)
+	s.mux.HandleFunc("GET /api/v1/me/downloads", s.handleAPIDownloads)
+}
+
+func (s *Server) handleAPIDownloads(w http.ResponseWriter, r *http.Request) {
+	if !s.accountsReady(w, r) {
+		return
+	}
+	listForUser(s, w, r, "downloads", s.Ledger.ListPurchases, nil)
+}
+
+func (s *Server) handleAPISignIn(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	e, err := s.signIn(r.Context(), u)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	points := u.Points + e.Amount
+	writeJSON(w, http.StatusOK, map[string]any{"granted": e.Amount, "points": points})
+}
+
+// passwordChange is the JSON body of a password change.
+type passwordChange struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+}
+
+// handleAPIPassword changes the user's password, which ends all their
+// sessions, and starts a new session for this client.
+func (s *Server) handleAPIPassword(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	var c passwordChange
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxAuthBody)).Decode(&c); err != nil {
+		s.jsonError(w, r, wengao.Errorf(wengao.EINVALID, msgBadJSON))
+		return
+	}
+	err := s.Users.ChangePassword(r.Context(), u.ID, c.Current, c.New)
+	if err == nil {
+		err = s.startSession(w, r, u)
+	}
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toMe(u))
 }
 
 // accountsReady reports whether the account services are wired, writing
@@ -78,7 +131,7 @@ func (s *Server) handleAPIRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.Users.CreateUser(r.Context(), wengao.NewUser{
 		Username: c.Username, Password: c.Password, Email: c.Email,
-		Bonus: s.Settings.SignupBonus,
+		Bonus: s.settings().SignupBonus,
 	})
 	s.signedIn(w, r, u, err, http.StatusCreated)
 }
@@ -92,18 +145,7 @@ func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, r, err)
 		return
 	}
-	ip := remoteIP(r)
-	if ok, wait := s.Throttle.Allow(c.Username, ip); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.jsonError(w, r, throttle.Error(wait))
-		return
-	}
-	u, err := s.Users.Authenticate(r.Context(), c.Username, c.Password)
-	if wengao.ErrorCode(err) == wengao.EUNAUTHORIZED {
-		s.Throttle.Failure(c.Username, ip)
-	} else if err == nil {
-		s.Throttle.Success(c.Username, ip)
-	}
+	u, err := s.login(w, r, c.Username, c.Password)
 	s.signedIn(w, r, u, err, http.StatusOK)
 }
 
@@ -111,28 +153,23 @@ func (s *Server) handleAPILogout(w http.ResponseWriter, r *http.Request) {
 	if !s.accountsReady(w, r) {
 		return
 	}
-	if c, err := r.Cookie(SessionCookie); err == nil {
-		if err := s.Sessions.DeleteSession(r.Context(), c.Value); err != nil {
-			s.jsonError(w, r, err)
-			return
-		}
+	if err := s.endSession(w, r); err != nil {
+		s.jsonError(w, r, err)
+		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 
 // signedIn finishes a registration or login: unless err, it starts a
 // session for u, sets its cookie and answers with the user.
 func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, u *wengao.User, err error, status int) {
-	var sess *wengao.Session
 	if err == nil {
-		sess, err = s.Sessions.CreateSession(r.Context(), u.ID)
+		err = s.startSession(w, r, u)
 	}
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
 	}
-	setSessionCookie(w, r, sess)
 	writeJSON(w, status, toMe(u))
 }
 
@@ -144,11 +181,21 @@ func setSessionCookie(w http.ResponseWriter, r *http.Request, sess *wengao.Sessi
 	})
 }
 
-// currentUser returns the signed-in user of r, or nil.
+// currentUser returns the signed-in user of r, or nil. The session is
+// looked up once per request.
 func (s *Server) currentUser(r *http.Request) *wengao.User {
 	if s.Sessions == nil {
 		return nil
 	}
+	if m, ok := r.Context().Value(userMemoKey).(*userMemo); ok {
+		m.once.Do(func() { m.user = s.lookupUser(r) })
+		return m.user
+	}
+	return s.lookupUser(r)
+}
+
+// lookupUser finds the user of the session cookie of r, or nil.
+func (s *Server) lookupUser(r *http.Request) *wengao.User {
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
 		return nil

@@ -13,27 +13,54 @@ import (
 
 // visibility is how much of a document's text a visitor may read.
 type visibility struct {
-	// Paragraphs is the number of opening paragraphs shown; 0 shows all.
-	Paragraphs int
+	// Full shows the whole text; otherwise the preview that Rule allows.
+	Full bool
+	Rule wengao.PreviewRule
 }
 
 // visibilityFor decides how much of a document the visitor of r may
-// read. Until accounts exist every visitor reads everything; this is the
-// one place that will cut the text for visitors who may not read it all.
-// Document pages are cached per visibility.
+// read: logged-in readers the whole text, everyone else the preview. This
+// is the one place where that is decided; every route that shows text
+// (page, API, search snippets, feed, lists) cuts it through visible.
 func (s *Server) visibilityFor(r *http.Request) visibility {
-	return visibility{}
+	if s.currentUser(r) != nil {
+		return visibility{Full: true}
+	}
+	return visibility{Rule: s.settings().PreviewRule}
+}
+
+// visible returns the paragraphs of body that v shows and whether they are
+// all of it.
+func (v visibility) visible(body []string) (shown []string, full bool) {
+	if v.Full {
+		return body, true
+	}
+	return v.Rule.Cut(body)
+}
+
+// previewRule returns the rule for search snippets and summaries: nil for
+// the whole text.
+func (v visibility) previewRule() *wengao.PreviewRule {
+	if v.Full {
+		return nil
+	}
+	return &v.Rule
 }
 
 // key names the visibility in cache keys.
-func (v visibility) key() string { return strconv.Itoa(v.Paragraphs) }
+func (v visibility) key() string {
+	if v.Full {
+		return "full"
+	}
+	return strconv.Itoa(v.Rule.Percent) + "/" + strconv.Itoa(v.Rule.MaxChars)
+}
 
 // renderedBody is a document's text as HTML, cut to what the visitor may
 // read, with the outline items that point into the visible part.
 type renderedBody struct {
 	HTML    template.HTML
 	Outline []outlineLink
-	// Hidden is the number of paragraphs left out.
+	// Hidden is the number of characters left out.
 	Hidden int
 }
 
@@ -60,10 +87,8 @@ const headingRunesMax = 40
 // allows are rendered, so that text a visitor may not read never leaves
 // the server.
 func renderBody(doc *wengao.Document, v visibility) renderedBody {
-	shown := len(doc.Body)
-	if v.Paragraphs > 0 && v.Paragraphs < shown {
-		shown = v.Paragraphs
-	}
+	body, full := v.visible(doc.Body)
+	shown := len(body)
 	headings := make(map[int]int, len(doc.Outline)) // paragraph → level
 	var out renderedBody
 	for _, it := range doc.Outline {
@@ -78,11 +103,11 @@ func renderBody(doc *wengao.Document, v visibility) renderedBody {
 	}
 	var b strings.Builder
 	size := 0
-	for _, p := range doc.Body[:shown] {
+	for _, p := range body {
 		size += len(p) + 24
 	}
 	b.Grow(size + size/8)
-	for i, p := range doc.Body[:shown] {
+	for i, p := range body {
 		p = strings.TrimSpace(p)
 		id := paragraphAnchor(i)
 		level, isHeading := headings[i]
@@ -106,7 +131,9 @@ func renderBody(doc *wengao.Document, v visibility) renderedBody {
 		}
 	}
 	out.HTML = template.HTML(b.String())
-	out.Hidden = len(doc.Body) - shown
+	if !full {
+		out.Hidden = max(wengao.BodyChars(doc.Body)-wengao.BodyChars(body), 1)
+	}
 	return out
 }
 
@@ -148,13 +175,14 @@ func splitRunIn(p string) (lead, rest string) {
 	return "", p
 }
 
-// excerpt returns about n characters of the opening of doc's text,
-// skipping a first paragraph that repeats the title: for descriptions
-// and the feed.
-func excerpt(doc *wengao.Document, n int) string {
+// excerpt returns about n characters of the opening of the text of doc
+// that v shows, skipping a first paragraph that repeats the title: for
+// descriptions.
+func excerpt(doc *wengao.Document, v visibility, n int) string {
+	body, _ := v.visible(doc.Body)
 	var b strings.Builder
 	count := 0
-	for i, p := range doc.Body {
+	for i, p := range body {
 		p = strings.Join(strings.Fields(p), " ")
 		if p == "" || (i == 0 && strings.Contains(doc.Title, p)) {
 			continue

@@ -28,13 +28,14 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 	if p.Sort == wengao.SortRelevance {
 		p.Sort = wengao.SortDate
 	}
-	key := "category\x00" + path + "\x00" + string(p.Sort) + "\x00" + strconv.Itoa(p.Page)
-	s.renderCached(w, r, key, func() (string, any, error) { return s.categoryPage(r, path, p) })
+	vis := s.visibilityFor(r)
+	key := "category\x00" + vis.key() + "\x00" + path + "\x00" + string(p.Sort) + "\x00" + strconv.Itoa(p.Page)
+	s.renderCached(w, r, key, func() (string, any, error) { return s.categoryPage(r, path, p, vis) })
 }
 
 // categoryPage builds the page of category path, or the list of all
 // categories when path is empty.
-func (s *Server) categoryPage(r *http.Request, path string, p searchParams) (string, any, error) {
+func (s *Server) categoryPage(r *http.Request, path string, p searchParams, vis visibility) (string, any, error) {
 	ctx := context.WithoutCancel(r.Context()) // others may wait for this render
 	cats, err := s.Browse.Categories(ctx)
 	if err != nil {
@@ -58,7 +59,7 @@ func (s *Server) categoryPage(r *http.Request, path string, p searchParams) (str
 	if !found {
 		return "", nil, wengao.Errorf(wengao.ENOTFOUND, msgCategoryMissing)
 	}
-	res, err := s.Search.Search(ctx, wengao.SearchRequest{Category: path, Sort: p.Sort, Page: p.Page, Limit: searchPageSize})
+	res, err := s.Search.Search(ctx, wengao.SearchRequest{Category: path, Sort: p.Sort, Page: p.Page, Limit: searchPageSize, Preview: vis.previewRule()})
 	if err != nil {
 		return "", nil, err
 	}

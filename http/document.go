@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -24,6 +25,7 @@ type documentView struct {
 	Ranking    rankingView
 	ShareURL   string
 	QRCodeURL  string
+	Actions    template.HTML // the slot for the visitor's buttons
 }
 
 // relatedCount is the number of related documents shown.
@@ -48,7 +50,8 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p.serve(s, w, r, p.reads+s.countRead(w, r, id))
+	reads := p.reads + s.countRead(w, r, id)
+	p.serve(s, w, r, s.slotValues(r, reads, func(u *wengao.User) []byte { return s.documentActions(r, u, id, p.doc) }))
 }
 
 // renderDocument renders document id's page for the cache, with a
@@ -65,7 +68,7 @@ func (s *Server) renderDocument(r *http.Request, id string, vis visibility, flus
 	}
 	path := docURL(doc.ID)
 	v := documentView{
-		layout:    s.newLayout(r, doc.Title, excerpt(doc, 120), path),
+		layout:    s.newLayout(r, doc.Title, excerpt(doc, vis, 120), path),
 		Doc:       doc,
 		ReadsText: readsPlaceholder,
 		Body:      renderBody(doc, vis),
@@ -84,7 +87,12 @@ func (s *Server) renderDocument(r *http.Request, id string, vis visibility, flus
 			v.Crumbs = append(v.Crumbs, link{Label: strings.TrimPrefix(doc.Category, top+"/"), URL: categoryURL(doc.Category)})
 		}
 	}
-	return s.renderPage("document", v, doc.Reads, flushes)
+	v.Actions = template.HTML(placeholders[slotActions])
+	p, err := s.renderPage("document", v, doc.Reads, flushes)
+	if p != nil {
+		p.doc = docFacts{Price: doc.PriceOr(s.settings().DownloadPrice), UploaderID: doc.UploaderID, HasPrice: doc.Price != nil}
+	}
+	return p, err
 }
 
 // countRead counts the request as a read of document id unless it comes

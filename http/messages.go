@@ -22,6 +22,8 @@ const (
 	msgAccountsOff     = "本站暂未开放账号功能。"
 	msgBadJSON         = "请求格式有误，请提交 JSON。"
 	msgLoginNeeded     = "请先登录。"
+	msgBadForm         = "表单内容有误，请返回重试。"
+	msgPasswordsDiffer = "两次输入的密码不一致。"
 )
 
 // statusTitles are the headings of error pages by HTTP status.
@@ -66,4 +68,21 @@ var searchTips = []string{
 	"减少关键词，或用空格把长句拆成几个词。",
 	"去掉引号：加引号的词组须原样出现。",
 	"去掉分类、年份等筛选条件。",
+}
+
+// kindLabels name the kinds of ledger entries.
+var kindLabels = map[string]string{
+	wengao.KindSignup:         "注册奖励",
+	wengao.KindSignIn:         "每日签到",
+	wengao.KindUploadApproved: "上传通过",
+	wengao.KindDownload:       "下载文档",
+	wengao.KindRefund:         "退还",
+	wengao.KindAdjust:         "管理员调整",
+}
+
+// roleLabels name the roles.
+var roleLabels = map[string]string{
+	wengao.RoleReader:    "读者",
+	wengao.RoleModerator: "审核员",
+	wengao.RoleAdmin:     "管理员",
 }

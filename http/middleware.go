@@ -82,7 +82,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		id := requestIDPrefix + "-" + strconv.FormatUint(requestCounter.Add(1), 36)
 		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		r = withUserMemo(r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {

@@ -39,10 +39,12 @@ type pageRender struct {
 
 // cachedPage is a rendered page, split at the read-count placeholder.
 type cachedPage struct {
-	parts   [][]byte // two parts around the read count, or one
+	parts   [][]byte // the page split at its slots
+	slots   []slot   // the slot after each part but the last
 	etag    string   // of the parts; the read count is added when served
 	reads   int64    // the stored read count when rendered
 	flushes uint64   // the read counter's flushes of the document then
+	doc     docFacts // of a document page: what its buttons need
 	expires time.Time
 	size    int
 }
@@ -56,15 +58,36 @@ const (
 // leaving the others to the requests that the cache answers.
 var renderSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 
-// readsPlaceholder stands in a rendered page for its read count. It is
-// random per process, so that no document can hold it.
-var readsPlaceholder = func() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return "wg-reads-" + hex.EncodeToString(b)
+// A slot is a part of a cached page that changes with each request: the
+// read count, the visitor's account links, the visitor's buttons on a
+// document. Pages are rendered with a placeholder in each slot.
+type slot int
+
+const (
+	slotReads   slot = iota // the read count
+	slotAccount             // the account links in the header
+	slotActions             // favourite and download buttons on a document page
+	numSlots
+)
+
+// placeholders stand in rendered pages for their slots. They are random,
+// so that no document text can contain them.
+var placeholders = func() [numSlots]string {
+	var p [numSlots]string
+	for i := range p {
+		b := make([]byte, 12)
+		rand.Read(b)
+		p[i] = "wg-slot" + strconv.Itoa(i) + "-" + hex.EncodeToString(b)
+	}
+	return p
 }()
 
-// get returns the page cached under key when it is still fresh.
+// readsPlaceholder stands for the read count.
+var readsPlaceholder = placeholders[slotReads]
+
+// slotValues are the contents of the slots for one response.
+type slotValues [numSlots][]byte
+
 func (c *pageCache) get(key string, now time.Time) *cachedPage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -139,31 +162,49 @@ func (c *pageCache) put(key string, p *cachedPage) {
 	c.size += p.size
 }
 
-// newCachedPage splits a rendered page at the read-count placeholder.
+// newCachedPage returns a page for the cache, split at its slots.
 func newCachedPage(body []byte, reads int64, flushes uint64, ttl time.Duration) *cachedPage {
 	p := &cachedPage{reads: reads, flushes: flushes, expires: time.Now().Add(ttl), size: len(body)}
 	body = bytes.Clone(body)
-	if i := bytes.Index(body, []byte(readsPlaceholder)); i >= 0 {
-		p.parts = [][]byte{body[:i], body[i+len(readsPlaceholder):]}
-	} else {
-		p.parts = [][]byte{body}
+	for {
+		at, which := -1, slot(0)
+		for i, ph := range placeholders {
+			if j := bytes.Index(body, []byte(ph)); j >= 0 && (at < 0 || j < at) {
+				at, which = j, slot(i)
+			}
+		}
+		if at < 0 {
+			break
+		}
+		p.parts = append(p.parts, body[:at])
+		p.slots = append(p.slots, which)
+		body = body[at+len(placeholders[which]):]
 	}
+	p.parts = append(p.parts, body)
 	sum := crc64.Checksum(body, crcTable)
-	p.etag = strconv.FormatUint(sum, 36) + strconv.FormatInt(int64(len(body)), 36)
+	for _, part := range p.parts[:len(p.parts)-1] {
+		sum = crc64.Update(sum, crcTable, part)
+	}
+	p.etag = strconv.FormatUint(sum, 36) + strconv.FormatInt(int64(p.size), 36)
 	return p
 }
 
-// serve writes the cached page with reads in place of the placeholder,
-// answering 304 when the client's copy is current.
-func (p *cachedPage) serve(s *Server, w http.ResponseWriter, r *http.Request, reads int64) {
+// serve writes the cached page with vals in its slots, answering 304 when
+// the client's copy is current.
+func (p *cachedPage) serve(s *Server, w http.ResponseWriter, r *http.Request, vals *slotValues) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	etag := `"` + p.etag
-	var count []byte
-	if len(p.parts) > 1 {
-		count = strconv.AppendInt(nil, reads, 10)
-		etag += "-" + string(count)
+	n := 0
+	if len(p.slots) > 0 {
+		sum := uint64(0)
+		for _, sl := range p.slots {
+			sum = crc64.Update(sum, crcTable, vals[sl])
+			sum = crc64.Update(sum, crcTable, []byte{0})
+			n += len(vals[sl])
+		}
+		etag += "-" + strconv.FormatUint(sum, 36)
 	}
 	etag += `"`
 	h.Set("ETag", etag)
@@ -172,7 +213,6 @@ func (p *cachedPage) serve(s *Server, w http.ResponseWriter, r *http.Request, re
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	n := len(count)
 	for _, part := range p.parts {
 		n += len(part)
 	}
@@ -189,9 +229,12 @@ func (p *cachedPage) serve(s *Server, w http.ResponseWriter, r *http.Request, re
 	buf := buffers.Get().(*bytes.Buffer)
 	buf.Reset()
 	buf.Grow(n)
-	buf.Write(p.parts[0])
-	buf.Write(count)
-	buf.Write(p.parts[1])
+	for i, part := range p.parts {
+		buf.Write(part)
+		if i < len(p.slots) {
+			buf.Write(vals[p.slots[i]])
+		}
+	}
 	w.Write(buf.Bytes())
 	buffers.Put(buf)
 }

@@ -71,10 +71,19 @@ var templateFuncs = template.FuncMap{
 		}
 		return path
 	},
-	"number": formatNumber,
-	"add":    func(a, b int) int { return a + b },
-	"int64":  func(n int) int64 { return int64(n) },
-	"date":   func(t time.Time) string { return t.Format(wengao.DayLayout) },
+	"number":    formatNumber,
+	"add":       func(a, b int) int { return a + b },
+	"int64":     func(n int) int64 { return int64(n) },
+	"date":      func(t time.Time) string { return t.Format(wengao.DayLayout) },
+	"datetime":  func(t time.Time) string { return t.In(siteZone).Format("2006-01-02 15:04") },
+	"kindLabel": func(k string) string { return kindLabels[k] },
+	"roleLabel": func(r string) string { return roleLabels[r] },
+	"signed": func(n int64) string {
+		if n > 0 {
+			return "+" + strconv.FormatInt(n, 10)
+		}
+		return strconv.FormatInt(n, 10)
+	},
 	"periodLabel": func(p wengao.Period) string {
 		return periodLabels[p]
 	},
@@ -137,6 +146,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.renderFailed(w, r, name, err)
 		return
 	}
+	if i := bytes.Index(buf.Bytes(), []byte(placeholders[slotAccount])); i >= 0 {
+		out := bytes.Clone(buf.Bytes()[:i])
+		out = append(out, s.slotValues(r, 0, nil)[slotAccount]...)
+		out = append(out, buf.Bytes()[i+len(placeholders[slotAccount]):]...)
+		buf.Reset()
+		buf.Write(out)
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	if h.Get("Cache-Control") == "" {
@@ -165,7 +181,7 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 	// Pages hold absolute links to the site, which may come from the request.
 	key = s.baseURL(r) + "\x00" + key
 	if p := s.pages.get(key, time.Now()); p != nil {
-		p.serve(s, w, r, 0)
+		p.serve(s, w, r, s.slotValues(r, 0, nil))
 		return
 	}
 	var name string
@@ -189,7 +205,7 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 		s.errorPage(w, r, err)
 		return
 	}
-	p.serve(s, w, r, 0)
+	p.serve(s, w, r, s.slotValues(r, 0, nil))
 }
 
 // renderError is a template that failed to execute, as opposed to an

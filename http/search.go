@@ -154,13 +154,14 @@ type searchView struct {
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p := parseSearchParams(r)
-	s.renderCached(w, r, "search\x00"+p.URL(), func() (string, any, error) { return s.searchPage(r, p) })
+	vis := s.visibilityFor(r)
+	s.renderCached(w, r, "search\x00"+vis.key()+"\x00"+p.URL(), func() (string, any, error) { return s.searchPage(r, p, vis) })
 }
 
 // searchPage runs the search of p and builds its page.
-func (s *Server) searchPage(r *http.Request, p searchParams) (string, any, error) {
+func (s *Server) searchPage(r *http.Request, p searchParams, vis visibility) (string, any, error) {
 	ctx := context.WithoutCancel(r.Context()) // others may wait for this render
-	req := wengao.SearchRequest{Query: p.Q, Category: p.Category, Sort: p.Sort, Page: p.Page, Limit: searchPageSize}
+	req := wengao.SearchRequest{Query: p.Q, Category: p.Category, Sort: p.Sort, Page: p.Page, Limit: searchPageSize, Preview: vis.previewRule()}
 	if p.Year != "" {
 		req.Query += " year:" + p.Year
 	}

@@ -205,8 +205,10 @@ type atomCat struct {
 const feedSize = 30
 
 // handleFeed serves the Atom feed of the documents most recently added.
+// Feed readers hold no session: summaries come from the preview.
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
-	docs, _, err := s.Browse.ListDocuments(r.Context(), wengao.DocumentListFilter{Order: wengao.OrderAdded, Limit: feedSize, SummaryRunes: 200})
+	rule := s.settings().PreviewRule
+	docs, _, err := s.Browse.ListDocuments(r.Context(), wengao.DocumentListFilter{Order: wengao.OrderAdded, Limit: feedSize, SummaryRunes: 200, Preview: &rule})
 	if err != nil {
 		s.errorPage(w, r, err)
 		return

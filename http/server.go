@@ -38,6 +38,9 @@ type Server struct {
 	Sessions  wengao.SessionService
 	Ledger    wengao.LedgerService
 	Favorites wengao.FavoriteService
+	// Files holds the original files of documents; nil gives every
+	// download as a .docx made from the text.
+	Files FileStore
 	// Throttle limits failed logins per account and per IP.
 	Throttle *throttle.LoginThrottle
 	// Settings are the operator's figures: sign-up bonus, prices.
@@ -74,6 +77,7 @@ func NewServer() *Server {
 	}
 	s.registerAPIRoutes()
 	s.registerAccountRoutes()
+	s.registerAccountPages()
 	s.registerSiteRoutes()
 	// Every state-changing request from another site is refused
 	// (Sec-Fetch-Site, else Origin against Host).
@@ -131,6 +135,9 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	return err
 }
+
+// settings returns the operator's current settings.
+func (s *Server) settings() wengao.Settings { return s.Settings }
 
 // baseURL returns the site's public address without a trailing slash:
 // BaseURL when set, else the scheme and host of the request.

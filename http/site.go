@@ -35,10 +35,13 @@ type layout struct {
 	Query       string // shown in the header's search box
 	Nav         string // the section of the site the page is in
 	SiteName    string
+	// Account is the slot for the visitor's account links, filled when
+	// the page is served (pages are cached for all visitors).
+	Account template.HTML
 }
 
 func (s *Server) newLayout(r *http.Request, title, description, path string) layout {
-	l := layout{Title: title, Description: description, OGType: "website", SiteName: siteName}
+	l := layout{Title: title, Description: description, OGType: "website", SiteName: siteName, Account: template.HTML(placeholders[slotAccount])}
 	if l.Description == "" {
 		l.Description = siteDescription
 	}

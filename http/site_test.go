@@ -70,6 +70,9 @@ func newSiteEnv(t testing.TB) *siteEnv {
 	srv.Counter = wengaohttp.NewReadCounter(db)
 	srv.Attribution = "# Sample library\n\nFrom [Laws](https://github.com/LawRefBook/Laws) at `2f4c5c2`.\n\n| part | source |\n| --- | --- |\n| laws | <script>x</script> |\n"
 	srv.BaseURL = "https://wengao.example.org"
+	// These tests look at whole texts: the preview shows everything.
+	// Gating has tests of its own.
+	srv.Settings.PreviewRule = wengao.PreviewRule{Percent: 100, MaxChars: 1 << 20}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &siteEnv{ts: ts, srv: srv, db: db}
@@ -200,7 +203,7 @@ func TestDocumentPage(t *testing.T) {
 	body := c.get("/doc/gov-1", 200)
 	mustContain(t, "document", body,
 		`<h1 class="doc-title">国务院办公厅关于加强安全生产工作的意见</h1>`,
-		`<time datetime="2024-01-02">2024-01-02</time>`, "阅读 : ", "收藏文章", "登录后收藏",
+		`<time datetime="2024-01-02">2024-01-02</time>`, "阅读 : ", "☆ 收藏", "登录后收藏", "下载源文档",
 		"以上文章来源于互联网或公开渠道，仅供学习参考，请勿照搬抄袭。如有疑问，请", `<a href="/contact">联系本站客服</a>`,
 		"推荐阅读", "文章排行", `<link rel="canonical" href="https://wengao.example.org/doc/gov-1">`,
 		`<meta property="og:type" content="article">`, `<meta property="og:title" content="国务院办公厅关于加强安全生产工作的意见">`,
@@ -593,8 +596,8 @@ func TestRenderBodyVisibility(t *testing.T) {
 	if hidden != 0 || len(anchors) != 2 || !strings.Contains(string(html), "第二段正文&lt;秘密&gt;。") {
 		t.Errorf("full: %s %v %d", html, anchors, hidden)
 	}
-	html, anchors, hidden = wengaohttp.RenderBody(doc, 2)
-	if hidden != 2 || len(anchors) != 1 || strings.Contains(string(html), "第二段") || strings.Contains(string(html), "重点任务") {
+	html, anchors, hidden = wengaohttp.RenderBody(doc, 12)
+	if hidden != 16 || len(anchors) != 1 || strings.Contains(string(html), "第二段") || strings.Contains(string(html), "重点任务") {
 		t.Errorf("cut: %s %v %d", html, anchors, hidden)
 	}
 }

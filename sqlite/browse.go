@@ -46,7 +46,12 @@ func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([
 	}
 	cols := `d.ext_id, d.title, d.date, d.category, d.reads, d.created_at, d.updated_at`
 	from := `documents d`
-	if f.SummaryRunes > 0 {
+	switch {
+	case f.SummaryRunes > 0 && f.Preview != nil:
+		// The preview's length depends on the whole text's.
+		cols += `, t.body`
+		from += ` JOIN document_texts t USING (id)`
+	case f.SummaryRunes > 0:
 		// Only the opening of the text is needed; substr counts characters.
 		cols += `, substr(t.body, 1, ` + strconv.Itoa(f.SummaryRunes*2) + `)`
 		from += ` JOIN document_texts t USING (id)`
@@ -71,6 +76,10 @@ func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([
 		d.CreatedAt = time.Unix(created, 0).UTC()
 		d.UpdatedAt = time.Unix(updated, 0).UTC()
 		if f.SummaryRunes > 0 {
+			if f.Preview != nil {
+				shown, _ := f.Preview.Cut(strings.Split(body, "\n"))
+				body = strings.Join(shown, "\n")
+			}
 			d.Summary = summarize(body, f.SummaryRunes)
 		}
 		out = append(out, d)

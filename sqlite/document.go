@@ -19,11 +19,15 @@ var _ wengao.DocumentService = (*DB)(nil)
 
 // FindDocumentByID returns the document with external id id.
 func (db *DB) FindDocumentByID(ctx context.Context, id string) (*wengao.Document, error) {
-	row := db.read.QueryRowContext(ctx, `SELECT ext_id, title, date, category, tags, source, author, body, outline, hash, reads, created_at, updated_at FROM documents JOIN document_texts USING (id) WHERE ext_id = ?`, id)
+	row := db.read.QueryRowContext(ctx, `SELECT ext_id, title, date, category, tags, source, author, body, outline, hash, reads, created_at, updated_at,
+		price, COALESCE(uploader_id, 0), file_key, file_name, file_size FROM documents JOIN document_texts USING (id) WHERE ext_id = ?`, id)
 	d := &wengao.Document{}
 	var tags, body, outline string
 	var created, updated int64
-	err := row.Scan(&d.ID, &d.Title, &d.Date, &d.Category, &tags, &d.Source, &d.Author, &body, &outline, &d.Hash, &d.Reads, &created, &updated)
+	var price sql.NullInt64
+	var file wengao.SourceFile
+	err := row.Scan(&d.ID, &d.Title, &d.Date, &d.Category, &tags, &d.Source, &d.Author, &body, &outline, &d.Hash, &d.Reads, &created, &updated,
+		&price, &d.UploaderID, &file.Key, &file.Name, &file.Size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
 	} else if err != nil {
@@ -38,6 +42,12 @@ func (db *DB) FindDocumentByID(ctx context.Context, id string) (*wengao.Document
 	}
 	d.CreatedAt = time.Unix(created, 0).UTC()
 	d.UpdatedAt = time.Unix(updated, 0).UTC()
+	if price.Valid {
+		d.Price = &price.Int64
+	}
+	if file.Key != "" {
+		d.File = &file
+	}
 	return d, nil
 }
 

@@ -145,12 +145,12 @@ func (db *DB) SignIn(ctx context.Context, userID int64, day string, points int64
 
 // purchaseColumns are the columns scanPurchase reads, from purchases
 // aliased p joined to documents d.
-const purchaseColumns = `p.user_id, d.ext_id, p.cost, p.created_at, p.expires_at`
+const purchaseColumns = `p.user_id, d.ext_id, d.title, p.cost, p.created_at, p.expires_at`
 
 func scanPurchase(row rowScanner) (*wengao.Purchase, error) {
 	p := &wengao.Purchase{}
 	var created, expires int64
-	if err := row.Scan(&p.UserID, &p.DocumentID, &p.Cost, &created, &expires); errors.Is(err, sql.ErrNoRows) {
+	if err := row.Scan(&p.UserID, &p.DocumentID, &p.Title, &p.Cost, &created, &expires); errors.Is(err, sql.ErrNoRows) {
 		return nil, wengao.Errorf(wengao.ENOTFOUND, "没有有效的购买记录。")
 	} else if err != nil {
 		return nil, err
@@ -201,7 +201,8 @@ func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cos
 	}
 
 	var docRowID int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE ext_id = ?`, documentID).Scan(&docRowID); errors.Is(err, sql.ErrNoRows) {
+	var title string
+	if err := tx.QueryRowContext(ctx, `SELECT id, title FROM documents WHERE ext_id = ?`, documentID).Scan(&docRowID, &title); errors.Is(err, sql.ErrNoRows) {
 		return nil, false, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
 	} else if err != nil {
 		return nil, false, err
@@ -230,6 +231,7 @@ func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cos
 	p := &wengao.Purchase{
 		UserID:     userID,
 		DocumentID: documentID,
+		Title:      title,
 		Cost:       cost,
 		CreatedAt:  time.Unix(now.Unix(), 0).UTC(),
 		ExpiresAt:  time.Unix(now.Add(wengao.PurchaseValidity).Unix(), 0).UTC(),
@@ -247,6 +249,33 @@ func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cos
 // FindPurchase returns the user's valid purchase of a document.
 func (db *DB) FindPurchase(ctx context.Context, userID int64, documentID string) (*wengao.Purchase, error) {
 	return validPurchase(ctx, db.read, userID, documentID, time.Now())
+}
+
+// ListPurchases returns a page of the user's purchases, newest first.
+func (db *DB) ListPurchases(ctx context.Context, userID int64, page, limit int) ([]wengao.Purchase, int, error) {
+	if page < 1 {
+		return nil, 0, wengao.Errorf(wengao.EINVALID, "页码须从 1 开始。")
+	}
+	limit = max(1, min(limit, MaxListLimit))
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM purchases WHERE user_id = ?`, userID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+purchaseColumns+` FROM purchases p JOIN documents d ON d.id = p.document_id
+		WHERE p.user_id = ? ORDER BY p.id DESC LIMIT ? OFFSET ?`, userID, limit, (page-1)*limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []wengao.Purchase{}
+	for rows.Next() {
+		p, err := scanPurchase(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, *p)
+	}
+	return out, total, rows.Err()
 }
 
 // CheckLedger compares each user's cached balance with the sum of their

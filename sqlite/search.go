@@ -96,7 +96,7 @@ func (db *DB) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.Sea
 	}
 	if offset < len(ranked) {
 		page := ranked[offset:min(need, len(ranked))]
-		if res.Hits, err = db.hits(ctx, q, page); err != nil {
+		if res.Hits, err = db.hits(ctx, q, page, req.Preview); err != nil {
 			return nil, err
 		}
 	}
@@ -595,7 +595,8 @@ func (db *DB) paragraphSpans(ctx context.Context, q *query.Query, ids []int64) (
 }
 
 // hits loads the page's documents and builds their snippets.
-func (db *DB) hits(ctx context.Context, q *query.Query, page []scored) ([]wengao.SearchHit, error) {
+// With a preview rule, snippets come from the preview of each text alone.
+func (db *DB) hits(ctx context.Context, q *query.Query, page []scored, preview *wengao.PreviewRule) ([]wengao.SearchHit, error) {
 	var runs []string
 	for _, t := range q.Terms() {
 		runs = append(runs, t.Runs...)
@@ -619,7 +620,11 @@ func (db *DB) hits(ctx context.Context, q *query.Query, page []scored) ([]wengao
 		if err := rows.Scan(&id, &h.ID, &h.Title, &h.Date, &h.Category, &body, &plain, &h.Reads); err != nil {
 			return nil, err
 		}
-		h.Snippet = hl.Snippet(strings.Split(body, "\n"), plain, snippetWidth)
+		paras := strings.Split(body, "\n")
+		if preview != nil {
+			paras, _ = preview.Cut(paras)
+		}
+		h.Snippet = hl.Snippet(paras, plain, snippetWidth)
 		h.TitleHTML = hl.Mark(h.Title, plain)
 		byID[id] = h
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -389,6 +390,90 @@ func TestSiteInChromium(t *testing.T) {
 
 	// A document with a long outline: the State Council's work plan.
 	const outlined = "/doc/gov-4840e2ef5ea7"
+
+	t.Run("register, read in full, favourite, download, see the ledger", func(t *testing.T) {
+		do(t, ctx, "preview", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(site.URL+outlined), chromedp.WaitVisible(chromedp.CSS(".read-more")))
+		shown := eval[int](t, ctx, `document.querySelectorAll(".doc-body > *").length`)
+		screenshot(t, ctx, shots, "article-preview-desktop", 1280, false, ".read-more")
+		do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+		clickAndWait(t, ctx, `.read-more a[href^="/register"]`)
+		do(t, ctx, "fill the form",
+			chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "浏览器读者"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "e2e password"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=password2]`), "e2e password"),
+		)
+		clickAndWait(t, ctx, `form.form button[type=submit]`)
+		if got := eval[string](t, ctx, `location.pathname`); got != outlined {
+			t.Fatalf("after registering the browser is at %s, want %s", got, outlined)
+		}
+		if eval[bool](t, ctx, `document.querySelector(".read-more") !== null`) {
+			t.Error("a logged-in reader still sees the preview")
+		}
+		if all := eval[int](t, ctx, `document.querySelectorAll(".doc-body > *").length`); all <= shown {
+			t.Errorf("logged in: %d paragraphs, the preview had %d", all, shown)
+		}
+		if name := eval[string](t, ctx, `document.querySelector(".account-nav .account-name").textContent`); !strings.Contains(name, "浏览器读者") || !strings.Contains(name, "20 积分") {
+			t.Errorf("account links: %q", name)
+		}
+
+		clickAndWait(t, ctx, `.doc-actions form[data-fav] button`)
+		if fav := eval[string](t, ctx, `document.querySelector(".doc-actions form[data-fav] button").textContent`); !strings.Contains(fav, "已收藏") || !strings.Contains(fav, "1") {
+			t.Errorf("favourite button after clicking: %q", fav)
+		}
+
+		downloads := t.TempDir()
+		tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := chromedp.CallBrowser(tctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+		cancel()
+		if err != nil {
+			t.Fatalf("allow downloads: %v", err)
+		}
+		clickAndWait(t, ctx, `.doc-actions a.download`)
+		if text := eval[string](t, ctx, `document.querySelector(".download-confirm").textContent`); !strings.Contains(text, "支付 5 积分并下载") {
+			t.Fatalf("confirmation page: %q", text)
+		}
+		do(t, ctx, "pay", chromedp.Click(chromedp.CSS(`.download-confirm form button`), chromedp.NodeVisible))
+		var file string
+		for deadline := time.Now().Add(30 * time.Second); file == "" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			names, _ := filepath.Glob(filepath.Join(downloads, "*.docx"))
+			if len(names) > 0 {
+				file = names[0]
+			}
+		}
+		if file == "" {
+			t.Fatal("no .docx downloaded")
+		}
+		data, err := os.ReadFile(file)
+		if err != nil || !bytes.HasPrefix(data, []byte("PK")) {
+			t.Fatalf("downloaded file %s: %v", file, err)
+		}
+
+		do(t, ctx, "ledger", chromedp.Navigate(site.URL+"/me/ledger"), chromedp.WaitVisible(chromedp.CSS("table.ledger")))
+		ledger := eval[string](t, ctx, `document.querySelector("table.ledger").textContent`)
+		for _, want := range []string{"下载文档", "-5", "注册奖励", "+20"} {
+			if !strings.Contains(ledger, want) {
+				t.Errorf("ledger lacks %q: %s", want, ledger)
+			}
+		}
+		screenshot(t, ctx, shots, "ledger-desktop", 1280, false)
+		do(t, ctx, "favourites", chromedp.Navigate(site.URL+"/me/favorites"), chromedp.WaitVisible(chromedp.CSS(".me")))
+		if n := eval[int](t, ctx, `document.querySelectorAll('.me a[href="`+outlined+`"]').length`); n != 1 {
+			t.Errorf("the favourite is listed %d times", n)
+		}
+		// Log out and back in through the forms.
+		do(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
+		clickAndWait(t, ctx, `.account-nav form button`)
+		if eval[bool](t, ctx, `document.querySelector(".account-nav .account-name") !== null`) {
+			t.Error("still logged in after logging out")
+		}
+		do(t, ctx, "login page", chromedp.Navigate(site.URL+"/login?next="+url.QueryEscape(outlined)), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "浏览器读者"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "e2e password"))
+		clickAndWait(t, ctx, `form.form button[type=submit]`)
+		if eval[bool](t, ctx, `document.querySelector(".read-more") !== null`) || eval[string](t, ctx, `location.pathname`) != outlined {
+			t.Error("logging in again does not lead back to the full text")
+		}
+	})
 	jump := func(t *testing.T, link string) {
 		t.Helper()
 		href := eval[string](t, ctx, `document.querySelector(`+fmt.Sprintf("%q", link)+`).getAttribute("href")`)

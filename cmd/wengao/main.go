@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 )
 
@@ -80,6 +81,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func envOr(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok && v != "" {
 		return v
+	}
+	return def
+}
+
+// envInt returns the environment variable key as a number, or def when it
+// is unset or not a number.
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(envOr(key, "")); err == nil {
+		return n
 	}
 	return def
 }

@@ -7,9 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/blob"
 	"github.com/wengao/wengao/http"
 	"github.com/wengao/wengao/importer"
 	"github.com/wengao/wengao/sample"
@@ -23,8 +26,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	baseURL := fs.String("base-url", envOr("WENGAO_BASE_URL", ""), "public address of the site for canonical links, sitemap and feed, e.g. https://wengao.example.org (env WENGAO_BASE_URL; default: from each request)")
 	contact := fs.String("contact", envOr("WENGAO_CONTACT", ""), "e-mail address shown on the contact page (env WENGAO_CONTACT)")
 	seed := fs.Bool("seed", envOr("WENGAO_SEED", "true") != "false", "seed an empty library with the sample documents (env WENGAO_SEED)")
+	settings := wengao.DefaultSettings()
+	fs.IntVar(&settings.Percent, "preview-percent", envInt("WENGAO_PREVIEW_PERCENT", settings.Percent), "share of a text, in percent, shown to visitors who have not logged in (env WENGAO_PREVIEW_PERCENT)")
+	fs.IntVar(&settings.MaxChars, "preview-chars", envInt("WENGAO_PREVIEW_CHARS", settings.MaxChars), "most characters shown to visitors who have not logged in (env WENGAO_PREVIEW_CHARS)")
+	fs.Int64Var(&settings.DownloadPrice, "download-price", int64(envInt("WENGAO_DOWNLOAD_PRICE", int(settings.DownloadPrice))), "points a download costs unless a document has its own price (env WENGAO_DOWNLOAD_PRICE)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
+	}
+	if err := settings.Validate(); err != nil {
+		return fmt.Errorf("settings: %s", wengao.ErrorMessage(err))
 	}
 	logOut := newLogWriter(stderr)
 	defer logOut.Close()
@@ -54,6 +64,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.Search = db
 	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
 	srv.Browse = db
+	srv.Settings = settings
+	files, err := blob.NewLocal(filepath.Join(*data, "files"))
+	if err != nil {
+		return err
+	}
+	if n, err := files.Clean(ctx); err != nil {
+		logger.Warn("clean unfinished files", "err", err)
+	} else if n > 0 {
+		logger.Info("removed unfinished files", "count", n)
+	}
+	srv.Files = files
 	srv.Reads = db
 	srv.Counter = http.NewReadCounter(db)
 	srv.Counter.Logger = logger

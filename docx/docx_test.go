@@ -1,0 +1,693 @@
+package docx_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/wengao/wengao/convert"
+	"github.com/wengao/wengao/docx"
+)
+
+const nsW = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+// sample is a small 公文 with every kind of paragraph.
+func sample() docx.Document {
+	return docx.Document{
+		Title:    "国务院办公厅关于进一步优化政务服务提升行政效能的通知",
+		Subtitle: "国办发〔2024〕1号",
+		Paragraphs: []string{
+			"各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+			"一、总体要求",
+			"以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。",
+			"（一）工作目标",
+			"到2025年，政务服务标准化、规范化、便利化水平大幅提升。",
+			"1.完善制度",
+			"（1）健全清单管理",
+			"国务院办公厅",
+			"2024年1月1日",
+		},
+		Headings: map[int]int{1: 1, 3: 2, 5: 3, 6: 4},
+		Source:   "文稿 https://example.org/d/42",
+	}
+}
+
+// write returns the .docx bytes of d.
+func write(t testing.TB, d docx.Document) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := docx.Write(&buf, d); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	return buf.Bytes()
+}
+
+// unpack returns the entries of a .docx by name, in archive order.
+func unpack(t testing.TB, data []byte) (map[string][]byte, []string) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("not a zip archive: %v", err)
+	}
+	parts := map[string][]byte{}
+	var names []string
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatalf("open %s: %v", f.Name, err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("read %s: %v", f.Name, err)
+		}
+		if _, dup := parts[f.Name]; dup {
+			t.Fatalf("duplicate entry %s", f.Name)
+		}
+		parts[f.Name] = b
+		names = append(names, f.Name)
+	}
+	return parts, names
+}
+
+// checkWellFormed fails unless every part is well-formed XML 1.0 in
+// UTF-8 with one root element.
+func checkWellFormed(t testing.TB, parts map[string][]byte) {
+	t.Helper()
+	for name, b := range parts {
+		if !utf8.Valid(b) {
+			t.Errorf("%s: invalid UTF-8", name)
+		}
+		d := xml.NewDecoder(bytes.NewReader(b))
+		d.Strict = true
+		roots, depth := 0, 0
+		for {
+			tok, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Errorf("%s: not well-formed: %v", name, err)
+				break
+			}
+			switch tok.(type) {
+			case xml.StartElement:
+				if depth == 0 {
+					roots++
+				}
+				depth++
+			case xml.EndElement:
+				depth--
+			}
+		}
+		if roots != 1 || depth != 0 {
+			t.Errorf("%s: %d root elements, depth %d at the end", name, roots, depth)
+		}
+	}
+}
+
+// para is a paragraph of document.xml as read back.
+type para struct {
+	style string
+	text  string
+}
+
+// readParas reads the paragraphs of a WordprocessingML part: w:t text,
+// w:tab as a tab, w:br as a line feed.
+func readParas(t testing.TB, b []byte) []para {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	var out []para
+	var cur *para
+	inT := false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("document.xml: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			if tok.Name.Space != nsW {
+				continue
+			}
+			switch tok.Name.Local {
+			case "p":
+				cur = &para{}
+			case "pStyle":
+				cur.style = attr(tok, "val")
+			case "t":
+				inT = true
+			case "tab":
+				cur.text += "\t"
+			case "br":
+				cur.text += "\n"
+			}
+		case xml.EndElement:
+			switch tok.Name.Local {
+			case "t":
+				inT = false
+			case "p":
+				out = append(out, *cur)
+				cur = nil
+			}
+		case xml.CharData:
+			if inT {
+				cur.text += string(tok)
+			}
+		}
+	}
+}
+
+func attr(el xml.StartElement, local string) string {
+	for _, a := range el.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func TestPackage(t *testing.T) {
+	parts, names := unpack(t, write(t, sample()))
+	checkWellFormed(t, parts)
+	for _, name := range []string{
+		"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml",
+		"word/settings.xml", "word/_rels/document.xml.rels", "docProps/core.xml",
+		"docProps/app.xml", "word/footer1.xml", "word/footer2.xml", "word/fontTable.xml",
+	} {
+		if parts[name] == nil {
+			t.Errorf("missing part %s", name)
+		}
+	}
+	if names[0] != "[Content_Types].xml" {
+		t.Errorf("first entry is %s, want [Content_Types].xml", names[0])
+	}
+	// Every part but the relationships has an override, and every
+	// relationship target exists.
+	ct := string(parts["[Content_Types].xml"])
+	for name := range parts {
+		if name != "[Content_Types].xml" && !strings.HasSuffix(name, ".rels") && !strings.Contains(ct, `PartName="/`+name+`"`) {
+			t.Errorf("no content type for %s", name)
+		}
+	}
+	for relsName, base := range map[string]string{"_rels/.rels": "", "word/_rels/document.xml.rels": "word/"} {
+		d := xml.NewDecoder(bytes.NewReader(parts[relsName]))
+		for {
+			tok, err := d.Token()
+			if err != nil {
+				break
+			}
+			if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "Relationship" {
+				if target := base + attr(el, "Target"); parts[target] == nil {
+					t.Errorf("%s: target %s is missing", relsName, target)
+				}
+			}
+		}
+	}
+	// The footers that the section refers to are those relationships.
+	doc := string(parts["word/document.xml"])
+	rels := string(parts["word/_rels/document.xml.rels"])
+	for _, id := range []string{"rId4", "rId5"} {
+		if !strings.Contains(doc, `r:id="`+id+`"`) || !strings.Contains(rels, `Id="`+id+`"`) {
+			t.Errorf("footer relationship %s not wired", id)
+		}
+	}
+}
+
+func TestParagraphsInOrder(t *testing.T) {
+	d := sample()
+	parts, _ := unpack(t, write(t, d))
+	got := readParas(t, parts["word/document.xml"])
+	want := []para{{"Title", d.Title}, {"Subtitle", d.Subtitle}}
+	for i, p := range d.Paragraphs {
+		style := ""
+		if lvl, ok := d.Headings[i]; ok {
+			style = fmt.Sprintf("Heading%d", lvl)
+		}
+		want = append(want, para{style, p})
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paragraphs:\n got %q\nwant %q", got, want)
+	}
+	// Styles referenced are defined.
+	styles := string(parts["word/styles.xml"])
+	for _, p := range got {
+		if p.style != "" && !strings.Contains(styles, `w:styleId="`+p.style+`"`) {
+			t.Errorf("style %s is not defined", p.style)
+		}
+	}
+}
+
+func TestNoTitle(t *testing.T) {
+	for _, d := range []docx.Document{{}, {Paragraphs: []string{"正文"}}, {Subtitle: "副题"}} {
+		parts, _ := unpack(t, write(t, d))
+		checkWellFormed(t, parts)
+		got := readParas(t, parts["word/document.xml"])
+		if len(got) == 0 {
+			t.Errorf("%+v: a body with no paragraph", d)
+		}
+		for _, p := range got {
+			if p.style == "Title" {
+				t.Errorf("%+v: a title paragraph without a title", d)
+			}
+		}
+	}
+}
+
+func TestHeadingLevels(t *testing.T) {
+	d := docx.Document{
+		Paragraphs: []string{"a", "b", "c", "d"},
+		Headings:   map[int]int{0: 0, 1: -3, 2: 9, 3: 2, 7: 1, -1: 1},
+	}
+	parts, _ := unpack(t, write(t, d))
+	got := readParas(t, parts["word/document.xml"])
+	want := []para{{"", "a"}, {"", "b"}, {"Heading4", "c"}, {"Heading2", "d"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// style is what the tests check of one style.
+type style struct {
+	name, basedOn, eastAsia, ascii, size, jc, line, lineRule, firstLineChars, outline string
+	bold                                                                              bool
+}
+
+func readStyles(t *testing.T, b []byte) (map[string]*style, *style) {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	styles := map[string]*style{}
+	defaults := &style{}
+	cur := defaults
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return styles, defaults
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		el, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch el.Name.Local {
+		case "style":
+			cur = &style{}
+			styles[attr(el, "styleId")] = cur
+		case "name":
+			cur.name = attr(el, "val")
+		case "basedOn":
+			cur.basedOn = attr(el, "val")
+		case "rFonts":
+			cur.eastAsia, cur.ascii = attr(el, "eastAsia"), attr(el, "ascii")
+		case "sz":
+			cur.size = attr(el, "val")
+		case "b":
+			cur.bold = true
+		case "jc":
+			cur.jc = attr(el, "val")
+		case "spacing":
+			cur.line, cur.lineRule = attr(el, "line"), attr(el, "lineRule")
+		case "ind":
+			cur.firstLineChars = attr(el, "firstLineChars")
+		case "outlineLvl":
+			cur.outline = attr(el, "val")
+		}
+	}
+}
+
+func TestStyles(t *testing.T) {
+	parts, _ := unpack(t, write(t, sample()))
+	styles, _ := readStyles(t, parts["word/styles.xml"])
+	// resolve follows basedOn for one property.
+	resolve := func(id string, get func(*style) string) string {
+		for range 10 {
+			s := styles[id]
+			if s == nil {
+				return ""
+			}
+			if v := get(s); v != "" {
+				return v
+			}
+			id = s.basedOn
+		}
+		return ""
+	}
+	eastAsia := func(s *style) string { return s.eastAsia }
+	size := func(s *style) string { return s.size }
+	line := func(s *style) string {
+		if s.line == "" {
+			return ""
+		}
+		return s.line + "/" + s.lineRule
+	}
+	indent := func(s *style) string { return s.firstLineChars }
+
+	n := styles["Normal"]
+	if n == nil || n.name != "Normal" {
+		t.Fatalf("no Normal style")
+	}
+	if n.eastAsia != "仿宋_GB2312" || n.ascii != "Times New Roman" || n.size != "32" ||
+		n.firstLineChars != "200" || n.line != "579" || n.lineRule != "exact" {
+		t.Errorf("Normal = %+v", *n)
+	}
+	ti := styles["Title"]
+	if ti == nil || ti.name != "Title" || ti.eastAsia != "方正小标宋简体" || ti.ascii != "Times New Roman" ||
+		ti.size != "44" || ti.jc != "center" || ti.firstLineChars != "0" {
+		t.Errorf("Title = %+v", ti)
+	}
+	for _, c := range []struct {
+		id, font string
+		bold     bool
+	}{
+		{"Heading1", "黑体", false},
+		{"Heading2", "楷体_GB2312", false},
+		{"Heading3", "仿宋_GB2312", true},
+		{"Heading4", "仿宋_GB2312", true},
+	} {
+		s := styles[c.id]
+		if s == nil {
+			t.Errorf("no style %s", c.id)
+			continue
+		}
+		if s.name != "heading "+c.id[len(c.id)-1:] || resolve(c.id, eastAsia) != c.font || s.bold != c.bold ||
+			resolve(c.id, size) != "32" || resolve(c.id, line) != "579/exact" || resolve(c.id, indent) != "200" {
+			t.Errorf("%s = %+v", c.id, *s)
+		}
+		if want := string(rune(c.id[len(c.id)-1] - 1)); s.outline != want {
+			t.Errorf("%s: outline level %q, want %q", c.id, s.outline, want)
+		}
+	}
+	if s := styles["Subtitle"]; s == nil || s.eastAsia != "楷体_GB2312" || s.jc != "center" {
+		t.Errorf("Subtitle = %+v", s)
+	}
+	if s := styles["Footer"]; s == nil || s.eastAsia != "宋体" || s.ascii != "宋体" || s.size != "28" {
+		t.Errorf("Footer = %+v", s)
+	}
+}
+
+func TestPageSetup(t *testing.T) {
+	parts, _ := unpack(t, write(t, sample()))
+	d := xml.NewDecoder(bytes.NewReader(parts["word/document.xml"]))
+	got := map[string]string{}
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			break
+		}
+		if el, ok := tok.(xml.StartElement); ok && (el.Name.Local == "pgSz" || el.Name.Local == "pgMar") {
+			for _, a := range el.Attr {
+				got[el.Name.Local+"."+a.Name.Local] = a.Value
+			}
+		}
+	}
+	// mm → twips, rounded.
+	tw := func(mm float64) string { return fmt.Sprint(int(mm*1440/25.4 + 0.5)) }
+	want := map[string]string{
+		"pgSz.w": tw(210), "pgSz.h": tw(297),
+		"pgMar.top": tw(37), "pgMar.bottom": tw(35), "pgMar.left": tw(28), "pgMar.right": tw(26),
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+func TestFooter(t *testing.T) {
+	d := sample()
+	parts, _ := unpack(t, write(t, d))
+	for _, name := range []string{"word/footer1.xml", "word/footer2.xml"} {
+		f := string(parts[name])
+		if !strings.Contains(f, "> PAGE </w:instrText>") || !strings.Contains(f, "— ") || !strings.Contains(f, " —") {
+			t.Errorf("%s: no page number field: %s", name, f)
+		}
+		got := readParas(t, parts[name])
+		if len(got) != 2 || got[1].text != d.Source || got[1].style != "FooterSource" {
+			t.Errorf("%s: paragraphs %q", name, got)
+		}
+	}
+	if !strings.Contains(string(parts["word/settings.xml"]), "<w:evenAndOddHeaders/>") {
+		t.Error("settings: odd and even footers not enabled")
+	}
+	d.Source = ""
+	parts, _ = unpack(t, write(t, d))
+	if got := readParas(t, parts["word/footer1.xml"]); len(got) != 1 {
+		t.Errorf("footer without Source: %q", got)
+	}
+}
+
+func TestCoreTitle(t *testing.T) {
+	d := sample()
+	d.Title = "关于<某>事项&\"通知\"\n第二行"
+	parts, _ := unpack(t, write(t, d))
+	var core struct {
+		Title string `xml:"http://purl.org/dc/elements/1.1/ title"`
+	}
+	if err := xml.Unmarshal(parts["docProps/core.xml"], &core); err != nil {
+		t.Fatal(err)
+	}
+	if want := "关于<某>事项&\"通知\" 第二行"; core.Title != want {
+		t.Errorf("dc:title = %q, want %q", core.Title, want)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a := write(t, sample())
+	b := write(t, sample())
+	if !bytes.Equal(a, b) {
+		t.Error("the same document gave different bytes")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(a), int64(len(a)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Modified.Year() != 1980 {
+			t.Errorf("%s: modified %v", f.Name, f.Modified)
+		}
+	}
+}
+
+// hostile holds strings that break naive XML writers.
+var hostile = []string{
+	"<w:p>",
+	"</w:t></w:r></w:p><w:p><w:r><w:t>",
+	"]]>",
+	"<![CDATA[x]]>",
+	"&amp; &lt; & &#0; &#x1;",
+	`"'<>&`,
+	"控制\x00字符\x01\x02\x07\x08\x0b\x0c\x0e\x1b\x1f\x7f\u0080\u0085\u009f",
+	"bad utf8 \xff\xfe\xc3\x28 \xe2\x82 end",
+	"lone surrogate \xed\xa0\x80 and \xed\xbf\xbf",
+	"nonchar \uffff \ufffe ok \ufffd",
+	"tab\tnew\nline\r\ncr\rls\u2028ps\u2029",
+	"<?xml version=\"1.0\"?>",
+	"<!DOCTYPE x [<!ENTITY e \"boom\">]>&e;",
+	"emoji 😀 astral 𠀀 \U0010FFFF",
+	strings.Repeat("长", 100000),
+	"",
+	"   ",
+}
+
+func TestHostileInput(t *testing.T) {
+	d := docx.Document{
+		Title:      strings.Join(hostile[:6], ""),
+		Subtitle:   "\x00]]>\xff",
+		Paragraphs: hostile,
+		Headings:   map[int]int{0: 1, 6: 2, 10: 3},
+		Source:     "<a href=\"x\">&\x01</a>\n",
+	}
+	parts, _ := unpack(t, write(t, d))
+	checkWellFormed(t, parts)
+	got := readParas(t, parts["word/document.xml"])
+	if len(got) != 2+len(hostile) {
+		t.Fatalf("%d paragraphs, want %d", len(got), 2+len(hostile))
+	}
+	for i, want := range map[int]string{
+		2:  "<w:p>",
+		3:  "</w:t></w:r></w:p><w:p><w:r><w:t>",
+		4:  "]]>",
+		7:  `"'<>&`,
+		8:  "控制字符",
+		9:  "bad utf8 (  end",
+		10: "lone surrogate  and ",
+		11: "nonchar   ok \ufffd",
+		12: "tab\tnew\nline\ncr\nls\nps\n",
+		14: "<!DOCTYPE x [<!ENTITY e \"boom\">]>&e;",
+		15: "emoji 😀 astral 𠀀 \U0010FFFF",
+		17: "",
+		18: "   ",
+	} {
+		if got[i].text != want {
+			t.Errorf("paragraph %d = %q, want %q", i, got[i].text, want)
+		}
+	}
+	if got[1].text != "]]>" {
+		t.Errorf("subtitle = %q", got[1].text)
+	}
+}
+
+func TestManyParagraphs(t *testing.T) {
+	d := docx.Document{Title: "长文", Headings: map[int]int{}}
+	for i := range 10000 {
+		d.Paragraphs = append(d.Paragraphs, fmt.Sprintf("第%d段\x00<w:p>&%s", i, hostile[i%len(hostile)][:min(len(hostile[i%len(hostile)]), 50)]))
+		if i%100 == 0 {
+			d.Headings[i] = 1 + i/100%4
+		}
+	}
+	parts, _ := unpack(t, write(t, d))
+	checkWellFormed(t, parts)
+	got := readParas(t, parts["word/document.xml"])
+	if len(got) != 1+len(d.Paragraphs) {
+		t.Fatalf("%d paragraphs, want %d", len(got), 1+len(d.Paragraphs))
+	}
+	for i := range d.Paragraphs {
+		if prefix := fmt.Sprintf("第%d段<w:p>&", i); !strings.HasPrefix(got[i+1].text, prefix) {
+			t.Fatalf("paragraph %d = %q", i, got[i+1].text)
+		}
+	}
+}
+
+// TestRoundTrip reads the written file back with the project's own
+// reader.
+func TestRoundTrip(t *testing.T) {
+	d := sample()
+	d.Paragraphs = append(d.Paragraphs, "含有 <标签> & “引号” 的段落", "Latin text, 中英混排 text.")
+	res, err := convert.Convert(context.Background(), "doc.docx", bytes.NewReader(write(t, d)), convert.Limits{})
+	if err != nil {
+		t.Fatalf("Convert: %v", err)
+	}
+	if res.Format != convert.FormatDocx {
+		t.Errorf("format %q", res.Format)
+	}
+	if res.Title != d.Title {
+		t.Errorf("title = %q, want %q", res.Title, d.Title)
+	}
+	want := append([]string{d.Title, d.Subtitle}, d.Paragraphs...)
+	if !slices.Equal(res.Paragraphs, want) {
+		t.Errorf("paragraphs:\n got %q\nwant %q", res.Paragraphs, want)
+	}
+	// The title and the headings are read as headings, shifted by the
+	// title and subtitle paragraphs.
+	wantHeadings := []int{0}
+	for i := range d.Paragraphs {
+		if _, ok := d.Headings[i]; ok {
+			wantHeadings = append(wantHeadings, i+2)
+		}
+	}
+	if !slices.Equal(res.Headings, wantHeadings) {
+		t.Errorf("headings = %v, want %v", res.Headings, wantHeadings)
+	}
+}
+
+// TestRoundTripHostile checks that the reader accepts a hostile document
+// and gets back the text that survived.
+func TestRoundTripHostile(t *testing.T) {
+	d := docx.Document{Title: "标题\x00<w:p>", Paragraphs: hostile[:14]}
+	res, err := convert.Convert(context.Background(), "x.docx", bytes.NewReader(write(t, d)), convert.Limits{})
+	if err != nil {
+		t.Fatalf("Convert: %v", err)
+	}
+	if res.Title != "标题<w:p>" {
+		t.Errorf("title = %q", res.Title)
+	}
+	if !slices.Contains(res.Paragraphs, "</w:t></w:r></w:p><w:p><w:r><w:t>") || !slices.Contains(res.Paragraphs, "]]>") {
+		t.Errorf("paragraphs = %q", res.Paragraphs)
+	}
+}
+
+type failWriter struct{ n int }
+
+func (f *failWriter) Write(p []byte) (int, error) {
+	if f.n -= len(p); f.n < 0 {
+		return 0, errors.New("disk full")
+	}
+	return len(p), nil
+}
+
+func TestWriteError(t *testing.T) {
+	for _, n := range []int{0, 100, 5000} {
+		if err := docx.Write(&failWriter{n: n}, sample()); err == nil {
+			t.Errorf("budget %d: no error from a failing writer", n)
+		}
+	}
+}
+
+// TestLibreOffice converts the file to text with LibreOffice, when it is
+// installed.
+func TestLibreOffice(t *testing.T) {
+	bin := ""
+	for _, name := range []string{"soffice", "libreoffice"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		t.Skip("LibreOffice is not installed")
+	}
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	dir := t.TempDir()
+	d := sample()
+	in := filepath.Join(dir, "doc.docx")
+	if err := os.WriteFile(in, write(t, d), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir, in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	txt, err := os.ReadFile(filepath.Join(dir, "doc.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(txt)
+	for _, p := range append([]string{d.Title, d.Subtitle}, d.Paragraphs...) {
+		if !strings.Contains(text, p) {
+			t.Errorf("LibreOffice lost %q", p)
+		}
+	}
+}
+
+// BenchmarkWrite writes a document of about 10,000 characters.
+func BenchmarkWrite(b *testing.B) {
+	d := docx.Document{Title: sample().Title, Subtitle: "国办发〔2024〕1号", Headings: map[int]int{}, Source: "文稿"}
+	line := "为深入贯彻落实党中央、国务院决策部署，进一步优化政务服务、提升行政效能，现就有关事项通知如下。"
+	n := 0
+	for i := 0; n < 10000; i++ {
+		d.Paragraphs = append(d.Paragraphs, line+line+line)
+		n += 3 * utf8.RuneCountInString(line)
+		if i%5 == 0 {
+			d.Headings[i] = 1 + i/5%4
+		}
+	}
+	size := len(write(b, d))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := docx.Write(io.Discard, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(size), "bytes/doc")
+}

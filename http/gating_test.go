@@ -1,0 +1,249 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/wengao/wengao"
+	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/importer"
+	"github.com/wengao/wengao/sample"
+	"github.com/wengao/wengao/sqlite"
+)
+
+// sampleServer serves the sample library with accounts, and returns the
+// session cookie of a reader.
+func sampleServer(t *testing.T) (*wengaohttp.Server, *sqlite.DB, *http.Cookie) {
+	t.Helper()
+	db, err := sqlite.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	r, err := sample.JSONL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := (&importer.Importer{Service: db}).RunJSONL(ctx, "sample.jsonl", r); err != nil {
+		t.Fatal(err)
+	}
+	srv := wengaohttp.NewServer()
+	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
+	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
+	srv.Logger = discardLogger
+	u, err := db.CreateUser(ctx, wengao.NewUser{Username: "reader", Password: "correct horse"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := db.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, db, &http.Cookie{Name: wengaohttp.SessionCookie, Value: sess.Token}
+}
+
+// serve runs one request through the server in process.
+func serve(srv http.Handler, path string, cookie *http.Cookie) (int, string) {
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("User-Agent", browserUA)
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, req)
+	return w.Code, w.Body.String()
+}
+
+var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+// pageText returns the text of an HTML page without its markup.
+func pageText(body string) string {
+	return html.UnescapeString(tagPattern.ReplaceAllString(body, ""))
+}
+
+// hiddenProbes returns pieces of the text of doc past its preview, each
+// 12 characters long and found nowhere in what may be shown: the previews,
+// titles and other fields of all documents (allowed).
+func hiddenProbes(doc *wengao.Document, rule wengao.PreviewRule, allowed map[string]bool) []string {
+	shown, _ := rule.Cut(doc.Body)
+	var hidden []string
+	for i := len(shown) - 1; i < len(doc.Body); i++ {
+		p := strings.TrimSpace(doc.Body[i])
+		if i == len(shown)-1 && i >= 0 {
+			p = strings.TrimPrefix(p, shown[i])
+		}
+		if i >= 0 {
+			hidden = append(hidden, p)
+		}
+	}
+	if len(shown) == 0 {
+		hidden = doc.Body
+	}
+	var probes []string
+	for _, p := range hidden {
+		rs := []rune(strings.TrimSpace(p))
+		for j := 0; j+probeRunes <= len(rs); j += probeRunes {
+			w := string(rs[j : j+probeRunes])
+			if !allowed[w] {
+				probes = append(probes, w)
+			}
+		}
+	}
+	return probes
+}
+
+// probeRunes is the length of the pieces of hidden text looked for.
+const probeRunes = 12
+
+// windows returns every piece of probeRunes characters of the texts.
+func windows(set map[string]bool, texts ...string) map[string]bool {
+	if set == nil {
+		set = map[string]bool{}
+	}
+	for _, text := range texts {
+		rs := []rune(text)
+		for j := 0; j+probeRunes <= len(rs); j++ {
+			set[string(rs[j:j+probeRunes])] = true
+		}
+	}
+	return set
+}
+
+// TestNoTextPastPreview checks, for every document of the sample library,
+// that an anonymous visitor gets no text past the preview on any route
+// that shows text, and that a logged-in reader gets all of it.
+func TestNoTextPastPreview(t *testing.T) {
+	srv, db, cookie := sampleServer(t)
+	rule := srv.Settings.PreviewRule
+	ids, err := db.DocumentIDs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) < 300 {
+		t.Fatalf("sample has %d documents", len(ids))
+	}
+	// The feed and the lists: nothing of any document's hidden part.
+	lists := map[string]bool{}
+	for _, path := range []string{"/feed.xml", "/", "/search", "/category/法律法规", "/api/v1/search?limit=100"} {
+		code, body := serve(srv, path, nil)
+		if code != 200 {
+			t.Fatalf("%s: %d", path, code)
+		}
+		windows(lists, pageText(body))
+	}
+	windows(lists, listSnippets(t, srv, "/api/v1/search?limit=100&sort=date"))
+	// What may be shown of all documents: a page shows other documents'
+	// titles, and a list their previews.
+	var docs []*wengao.Document
+	allowed := map[string]bool{}
+	for _, id := range ids {
+		doc, err := db.FindDocumentByID(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, doc)
+		preview, _ := rule.Cut(doc.Body)
+		windows(allowed, append(preview, doc.Title, doc.Source, doc.Category)...)
+	}
+	probed := 0
+	for _, doc := range docs {
+		id := doc.ID
+		probes := hiddenProbes(doc, rule, allowed)
+		if len(probes) == 0 {
+			continue // short enough to be shown whole
+		}
+		probed++
+		_, page := serve(srv, "/doc/"+url.PathEscape(id), nil)
+		var api struct {
+			Body      []string
+			Truncated bool
+		}
+		_, raw := serve(srv, "/api/v1/documents/"+url.PathEscape(id), nil)
+		if err := json.Unmarshal([]byte(raw), &api); err != nil {
+			t.Fatal(err)
+		}
+		if !api.Truncated {
+			t.Errorf("%s: API document not marked truncated", id)
+		}
+		routes := map[string]map[string]bool{"page": windows(nil, pageText(page)), "api": windows(nil, api.Body...), "lists": lists}
+		// A search for hidden words finds the document, with a snippet
+		// from the preview alone.
+		routes["search"] = windows(nil, snippetOf(t, srv, id, probes[len(probes)/2], nil))
+		for _, p := range probes {
+			for route, shown := range routes {
+				if shown[p] {
+					t.Errorf("%s: %s shows hidden text %q", id, route, p)
+				}
+			}
+		}
+		// A logged-in reader reads everything.
+		_, full := serve(srv, "/doc/"+url.PathEscape(id), cookie)
+		fullText := windows(nil, pageText(full))
+		for _, p := range probes {
+			if !fullText[p] {
+				t.Errorf("%s: logged-in page lacks %q", id, p)
+				break
+			}
+		}
+		_, raw = serve(srv, "/api/v1/documents/"+url.PathEscape(id), cookie)
+		api.Body, api.Truncated = nil, true
+		if err := json.Unmarshal([]byte(raw), &api); err != nil {
+			t.Fatal(err)
+		}
+		if api.Truncated || len(api.Body) != len(doc.Body) {
+			t.Errorf("%s: logged-in API document has %d of %d paragraphs", id, len(api.Body), len(doc.Body))
+		}
+		if !strings.Contains(snippetOf(t, srv, id, probes[len(probes)/2], cookie), "<mark>") {
+			t.Errorf("%s: logged-in snippet marks none of the words searched", id)
+		}
+	}
+	if probed < len(ids)/2 {
+		t.Fatalf("only %d of %d documents have text past the preview", probed, len(ids))
+	}
+	t.Logf("%d documents checked on every route", probed)
+}
+
+// snippetOf searches for the phrase and returns the snippet of document
+// id among the hits, as text.
+func snippetOf(t *testing.T, srv http.Handler, id, phrase string, cookie *http.Cookie) string {
+	t.Helper()
+	q := `"` + strings.NewReplacer(`"`, " ", "“", " ", "”", " ").Replace(phrase) + `"`
+	_, raw := serve(srv, "/api/v1/search?limit=100&q="+url.QueryEscape(q), cookie)
+	var res wengao.SearchResult
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	for _, h := range res.Hits {
+		if h.ID == id {
+			if cookie != nil {
+				return h.Snippet
+			}
+			return pageText(h.Snippet)
+		}
+	}
+	t.Errorf("search %q: %s not found among %d hits", q, id, res.Total)
+	return ""
+}
+
+// listSnippets returns the text of the snippets of a search listing.
+func listSnippets(t *testing.T, srv http.Handler, path string) string {
+	t.Helper()
+	_, raw := serve(srv, path, nil)
+	var res wengao.SearchResult
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, h := range res.Hits {
+		b.WriteString(pageText(h.Snippet) + "\n")
+	}
+	return b.String()
+}

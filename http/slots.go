@@ -1,0 +1,110 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+
+	"github.com/wengao/wengao"
+)
+
+// userMemo holds the signed-in user of a request, looked up once.
+type userMemo struct {
+	once sync.Once
+	user *wengao.User
+}
+
+const userMemoKey ctxKey = 100
+
+// withUserMemo gives the request a place to keep its signed-in user.
+func withUserMemo(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), userMemoKey, &userMemo{}))
+}
+
+// docFacts are what a document page's buttons need of the document.
+type docFacts struct {
+	Price      int64 // the price charged for a download
+	HasPrice   bool  // the document has a price of its own
+	UploaderID int64
+}
+
+// slotValues returns the contents of the slots of a page served to r: the
+// read count, the account links and, when actions is given, the
+// document's buttons for the visitor.
+func (s *Server) slotValues(r *http.Request, reads int64, actions func(u *wengao.User) []byte) *slotValues {
+	var v slotValues
+	v[slotReads] = strconv.AppendInt(nil, reads, 10)
+	u := s.currentUser(r)
+	v[slotAccount] = accountLinks(r, u)
+	if actions != nil {
+		v[slotActions] = actions(u)
+	}
+	return &v
+}
+
+// accountLinks are the header's account links for the visitor u (nil for
+// a visitor who has not logged in).
+func accountLinks(r *http.Request, u *wengao.User) []byte {
+	var b bytes.Buffer
+	if u == nil {
+		next := url.QueryEscape(localPath(r.URL.RequestURI()))
+		b.WriteString(`<a href="/login?next=` + next + `">登录</a><a href="/register?next=` + next + `">注册</a>`)
+		return b.Bytes()
+	}
+	b.WriteString(`<a href="/me" class="account-name">` + html.EscapeString(u.Username) + `<span class="points">` + strconv.FormatInt(u.Points, 10) + ` 积分</span></a>`)
+	if u.IsModerator() {
+		b.WriteString(`<a href="/admin">管理</a>`)
+	}
+	b.WriteString(`<form method="post" action="/logout" class="inline"><button type="submit" class="link">退出</button></form>`)
+	return b.Bytes()
+}
+
+// documentActions renders a document page's buttons for the visitor u:
+// 收藏 with its count, and 下载源文档 with its price or the visitor's
+// right to download.
+func (s *Server) documentActions(r *http.Request, u *wengao.User, id string, facts docFacts) []byte {
+	ctx := r.Context()
+	favs := 0
+	if s.Favorites != nil {
+		favs, _ = s.Favorites.CountFavorites(ctx, id)
+	}
+	path := docURL(id)
+	var b bytes.Buffer
+	count := `<span class="fav-count" data-fav-count>` + strconv.Itoa(favs) + `</span>`
+	if u == nil {
+		login := "/login?next=" + url.QueryEscape(path)
+		b.WriteString(`<a class="btn fav" href="` + login + `" title="登录后收藏">☆ 收藏 ` + count + `</a>`)
+		b.WriteString(`<a class="btn download" href="` + html.EscapeString(path+"/download") + `">下载源文档</a>`)
+		return b.Bytes()
+	}
+	isFav := false
+	if s.Favorites != nil {
+		isFav, _ = s.Favorites.IsFavorite(ctx, u.ID, id)
+	}
+	action, label, class := "add", "☆ 收藏", "btn fav"
+	if isFav {
+		action, label, class = "remove", "★ 已收藏", "btn fav on"
+	}
+	b.WriteString(`<form method="post" action="` + html.EscapeString(path+"/favorite") + `" class="inline" data-fav>`)
+	b.WriteString(`<input type="hidden" name="action" value="` + action + `">`)
+	b.WriteString(`<button type="submit" class="` + class + `" aria-pressed="` + strconv.FormatBool(isFav) + `">` + label + ` ` + count + `</button></form>`)
+	note := strconv.FormatInt(facts.Price, 10) + " 积分"
+	switch {
+	case facts.UploaderID == u.ID:
+		note = "本人上传，免费"
+	case facts.Price == 0:
+		note = "免费"
+	default:
+		if s.Ledger != nil {
+			if _, err := s.Ledger.FindPurchase(ctx, u.ID, id); err == nil {
+				note = "已购买"
+			}
+		}
+	}
+	b.WriteString(`<a class="btn download" href="` + html.EscapeString(path+"/download") + `">下载源文档<span class="price">（` + note + `）</span></a>`)
+	return b.Bytes()
+}
