@@ -332,6 +332,8 @@ type FavoriteService interface {
 // does not read them: callers pass the figures to CreateUser, SignIn and
 // Purchase.
 type Settings struct {
+	// SiteName is shown in every page's header and title.
+	SiteName string `json:"site_name"`
 	SignupBonus   int64 `json:"signup_bonus"`   // points for a new account
 	SignInPoints  int64 `json:"signin_points"`  // points for a daily sign-in
 	DownloadPrice int64 `json:"download_price"` // default price of a download
@@ -339,17 +341,39 @@ type Settings struct {
 	// PreviewRule is how much of a text visitors who have not logged in
 	// read.
 	PreviewRule
+	// UploadMaxBytes is the largest file a reader may upload.
+	UploadMaxBytes int64 `json:"upload_max_bytes"`
+	// NearDuplicatePolicy says what happens to an upload at least
+	// NearDuplicateThreshold similar to a published document: "flag"
+	// sends it to the moderators with the match, "reject" rejects it.
+	NearDuplicatePolicy string `json:"near_duplicate_policy"`
 }
+
+// Near-duplicate policies.
+const (
+	NearDuplicateFlag   = "flag"
+	NearDuplicateReject = "reject"
+)
 
 // DefaultSettings returns the settings of a new site.
 func DefaultSettings() Settings {
-	return Settings{SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10, PreviewRule: DefaultPreviewRule}
+	return Settings{SiteName: "文稿库", SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10, PreviewRule: DefaultPreviewRule,
+		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag}
 }
 
 // Validate returns EINVALID when a figure is negative.
 func (s Settings) Validate() error {
 	if s.SignupBonus < 0 || s.SignInPoints < 0 || s.DownloadPrice < 0 || s.UploadReward < 0 {
 		return Errorf(EINVALID, "积分设置不能为负数。")
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(s.SiteName)); n == 0 || n > 30 {
+		return Errorf(EINVALID, "网站名称须为 1–30 个字符。")
+	}
+	if s.UploadMaxBytes < 1<<10 || s.UploadMaxBytes > 1<<30 {
+		return Errorf(EINVALID, "上传文件大小上限须在 1 KB 到 1 GB 之间。")
+	}
+	if s.NearDuplicatePolicy != NearDuplicateFlag && s.NearDuplicatePolicy != NearDuplicateReject {
+		return Errorf(EINVALID, "相似文稿的处理方式只能是 flag（交审核员处理）或 reject（直接驳回）。")
 	}
 	return s.PreviewRule.Validate()
 }

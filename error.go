@@ -17,6 +17,9 @@ const (
 	ETOOLARGE     = "too_large"
 	EUNAVAILABLE  = "unavailable"
 	EPAYMENT      = "insufficient_points"
+	// ELEGAL: withheld while a legal claim (a copyright complaint) is
+	// reviewed.
+	ELEGAL = "unavailable_for_legal_reasons"
 )
 
 // Error is an error with a code and a message that is safe to show a user.

@@ -35,7 +35,14 @@ type Document struct {
 	UploaderID int64 `json:"-"`
 	// File is the original file the text was taken from, if kept.
 	File *SourceFile `json:"file,omitempty"`
+	// Status is DocPublished, DocHidden or DocDeleted ("" is published);
+	// StatusReason says why a document is not published.
+	Status       string `json:"-"`
+	StatusReason string `json:"-"`
 }
+
+// Published reports whether the document may be shown to readers.
+func (d *Document) Published() bool { return d.Status == "" || d.Status == DocPublished }
 
 // SourceFile is an original file kept in the blob store.
 type SourceFile struct {
@@ -117,6 +124,12 @@ type ImportResult struct {
 	Outcome ImportOutcome
 	// DuplicateOf names the existing document when Outcome is Duplicate.
 	DuplicateOf string
+	// NearDuplicateOf names, when Outcome is Imported or Updated, the most
+	// similar other document held before this one was saved, if it is at
+	// least NearDuplicateThreshold similar; Similarity is how similar. The
+	// document is saved all the same.
+	NearDuplicateOf string
+	Similarity      float64
 }
 
 // DocumentService stores documents and their search index.

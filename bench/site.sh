@@ -175,6 +175,9 @@ run() {
 	local name="$1" url="$2" script="${3:-}" paths="${4:-}"
 	log "wrk $name: $url${paths:+ over $(wc -l <"$paths") paths} for $DURATION"
 	local args=(-t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "User-Agent: $UA")
+	if [ -n "${COOKIE:-}" ]; then
+		args+=(-H "Cookie: $COOKIE")
+	fi
 	if [ -n "$script" ]; then
 		PATHS_FILE="$paths" wrk "${args[@]}" -s "$script" "$url" >"$out/$name"
 	else
@@ -202,6 +205,13 @@ curl -fsS -o /dev/null "$base/search?q=$(urlencode "$QUERY")"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 run nginx "http://127.0.0.1:$port/doc/"
 run doc "$base/doc/$DOC_ID"
+# A logged-in reader: the whole text, and the account and buttons filled
+# in for them on each request.
+session="$(curl -fsS -o /dev/null -D - -H 'Content-Type: application/json' \
+	-d '{"username":"benchreader","password":"bench password"}' "$base/api/v1/auth/register" |
+	sed -n 's/^[Ss]et-[Cc]ookie: \(wengao_session=[^;]*\).*/\1/p')"
+[ -n "$session" ] || { log "could not register a reader"; exit 1; }
+COOKIE="$session" run doc_user "$base/doc/$DOC_ID"
 run search "$base/search?q=$(urlencode "$QUERY")"
 run searches "$base" "$tmp/paths.lua" "$tmp/search-paths.txt"
 # Last: first views of documents compute their related reading, which
@@ -223,12 +233,13 @@ cat <<EOF
 ### Reading site (bench/site.sh)
 
 $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(go version | cut -d' ' -f3), $("$NGINX" -v 2>&1 | sed 's/.*version: //'), wrk $THREADS threads and $CONNS connections for $DURATION per row, on the same cores as the servers; load average $load_before before the runs, $load_after after (other work on the machine skews the figures).
-Library: $docs documents ($([ -n "${CORPUS:-}" ] && basename "$CORPUS" || echo "the seeded sample")); article \`/doc/$DOC_ID\`, $page_bytes bytes of HTML; requests as a browser without cookies, so each is a new visitor to count.
+Library: $docs documents ($([ -n "${CORPUS:-}" ] && basename "$CORPUS" || echo "the seeded sample")); article \`/doc/$DOC_ID\`, $page_bytes bytes of HTML; requests as a browser without cookies, so each is a new visitor to count (who reads the preview), except the logged-in row.
 
 | what | requests/s | p50 ms | p90 ms | p99 ms | errors |
 | --- | ---: | ---: | ---: | ---: | --- |
 | nginx, static copy of the article | $(rps nginx) | $(ms "$(pct nginx 50)") | $(ms "$(pct nginx 90)") | $(ms "$(pct nginx 99)") | $(errors nginx) |
 | wengao \`/doc/$DOC_ID\` | $(rps doc) | $(ms "$(pct doc 50)") | $(ms "$(pct doc 90)") | $(ms "$(pct doc 99)") | $(errors doc) |
+| wengao \`/doc/$DOC_ID\`, a logged-in reader (whole text) | $(rps doc_user) | $(ms "$(pct doc_user 50)") | $(ms "$(pct doc_user 90)") | $(ms "$(pct doc_user 99)") | $(errors doc_user) |
 | wengao \`/doc/{id}\`, all $(wc -l <"$tmp/doc-paths.txt") documents in turn | $(rps docs) | $(ms "$(pct docs 50)") | $(ms "$(pct docs 90)") | $(ms "$(pct docs 99)") | $(errors docs) |
 | wengao \`/search?q=$QUERY\` | $(rps search) | $(ms "$(pct search 50)") | $(ms "$(pct search 90)") | $(ms "$(pct search 99)") | $(errors search) |
 | wengao \`/search\`, $(wc -l <"$tmp/search-paths.txt") queries of bench/queries.txt in turn | $(rps searches) | $(ms "$(pct searches 50)") | $(ms "$(pct searches 90)") | $(ms "$(pct searches 99)") | $(errors searches) |

@@ -216,13 +216,16 @@ type meView struct {
 	Ledger    []wengao.LedgerEntry
 	Favorites []wengao.Favorite
 	Downloads []wengao.Purchase
-	Pages     pagination
+	Uploads   []wengao.Upload
+	// Complaints the user made, and those about the user's uploads.
+	Complaints, AboutMine []wengao.Complaint
+	Pages                 pagination
 	Now       time.Time
 }
 
 // meTabs are the tabs of /me and their labels.
 var meTabs = []struct{ Name, Label string }{
-	{"", "概览"}, {"ledger", "积分明细"}, {"favorites", "我的收藏"}, {"downloads", "我的下载"}, {"password", "修改密码"},
+	{"", "概览"}, {"ledger", "积分明细"}, {"favorites", "我的收藏"}, {"downloads", "我的下载"}, {"uploads", "我的上传"}, {"complaints", "投诉与留言"}, {"password", "修改密码"},
 }
 
 // mePageSize is the number of items on one page of a /me list.
@@ -247,8 +250,16 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 
 // meNotices are the messages a redirect to /me may ask to show.
 var meNotices = map[string]string{
-	"signin":   "签到成功，积分已到账。",
-	"password": "密码已修改，其他设备上的登录已失效。",
+	"signin":           "签到成功，积分已到账。",
+	"password":         "密码已修改，其他设备上的登录已失效。",
+	"submitted":        "已提交审核。审核通过后文稿将公开，您将获得积分奖励。",
+	"saved":            "已保存。",
+	"approve":          "已通过，文稿已公开，上传者已获得积分。",
+	"reject":           "已驳回，上传者可看到驳回理由。",
+	"delete":           "已删除，文稿已下线，上传奖励已收回。",
+	"purged":           "已彻底删除。",
+	"complaint-uphold": "投诉成立，文稿已下线，上传奖励已收回。",
+	"complaint-reject": "投诉已驳回，文稿已恢复显示。",
 }
 
 func (s *Server) renderMe(w http.ResponseWriter, r *http.Request, u *wengao.User, tab string, status int, notice, errMsg string) {
@@ -287,6 +298,17 @@ func (s *Server) renderMe(w http.ResponseWriter, r *http.Request, u *wengao.User
 		v.Favorites, total, err = s.Favorites.ListFavorites(ctx, u.ID, page, mePageSize)
 	case "downloads":
 		v.Downloads, total, err = s.Ledger.ListPurchases(ctx, u.ID, page, mePageSize)
+	case "complaints":
+		if s.Complaints != nil {
+			v.Complaints, total, err = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{UserID: u.ID, Page: page, Limit: mePageSize})
+			if err == nil {
+				v.AboutMine, _, err = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{UploaderID: u.ID, Page: 1, Limit: mePageSize})
+			}
+		}
+	case "uploads":
+		if s.Uploads != nil {
+			v.Uploads, total, err = s.Uploads.ListUploads(ctx, wengao.UploadFilter{UserID: u.ID, Page: page, Limit: mePageSize})
+		}
 	}
 	if err != nil {
 		s.errorPage(w, r, err)
@@ -362,16 +384,18 @@ func (s *Server) handleFavoriteForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
+	var n int
 	var err error
 	if r.PostForm.Get("action") == "remove" {
-		_, err = s.Favorites.RemoveFavorite(r.Context(), u.ID, id)
+		n, err = s.Favorites.RemoveFavorite(r.Context(), u.ID, id)
 	} else {
-		_, err = s.Favorites.AddFavorite(r.Context(), u.ID, id)
+		n, err = s.Favorites.AddFavorite(r.Context(), u.ID, id)
 	}
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
+	s.setFavoriteCount(id, n)
 	// Back to the buttons, which now show the change.
 	http.Redirect(w, r, docURL(id)+"#actions", http.StatusSeeOther)
 }

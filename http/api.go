@@ -63,6 +63,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, r, err)
 		return
 	}
+	s.recordAPISearch(r, req, res.Total)
 	writeJSON(w, http.StatusOK, res)
 }
 
@@ -79,7 +80,7 @@ type documentJSON struct {
 
 func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	doc, err := s.Documents.FindDocumentByID(r.Context(), id)
+	doc, err := s.publishedDocument(r, id)
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
@@ -94,6 +95,13 @@ func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
 		doc.Reads += s.Counter.Unsaved(doc.ID)
 	}
 	out := documentJSON{Document: doc, Related: related, Price: doc.PriceOr(s.settings().DownloadPrice), Chars: wengao.BodyChars(doc.Body)}
+	if m := s.masker(r.Context()); m != nil {
+		doc = s.maskDocument(r.Context(), doc)
+		out.Document = doc
+		for i := range related {
+			related[i].Title = m.Display(related[i].Title)
+		}
+	}
 	if u := s.currentUser(r); u != nil {
 		out.Price = s.priceFor(u, doc)
 	}
@@ -132,6 +140,7 @@ var errorStatus = map[string]int{
 	wengao.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	wengao.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	wengao.EPAYMENT:      http.StatusPaymentRequired,
+	wengao.ELEGAL:        http.StatusUnavailableForLegalReasons,
 	wengao.EINTERNAL:     http.StatusInternalServerError,
 }
 

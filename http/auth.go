@@ -294,5 +294,6 @@ func (s *Server) handleAPIFavorite(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, r, err)
 		return
 	}
+	s.setFavoriteCount(id, n)
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "favorite": r.Method != http.MethodDelete, "count": n})
 }

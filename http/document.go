@@ -58,7 +58,7 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 // placeholder for its read count.
 func (s *Server) renderDocument(r *http.Request, id string, vis visibility, flushes uint64) (*cachedPage, error) {
 	ctx := context.WithoutCancel(r.Context()) // others may wait for this render
-	doc, err := s.Documents.FindDocumentByID(ctx, id)
+	doc, err := s.findPublished(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -114,4 +114,25 @@ func (s *Server) countRead(w http.ResponseWriter, r *http.Request, id string) in
 		s.Counter.Count(id, keys...)
 	}
 	return s.Counter.Unsaved(id)
+}
+
+// findPublished returns the document when readers may see it: ELEGAL
+// while it is hidden, ENOTFOUND once deleted.
+func (s *Server) findPublished(ctx context.Context, id string) (*wengao.Document, error) {
+	doc, err := s.Documents.FindDocumentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch doc.Status {
+	case "", wengao.DocPublished:
+		return doc, nil
+	case wengao.DocHidden:
+		return nil, wengao.Errorf(wengao.ELEGAL, msgDocumentHidden)
+	}
+	return nil, wengao.Errorf(wengao.ENOTFOUND, msgDocumentGone)
+}
+
+// publishedDocument is findPublished for a request.
+func (s *Server) publishedDocument(r *http.Request, id string) (*wengao.Document, error) {
+	return s.findPublished(r.Context(), id)
 }

@@ -9,15 +9,18 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/docx"
 )
 
-// FileStore opens the original files of documents by their key (the hex
-// sha256 of their content).
+// FileStore keeps the original files of uploads and documents by their
+// key, the hex sha256 of their content (package blob).
 type FileStore interface {
+	// Put stores at most max bytes from r; more is an ETOOLARGE error.
+	Put(ctx context.Context, r io.Reader, max int64) (key string, size int64, err error)
 	Open(ctx context.Context, key string) (io.ReadSeekCloser, int64, error)
 }
 
@@ -52,7 +55,10 @@ func (s *Server) handleDownloadPage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	doc, err := s.Documents.FindDocumentByID(r.Context(), id)
+	doc, err := s.publishedDocument(r, id)
+	if err == nil {
+		err = s.downloadBan(r, u)
+	}
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -98,7 +104,10 @@ func (s *Server) handleDownloadForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	doc, err := s.Documents.FindDocumentByID(r.Context(), id)
+	doc, err := s.publishedDocument(r, id)
+	if err == nil {
+		err = s.downloadBan(r, u)
+	}
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -128,7 +137,10 @@ func (s *Server) handleAPIDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	doc, err := s.Documents.FindDocumentByID(r.Context(), id)
+	doc, err := s.publishedDocument(r, id)
+	if err == nil {
+		err = s.downloadBan(r, u)
+	}
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
@@ -246,4 +258,29 @@ func urlPathEscape(s string) string {
 		b.WriteByte(hexDigits[c&15])
 	}
 	return b.String()
+}
+
+// downloadBan returns EFORBIDDEN when the user is banned from downloading.
+func (s *Server) downloadBan(r *http.Request, u *wengao.User) error {
+	return s.ban(r, u, func(b wengao.Bans) time.Time { return b.DownloadUntil }, msgBannedDownload)
+}
+
+// uploadBan returns EFORBIDDEN when the user is banned from uploading.
+func (s *Server) uploadBan(r *http.Request, u *wengao.User) error {
+	return s.ban(r, u, func(b wengao.Bans) time.Time { return b.UploadUntil }, msgBannedUpload)
+}
+
+// ban returns EFORBIDDEN with msg while the ban until picks holds.
+func (s *Server) ban(r *http.Request, u *wengao.User, until func(wengao.Bans) time.Time, msg string) error {
+	if s.UserAdmin == nil {
+		return nil
+	}
+	au, err := s.UserAdmin.FindAdminUser(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	if t := until(au.Bans); wengao.Banned(t, time.Now()) {
+		return wengao.Errorf(wengao.EFORBIDDEN, msg, t.In(siteZone).Format("2006-01-02 15:04"))
+	}
+	return nil
 }

@@ -23,18 +23,52 @@ const (
 	msgBadJSON         = "请求格式有误，请提交 JSON。"
 	msgLoginNeeded     = "请先登录。"
 	msgBadForm         = "表单内容有误，请返回重试。"
-	msgPasswordsDiffer = "两次输入的密码不一致。"
+
+	msgUploadsOff            = "本站暂未开放上传。"
+	msgUploadNotMultipart    = "请以 multipart/form-data 格式上传文件（字段名 file）。"
+	msgUploadBroken          = "上传中断或格式有误，请重新上传。"
+	msgUploadTooLarge        = "文件超过 %s 的大小上限，请压缩或拆分后上传。"
+	msgUploadTooMany         = "一次最多上传 %d 个文件。"
+	msgUploadNoFile          = "没有收到文件，请选择要上传的文件。"
+	msgUploadFormat          = "只支持 .docx、.doc、.pdf、.txt、.md 和 .html 文件。"
+	msgUploadEmpty           = "文件为空。"
+	msgUploadSameFile        = "该文件已经上传过（上传编号 %d，%s），无需重复上传。"
+	msgUploadNoText          = "文件中没有可提取的文字。"
+	msgUploadTimeout         = "文件过于复杂，转换超时，已放弃。"
+	msgNearDuplicateRejected = "与已收录的《%s》高度相似（相似度 %.0f%%），按本站规定不予收录。"
+	msgNotModerator          = "只有审核员和管理员可以进行此操作。"
+	msgUploadMissing         = "该上传不存在。"
+	msgComplaintsOff         = "本站暂未开放在线投诉，请通过邮件联系。"
+	msgComplaintMissing      = "该投诉不存在。"
+	msgBannedComment         = "您的账号在 %s 之前不能提交留言或投诉。"
+	msgBannedUpload          = "您的账号在 %s 之前不能上传文稿。"
+	msgBannedDownload        = "您的账号在 %s 之前不能下载文档。"
+	msgEvidenceTooLarge      = "证明材料不能超过 %s。"
+	msgDocumentGone          = "该文稿不存在或已下线。"
+	msgDocumentHidden        = "该文稿因收到权利人投诉，正在核实，暂停显示。"
+	msgNotAdmin              = "只有管理员可以进行此操作。"
+	msgConsoleOff            = "管理功能未启用。"
+	msgBadPrice              = "价格须为不小于 0 的整数，留空表示使用默认价格。"
+	msgBadPoints             = "积分须为非零整数（可为负数）。"
+	msgBadNumbers            = "请填写整数。"
+	msgBadDate               = "日期格式应为 YYYY-MM-DD。"
+	msgDocumentEmpty         = "标题和正文不能为空。"
+	msgDocumentDuplicate     = "修改后的文稿与已收录的 %s 完全相同。"
+	msgUserMissing           = "该用户不存在。"
+	msgOwnRole               = "不能修改自己的角色。"
+	msgPasswordsDiffer       = "两次输入的密码不一致。"
 )
 
 // statusTitles are the headings of error pages by HTTP status.
 var statusTitles = map[int]string{
-	http.StatusBadRequest:          "请求有误",
-	http.StatusUnauthorized:        "请先登录",
-	http.StatusForbidden:           "没有访问权限",
-	http.StatusNotFound:            "页面不存在",
-	http.StatusTooManyRequests:     "访问过于频繁",
-	http.StatusServiceUnavailable:  "服务暂不可用",
-	http.StatusInternalServerError: "服务器出错了",
+	http.StatusBadRequest:                 "请求有误",
+	http.StatusUnauthorized:               "请先登录",
+	http.StatusForbidden:                  "没有访问权限",
+	http.StatusNotFound:                   "页面不存在",
+	http.StatusUnavailableForLegalReasons: "暂停显示",
+	http.StatusTooManyRequests:            "访问过于频繁",
+	http.StatusServiceUnavailable:         "服务暂不可用",
+	http.StatusInternalServerError:        "服务器出错了",
 }
 
 // statusTitle returns the heading of the error page for status.
@@ -85,4 +119,35 @@ var roleLabels = map[string]string{
 	wengao.RoleReader:    "读者",
 	wengao.RoleModerator: "审核员",
 	wengao.RoleAdmin:     "管理员",
+}
+
+// statusLabels name the statuses of uploads.
+var statusLabels = map[string]string{
+	wengao.UploadDraft:    "待确认",
+	wengao.UploadPending:  "待审核",
+	wengao.UploadApproved: "已通过",
+	wengao.UploadRejected: "未通过",
+	wengao.UploadDeleted:  "已删除",
+}
+
+// complaintStatusLabels name the states of complaints, and "all".
+var complaintStatusLabels = map[string]string{
+	wengao.ComplaintOpen:     "待处理",
+	wengao.ComplaintUpheld:   "投诉成立",
+	wengao.ComplaintRejected: "已驳回",
+	"all":                    "全部",
+}
+
+// complaintKindLabels name the kinds of complaints.
+var complaintKindLabels = map[string]string{
+	wengao.ComplaintCopyright: "侵权投诉",
+	wengao.ComplaintOther:     "举报与咨询",
+}
+
+// docStatusLabels name the states of documents; "" is all.
+var docStatusLabels = map[string]string{
+	"":                  "全部",
+	wengao.DocPublished: "已发布",
+	wengao.DocHidden:    "已隐藏",
+	wengao.DocDeleted:   "回收站",
 }

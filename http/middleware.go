@@ -20,10 +20,10 @@ import (
 	"time"
 )
 
-// The middleware, outermost first: request id and logging, panic
+// The middleware, outermost first: request id and logging, metrics, panic
 // recovery, security headers, compression.
 func (s *Server) middleware(next http.Handler) http.Handler {
-	return s.logRequests(s.recoverPanics(securityHeaders(compress(next))))
+	return s.logRequests(s.measure(s.recoverPanics(securityHeaders(compress(next)))))
 }
 
 type ctxKey int

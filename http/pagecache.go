@@ -238,3 +238,12 @@ func (p *cachedPage) serve(s *Server, w http.ResponseWriter, r *http.Request, va
 	w.Write(buf.Bytes())
 	buffers.Put(buf)
 }
+
+// clear drops every cached page, after a change that shows on many pages
+// (a document published or removed).
+func (c *pageCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = nil
+	c.size = 0
+}

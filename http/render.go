@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -71,13 +72,25 @@ var templateFuncs = template.FuncMap{
 		}
 		return path
 	},
-	"number":    formatNumber,
-	"add":       func(a, b int) int { return a + b },
-	"int64":     func(n int) int64 { return int64(n) },
-	"date":      func(t time.Time) string { return t.Format(wengao.DayLayout) },
-	"datetime":  func(t time.Time) string { return t.In(siteZone).Format("2006-01-02 15:04") },
-	"kindLabel": func(k string) string { return kindLabels[k] },
-	"roleLabel": func(r string) string { return roleLabels[r] },
+	"number":          formatNumber,
+	"add":             func(a, b int) int { return a + b },
+	"int64":           func(n int) int64 { return int64(n) },
+	"date":            func(t time.Time) string { return t.Format(wengao.DayLayout) },
+	"datetime":        func(t time.Time) string { return t.In(siteZone).Format("2006-01-02 15:04") },
+	"kindLabel":       func(k string) string { return kindLabels[k] },
+	"roleLabel":       func(r string) string { return roleLabels[r] },
+	"statusLabel":     func(st string) string { return statusLabels[st] },
+	"complaintStatus": func(st string) string { return complaintStatusLabels[st] },
+	"complaintKind":   func(k string) string { return complaintKindLabels[k] },
+	"docStatus":       func(st string) string { return docStatusLabels[st] },
+	"banned":          wengao.Banned,
+	"banDate": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(siteZone).AddDate(0, 0, -1).Format(wengao.DayLayout)
+	},
+	"percent": func(f float64) int { return int(f*100 + 0.5) },
 	"signed": func(n int64) string {
 		if n > 0 {
 			return "+" + strconv.FormatInt(n, 10)
@@ -145,6 +158,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if err := s.execute(buf, name, data); err != nil {
 		s.renderFailed(w, r, name, err)
 		return
+	}
+	if m := s.masker(r.Context()); m != nil {
+		masked := m.Display(buf.String())
+		buf.Reset()
+		buf.WriteString(masked)
 	}
 	if i := bytes.Index(buf.Bytes(), []byte(placeholders[slotAccount])); i >= 0 {
 		out := bytes.Clone(buf.Bytes()[:i])
@@ -222,7 +240,7 @@ func (s *Server) renderPage(name string, data any, reads int64, flushes uint64) 
 	if err := s.execute(buf, name, data); err != nil {
 		return nil, err
 	}
-	return newCachedPage(buf.Bytes(), reads, flushes, pageTTL), nil
+	return newCachedPage(s.maskBytes(context.Background(), buf.Bytes()), reads, flushes, pageTTL), nil
 }
 
 // writeBody writes a complete response body: with an ETag made from it

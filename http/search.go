@@ -156,6 +156,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p := parseSearchParams(r)
 	vis := s.visibilityFor(r)
 	s.renderCached(w, r, "search\x00"+vis.key()+"\x00"+p.URL(), func() (string, any, error) { return s.searchPage(r, p, vis) })
+	s.recordSearchPage(r, p)
 }
 
 // searchPage runs the search of p and builds its page.
@@ -169,6 +170,7 @@ func (s *Server) searchPage(r *http.Request, p searchParams, vis visibility) (st
 	if err != nil {
 		return "", nil, err
 	}
+	s.noteSearchHits(p, res.Total)
 	title := "搜索：" + p.Q
 	if p.Q == "" {
 		title = msgSearchAll

@@ -40,7 +40,7 @@ func (s *Server) writeXML(w http.ResponseWriter, r *http.Request, contentType st
 	}
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	s.writeBody(w, r, http.StatusOK, buf.Bytes(), modTime)
+	s.writeBody(w, r, http.StatusOK, s.maskBytes(r.Context(), buf.Bytes()), modTime)
 }
 
 // sitePageURLs lists the pages that are not documents: home, rankings,

@@ -31,6 +31,11 @@ type Server struct {
 	// Counter counts page views as reads; nil counts none. The server
 	// starts it on Open and flushes it on Close.
 	Counter *ReadCounter
+	// Stats gives the operators' statistics; nil turns them off.
+	Stats wengao.StatsService
+	// SearchLog counts searches for the statistics; nil counts none. The
+	// server starts it on Open and flushes it on Close.
+	SearchLog *SearchLog
 
 	// Account services; nil leaves the account API answering that
 	// accounts are not available.
@@ -38,9 +43,21 @@ type Server struct {
 	Sessions  wengao.SessionService
 	Ledger    wengao.LedgerService
 	Favorites wengao.FavoriteService
-	// Files holds the original files of documents; nil gives every
-	// download as a .docx made from the text.
+	// Files holds the original files of uploads and documents; nil turns
+	// uploads off and gives every download as a .docx made from the text.
 	Files FileStore
+	// Uploads keeps uploads and their moderation; nil turns uploads off.
+	Uploads wengao.UploadService
+	// Near finds published documents similar to an upload; nil finds none.
+	Near wengao.NearDuplicateFinder
+	// Masks are the display masking rules; nil shows every word as stored.
+	Masks wengao.MaskService
+	// The operators' console; nil parts answer that they are unavailable.
+	Complaints    wengao.ComplaintService
+	DocAdmin      wengao.DocumentAdmin
+	UserAdmin     wengao.UserAdmin
+	Audit         wengao.AuditLog
+	SettingsStore wengao.SettingsService
 	// Throttle limits failed logins per account and per IP.
 	Throttle *throttle.LoginThrottle
 	// Settings are the operator's figures: sign-up bonus, prices.
@@ -54,13 +71,18 @@ type Server struct {
 	Contact string
 
 	Logger *slog.Logger
+	// Metrics records requests and serves GET /metrics; nil records
+	// nothing.
+	Metrics *Metrics
 
-	ln       net.Listener
-	server   *http.Server
-	mux      *http.ServeMux
-	handler  http.Handler
-	rankings rankingCache
-	pages    pageCache
+	ln        net.Listener
+	server    *http.Server
+	mux       *http.ServeMux
+	handler   http.Handler
+	rankings  rankingCache
+	pages     pageCache
+	favs      favCounts
+	maskState maskState
 	// sitemapMax overrides sitemapMaxURLs in tests.
 	sitemapMax int
 }
@@ -78,7 +100,12 @@ func NewServer() *Server {
 	s.registerAPIRoutes()
 	s.registerAccountRoutes()
 	s.registerAccountPages()
+	s.registerUploadRoutes()
+	s.registerComplaintRoutes()
+	s.registerAdminRoutes()
+	s.registerStatsRoutes()
 	s.registerSiteRoutes()
+	s.mux.HandleFunc("GET /metrics", s.handleMetrics)
 	// Every state-changing request from another site is refused
 	// (Sec-Fetch-Site, else Origin against Host).
 	s.handler = s.middleware(http.NewCrossOriginProtection().Handler(s.mux))
@@ -100,6 +127,9 @@ func (s *Server) Open() error {
 	s.ln = ln
 	if s.Counter != nil {
 		s.Counter.Open()
+	}
+	if s.SearchLog != nil {
+		s.SearchLog.Open()
 	}
 	go func() {
 		if err := s.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -133,11 +163,30 @@ func (s *Server) Close(ctx context.Context) error {
 			err = errors.Join(err, ferr)
 		}
 	}
+	if s.SearchLog != nil {
+		if ferr := s.SearchLog.Close(context.WithoutCancel(ctx)); ferr != nil {
+			s.Logger.Error("flush search log on close", "err", ferr)
+			err = errors.Join(err, ferr)
+		}
+	}
 	return err
 }
 
-// settings returns the operator's current settings.
-func (s *Server) settings() wengao.Settings { return s.Settings }
+// settings returns the operator's current settings: those saved in the
+// console, or Settings (from the command line) until any are.
+func (s *Server) settings() wengao.Settings {
+	if s.SettingsStore == nil {
+		return s.Settings
+	}
+	st, v, err := s.SettingsStore.LoadSettings(context.Background())
+	if err != nil || v == 0 {
+		if err != nil {
+			s.Logger.Error("load settings", "err", err)
+		}
+		return s.Settings
+	}
+	return st
+}
 
 // baseURL returns the site's public address without a trailing slash:
 // BaseURL when set, else the scheme and host of the request.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/wengao/wengao"
 )
@@ -57,7 +58,7 @@ func accountLinks(r *http.Request, u *wengao.User) []byte {
 	}
 	b.WriteString(`<a href="/me" class="account-name">` + html.EscapeString(u.Username) + `<span class="points">` + strconv.FormatInt(u.Points, 10) + ` 积分</span></a>`)
 	if u.IsModerator() {
-		b.WriteString(`<a href="/admin">管理</a>`)
+		b.WriteString(`<a href="/admin/uploads">审核</a>`)
 	}
 	b.WriteString(`<form method="post" action="/logout" class="inline"><button type="submit" class="link">退出</button></form>`)
 	return b.Bytes()
@@ -68,10 +69,7 @@ func accountLinks(r *http.Request, u *wengao.User) []byte {
 // right to download.
 func (s *Server) documentActions(r *http.Request, u *wengao.User, id string, facts docFacts) []byte {
 	ctx := r.Context()
-	favs := 0
-	if s.Favorites != nil {
-		favs, _ = s.Favorites.CountFavorites(ctx, id)
-	}
+	favs := s.favoriteCount(ctx, id)
 	path := docURL(id)
 	var b bytes.Buffer
 	count := `<span class="fav-count" data-fav-count>` + strconv.Itoa(favs) + `</span>`
@@ -107,4 +105,51 @@ func (s *Server) documentActions(r *http.Request, u *wengao.User, id string, fac
 	}
 	b.WriteString(`<a class="btn download" href="` + html.EscapeString(path+"/download") + `">下载源文档<span class="price">（` + note + `）</span></a>`)
 	return b.Bytes()
+}
+
+// favCountTTL is how long a document's favourite count is kept in memory.
+// Changes made through this server update it at once; those made through
+// another instance show within the TTL.
+const favCountTTL = 30 * time.Second
+
+// favCounts caches documents' favourite counts, so that serving a
+// document page to a visitor who has not logged in needs no query.
+type favCounts struct {
+	mu sync.Mutex
+	m  map[string]favCount
+}
+
+type favCount struct {
+	n       int
+	expires time.Time
+}
+
+// favoriteCount returns the number of users who collected document id.
+func (s *Server) favoriteCount(ctx context.Context, id string) int {
+	if s.Favorites == nil {
+		return 0
+	}
+	now := time.Now()
+	s.favs.mu.Lock()
+	c, ok := s.favs.m[id]
+	s.favs.mu.Unlock()
+	if ok && now.Before(c.expires) {
+		return c.n
+	}
+	n, err := s.Favorites.CountFavorites(ctx, id)
+	if err != nil {
+		return c.n
+	}
+	s.setFavoriteCount(id, n)
+	return n
+}
+
+// setFavoriteCount records a document's favourite count after a change.
+func (s *Server) setFavoriteCount(id string, n int) {
+	s.favs.mu.Lock()
+	defer s.favs.mu.Unlock()
+	if s.favs.m == nil || len(s.favs.m) > 100000 {
+		s.favs.m = map[string]favCount{}
+	}
+	s.favs.m[id] = favCount{n: n, expires: time.Now().Add(favCountTTL)}
 }

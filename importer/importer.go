@@ -1,6 +1,9 @@
 // Package importer reads documents in bulk — JSON Lines files (optionally
-// gzipped) and folders of text files — and saves them in batches through a
-// wengao.DocumentService, reporting progress and a summary.
+// gzipped), document files (.docx, .doc, .pdf, .txt, .md, .html) and
+// folders of them — and saves them in batches through a
+// wengao.DocumentService, reporting progress, a summary and, with
+// WriteReport, a CSV report of what failed or was similar to a document
+// already held.
 package importer
 
 import (
@@ -10,20 +13,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/encoding/unicode"
-	"golang.org/x/text/transform"
+	"github.com/wengao/wengao/convert"
 )
 
 // Record is one line of a JSON Lines import file. Unknown fields are
@@ -46,18 +44,38 @@ type Failure struct {
 	Reason string
 }
 
-// Duplicate is a record skipped because another id has the same text.
+// Duplicate is a record skipped because another id has the same text, or
+// a file skipped because another file of the import has the same content.
 type Duplicate struct {
 	ID, Of string
+	// Path and Line locate the record skipped (Line is 0 for a file).
+	Path string
+	Line int
+	// OfPath is the file with the same content, for a file skipped as a
+	// copy of another file of the same import; "" otherwise.
+	OfPath string
+}
+
+// NearDuplicate is a document saved although it is similar to a document
+// already held.
+type NearDuplicate struct {
+	ID, Of     string
+	Similarity float64
+	Path       string
+	Line       int
 }
 
 // Summary counts what an import did.
 type Summary struct {
 	Imported, Updated, Unchanged int
 	Duplicates                   []Duplicate
+	NearDuplicates               []NearDuplicate
 	Failures                     []Failure
-	Bytes                        int64 // uncompressed text read
-	Elapsed                      time.Duration
+	// Files counts the document files read (converted or failed), Ignored
+	// the files in the folders that are not of a type imported.
+	Files, Ignored int
+	Bytes          int64 // uncompressed text read
+	Elapsed        time.Duration
 }
 
 // Docs returns the number of records read successfully.
@@ -65,12 +83,34 @@ func (s *Summary) Docs() int {
 	return s.Imported + s.Updated + s.Unchanged + len(s.Duplicates)
 }
 
+// Status is the running figures of an import.
+type Status struct {
+	Docs              int   // records saved (imported, updated, unchanged) or skipped as duplicates
+	Files, TotalFiles int   // document files done (converted or failed), out of those found
+	Done, Total       int64 // input bytes read, as stored (perhaps compressed), out of all
+	Raw               int64 // uncompressed bytes read
+	Elapsed           time.Duration
+
+	fileBytes int64 // of Total, the sizes of the document files
+}
+
+// Fraction returns the part of the import done, from 0 to 1: by files
+// when the import is of document files only, else by bytes.
+func (s Status) Fraction() float64 {
+	switch {
+	case s.TotalFiles > 0 && s.Total == s.fileBytes:
+		return min(float64(s.Files)/float64(s.TotalFiles), 1)
+	case s.Total > 0:
+		return min(float64(s.Done)/float64(s.Total), 1)
+	}
+	return 0
+}
+
 // Progress receives the running figures of an import.
 type Progress interface {
-	// Update is called after each saved batch with the documents done, the
-	// input bytes read (as stored, perhaps compressed) out of totalBytes,
-	// and the uncompressed bytes read.
-	Update(docs int, done, raw, totalBytes int64, elapsed time.Duration)
+	// Update is called after each saved batch of JSON Lines and after
+	// each document file converted.
+	Update(Status)
 	// Done is called once at the end.
 	Done()
 }
@@ -80,61 +120,88 @@ type Importer struct {
 	Service   wengao.DocumentService
 	BatchSize int // documents per transaction
 	Progress  Progress
+	// Limits bound the conversion of each document file; zero fields
+	// take convert.DefaultLimits (20 MB files, 30 s per external tool).
+	Limits convert.Limits
+	// Workers is how many files are converted at once; 0 means
+	// runtime.GOMAXPROCS(0).
+	Workers int
+	// FileTimeout bounds the conversion of one file; 0 means
+	// DefaultFileTimeout.
+	FileTimeout time.Duration
 
 	sum        Summary
 	batch      []*wengao.Document
 	batchBytes int
 	start      time.Time
 	totalBytes int64
+	fileBytes  int64 // of totalBytes, the sizes of document files
+	totalFiles int
+	filesDone  int
 	doneBytes  int64 // input bytes read, compressed as stored: for the ETA
 	rawBytes   int64 // text bytes read, uncompressed: for MB/s
 	origins    []origin
+	seenFiles  map[string]string // document id → first file, in this run
+	failedIDs  map[string]string // document id → why the file failed, in this run
 }
 
 // maxLine bounds one JSON line (a document of up to 64 MB).
 const maxLine = 64 << 20
 
-// Run imports every path: .jsonl and .jsonl.gz files, and folders holding
-// .txt and .md files (searched recursively). Per-record problems are
-// reported in the summary; the error is only for a failure to write.
+// input is one part of an import: a JSON Lines file or document files.
+type input struct {
+	jsonl string
+	files []fileJob
+}
+
+// Run imports every path: .jsonl and .jsonl.gz files, document files
+// (.docx, .doc, .pdf, .txt, .md, .html) and folders of them, searched
+// recursively. Document files are converted by package convert, several
+// at once, and saved in order. Per-record problems are reported in the
+// summary; the error is only for a failure to write.
 func (im *Importer) Run(ctx context.Context, paths []string) (*Summary, error) {
 	if im.BatchSize <= 0 {
 		im.BatchSize = 256
 	}
 	im.start = time.Now()
-	for _, p := range paths {
-		if st, err := os.Stat(p); err == nil {
-			if st.IsDir() {
-				filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-					if err == nil && !d.IsDir() && isTextFile(path) {
-						if info, err := d.Info(); err == nil {
-							im.totalBytes += info.Size()
-						}
-					}
-					return nil
-				})
-			} else {
-				im.totalBytes += st.Size()
-			}
+	var inputs []input
+	addFiles := func(jobs []fileJob) {
+		if n := len(inputs); n > 0 && inputs[n-1].jsonl == "" {
+			inputs[n-1].files = append(inputs[n-1].files, jobs...)
+		} else {
+			inputs = append(inputs, input{files: jobs})
 		}
+		for _, j := range jobs {
+			im.totalBytes += j.size
+			im.fileBytes += j.size
+		}
+		im.totalFiles += len(jobs)
 	}
 	for _, p := range paths {
+		st, err := os.Stat(p)
+		switch {
+		case err != nil:
+			im.fail(p, 0, "cannot open: "+err.Error())
+		case st.IsDir():
+			addFiles(im.walkFiles(p))
+		case isJSONL(p):
+			inputs = append(inputs, input{jsonl: p})
+			im.totalBytes += st.Size()
+		case IsDocumentFile(p):
+			addFiles([]fileJob{{path: p, rel: filepath.Base(p), size: st.Size()}})
+		default:
+			im.fail(p, 0, "unsupported file type (want .jsonl, .jsonl.gz, .docx, .doc, .pdf, .txt, .md, .html or a folder)")
+		}
+	}
+	for _, in := range inputs {
 		if err := ctx.Err(); err != nil {
 			break
 		}
 		var err error
-		st, statErr := os.Stat(p)
-		switch {
-		case statErr != nil:
-			im.fail(p, 0, "cannot open: "+statErr.Error())
-		case st.IsDir():
-			err = im.importDir(ctx, p)
-		case strings.HasSuffix(p, ".jsonl") || strings.HasSuffix(p, ".jsonl.gz") || strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".ndjson"):
-			err = im.importJSONL(ctx, p)
-		case isTextFile(p):
-			err = im.importTextFile(ctx, p)
-		default:
-			im.fail(p, 0, "unsupported file type (want .jsonl, .jsonl.gz, .txt, .md or a folder)")
+		if in.jsonl != "" {
+			err = im.importJSONL(ctx, in.jsonl)
+		} else {
+			err = im.importFiles(ctx, in.files)
 		}
 		if err != nil {
 			return im.finish(), err
@@ -144,22 +211,39 @@ func (im *Importer) Run(ctx context.Context, paths []string) (*Summary, error) {
 	return im.finish(), err
 }
 
+func isJSONL(p string) bool {
+	for _, ext := range []string{".jsonl", ".jsonl.gz", ".json", ".ndjson"} {
+		if strings.HasSuffix(p, ext) {
+			return true
+		}
+	}
+	return false
+}
+
 func (im *Importer) finish() *Summary {
 	im.sum.Elapsed = time.Since(im.start)
 	im.sum.Bytes = im.rawBytes
+	im.sum.Files = im.filesDone
 	if im.Progress != nil {
 		im.Progress.Done()
 	}
 	return &im.sum
 }
 
-func (im *Importer) fail(path string, line int, reason string) {
-	im.sum.Failures = append(im.sum.Failures, Failure{Path: path, Line: line, Reason: reason})
+// update reports the running figures to Progress.
+func (im *Importer) update() {
+	if im.Progress == nil {
+		return
+	}
+	im.Progress.Update(Status{
+		Docs: im.sum.Docs(), Files: im.filesDone, TotalFiles: im.totalFiles,
+		Done: im.doneBytes, Total: im.totalBytes, Raw: im.rawBytes, Elapsed: time.Since(im.start),
+		fileBytes: im.fileBytes,
+	})
 }
 
-func isTextFile(p string) bool {
-	ext := strings.ToLower(filepath.Ext(p))
-	return ext == ".txt" || ext == ".md"
+func (im *Importer) fail(path string, line int, reason string) {
+	im.sum.Failures = append(im.sum.Failures, Failure{Path: path, Line: line, Reason: reason})
 }
 
 // countingReader counts the compressed bytes read, for progress.
@@ -328,109 +412,6 @@ func normDate(s string) string {
 	return s
 }
 
-func (im *Importer) importDir(ctx context.Context, dir string) error {
-	var files []string
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			im.fail(path, 0, err.Error())
-			return nil
-		}
-		if !d.IsDir() && isTextFile(path) {
-			files = append(files, path)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	for _, f := range files {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err := im.importTextFile(ctx, f); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// maxTextFile bounds one text file.
-const maxTextFile = 64 << 20
-
-// importTextFile imports a .txt or .md file: the first non-empty line is
-// the title (a Markdown heading mark is dropped), the rest the body. The id
-// is derived from the file name.
-func (im *Importer) importTextFile(ctx context.Context, path string) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		im.fail(path, 0, err.Error())
-		return nil
-	}
-	if st.Size() > maxTextFile {
-		im.fail(path, 0, "file larger than 64 MB")
-		return nil
-	}
-	buf, err := os.ReadFile(path)
-	if err != nil {
-		im.fail(path, 0, err.Error())
-		return nil
-	}
-	im.doneBytes += int64(len(buf))
-	im.rawBytes += int64(len(buf))
-	text, err := DecodeText(buf)
-	if err != nil {
-		im.fail(path, 0, err.Error())
-		return nil
-	}
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	title := ""
-	var body []string
-	for i, l := range lines {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		title = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "#"))
-		body = lines[i+1:]
-		break
-	}
-	if title == "" {
-		im.fail(path, 0, "empty file")
-		return nil
-	}
-	if !hasText(body) {
-		im.fail(path, 0, "no body after the title line")
-		return nil
-	}
-	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	doc := &wengao.Document{ID: "file-" + base, Title: title, Body: body, Source: filepath.Base(path)}
-	return im.add(ctx, doc, path, 0)
-}
-
-// DecodeText returns buf as UTF-8 text: UTF-8 (a byte-order mark is
-// dropped), UTF-16 with a byte-order mark, or else GB18030 (which covers
-// GBK and GB2312). Binary data is refused.
-func DecodeText(buf []byte) (string, error) {
-	if bytes.HasPrefix(buf, []byte("\xef\xbb\xbf")) {
-		buf = buf[3:]
-	}
-	if bytes.IndexByte(buf, 0) >= 0 && !(len(buf) >= 2 && (buf[0] == 0xff && buf[1] == 0xfe || buf[0] == 0xfe && buf[1] == 0xff)) {
-		return "", fmt.Errorf("binary data, not text")
-	}
-	if utf8.Valid(buf) {
-		return string(buf), nil
-	}
-	if len(buf) >= 2 && (buf[0] == 0xff && buf[1] == 0xfe || buf[0] == 0xfe && buf[1] == 0xff) {
-		out, _, err := transform.Bytes(unicode.BOMOverride(unicode.UTF8.NewDecoder()), buf)
-		if err != nil {
-			return "", fmt.Errorf("malformed UTF-16 text")
-		}
-		return string(out), nil
-	}
-	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(buf)
-	if err != nil || !utf8.Valid(out) || bytes.ContainsRune(out, utf8.RuneError) {
-		return "", fmt.Errorf("text is neither UTF-8 nor GB18030/GBK")
-	}
-	return string(out), nil
-}
-
 // add queues doc for the next batch.
 func (im *Importer) add(ctx context.Context, doc *wengao.Document, path string, line int) error {
 	im.batch = append(im.batch, doc)
@@ -468,21 +449,25 @@ func (im *Importer) flush(ctx context.Context) error {
 			} else if err != nil {
 				return err
 			}
-			im.count(res)
+			im.count(res, origins[i:i+1])
 		}
 	} else if err != nil {
 		return err
 	} else {
-		im.count(results)
+		im.count(results, origins)
 	}
-	if im.Progress != nil {
-		im.Progress.Update(im.sum.Docs(), im.doneBytes, im.rawBytes, im.totalBytes, time.Since(im.start))
-	}
+	im.update()
 	return nil
 }
 
-func (im *Importer) count(results []wengao.ImportResult) {
-	for _, r := range results {
+// count adds the outcomes of a batch to the summary; origins are the
+// places the batch's documents came from, in the same order.
+func (im *Importer) count(results []wengao.ImportResult, origins []origin) {
+	for i, r := range results {
+		var o origin
+		if i < len(origins) {
+			o = origins[i]
+		}
 		switch r.Outcome {
 		case wengao.Imported:
 			im.sum.Imported++
@@ -491,7 +476,10 @@ func (im *Importer) count(results []wengao.ImportResult) {
 		case wengao.Unchanged:
 			im.sum.Unchanged++
 		case wengao.Duplicate:
-			im.sum.Duplicates = append(im.sum.Duplicates, Duplicate{ID: r.ID, Of: r.DuplicateOf})
+			im.sum.Duplicates = append(im.sum.Duplicates, Duplicate{ID: r.ID, Of: r.DuplicateOf, Path: o.path, Line: o.line})
+		}
+		if r.NearDuplicateOf != "" && (r.Outcome == wengao.Imported || r.Outcome == wengao.Updated) {
+			im.sum.NearDuplicates = append(im.sum.NearDuplicates, NearDuplicate{ID: r.ID, Of: r.NearDuplicateOf, Similarity: r.Similarity, Path: o.path, Line: o.line})
 		}
 	}
 }

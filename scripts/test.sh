@@ -63,7 +63,9 @@ fuzz() {
 	return 1
 }
 fuzz query FuzzParse
-for pkg in chinese convert; do
+fuzz . FuzzCutPreview
+for pkg in chinese convert gongwen neardup docx; do
+	[ -d "$pkg" ] || continue
 	for f in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' $pkg/*_test.go | sed 's/func //'); do
 		fuzz "$pkg" "$f"
 	done

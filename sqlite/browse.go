@@ -23,8 +23,8 @@ var listOrders = map[wengao.DocumentOrder]string{
 	wengao.OrderID:    `id`,
 }
 
-// ListDocuments returns one page of all documents in the given order and
-// the number of documents.
+// ListDocuments returns one page of all published documents in the given
+// order and their number.
 func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([]wengao.DocumentSummary, int, error) {
 	if f.Order == "" {
 		f.Order = wengao.OrderDate
@@ -56,7 +56,7 @@ func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([
 		cols += `, substr(t.body, 1, ` + strconv.Itoa(f.SummaryRunes*2) + `)`
 		from += ` JOIN document_texts t USING (id)`
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM `+from+` ORDER BY `+prefixColumns(order)+` LIMIT ? OFFSET ?`, f.Limit, f.Offset)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM `+from+` WHERE d.status = 'published' ORDER BY `+prefixColumns(order)+` LIMIT ? OFFSET ?`, f.Limit, f.Offset)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -107,8 +107,8 @@ func summarize(body string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// Categories counts the documents of each category, from the metadata
-// cache.
+// Categories counts the published documents of each category, from the
+// metadata cache (which holds those alone).
 func (db *DB) Categories(ctx context.Context) ([]wengao.CategoryCount, error) {
 	if err := db.refreshMeta(ctx); err != nil {
 		return nil, err

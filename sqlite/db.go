@@ -32,7 +32,9 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // a pool of read-only connections
 
-	meta metaCache
+	meta  metaCache
+	masks maskCache
+	dups  dupCache // the writer's near-duplicate index, see neardup.go
 
 	relatedMu    sync.Mutex
 	relatedCache map[relatedKey][]relatedEntry
@@ -91,6 +93,12 @@ func OpenFile(path string) (*DB, error) {
 	r.SetConnMaxIdleTime(0)
 	db.read = r
 	db.relatedCache = map[relatedKey][]relatedEntry{}
+	// Sign the documents saved before near-duplicates were looked for, or
+	// under another signature version: one query when there are none.
+	if _, err := db.BackfillSignatures(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sign documents of %s for near-duplicates: %w", path, err)
+	}
 	return db, nil
 }
 

@@ -12,22 +12,24 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/chinese"
+	"github.com/wengao/wengao/neardup"
 )
 
 // Ensure the service interface is implemented.
 var _ wengao.DocumentService = (*DB)(nil)
 
-// FindDocumentByID returns the document with external id id.
+// FindDocumentByID returns the document with external id id, whatever
+// its state (Status): callers refuse hidden and deleted ones to readers.
 func (db *DB) FindDocumentByID(ctx context.Context, id string) (*wengao.Document, error) {
 	row := db.read.QueryRowContext(ctx, `SELECT ext_id, title, date, category, tags, source, author, body, outline, hash, reads, created_at, updated_at,
-		price, COALESCE(uploader_id, 0), file_key, file_name, file_size FROM documents JOIN document_texts USING (id) WHERE ext_id = ?`, id)
+		price, COALESCE(uploader_id, 0), file_key, file_name, file_size, status, status_reason FROM documents JOIN document_texts USING (id) WHERE ext_id = ?`, id)
 	d := &wengao.Document{}
 	var tags, body, outline string
 	var created, updated int64
 	var price sql.NullInt64
 	var file wengao.SourceFile
 	err := row.Scan(&d.ID, &d.Title, &d.Date, &d.Category, &tags, &d.Source, &d.Author, &body, &outline, &d.Hash, &d.Reads, &created, &updated,
-		&price, &d.UploaderID, &file.Key, &file.Name, &file.Size)
+		&price, &d.UploaderID, &file.Key, &file.Name, &file.Size, &d.Status, &d.StatusReason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
 	} else if err != nil {
@@ -51,10 +53,10 @@ func (db *DB) FindDocumentByID(ctx context.Context, id string) (*wengao.Document
 	return d, nil
 }
 
-// CountDocuments returns the number of documents.
+// CountDocuments returns the number of published documents.
 func (db *DB) CountDocuments(ctx context.Context) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents`).Scan(&n)
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE status = 'published'`).Scan(&n)
 	return n, err
 }
 
@@ -71,6 +73,8 @@ type prepared struct {
 	recordHash string // every stored field: change detection
 	titleToks  string
 	bodyToks   string
+	sig        neardup.Signature // of title and body, for near-duplicates
+	sigBlob    []byte            // sig encoded
 	err        error
 }
 
@@ -135,6 +139,8 @@ func prepareDocument(d *wengao.Document) *prepared {
 		rh.Write([]byte{0})
 	}
 	p.recordHash = hex.EncodeToString(rh.Sum(nil))
+	p.sig = neardup.Sign(dupText(d.Title, paras))
+	p.sigBlob, _ = p.sig.MarshalBinary()
 	return p
 }
 
@@ -170,6 +176,9 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&w.version); err != nil {
 		return nil, err
 	}
+	if w.dupIndex, err = db.dupIndex(ctx, tx, w.version, len(docs)); err != nil {
+		return nil, err
+	}
 	results := make([]wengao.ImportResult, 0, len(docs))
 	for p := range ch {
 		if p.err != nil {
@@ -187,6 +196,7 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
+	db.dupIndexCommitted(w.dupIndex, w.version)
 	db.forgetRelated()
 	return results, nil
 }
@@ -201,6 +211,9 @@ type docWriter struct {
 	batchHash map[string]string
 	// index holds the rows to index once the documents are written.
 	index []indexRow
+	// dupIndex, when set, holds the stored signatures for near-duplicate
+	// lookups (see dupCache).
+	dupIndex *neardup.Index
 }
 
 type indexRow struct {
@@ -223,13 +236,15 @@ var docWriterSQL = map[string]string{
 
 func newDocWriter(ctx context.Context, tx *sql.Tx) (*docWriter, error) {
 	w := &docWriter{tx: tx, now: time.Now().Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}}
-	for name, q := range docWriterSQL {
-		st, err := tx.PrepareContext(ctx, q)
-		if err != nil {
-			w.close()
-			return nil, err
+	for _, m := range []map[string]string{docWriterSQL, dupWriterSQL} {
+		for name, q := range m {
+			st, err := tx.PrepareContext(ctx, q)
+			if err != nil {
+				w.close()
+				return nil, err
+			}
+			w.stmts[name] = st
 		}
-		w.stmts[name] = st
 	}
 	return w, nil
 }
@@ -270,6 +285,16 @@ func (w *docWriter) save(ctx context.Context, p *prepared) (wengao.ImportResult,
 	}
 	w.batchHash[p.hash] = d.ID
 
+	// Near-duplicates are looked for before the document's own band keys
+	// are written (an updated document's old ones are not looked at).
+	self := int64(0)
+	if exists {
+		self = rowID
+	}
+	if res.NearDuplicateOf, res.Similarity, err = w.lookupNearDuplicate(ctx, p, self); err != nil {
+		return res, err
+	}
+
 	if exists {
 		res.Outcome = wengao.Updated
 		if _, err := w.stmts["update"].ExecContext(ctx, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.outline, p.plain, p.size, p.hash, p.recordHash, w.version, w.now, rowID); err != nil {
@@ -300,6 +325,9 @@ func (w *docWriter) save(ctx context.Context, p *prepared) (wengao.ImportResult,
 		if _, err := w.stmts["insertText"].ExecContext(ctx, rowID, p.body); err != nil {
 			return res, err
 		}
+	}
+	if err := w.writeDupSignature(ctx, p, rowID, exists); err != nil {
+		return res, err
 	}
 	w.index = append(w.index, indexRow{rowID, p.titleToks, p.bodyToks})
 	return res, nil

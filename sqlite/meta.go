@@ -25,11 +25,19 @@ type docMeta struct {
 // metaCache holds docMeta for every document, indexed by row id. It is
 // refreshed from rows whose seq is newer than the last seen version, so
 // writes by other processes (an import while serving) become visible.
+//
+// Only published documents are held: a hidden or deleted one (see
+// SetDocumentStatus) is absent, as a purged one, so that search, facets,
+// categories and related reading never show it.
 type metaCache struct {
 	mu      sync.RWMutex
 	docs    []*docMeta // by row id; nil for none
 	version int64
 	count   int
+	// gen changes whenever a document enters or leaves the cache, so that
+	// what is cached over the set of documents (related reading) can tell
+	// it is stale whichever process made the change.
+	gen int64
 }
 
 // refreshMeta brings the metadata cache up to date with the database.
@@ -49,16 +57,28 @@ func (db *DB) refreshMeta(ctx context.Context) error {
 	if v == db.meta.version {
 		return nil
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, ext_id, title, date, category, reads, plain, size FROM documents WHERE seq > ?`, db.meta.version)
+	if err := db.forgetDeletedMeta(ctx); err != nil {
+		return err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, ext_id, title, date, category, reads, plain, size, status FROM documents WHERE seq > ?`, db.meta.version)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
+		var status string
 		m := &docMeta{}
-		if err := rows.Scan(&id, &m.ext, &m.title, &m.date, &m.category, &m.reads, &m.plain, &m.size); err != nil {
+		if err := rows.Scan(&id, &m.ext, &m.title, &m.date, &m.category, &m.reads, &m.plain, &m.size, &status); err != nil {
 			return err
+		}
+		if status != wengao.DocPublished {
+			if db.meta.get(id) != nil {
+				db.meta.docs[id] = nil
+				db.meta.count--
+				db.meta.gen++
+			}
+			continue
 		}
 		m.year = wengao.YearOf(m.date)
 		m.titleLen = utf8.RuneCountInString(m.title)
@@ -67,6 +87,7 @@ func (db *DB) refreshMeta(ctx context.Context) error {
 		}
 		if db.meta.docs[id] == nil {
 			db.meta.count++
+			db.meta.gen++
 		}
 		db.meta.docs[id] = m
 	}
@@ -75,6 +96,30 @@ func (db *DB) refreshMeta(ctx context.Context) error {
 	}
 	db.meta.version = v
 	return nil
+}
+
+// forgetDeletedMeta drops the rows deleted since the cache's version (see
+// deleted_documents). It runs before the changed rows are read: a row id
+// reused by a newer document is then filled again. The caller holds
+// db.meta.mu.
+func (db *DB) forgetDeletedMeta(ctx context.Context) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM deleted_documents WHERE seq > ?`, db.meta.version)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		if db.meta.get(id) != nil {
+			db.meta.docs[id] = nil
+			db.meta.count--
+			db.meta.gen++
+		}
+	}
+	return rows.Err()
 }
 
 // metaOf returns the cached metadata of row id, or nil.

@@ -66,8 +66,9 @@ func (db *DB) RecordReads(ctx context.Context, reads []wengao.Read) error {
 	return tx.Commit()
 }
 
-// TopDocuments returns the most read documents since filter.Since: from
-// the daily counts for a period, from the all-time totals otherwise.
+// TopDocuments returns the most read published documents since
+// filter.Since: from the daily counts for a period, from the all-time
+// totals otherwise.
 func (db *DB) TopDocuments(ctx context.Context, filter wengao.RankFilter) ([]wengao.RankedDocument, error) {
 	if filter.Limit <= 0 {
 		filter.Limit = 10
@@ -76,13 +77,14 @@ func (db *DB) TopDocuments(ctx context.Context, filter wengao.RankFilter) ([]wen
 	var err error
 	if filter.Since == "" {
 		rows, err = db.read.QueryContext(ctx, `SELECT ext_id, title, date, reads FROM documents
-			WHERE reads > 0 ORDER BY reads DESC, id LIMIT ?`, filter.Limit)
+			WHERE reads > 0 AND status = 'published' ORDER BY reads DESC, id LIMIT ?`, filter.Limit)
 	} else {
 		if _, perr := time.Parse(wengao.DayLayout, filter.Since); perr != nil {
 			return nil, wengao.Errorf(wengao.EINVALID, "日期格式无效：%q。", filter.Since)
 		}
 		rows, err = db.read.QueryContext(ctx, `SELECT d.ext_id, d.title, d.date, r.n FROM
 			(SELECT document_id, SUM(count) AS n FROM document_reads_daily WHERE day >= ?
+			 AND document_id NOT IN (SELECT id FROM documents WHERE status IN ('hidden', 'deleted'))
 			 GROUP BY document_id ORDER BY n DESC, document_id LIMIT ?) r
 			JOIN documents d ON d.id = r.document_id ORDER BY r.n DESC, d.id`, filter.Since, filter.Limit)
 	}

@@ -13,8 +13,9 @@ import (
 )
 
 type relatedKey struct {
-	id int64
-	n  int
+	id  int64
+	n   int
+	gen int64 // the metadata cache's generation: which documents are shown
 }
 
 type relatedEntry struct {
@@ -49,7 +50,11 @@ func (db *DB) RelatedDocuments(ctx context.Context, id string, n int) ([]wengao.
 	if err := db.refreshMeta(ctx); err != nil {
 		return nil, err
 	}
-	key := relatedKey{rowID, n}
+	// A document hidden, published again, imported or purged by any
+	// process changes the generation, and with it the key.
+	db.meta.mu.RLock()
+	key := relatedKey{rowID, n, db.meta.gen}
+	db.meta.mu.RUnlock()
 	db.relatedMu.Lock()
 	entries, ok := db.relatedCache[key]
 	db.relatedMu.Unlock()
@@ -146,11 +151,14 @@ func (db *DB) computeRelated(ctx context.Context, rowID int64, title, body, hash
 			return nil, err
 		}
 	}
-	// Long documents share more terms by their length alone.
+	// Long documents share more terms by their length alone. Documents
+	// not in the metadata cache are not shown (hidden or deleted).
 	db.meta.mu.RLock()
 	for id := range scores {
 		if m := db.meta.get(id); m != nil {
 			scores[id] /= 1 + 0.25*math.Log1p(float64(m.size)/4000)
+		} else {
+			delete(scores, id)
 		}
 	}
 	db.meta.mu.RUnlock()

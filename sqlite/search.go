@@ -44,6 +44,11 @@ func (db *DB) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.Sea
 		return nil, wengao.Errorf(wengao.EINVALID, "页码超出范围。")
 	}
 	q := query.Parse(req.Query)
+	// A masked word and its shown form are one: 党委 finds D委 and back.
+	masker := db.masker(ctx)
+	if masker != nil {
+		q.Expand(masker.Variants)
+	}
 	if c := strings.Trim(req.Category, "/ "); c != "" && q.Category == "" {
 		q.Category = c
 	}
@@ -96,7 +101,7 @@ func (db *DB) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.Sea
 	}
 	if offset < len(ranked) {
 		page := ranked[offset:min(need, len(ranked))]
-		if res.Hits, err = db.hits(ctx, q, page, req.Preview); err != nil {
+		if res.Hits, err = db.hits(ctx, q, page, req.Preview, masker); err != nil {
 			return nil, err
 		}
 	}
@@ -596,7 +601,9 @@ func (db *DB) paragraphSpans(ctx context.Context, q *query.Query, ids []int64) (
 
 // hits loads the page's documents and builds their snippets.
 // With a preview rule, snippets come from the preview of each text alone.
-func (db *DB) hits(ctx context.Context, q *query.Query, page []scored, preview *wengao.PreviewRule) ([]wengao.SearchHit, error) {
+// Snippets and titles show masked words in their shown form (the site
+// shows nothing else), marked when they match.
+func (db *DB) hits(ctx context.Context, q *query.Query, page []scored, preview *wengao.PreviewRule, masker *chinese.Masker) ([]wengao.SearchHit, error) {
 	var runs []string
 	for _, t := range q.Terms() {
 		runs = append(runs, t.Runs...)
@@ -623,6 +630,10 @@ func (db *DB) hits(ctx context.Context, q *query.Query, page []scored, preview *
 		paras := strings.Split(body, "\n")
 		if preview != nil {
 			paras, _ = preview.Cut(paras)
+		}
+		if masker != nil {
+			paras, h.Title = masker.DisplayAll(paras), masker.Display(h.Title)
+			plain = false // a shown form may hold letters the text did not
 		}
 		h.Snippet = hl.Snippet(paras, plain, snippetWidth)
 		h.TitleHTML = hl.Mark(h.Title, plain)

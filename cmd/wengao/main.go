@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 )
 
@@ -18,13 +17,19 @@ const usage = `wengao — a library of Chinese official writing
 
 Usage:
   wengao serve  [--data DIR] [--addr :8080]      run the web site and API
-  wengao import [--data DIR] PATH...             import .jsonl/.jsonl.gz files or folders of .txt/.md
+  wengao config [--config FILE] [FLAGS]          print serve's effective configuration
+  wengao import [--data DIR] [--report FILE] PATH...   import .jsonl/.jsonl.gz files, .docx/.doc/.pdf/.txt/.md/.html files or folders of them
   wengao search [--data DIR] [--json] [--limit N] [--page N] QUERY
-  wengao user add [--data DIR] [--admin] [--password-stdin] NAME
+  wengao user add [--data DIR] [--admin|--moderator] [--password-stdin] NAME
   wengao points grant [--data DIR] USER N --reason TEXT
   wengao ledger check [--data DIR]
+  wengao backup [--data DIR] [--force] --to FILE  consistent backup while serving (.tar, .tar.gz)
+  wengao restore [--data DIR] FILE               restore a backup into an empty data folder
+  wengao mask add|list|remove [--data DIR] WORD SHOWN   display masking (党委 shown as D委)
 
 The data folder defaults to ./wengao-data (environment WENGAO_DATA).
+serve also reads a config file (--config FILE or WENGAO_CONFIG) and WENGAO_*
+variables; wengao serve -h lists its options.
 `
 
 func main() {
@@ -59,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "config":
+		return runConfig(ctx, args[1:], stdout, stderr)
 	case "import":
 		return runImport(ctx, args[1:], stdout, stderr)
 	case "search":
@@ -69,6 +76,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runPoints(ctx, args[1:], stdout, stderr)
 	case "ledger":
 		return runLedger(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args[1:], stdout, stderr)
+	case "mask":
+		return runMask(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -81,15 +94,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func envOr(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok && v != "" {
 		return v
-	}
-	return def
-}
-
-// envInt returns the environment variable key as a number, or def when it
-// is unset or not a number.
-func envInt(key string, def int) int {
-	if n, err := strconv.Atoi(envOr(key, "")); err == nil {
-		return n
 	}
 	return def
 }

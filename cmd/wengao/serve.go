@@ -15,37 +15,29 @@ import (
 	"github.com/wengao/wengao/blob"
 	"github.com/wengao/wengao/http"
 	"github.com/wengao/wengao/importer"
+	"github.com/wengao/wengao/metrics"
 	"github.com/wengao/wengao/sample"
 	"github.com/wengao/wengao/sqlite"
 	"golang.org/x/term"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, data := newFlagSet("serve", stderr)
-	addr := fs.String("addr", envOr("WENGAO_ADDR", ":8080"), "listen address (env WENGAO_ADDR)")
-	baseURL := fs.String("base-url", envOr("WENGAO_BASE_URL", ""), "public address of the site for canonical links, sitemap and feed, e.g. https://wengao.example.org (env WENGAO_BASE_URL; default: from each request)")
-	contact := fs.String("contact", envOr("WENGAO_CONTACT", ""), "e-mail address shown on the contact page (env WENGAO_CONTACT)")
-	seed := fs.Bool("seed", envOr("WENGAO_SEED", "true") != "false", "seed an empty library with the sample documents (env WENGAO_SEED)")
-	settings := wengao.DefaultSettings()
-	fs.IntVar(&settings.Percent, "preview-percent", envInt("WENGAO_PREVIEW_PERCENT", settings.Percent), "share of a text, in percent, shown to visitors who have not logged in (env WENGAO_PREVIEW_PERCENT)")
-	fs.IntVar(&settings.MaxChars, "preview-chars", envInt("WENGAO_PREVIEW_CHARS", settings.MaxChars), "most characters shown to visitors who have not logged in (env WENGAO_PREVIEW_CHARS)")
-	fs.Int64Var(&settings.DownloadPrice, "download-price", int64(envInt("WENGAO_DOWNLOAD_PRICE", int(settings.DownloadPrice))), "points a download costs unless a document has its own price (env WENGAO_DOWNLOAD_PRICE)")
-	if _, err := parseInterspersed(fs, args); err != nil {
+	cfg, err := loadConfig("serve", args, os.LookupEnv, stderr)
+	if err != nil {
 		return err
-	}
-	if err := settings.Validate(); err != nil {
-		return fmt.Errorf("settings: %s", wengao.ErrorMessage(err))
 	}
 	logOut := newLogWriter(stderr)
 	defer logOut.Close()
-	logger := newLogger(logOut)
-	db, err := sqlite.Open(*data)
+	logger := cfg.Logger(logOut)
+	db, err := sqlite.Open(cfg.Data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if *seed {
-		if err := seedSample(ctx, db, logger); err != nil {
+	reg := metrics.NewRegistry()
+	reg.RegisterRuntime()
+	if cfg.Seed {
+		if err := seedSample(ctx, http.InstrumentImports(db, reg), logger); err != nil {
 			return fmt.Errorf("seed sample library: %w", err)
 		}
 	}
@@ -57,15 +49,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 
 	srv := http.NewServer()
-	srv.Addr = *addr
-	srv.BaseURL = *baseURL
-	srv.Contact = *contact
+	srv.Addr = cfg.Addr
+	srv.BaseURL = cfg.BaseURL
+	srv.Contact = cfg.Contact
 	srv.Documents = db
-	srv.Search = db
+	srv.Search = http.InstrumentSearch(db, reg)
 	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
 	srv.Browse = db
-	srv.Settings = settings
-	files, err := blob.NewLocal(filepath.Join(*data, "files"))
+	srv.Masks = db
+	srv.Settings = cfg.Settings
+	files, err := blob.NewLocal(filepath.Join(cfg.Data, "files"))
 	if err != nil {
 		return err
 	}
@@ -75,15 +68,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		logger.Info("removed unfinished files", "count", n)
 	}
 	srv.Files = files
+	srv.Uploads, srv.Near = db, db
 	srv.Reads = db
 	srv.Counter = http.NewReadCounter(db)
 	srv.Counter.Logger = logger
+	srv.Stats = db
+	srv.SearchLog = http.NewSearchLog(db)
+	srv.SearchLog.Logger = logger
 	srv.Attribution = sample.Attribution()
 	srv.Logger = logger
+	srv.Metrics = http.NewMetrics(reg)
+	srv.Metrics.Token = cfg.MetricsToken
+	http.RegisterLibraryMetrics(reg, db, http.FileSizes(db.Path, db.Path+"-wal"))
 	if err := srv.Open(); err != nil {
 		return err
 	}
-	logger.Info("wengao serving", "url", srv.URL(), "data", *data)
+	logger.Info("wengao serving", "url", srv.URL(), "data", cfg.Data)
 	fmt.Fprintf(stdout, "wengao is serving at %s\n", srv.URL())
 
 	<-ctx.Done()
@@ -173,7 +173,7 @@ func (lw *logWriter) Close() error {
 
 // seedSample imports the embedded sample library into an empty database,
 // so that a first start shows a working site.
-func seedSample(ctx context.Context, db *sqlite.DB, logger *slog.Logger) error {
+func seedSample(ctx context.Context, db wengao.DocumentService, logger *slog.Logger) error {
 	n, err := db.CountDocuments(ctx)
 	if err != nil || n > 0 {
 		return err

@@ -1,0 +1,741 @@
+package http
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wengao/wengao"
+)
+
+func (s *Server) registerAdminRoutes() {
+	s.mux.HandleFunc("GET /admin", s.handleAdmin)
+	s.mux.HandleFunc("GET /admin/documents", s.handleAdminDocuments)
+	s.mux.HandleFunc("GET /admin/documents/{id}", s.handleAdminDocumentPage)
+	s.mux.HandleFunc("POST /admin/documents/{id}/{action}", s.handleAdminDocumentForm)
+	s.mux.HandleFunc("GET /admin/categories", s.handleAdminCategories)
+	s.mux.HandleFunc("POST /admin/categories", s.handleAdminCategoriesForm)
+	s.mux.HandleFunc("GET /admin/users", s.handleAdminUsers)
+	s.mux.HandleFunc("GET /admin/users/{id}", s.handleAdminUserPage)
+	s.mux.HandleFunc("POST /admin/users/{id}/{action}", s.handleAdminUserForm)
+	s.mux.HandleFunc("GET /admin/settings", s.handleAdminSettings)
+	s.mux.HandleFunc("POST /admin/settings", s.handleAdminSettingsForm)
+	s.mux.HandleFunc("GET /admin/masks", s.handleAdminMasks)
+	s.mux.HandleFunc("POST /admin/masks", s.handleAdminMasksForm)
+	s.mux.HandleFunc("GET /admin/audit", s.handleAdminAudit)
+	s.mux.HandleFunc("POST /api/v1/admin/documents/{id}/status", s.handleAPIDocumentStatus)
+	s.mux.HandleFunc("GET /api/v1/admin/masks", s.handleAPIMasks)
+	s.mux.HandleFunc("POST /api/v1/admin/masks", s.handleAPIMasks)
+}
+
+// audit records an operator's action; a failure to record is logged, not
+// shown: the action itself is done.
+func (s *Server) audit(r *http.Request, action, target, detail string) {
+	if s.Audit == nil {
+		return
+	}
+	e := &wengao.AuditEntry{Action: action, Target: target, Detail: detail}
+	if u := s.currentUser(r); u != nil {
+		e.ActorID, e.ActorName = u.ID, u.Username
+	}
+	if err := s.Audit.Audit(r.Context(), e); err != nil {
+		s.Logger.Error("audit", "id", RequestID(r.Context()), "action", action, "err", err)
+	}
+}
+
+// requireAdminPage returns the signed-in admin, or sends others to log
+// in or shows them 403.
+func (s *Server) requireAdminPage(w http.ResponseWriter, r *http.Request) *wengao.User {
+	u := s.requireLogin(w, r, r.URL.RequestURI())
+	if u == nil {
+		return nil
+	}
+	if !u.IsAdmin() {
+		s.errorPage(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin))
+		return nil
+	}
+	return u
+}
+
+// staffPage returns the signed-in moderator or admin without the checks
+// of the upload console.
+func (s *Server) staffPage(w http.ResponseWriter, r *http.Request) *wengao.User {
+	u := s.requireLogin(w, r, r.URL.RequestURI())
+	if u == nil {
+		return nil
+	}
+	if !u.IsModerator() {
+		s.errorPage(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotModerator))
+		return nil
+	}
+	return u
+}
+
+// adminView is the console's front page.
+type adminView struct {
+	layout
+	User            *wengao.User
+	PendingUploads  int
+	OpenComplaints  int
+	Documents       int
+	Hidden, Deleted int
+	Users           int
+	Audit           []wengao.AuditEntry
+}
+
+func (s *Server) handleAdmin(w http.ResponseWriter, r *http.Request) {
+	u := s.staffPage(w, r)
+	if u == nil {
+		return
+	}
+	ctx := r.Context()
+	v := adminView{User: u}
+	if s.Uploads != nil {
+		_, v.PendingUploads, _ = s.Uploads.ListUploads(ctx, wengao.UploadFilter{Status: wengao.UploadPending, Page: 1, Limit: 1})
+	}
+	if s.Complaints != nil {
+		_, v.OpenComplaints, _ = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{Status: wengao.ComplaintOpen, Page: 1, Limit: 1})
+	}
+	v.Documents, _ = s.Documents.CountDocuments(ctx)
+	if s.DocAdmin != nil {
+		_, v.Hidden, _ = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocHidden, Page: 1, Limit: 1})
+		_, v.Deleted, _ = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocDeleted, Page: 1, Limit: 1})
+	}
+	if s.UserAdmin != nil {
+		_, v.Users, _ = s.UserAdmin.ListUsers(ctx, wengao.UserFilter{Page: 1, Limit: 1})
+	}
+	if s.Audit != nil {
+		v.Audit, _, _ = s.Audit.ListAudit(ctx, "", 1, 10)
+	}
+	s.adminRender(w, r, http.StatusOK, "admin", "管理后台", v, &v.layout)
+}
+
+// adminRender renders a console page, never cached.
+func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int, name, title string, data any, l *layout) {
+	*l = s.newLayout(r, title, "", "")
+	l.NoIndex, l.Nav = true, "admin"
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, name, data)
+}
+
+// adminDocumentsView lists documents in any state.
+type adminDocumentsView struct {
+	layout
+	Docs   []wengao.AdminDocument
+	Total  int
+	Query  string
+	Status string
+	Tabs   []link
+	Pages  pagination
+	Notice string
+}
+
+func (s *Server) handleAdminDocuments(w http.ResponseWriter, r *http.Request) {
+	if s.staffPage(w, r) == nil || !s.docAdminReady(w, r) {
+		return
+	}
+	page, limit := pageParams(r)
+	q := r.URL.Query()
+	f := wengao.AdminDocumentFilter{Query: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Page: page, Limit: limit}
+	docs, total, err := s.DocAdmin.AdminDocuments(r.Context(), f)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	v := adminDocumentsView{Docs: docs, Total: total, Query: f.Query, Status: f.Status, Notice: meNotices[q.Get("notice")]}
+	for _, st := range []string{"", wengao.DocPublished, wengao.DocHidden, wengao.DocDeleted} {
+		v.Tabs = append(v.Tabs, link{Label: docStatusLabels[st], URL: "/admin/documents?status=" + st + "&q=" + urlQuery(f.Query), Current: st == f.Status})
+	}
+	v.Pages = paginate(page, (total+limit-1)/limit, func(n int) string {
+		return "/admin/documents?status=" + f.Status + "&q=" + urlQuery(f.Query) + "&page=" + strconv.Itoa(n)
+	})
+	s.adminRender(w, r, http.StatusOK, "admin_documents", "文稿管理", v, &v.layout)
+}
+
+// docAdminReady reports whether document administration is wired.
+func (s *Server) docAdminReady(w http.ResponseWriter, r *http.Request) bool {
+	if s.DocAdmin == nil {
+		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+		return false
+	}
+	return true
+}
+
+// adminDocumentView is one document's console page.
+type adminDocumentView struct {
+	layout
+	Doc     *wengao.Document
+	Admin   *wengao.AdminDocument
+	Body    string
+	Price   string
+	IsAdmin bool
+	Error   string
+	Notice  string
+	History []wengao.AuditEntry
+}
+
+func (s *Server) handleAdminDocumentPage(w http.ResponseWriter, r *http.Request) {
+	u := s.staffPage(w, r)
+	if u == nil || !s.docAdminReady(w, r) {
+		return
+	}
+	s.adminDocumentPage(w, r, u, http.StatusOK, "", meNotices[r.URL.Query().Get("notice")])
+}
+
+func (s *Server) adminDocumentPage(w http.ResponseWriter, r *http.Request, u *wengao.User, status int, errMsg, notice string) {
+	doc, ad, err := s.DocAdmin.AdminDocument(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	v := adminDocumentView{Doc: doc, Admin: ad, Body: strings.Join(doc.Body, "\n"), IsAdmin: u.IsAdmin(), Error: errMsg, Notice: notice}
+	if doc.Price != nil {
+		v.Price = strconv.FormatInt(*doc.Price, 10)
+	}
+	if s.Audit != nil {
+		v.History, _, _ = s.Audit.ListAudit(r.Context(), "doc:"+doc.ID, 1, 20)
+	}
+	s.adminRender(w, r, status, "admin_document", "编辑："+doc.Title, v, &v.layout)
+}
+
+// documentActions are what the console does to a document, and who may.
+var documentActions = map[string]struct {
+	status    string // the state it moves the document to; "" for none
+	adminOnly bool
+}{
+	"save":    {},
+	"price":   {adminOnly: true},
+	"hide":    {status: wengao.DocHidden},
+	"publish": {status: wengao.DocPublished},
+	"delete":  {status: wengao.DocDeleted, adminOnly: true},
+	"restore": {status: wengao.DocPublished, adminOnly: true},
+	"purge":   {adminOnly: true},
+}
+
+func (s *Server) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request) {
+	u := s.staffPage(w, r)
+	if u == nil || !s.docAdminReady(w, r) {
+		return
+	}
+	action := r.PathValue("action")
+	spec, ok := documentActions[action]
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if spec.adminOnly && !u.IsAdmin() {
+		s.errorPage(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
+	if err := r.ParseForm(); err != nil {
+		s.adminDocumentPage(w, r, u, http.StatusBadRequest, msgBadForm, "")
+		return
+	}
+	ctx := r.Context()
+	id := r.PathValue("id")
+	f := r.PostForm
+	var err error
+	switch {
+	case action == "save":
+		err = s.saveDocumentEdit(r, id)
+	case action == "price":
+		var price *int64
+		if p := strings.TrimSpace(f.Get("price")); p != "" {
+			n, perr := strconv.ParseInt(p, 10, 64)
+			if perr != nil {
+				err = wengao.Errorf(wengao.EINVALID, msgBadPrice)
+				break
+			}
+			price = &n
+		}
+		err = s.DocAdmin.SetDocumentPrice(ctx, id, price)
+	case action == "purge":
+		err = s.DocAdmin.PurgeDocument(ctx, id)
+	default:
+		err = s.DocAdmin.SetDocumentStatus(ctx, id, spec.status, strings.TrimSpace(f.Get("reason")))
+	}
+	if err != nil {
+		s.adminDocumentPage(w, r, u, ErrorStatus(err), wengao.ErrorMessage(err), "")
+		return
+	}
+	s.pages.clear()
+	s.audit(r, "document."+action, "doc:"+id, strings.TrimSpace(f.Get("reason")))
+	if action == "purge" {
+		http.Redirect(w, r, "/admin/documents?status=deleted&notice=purged", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/admin/documents/"+urlPath(id)+"?notice=saved", http.StatusSeeOther)
+}
+
+// saveDocumentEdit stores the metadata and text of the console's form.
+func (s *Server) saveDocumentEdit(r *http.Request, id string) error {
+	doc, _, err := s.DocAdmin.AdminDocument(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	doc.Title = strings.TrimSpace(f.Get("title"))
+	doc.Date = strings.TrimSpace(f.Get("date"))
+	doc.Category = strings.Trim(strings.TrimSpace(f.Get("category")), "/")
+	doc.Author = strings.TrimSpace(f.Get("author"))
+	doc.Source = strings.TrimSpace(f.Get("source"))
+	doc.Body = strings.Split(strings.ReplaceAll(f.Get("body"), "\r\n", "\n"), "\n")
+	doc.Outline = nil // computed again from the new text
+	if doc.Title == "" || strings.TrimSpace(strings.Join(doc.Body, "")) == "" {
+		return wengao.Errorf(wengao.EINVALID, msgDocumentEmpty)
+	}
+	if doc.Date != "" {
+		if _, err := time.Parse(wengao.DayLayout, doc.Date); err != nil {
+			return wengao.Errorf(wengao.EINVALID, msgBadDate)
+		}
+	}
+	res, err := s.Documents.SaveDocuments(r.Context(), []*wengao.Document{doc})
+	if err != nil {
+		return err
+	}
+	if len(res) == 1 && res[0].Outcome == wengao.Duplicate {
+		return wengao.Errorf(wengao.ECONFLICT, msgDocumentDuplicate, res[0].DuplicateOf)
+	}
+	return nil
+}
+
+// adminCategoriesView lists the categories with their counts.
+type adminCategoriesView struct {
+	layout
+	Categories []wengao.CategoryCount
+	Error      string
+	Notice     string
+}
+
+func (s *Server) handleAdminCategories(w http.ResponseWriter, r *http.Request) {
+	if s.staffPage(w, r) == nil {
+		return
+	}
+	s.adminCategories(w, r, http.StatusOK, "", meNotices[r.URL.Query().Get("notice")])
+}
+
+func (s *Server) adminCategories(w http.ResponseWriter, r *http.Request, status int, errMsg, notice string) {
+	cats, err := s.Browse.Categories(r.Context())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	v := adminCategoriesView{Categories: cats, Error: errMsg, Notice: notice}
+	s.adminRender(w, r, status, "admin_categories", "分类管理", v, &v.layout)
+}
+
+// handleAdminCategoriesForm renames or merges a category: every document
+// under it moves to the new name.
+func (s *Server) handleAdminCategoriesForm(w http.ResponseWriter, r *http.Request) {
+	u := s.requireAdminPage(w, r)
+	if u == nil || !s.docAdminReady(w, r) {
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.adminCategories(w, r, http.StatusBadRequest, msgBadForm, "")
+		return
+	}
+	from := strings.Trim(strings.TrimSpace(r.PostForm.Get("from")), "/")
+	to := strings.Trim(strings.TrimSpace(r.PostForm.Get("to")), "/")
+	n, err := s.DocAdmin.RenameCategory(r.Context(), from, to)
+	if err != nil {
+		s.adminCategories(w, r, ErrorStatus(err), wengao.ErrorMessage(err), "")
+		return
+	}
+	s.pages.clear()
+	s.audit(r, "category.rename", "category:"+from, to+" ("+strconv.Itoa(n)+")")
+	http.Redirect(w, r, "/admin/categories?notice=saved", http.StatusSeeOther)
+}
+
+// adminUsersView lists accounts.
+type adminUsersView struct {
+	layout
+	Users []wengao.AdminUser
+	Total int
+	Query string
+	Pages pagination
+	Now   time.Time
+}
+
+func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
+	if s.staffPage(w, r) == nil || !s.userAdminReady(w, r) {
+		return
+	}
+	page, limit := pageParams(r)
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	users, total, err := s.UserAdmin.ListUsers(r.Context(), wengao.UserFilter{Query: q, Page: page, Limit: limit})
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	v := adminUsersView{Users: users, Total: total, Query: q, Now: time.Now()}
+	v.Pages = paginate(page, (total+limit-1)/limit, func(n int) string { return "/admin/users?q=" + urlQuery(q) + "&page=" + strconv.Itoa(n) })
+	s.adminRender(w, r, http.StatusOK, "admin_users", "用户管理", v, &v.layout)
+}
+
+func (s *Server) userAdminReady(w http.ResponseWriter, r *http.Request) bool {
+	if s.UserAdmin == nil {
+		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+		return false
+	}
+	return true
+}
+
+// adminUserView is one account's console page.
+type adminUserView struct {
+	layout
+	U       *wengao.AdminUser
+	IsAdmin bool
+	Ledger  []wengao.LedgerEntry
+	History []wengao.AuditEntry
+	Error   string
+	Notice  string
+	Roles   []string
+	Now     time.Time
+}
+
+func (s *Server) handleAdminUserPage(w http.ResponseWriter, r *http.Request) {
+	u := s.staffPage(w, r)
+	if u == nil || !s.userAdminReady(w, r) {
+		return
+	}
+	s.adminUserPage(w, r, u, http.StatusOK, "", meNotices[r.URL.Query().Get("notice")])
+}
+
+func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request, me *wengao.User, status int, errMsg, notice string) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var au *wengao.AdminUser
+	if err == nil {
+		au, err = s.UserAdmin.FindAdminUser(r.Context(), id)
+	} else {
+		err = wengao.Errorf(wengao.ENOTFOUND, msgUserMissing)
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	v := adminUserView{U: au, IsAdmin: me.IsAdmin(), Error: errMsg, Notice: notice, Roles: []string{wengao.RoleReader, wengao.RoleModerator, wengao.RoleAdmin}, Now: time.Now()}
+	v.Ledger, _, _ = s.Ledger.Entries(r.Context(), au.ID, 1, 20)
+	if s.Audit != nil {
+		v.History, _, _ = s.Audit.ListAudit(r.Context(), "user:"+strconv.FormatInt(au.ID, 10), 1, 20)
+	}
+	s.adminRender(w, r, status, "admin_user", "用户："+au.Username, v, &v.layout)
+}
+
+// parseBanDate reads a ban's end (a date: the ban lasts to its end), ""
+// for none.
+func parseBanDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.ParseInLocation(wengao.DayLayout, s, siteZone)
+	if err != nil {
+		return time.Time{}, wengao.Errorf(wengao.EINVALID, msgBadDate)
+	}
+	return d.AddDate(0, 0, 1), nil
+}
+
+func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
+	me := s.staffPage(w, r)
+	if me == nil || !s.userAdminReady(w, r) {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.adminUserPage(w, r, me, http.StatusBadRequest, msgBadForm, "")
+		return
+	}
+	ctx := r.Context()
+	f := r.PostForm
+	action := r.PathValue("action")
+	target := "user:" + strconv.FormatInt(id, 10)
+	detail := ""
+	switch action {
+	case "role":
+		if !me.IsAdmin() {
+			err = wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin)
+		} else if id == me.ID {
+			err = wengao.Errorf(wengao.EINVALID, msgOwnRole)
+		} else {
+			detail = f.Get("role")
+			err = s.Users.SetUserRole(ctx, id, detail)
+		}
+	case "bans":
+		var b wengao.Bans
+		if b.UploadUntil, err = parseBanDate(f.Get("upload_until")); err == nil {
+			if b.DownloadUntil, err = parseBanDate(f.Get("download_until")); err == nil {
+				if b.CommentUntil, err = parseBanDate(f.Get("comment_until")); err == nil {
+					detail = "upload " + f.Get("upload_until") + ", download " + f.Get("download_until") + ", comment " + f.Get("comment_until")
+					err = s.UserAdmin.SetUserBans(ctx, id, b)
+				}
+			}
+		}
+	case "points":
+		if !me.IsAdmin() {
+			err = wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin)
+			break
+		}
+		n, perr := strconv.ParseInt(strings.TrimSpace(f.Get("amount")), 10, 64)
+		if perr != nil || n == 0 {
+			err = wengao.Errorf(wengao.EINVALID, msgBadPoints)
+			break
+		}
+		reason := strings.TrimSpace(f.Get("reason"))
+		detail = strconv.FormatInt(n, 10) + " " + reason
+		err = s.Ledger.Grant(ctx, &wengao.LedgerEntry{UserID: id, Kind: wengao.KindAdjust, Amount: n, Reason: reason, OperatorID: me.ID})
+	default:
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.adminUserPage(w, r, me, ErrorStatus(err), wengao.ErrorMessage(err), "")
+		return
+	}
+	s.audit(r, "user."+action, target, detail)
+	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10)+"?notice=saved", http.StatusSeeOther)
+}
+
+// adminSettingsView is the settings form.
+type adminSettingsView struct {
+	layout
+	S      wengao.Settings
+	MaxMB  int64
+	Error  string
+	Notice string
+}
+
+func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdminPage(w, r) == nil {
+		return
+	}
+	s.adminSettings(w, r, http.StatusOK, s.settings(), "", meNotices[r.URL.Query().Get("notice")])
+}
+
+func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, status int, st wengao.Settings, errMsg, notice string) {
+	v := adminSettingsView{S: st, MaxMB: st.UploadMaxBytes >> 20, Error: errMsg, Notice: notice}
+	s.adminRender(w, r, status, "admin_settings", "网站设置", v, &v.layout)
+}
+
+func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdminPage(w, r) == nil {
+		return
+	}
+	if s.SettingsStore == nil {
+		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.adminSettings(w, r, http.StatusBadRequest, s.settings(), msgBadForm, "")
+		return
+	}
+	f := r.PostForm
+	st := s.settings()
+	st.SiteName = strings.TrimSpace(f.Get("site_name"))
+	st.NearDuplicatePolicy = f.Get("near_duplicate_policy")
+	var bad bool
+	num := func(k string) int64 {
+		n, err := strconv.ParseInt(strings.TrimSpace(f.Get(k)), 10, 64)
+		bad = bad || err != nil
+		return n
+	}
+	st.Percent = int(num("preview_percent"))
+	st.MaxChars = int(num("preview_max_chars"))
+	st.DownloadPrice = num("download_price")
+	st.UploadReward = num("upload_reward")
+	st.SignInPoints = num("signin_points")
+	st.SignupBonus = num("signup_bonus")
+	st.UploadMaxBytes = num("upload_max_mb") << 20
+	if bad {
+		s.adminSettings(w, r, http.StatusBadRequest, st, msgBadNumbers, "")
+		return
+	}
+	if err := s.SettingsStore.SaveSettings(r.Context(), st); err != nil {
+		s.adminSettings(w, r, ErrorStatus(err), st, wengao.ErrorMessage(err), "")
+		return
+	}
+	s.pages.clear()
+	s.audit(r, "settings.save", "settings", "")
+	http.Redirect(w, r, "/admin/settings?notice=saved", http.StatusSeeOther)
+}
+
+// adminMasksView lists the display masking rules.
+type adminMasksView struct {
+	layout
+	Rules  []wengao.MaskRule
+	Error  string
+	Notice string
+}
+
+func (s *Server) handleAdminMasks(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdminPage(w, r) == nil {
+		return
+	}
+	s.adminMasks(w, r, http.StatusOK, "", meNotices[r.URL.Query().Get("notice")])
+}
+
+func (s *Server) adminMasks(w http.ResponseWriter, r *http.Request, status int, errMsg, notice string) {
+	if s.Masks == nil {
+		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+		return
+	}
+	rules, _, err := s.Masks.MaskRules(r.Context())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	v := adminMasksView{Rules: rules, Error: errMsg, Notice: notice}
+	s.adminRender(w, r, status, "admin_masks", "屏蔽词", v, &v.layout)
+}
+
+func (s *Server) handleAdminMasksForm(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdminPage(w, r) == nil {
+		return
+	}
+	if s.Masks == nil {
+		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.adminMasks(w, r, http.StatusBadRequest, msgBadForm, "")
+		return
+	}
+	word, shown := strings.TrimSpace(r.PostForm.Get("word")), strings.TrimSpace(r.PostForm.Get("shown"))
+	var err error
+	if r.PostForm.Get("action") == "remove" {
+		err = s.Masks.RemoveMask(r.Context(), word)
+	} else {
+		err = s.Masks.AddMask(r.Context(), wengao.MaskRule{Word: word, Shown: shown})
+	}
+	if err != nil {
+		s.adminMasks(w, r, ErrorStatus(err), wengao.ErrorMessage(err), "")
+		return
+	}
+	s.masker(r.Context()) // drops the cached pages
+	s.audit(r, "mask."+r.PostForm.Get("action"), "mask:"+word, shown)
+	http.Redirect(w, r, "/admin/masks?notice=saved", http.StatusSeeOther)
+}
+
+// handleAPIMasks lists (GET) or adds and removes (POST
+// {"word","shown","remove"}) masking rules; admins only.
+func (s *Server) handleAPIMasks(w http.ResponseWriter, r *http.Request) {
+	u := s.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	if !u.IsAdmin() {
+		s.jsonError(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin))
+		return
+	}
+	if s.Masks == nil {
+		s.jsonError(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+		return
+	}
+	if r.Method == http.MethodPost {
+		var in struct {
+			Word, Shown string
+			Remove      bool
+		}
+		if err := decodeJSON(r, &in); err != nil {
+			s.jsonError(w, r, err)
+			return
+		}
+		var err error
+		if in.Remove {
+			err = s.Masks.RemoveMask(r.Context(), in.Word)
+		} else {
+			err = s.Masks.AddMask(r.Context(), wengao.MaskRule{Word: in.Word, Shown: in.Shown})
+		}
+		if err != nil {
+			s.jsonError(w, r, err)
+			return
+		}
+		s.masker(r.Context())
+		s.audit(r, "mask.api", "mask:"+in.Word, in.Shown)
+	}
+	rules, _, err := s.Masks.MaskRules(r.Context())
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if rules == nil {
+		rules = []wengao.MaskRule{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rules": rules})
+}
+
+// handleAPIDocumentStatus hides, publishes or deletes a document
+// ({"status","reason"}); moderators hide and publish, admins also delete.
+func (s *Server) handleAPIDocumentStatus(w http.ResponseWriter, r *http.Request) {
+	u := s.requireModerator(w, r)
+	if u == nil {
+		return
+	}
+	if s.DocAdmin == nil {
+		s.jsonError(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+		return
+	}
+	var in struct{ Status, Reason string }
+	if err := decodeJSON(r, &in); err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if in.Status == wengao.DocDeleted && !u.IsAdmin() {
+		s.jsonError(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin))
+		return
+	}
+	id := r.PathValue("id")
+	if err := s.DocAdmin.SetDocumentStatus(r.Context(), id, in.Status, in.Reason); err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	s.pages.clear()
+	s.audit(r, "document."+in.Status, "doc:"+id, in.Reason)
+	writeJSON(w, http.StatusOK, map[string]string{"id": id, "status": in.Status})
+}
+
+// adminAuditView is the log of operators' actions.
+type adminAuditView struct {
+	layout
+	Entries []wengao.AuditEntry
+	Pages   pagination
+}
+
+func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) {
+	if s.staffPage(w, r) == nil {
+		return
+	}
+	if s.Audit == nil {
+		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+		return
+	}
+	page, limit := pageParams(r)
+	entries, total, err := s.Audit.ListAudit(r.Context(), r.URL.Query().Get("target"), page, limit)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	v := adminAuditView{Entries: entries}
+	v.Pages = paginate(page, (total+limit-1)/limit, func(n int) string { return "/admin/audit?page=" + strconv.Itoa(n) })
+	s.adminRender(w, r, http.StatusOK, "admin_audit", "操作记录", v, &v.layout)
+}
+
+// decodeJSON reads a small JSON body into v.
+func decodeJSON(r *http.Request, v any) error {
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(v); err != nil {
+		return wengao.Errorf(wengao.EINVALID, msgBadJSON)
+	}
+	return nil
+}
+
+func urlQuery(s string) string { return url.QueryEscape(s) }
+func urlPath(s string) string  { return url.PathEscape(s) }

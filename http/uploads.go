@@ -1,0 +1,276 @@
+package http
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/chinese"
+	"github.com/wengao/wengao/convert"
+	"github.com/wengao/wengao/gongwen"
+)
+
+// maxUploadFiles is the most files one upload request may carry.
+const maxUploadFiles = 10
+
+// convertTimeout bounds the conversion of one uploaded file.
+const convertTimeout = 2 * time.Minute
+
+// uploadFormats are the file types an upload may be.
+var uploadFormats = map[string]bool{".docx": true, ".doc": true, ".pdf": true, ".txt": true, ".md": true, ".html": true, ".htm": true}
+
+// uploadsReady reports whether uploads are wired, writing an error when
+// they are not.
+func (s *Server) uploadsReady(w http.ResponseWriter, r *http.Request) bool {
+	if s.Uploads == nil || s.Files == nil || !s.accountsReady(w, r) {
+		if s.Uploads == nil || s.Files == nil {
+			s.jsonError(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgUploadsOff))
+		}
+		return false
+	}
+	return true
+}
+
+// uploadFailure is one file of an upload request that was not taken.
+type uploadFailure struct {
+	File  string        `json:"file"`
+	Error *wengao.Error `json:"error"`
+}
+
+// receiveFiles reads the files of a multipart upload request (fields
+// named "file"), one at a time as they arrive, and makes each a draft
+// upload of u.
+func (s *Server) receiveFiles(w http.ResponseWriter, r *http.Request, u *wengao.User) ([]*wengao.Upload, []uploadFailure, error) {
+	max := s.settings().UploadMaxBytes
+	// The request may hold maxUploadFiles files of the largest size, plus
+	// the multipart framing.
+	r.Body = http.MaxBytesReader(w, r.Body, max*maxUploadFiles+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, wengao.Errorf(wengao.EINVALID, msgUploadNotMultipart)
+	}
+	var ups []*wengao.Upload
+	var failed []uploadFailure
+	files := 0
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return ups, failed, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, formatBytes(max))
+			}
+			return ups, failed, wengao.Errorf(wengao.EINVALID, msgUploadBroken)
+		}
+		if part.FormName() != "file" || part.FileName() == "" {
+			part.Close()
+			continue
+		}
+		files++
+		name := cleanFileName(part.FileName())
+		if files > maxUploadFiles {
+			part.Close()
+			failed = append(failed, uploadFailure{File: name, Error: wengao.Errorf(wengao.EINVALID, msgUploadTooMany, maxUploadFiles)})
+			continue
+		}
+		up, err := s.receiveUpload(r.Context(), u, name, part)
+		part.Close()
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return ups, failed, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, formatBytes(max))
+			}
+			if wengao.ErrorCode(err) == wengao.EINTERNAL {
+				return ups, failed, err
+			}
+			failed = append(failed, uploadFailure{File: name, Error: &wengao.Error{Code: wengao.ErrorCode(err), Message: wengao.ErrorMessage(err)}})
+			continue
+		}
+		ups = append(ups, up)
+	}
+	if files == 0 {
+		return nil, nil, wengao.Errorf(wengao.EINVALID, msgUploadNoFile)
+	}
+	return ups, failed, nil
+}
+
+// cleanFileName keeps the base name of an uploaded file, without control
+// characters, at most 200 characters.
+func cleanFileName(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base(name)
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	if utf8.RuneCountInString(name) > 200 {
+		ext := path.Ext(name)
+		name = string([]rune(strings.TrimSuffix(name, ext))[:150]) + ext
+	}
+	if name == "" || name == "." || name == "/" {
+		name = "upload"
+	}
+	return name
+}
+
+// receiveUpload stores one file, takes its text, detects its metadata and
+// near-duplicates, and creates a draft upload. The same file sent before
+// is recognised by its hash before anything else is done.
+func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string, r io.Reader) (*wengao.Upload, error) {
+	ext := strings.ToLower(path.Ext(name))
+	if !uploadFormats[ext] {
+		return nil, wengao.Errorf(wengao.EINVALID, msgUploadFormat)
+	}
+	settings := s.settings()
+	key, size, err := s.Files.Put(ctx, r, settings.UploadMaxBytes)
+	if err != nil {
+		if wengao.ErrorCode(err) == wengao.ETOOLARGE {
+			return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, formatBytes(settings.UploadMaxBytes))
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, err
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "multipart") {
+			return nil, wengao.Errorf(wengao.EINVALID, msgUploadBroken)
+		}
+		return nil, fmt.Errorf("store upload: %w", err)
+	}
+	if size == 0 {
+		return nil, wengao.Errorf(wengao.EINVALID, msgUploadEmpty)
+	}
+	if prev, err := s.Uploads.FindUploadByFile(ctx, key); err == nil {
+		return nil, wengao.Errorf(wengao.ECONFLICT, msgUploadSameFile, prev.ID, statusLabels[prev.Status])
+	} else if wengao.ErrorCode(err) != wengao.ENOTFOUND {
+		return nil, err
+	}
+	f, _, err := s.Files.Open(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("open stored upload: %w", err)
+	}
+	defer f.Close()
+	cctx, cancel := context.WithTimeout(ctx, convertTimeout)
+	defer cancel()
+	limits := convert.DefaultLimits()
+	limits.MaxFileSize = settings.UploadMaxBytes
+	res, err := convert.Convert(cctx, name, f, limits)
+	if err != nil {
+		return nil, convertError(err)
+	}
+	body := nonEmpty(res.Paragraphs)
+	if len(body) == 0 {
+		return nil, wengao.Errorf(wengao.EINVALID, msgUploadNoText)
+	}
+	md := gongwen.Detect(res.Title, body)
+	meta := wengao.UploadMeta{Title: md.Title, Issuer: md.Issuer, DocNumber: md.DocNumber, Genre: md.Genre, Category: md.Category}
+	if meta.Title == "" {
+		meta.Title = strings.TrimSuffix(name, path.Ext(name))
+	}
+	meta.Title = truncateRunes(meta.Title, wengao.UploadTitleMaxRunes)
+	if !md.Date.IsZero() {
+		meta.Date = md.Date.Format(wengao.DayLayout)
+	}
+	// The title heads most texts; the document shows it apart.
+	if len(body) > 1 && strings.TrimSpace(body[0]) == meta.Title {
+		body = body[1:]
+	}
+	up := &wengao.Upload{
+		UserID: u.ID, Username: u.Username, Status: wengao.UploadDraft,
+		File:   wengao.SourceFile{Key: key, Name: name, Size: size},
+		Format: res.Format, Meta: meta, Body: body, Outline: chinese.Outline(body),
+		Chars: wengao.BodyChars(body), TextHash: textHash(body),
+	}
+	if s.Near != nil {
+		if up.NearDuplicates, err = s.Near.FindNearDuplicates(ctx, meta.Title, body, wengao.NearDuplicateThreshold, "", 5); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.Uploads.CreateUpload(ctx, up); err != nil {
+		return nil, err
+	}
+	if len(up.NearDuplicates) > 0 && settings.NearDuplicatePolicy == wengao.NearDuplicateReject {
+		m := up.NearDuplicates[0]
+		reason := fmt.Sprintf(msgNearDuplicateRejected, m.Title, m.Similarity*100)
+		if rej, err := s.Uploads.RejectUpload(ctx, up.ID, 0, reason); err == nil {
+			up = rej
+		} else {
+			return nil, err
+		}
+	}
+	return up, nil
+}
+
+// convertError turns a conversion failure into the error shown to the
+// uploader: convert's errors carry messages written for readers.
+func convertError(err error) error {
+	var we *wengao.Error
+	if errors.As(err, &we) {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return wengao.Errorf(wengao.EINVALID, msgUploadTimeout)
+	}
+	return fmt.Errorf("convert upload: %w", err)
+}
+
+// nonEmpty returns the paragraphs that hold text.
+func nonEmpty(paras []string) []string {
+	out := paras[:0:0]
+	for _, p := range paras {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// textHash is the hex sha256 of a text's normalised paragraphs: the same
+// text from another file has the same hash.
+func textHash(body []string) string {
+	h := sha256.New()
+	for _, p := range body {
+		h.Write([]byte(chinese.Normalize(strings.TrimSpace(p))))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+// formatBytes writes a size as 20 MB.
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " 字节"
+}
+
+// readMeta reads upload metadata from a form.
+func readMeta(get func(string) string) wengao.UploadMeta {
+	f := func(k string) string { return strings.TrimSpace(get(k)) }
+	return wengao.UploadMeta{Title: f("title"), Issuer: f("issuer"), DocNumber: f("doc_number"), Date: f("date"), Genre: f("genre"), Category: strings.Trim(f("category"), "/")}
+}

@@ -1,0 +1,50 @@
+package wengao
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaskRule is a display masking rule: Word is shown as Shown wherever the
+// site shows text (党委 as D委). Stored texts are never changed, and
+// search treats both forms as one.
+type MaskRule struct {
+	Word      string    `json:"word"`
+	Shown     string    `json:"shown"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MaskWordMaxRunes is the longest word a rule may mask.
+const MaskWordMaxRunes = 20
+
+// Validate returns EINVALID unless both forms are 1–20 characters without
+// spaces or markup characters, and differ.
+func (m MaskRule) Validate() error {
+	for _, s := range []string{m.Word, m.Shown} {
+		n := utf8.RuneCountInString(s)
+		if n == 0 || n > MaskWordMaxRunes || !utf8.ValidString(s) || strings.ContainsAny(s, "<>&\"' \t\r\n\u3000") {
+			return Errorf(EINVALID, "屏蔽词和显示形式须为 1–%d 个字符，不能含空格或 < > & \" ' 等符号。", MaskWordMaxRunes)
+		}
+	}
+	if m.Word == m.Shown {
+		return Errorf(EINVALID, "显示形式须与屏蔽词不同。")
+	}
+	return nil
+}
+
+// MaskService keeps the display masking rules.
+type MaskService interface {
+	// MaskRules returns the rules, longest word first, and a version that
+	// changes whenever they do. It is cheap to call often.
+	MaskRules(ctx context.Context) ([]MaskRule, int64, error)
+
+	// AddMask adds a rule or changes how its word is shown. Returns
+	// EINVALID for a malformed rule.
+	AddMask(ctx context.Context, m MaskRule) error
+
+	// RemoveMask removes the rule of a word. Returns ENOTFOUND when there
+	// is none.
+	RemoveMask(ctx context.Context, word string) error
+}

@@ -1,0 +1,124 @@
+package neardup
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+)
+
+// Match is a document found by Index.Query.
+type Match struct {
+	ID         int64
+	Similarity float64 // estimated share of characters in common (Similarity)
+}
+
+// Index is an in-memory LSH index of signatures: each document is filed
+// under its Bands keys, a query looks up its own keys and verifies the
+// documents found there with Similarity. A database keeps the same keys in
+// a table of (key, document) rows, or (band, key, document), and the
+// signatures beside the documents.
+//
+// The zero Index is empty and ready to use. It is safe for concurrent use.
+type Index struct {
+	mu      sync.RWMutex
+	sigs    map[int64]*Signature
+	buckets map[uint64][]int64 // band key → documents
+}
+
+// Len returns the number of documents in the index.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.sigs)
+}
+
+// Add files document id under signature s, replacing what was filed under
+// id before. An empty signature is not filed (it matches nothing).
+func (x *Index) Add(id int64, s Signature) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.remove(id)
+	if s.Empty() {
+		return
+	}
+	if x.sigs == nil {
+		x.sigs = make(map[int64]*Signature)
+		x.buckets = make(map[uint64][]int64)
+	}
+	x.sigs[id] = &s
+	for _, k := range s.Bands() {
+		x.buckets[k] = append(x.buckets[k], id)
+	}
+}
+
+// Remove takes document id out of the index, if it is there.
+func (x *Index) Remove(id int64) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.remove(id)
+}
+
+func (x *Index) remove(id int64) {
+	s, ok := x.sigs[id]
+	if !ok {
+		return
+	}
+	delete(x.sigs, id)
+	for _, k := range s.Bands() {
+		ids := x.buckets[k]
+		if i := slices.Index(ids, id); i >= 0 {
+			ids[i] = ids[len(ids)-1]
+			ids = ids[:len(ids)-1]
+		}
+		if len(ids) == 0 {
+			delete(x.buckets, k)
+		} else {
+			x.buckets[k] = ids
+		}
+	}
+}
+
+// Query returns the documents that share a band key with s and whose
+// estimated similarity to s (Similarity) is at least threshold, most
+// similar first (then by id). Documents that share no key are not looked
+// at: with 42 bands of 3 rows that loses 1 % of the documents at
+// similarity 0.8, 0.02 % at 0.85, 7 % at 0.75 and 23 % at 0.7, so
+// thresholds below about 0.75 miss matches.
+func (x *Index) Query(s Signature, threshold float64) []Match {
+	m, _ := x.query(s, threshold)
+	return m
+}
+
+// QueryStats is Query that also returns the number of distinct candidates
+// that were verified.
+func (x *Index) QueryStats(s Signature, threshold float64) (matches []Match, candidates int) {
+	return x.query(s, threshold)
+}
+
+func (x *Index) query(s Signature, threshold float64) ([]Match, int) {
+	if s.Empty() {
+		return nil, 0
+	}
+	keys := s.Bands()
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var cand []int64
+	for _, k := range keys {
+		cand = append(cand, x.buckets[k]...)
+	}
+	slices.Sort(cand)
+	cand = slices.Compact(cand)
+	var out []Match
+	for _, id := range cand {
+		if sim := Similarity(s, *x.sigs[id]); sim >= threshold {
+			out = append(out, Match{id, sim})
+		}
+	}
+	slices.SortFunc(out, func(a, b Match) int {
+		if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, len(cand)
+}

@@ -1,0 +1,138 @@
+package sqlite
+
+import (
+	"context"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/chinese"
+)
+
+var _ wengao.MaskService = (*DB)(nil)
+
+// maskCheckEvery is how often the rules' version is read: rules changed
+// by another process (wengao mask add) apply within it.
+const maskCheckEvery = time.Second
+
+// maskCache holds the rules and their Masker.
+type maskCache struct {
+	mu      sync.Mutex
+	checked time.Time
+	version int64
+	loaded  bool
+	rules   []wengao.MaskRule
+	masker  *chinese.Masker
+}
+
+// MaskRules returns the rules, longest word first, and their version.
+func (db *DB) MaskRules(ctx context.Context) ([]wengao.MaskRule, int64, error) {
+	c := &db.masks
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := db.refreshMasks(ctx); err != nil {
+		return nil, 0, err
+	}
+	return c.rules, c.version, nil
+}
+
+// masker returns the Masker of the current rules; nil when there are
+// none or they cannot be read (search then goes on without masking).
+func (db *DB) masker(ctx context.Context) *chinese.Masker {
+	c := &db.masks
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := db.refreshMasks(ctx); err != nil {
+		return c.masker
+	}
+	return c.masker
+}
+
+// refreshMasks reloads the rules when their version changed, checking at
+// most every maskCheckEvery. The caller holds the cache's lock.
+func (db *DB) refreshMasks(ctx context.Context) error {
+	c := &db.masks
+	now := time.Now()
+	if c.loaded && now.Sub(c.checked) < maskCheckEvery {
+		return nil
+	}
+	var v int64
+	if err := db.read.QueryRowContext(ctx, `SELECT v FROM mask_version`).Scan(&v); err != nil {
+		return err
+	}
+	c.checked = now
+	if c.loaded && v == c.version {
+		return nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT word, shown, created_at FROM masks`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var rules []wengao.MaskRule
+	for rows.Next() {
+		var m wengao.MaskRule
+		var created int64
+		if err := rows.Scan(&m.Word, &m.Shown, &created); err != nil {
+			return err
+		}
+		m.CreatedAt = time.Unix(created, 0).UTC()
+		rules = append(rules, m)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	sortMasks(rules)
+	c.rules, c.version, c.loaded = rules, v, true
+	c.masker = chinese.NewMasker(rules)
+	return nil
+}
+
+// sortMasks orders rules longest word first, then by word.
+func sortMasks(rules []wengao.MaskRule) {
+	for i := 1; i < len(rules); i++ {
+		for j := i; j > 0 && maskLess(rules[j], rules[j-1]); j-- {
+			rules[j], rules[j-1] = rules[j-1], rules[j]
+		}
+	}
+}
+
+func maskLess(a, b wengao.MaskRule) bool {
+	la, lb := utf8.RuneCountInString(a.Word), utf8.RuneCountInString(b.Word)
+	if la != lb {
+		return la > lb
+	}
+	return a.Word < b.Word
+}
+
+// AddMask adds or replaces the rule of a word.
+func (db *DB) AddMask(ctx context.Context, m wengao.MaskRule) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	_, err := db.write.ExecContext(ctx, `INSERT INTO masks (word, shown, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (word) DO UPDATE SET shown = excluded.shown`, m.Word, m.Shown, time.Now().Unix())
+	db.forgetMasks()
+	return err
+}
+
+// RemoveMask removes the rule of a word.
+func (db *DB) RemoveMask(ctx context.Context, word string) error {
+	res, err := db.write.ExecContext(ctx, `DELETE FROM masks WHERE word = ?`, word)
+	if err != nil {
+		return err
+	}
+	db.forgetMasks()
+	if n, _ := res.RowsAffected(); n == 0 {
+		return wengao.Errorf(wengao.ENOTFOUND, "没有屏蔽词“%s”。", word)
+	}
+	return nil
+}
+
+// forgetMasks makes the next read of the rules check their version.
+func (db *DB) forgetMasks() {
+	db.masks.mu.Lock()
+	db.masks.checked = time.Time{}
+	db.masks.mu.Unlock()
+}

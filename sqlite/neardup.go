@@ -1,0 +1,528 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/neardup"
+)
+
+// Near-duplicates (package neardup): every document's signature and LSH
+// band keys are kept in document_signatures and document_bands (migration
+// 005), written by SaveDocuments in the transaction that writes the
+// document. A lookup reads the documents that share a band key with the
+// text's signature, keeps those whose signature estimate reaches the
+// threshold and confirms the borderline ones on the texts.
+
+var _ wengao.NearDuplicateFinder = (*DB)(nil)
+
+// dupText returns the text a document is signed as: its title, then each
+// line of its paragraphs (SaveDocuments stores the lines of a paragraph as
+// paragraphs of their own).
+func dupText(title string, paragraphs []string) []string {
+	text := make([]string, 0, len(paragraphs)+1)
+	text = append(text, strings.TrimSpace(title))
+	for _, p := range paragraphs {
+		if strings.Contains(p, "\n") {
+			text = append(text, strings.Split(p, "\n")...)
+		} else {
+			text = append(text, p)
+		}
+	}
+	return text
+}
+
+// maxDupConfirm bounds the candidates of one lookup that are confirmed on
+// the texts (neardup.Confirm), the most similar first; the others are
+// decided by their estimate. Confirming reads and shingles a stored text,
+// 0.1 ms for a text of median size but tens of milliseconds for the
+// longest laws.
+const maxDupConfirm = 4
+
+// dupCandidatesSQL reads the signatures of the documents that share a band
+// key with a text; it takes the neardup.Bands keys.
+var dupCandidatesSQL = `SELECT id, sig FROM document_signatures WHERE id IN
+	(SELECT id FROM document_bands WHERE key IN (?` + strings.Repeat(", ?", neardup.Bands-1) + `))`
+
+// dupWriterSQL are the statements a docWriter prepares for near-duplicates.
+var dupWriterSQL = map[string]string{
+	"dupCandidates": dupCandidatesSQL,
+	"dupText":       `SELECT title, COALESCE((SELECT body FROM document_texts t WHERE t.id = d.id), '') FROM documents d WHERE id = ?`,
+	"nearExtID":     `SELECT ext_id FROM documents WHERE id = ?`,
+	"sigGet":        `SELECT sig FROM document_signatures WHERE id = ?`,
+	"sigPut":        `INSERT INTO document_signatures (id, sig) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET sig = excluded.sig`,
+	"bandsDel":      `DELETE FROM document_bands WHERE id = ?`,
+	"bandsPut":      `INSERT OR IGNORE INTO document_bands (key, id) VALUES (?, ?)` + strings.Repeat(", (?, ?)", neardup.Bands-1),
+}
+
+// dupSource is where a lookup reads: a write transaction's statements or
+// the read pool.
+type dupSource struct {
+	// candidates queries dupCandidatesSQL with the band keys; unused when
+	// index is set.
+	candidates func(ctx context.Context, keys []any) (*sql.Rows, error)
+	// index, when set, holds the stored signatures in memory (dupCache).
+	index *neardup.Index
+	// text returns the text a stored document was signed as.
+	text func(ctx context.Context, rowID int64) ([]string, error)
+	// keep, when set, tells whether a document (by row id) may be
+	// returned; it is asked before its similarity is confirmed.
+	keep func(ctx context.Context, rowID int64) (bool, error)
+}
+
+type dupHit struct {
+	rowID int64
+	sim   float64
+}
+
+// dupBandArgs returns the band keys of sig as query arguments, or nil for the
+// empty signature, which matches nothing.
+func dupBandArgs(sig *neardup.Signature) []any {
+	if sig.Empty() {
+		return nil
+	}
+	keys := sig.Bands()
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = int64(k)
+	}
+	return args
+}
+
+// dupCandidates returns the documents other than exclude (a row id, 0 for
+// none) that share a band key with sig and whose estimated similarity is at
+// least lo, most similar first (then by row id).
+func dupCandidates(ctx context.Context, src dupSource, sig *neardup.Signature, lo float64, exclude int64) ([]dupHit, error) {
+	var hits []dupHit
+	if src.index != nil {
+		for _, m := range src.index.Query(*sig, lo) {
+			if m.ID != exclude {
+				hits = append(hits, dupHit{m.ID, m.Similarity})
+			}
+		}
+		return hits, nil
+	}
+	args := dupBandArgs(sig)
+	if args == nil {
+		return nil, nil
+	}
+	rows, err := src.candidates(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var blob sql.RawBytes
+		if err := rows.Scan(&id, &blob); err != nil {
+			return nil, err
+		}
+		var s neardup.Signature
+		if id == exclude || s.UnmarshalBinary(blob) != nil {
+			continue // another version: BackfillSignatures signs it again
+		}
+		if sim := neardup.Similarity(*sig, s); sim >= lo {
+			hits = append(hits, dupHit{id, sim})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(hits, func(a, b dupHit) int {
+		if c := cmp.Compare(b.sim, a.sim); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rowID, b.rowID)
+	})
+	return hits, nil
+}
+
+// findDups returns up to limit (all when limit ≤ 0) documents, by row id,
+// at least threshold similar to text, whose signature is sig, most similar
+// first, never exclude (0 for none). Candidates share a band key with sig.
+// Their signature estimate decides, except within
+// neardup.BorderlineMargin of the threshold, where the exact similarity
+// of the texts does (for up to maxDupConfirm candidates, the most similar
+// first).
+func findDups(ctx context.Context, src dupSource, sig *neardup.Signature, text []string, threshold float64, exclude int64, limit int) ([]dupHit, error) {
+	hits, err := dupCandidates(ctx, src, sig, threshold-neardup.BorderlineMargin, exclude)
+	if err != nil {
+		return nil, err
+	}
+	var out []dupHit
+	var shingles []uint64 // of text, when first needed
+	confirmed := 0
+	var textErr error
+	for _, h := range hits {
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+		if src.keep != nil {
+			if ok, err := src.keep(ctx, h.rowID); err != nil {
+				return nil, err
+			} else if !ok {
+				continue
+			}
+		}
+		var exact func() float64
+		if confirmed < maxDupConfirm {
+			exact = func() float64 {
+				confirmed++
+				other, err := src.text(ctx, h.rowID)
+				if err != nil {
+					textErr = err
+					return 0
+				}
+				if shingles == nil {
+					shingles = neardup.Shingles(nil, text, neardup.K)
+				}
+				return neardup.FromJaccard(neardup.Jaccard(shingles, neardup.Shingles(nil, other, neardup.K)))
+			}
+		}
+		sim := neardup.Confirm(h.sim, threshold, exact)
+		if textErr != nil {
+			return nil, textErr
+		}
+		if sim >= threshold {
+			out = append(out, dupHit{h.rowID, sim})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b dupHit) int { return cmp.Compare(b.sim, a.sim) })
+	return out, nil
+}
+
+// dupCache is the writer's in-memory copy of the stored signatures, for
+// bulk imports: a lookup in SQL reads a few hundred candidate rows (about
+// 0.5 ms), one in memory takes a tenth of that. It holds the signatures
+// as of doc_version version; SaveDocuments takes it (dupIndex), files the
+// documents it saves and gives it back once committed (dupIndexCommitted). Any
+// other write bumps doc_version, after which the copy is stale: the next
+// large batch loads a fresh one.
+type dupCache struct {
+	mu      sync.Mutex
+	index   *neardup.Index
+	version int64
+}
+
+// dupCacheMinBatch is the smallest batch for which SaveDocuments loads
+// the stored signatures into memory (some 50 ms for 10,000 documents); a
+// smaller one looks its documents up in SQL.
+const dupCacheMinBatch = 64
+
+// dupIndex returns the in-memory index of the stored signatures for a
+// write transaction tx that has bumped doc_version to version and saves
+// batch documents, or nil when the batch looks its documents up in SQL.
+// The index is the caller's until it gives it back with dupIndexCommitted.
+func (db *DB) dupIndex(ctx context.Context, tx *sql.Tx, version int64, batch int) (*neardup.Index, error) {
+	db.dups.mu.Lock()
+	index, v := db.dups.index, db.dups.version
+	db.dups.index = nil
+	db.dups.mu.Unlock()
+	if index != nil && v == version-1 {
+		return index, nil // no other write since it was made
+	}
+	if batch < dupCacheMinBatch {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, sig FROM document_signatures`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	index = new(neardup.Index)
+	for rows.Next() {
+		var id int64
+		var blob sql.RawBytes
+		if err := rows.Scan(&id, &blob); err != nil {
+			return nil, err
+		}
+		var s neardup.Signature
+		if s.UnmarshalBinary(blob) == nil {
+			index.Add(id, s)
+		}
+	}
+	return index, rows.Err()
+}
+
+// dupIndexCommitted gives back the index that dupIndex returned, once the
+// transaction that bumped doc_version to version has committed.
+func (db *DB) dupIndexCommitted(index *neardup.Index, version int64) {
+	if index == nil {
+		return
+	}
+	db.dups.mu.Lock()
+	db.dups.index, db.dups.version = index, version
+	db.dups.mu.Unlock()
+}
+
+// forgetDupIndex drops the in-memory index.
+func (db *DB) forgetDupIndex() {
+	db.dups.mu.Lock()
+	db.dups.index = nil
+	db.dups.mu.Unlock()
+}
+
+// FindNearDuplicates returns up to limit published documents (all when
+// limit ≤ 0) at least threshold similar to the text (title + paragraphs),
+// most similar first, excluding the document excludeID ("" for none).
+// Similarity is about the share of characters in common (see package
+// neardup). Thresholds below about 0.75 miss some similar documents: they
+// are only looked for among those that share a band key with the text.
+func (db *DB) FindNearDuplicates(ctx context.Context, title string, paragraphs []string, threshold float64, excludeID string, limit int) ([]wengao.NearMatch, error) {
+	text := dupText(title, paragraphs)
+	sig := neardup.Sign(text)
+	refs := map[int64]wengao.NearMatch{}
+	src := dupSource{
+		candidates: func(ctx context.Context, keys []any) (*sql.Rows, error) {
+			return db.read.QueryContext(ctx, dupCandidatesSQL, keys...)
+		},
+		text: func(ctx context.Context, rowID int64) ([]string, error) {
+			return storedDupText(db.read.QueryRowContext(ctx, dupWriterSQL["dupText"], rowID))
+		},
+		keep: func(ctx context.Context, rowID int64) (bool, error) {
+			var m wengao.NearMatch
+			var status string
+			err := db.read.QueryRowContext(ctx, `SELECT ext_id, title, status FROM documents WHERE id = ?`, rowID).Scan(&m.ID, &m.Title, &status)
+			if errors.Is(err, sql.ErrNoRows) {
+				return false, nil // deleted since
+			} else if err != nil {
+				return false, err
+			}
+			if status != wengao.DocPublished || (excludeID != "" && m.ID == excludeID) {
+				return false, nil
+			}
+			refs[rowID] = m
+			return true, nil
+		},
+	}
+	hits, err := findDups(ctx, src, &sig, text, threshold, 0, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]wengao.NearMatch, 0, len(hits))
+	for _, h := range hits {
+		m := refs[h.rowID]
+		m.Similarity = h.sim
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// storedDupText scans what dupWriterSQL["dupText"] selects into the
+// text the document was signed as.
+func storedDupText(row *sql.Row) ([]string, error) {
+	var title, body string
+	if err := row.Scan(&title, &body); err != nil {
+		return nil, err
+	}
+	return dupText(title, strings.Split(body, "\n")), nil
+}
+
+// nearDuplicate returns the external id of the most similar document
+// other than self (a row id, 0 for none) that is at least
+// wengao.NearDuplicateThreshold similar to p, whatever its status, and its
+// similarity; "" when there is none. The documents saved earlier in the
+// batch count.
+func (w *docWriter) lookupNearDuplicate(ctx context.Context, p *prepared, self int64) (string, float64, error) {
+	src := dupSource{
+		candidates: func(ctx context.Context, keys []any) (*sql.Rows, error) {
+			return w.stmts["dupCandidates"].QueryContext(ctx, keys...)
+		},
+		index: w.dupIndex,
+		text: func(ctx context.Context, rowID int64) ([]string, error) {
+			return storedDupText(w.stmts["dupText"].QueryRowContext(ctx, rowID))
+		},
+	}
+	hits, err := findDups(ctx, src, &p.sig, dupText(p.doc.Title, p.doc.Body), wengao.NearDuplicateThreshold, self, 1)
+	if err != nil || len(hits) == 0 {
+		return "", 0, err
+	}
+	var id string
+	if err := w.stmts["nearExtID"].QueryRowContext(ctx, hits[0].rowID).Scan(&id); err != nil {
+		return "", 0, err
+	}
+	return id, hits[0].sim, nil
+}
+
+// writeDupSignature stores p's signature and band keys as those of document
+// rowID. An updated document's are replaced, unless its text signs the
+// same.
+func (w *docWriter) writeDupSignature(ctx context.Context, p *prepared, rowID int64, updated bool) error {
+	if updated {
+		var old []byte
+		err := w.stmts["sigGet"].QueryRowContext(ctx, rowID).Scan(&old)
+		if err == nil && string(old) == string(p.sigBlob) {
+			return nil
+		} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if w.dupIndex != nil {
+		w.dupIndex.Add(rowID, p.sig)
+	}
+	return putDupSignature(ctx, w.stmts, rowID, &p.sig, p.sigBlob, updated)
+}
+
+// putDupSignature writes the signature sig (encoded as blob) and its band keys
+// for document rowID with the statements sigPut, bandsDel and bandsPut of
+// dupWriterSQL, deleting the band keys it had first when replace is set.
+func putDupSignature(ctx context.Context, stmts map[string]*sql.Stmt, rowID int64, sig *neardup.Signature, blob []byte, replace bool) error {
+	if replace {
+		if _, err := stmts["bandsDel"].ExecContext(ctx, rowID); err != nil {
+			return err
+		}
+	}
+	if _, err := stmts["sigPut"].ExecContext(ctx, rowID, blob); err != nil {
+		return err
+	}
+	keys := dupBandArgs(sig)
+	if keys == nil {
+		return nil
+	}
+	args := make([]any, 0, 2*len(keys))
+	for _, k := range keys {
+		args = append(args, k, rowID)
+	}
+	_, err := stmts["bandsPut"].ExecContext(ctx, args...)
+	return err
+}
+
+// sigBackfillBatch is the number of documents BackfillSignatures signs per
+// write transaction.
+const sigBackfillBatch = 256
+
+// BackfillSignatures signs and indexes for near-duplicate lookups the
+// documents that have no signature (those saved before migration 005), or
+// every document when the stored signatures are of another
+// neardup.SignatureVersion, in transactions of a few hundred documents.
+// It returns the number of documents signed. When nothing is missing it
+// costs one query. Open calls it.
+func (db *DB) BackfillSignatures(ctx context.Context) (int, error) {
+	var version int64
+	var missing bool
+	err := db.write.QueryRowContext(ctx, `SELECT (SELECT v FROM neardup_version),
+		EXISTS (SELECT 1 FROM documents d WHERE NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.id = d.id))`).Scan(&version, &missing)
+	if err != nil {
+		return 0, err
+	}
+	if version != neardup.SignatureVersion {
+		if err := db.resetDupSignatures(ctx); err != nil {
+			return 0, err
+		}
+		missing = true
+	}
+	db.forgetDupIndex() // stale once signatures are written here
+	n := 0
+	for missing {
+		k, err := db.backfillSigs(ctx)
+		n += k
+		if err != nil {
+			return n, err
+		}
+		missing = k == sigBackfillBatch
+	}
+	return n, nil
+}
+
+// resetDupSignatures deletes every signature and band key, which are of
+// another version, and records the current one.
+func (db *DB) resetDupSignatures(ctx context.Context) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range []string{`DELETE FROM document_bands`, `DELETE FROM document_signatures`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE neardup_version SET v = ?`, neardup.SignatureVersion); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// backfill signs up to sigBackfillBatch documents without a signature, in one
+// transaction, and returns how many.
+func (db *DB) backfillSigs(ctx context.Context) (int, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.title, COALESCE(t.body, '') FROM documents d LEFT JOIN document_texts t ON t.id = d.id
+		WHERE NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.id = d.id) ORDER BY d.id LIMIT ?`, sigBackfillBatch)
+	if err != nil {
+		return 0, err
+	}
+	type doc struct {
+		rowID int64
+		text  []string
+		sig   neardup.Signature
+		blob  []byte
+	}
+	var docs []doc
+	for rows.Next() {
+		var d doc
+		var title, body string
+		if err := rows.Scan(&d.rowID, &title, &body); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		d.text = dupText(title, strings.Split(body, "\n"))
+		docs = append(docs, d)
+	}
+	if err := rows.Close(); err != nil {
+		return 0, err
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(docs) == 0 {
+		return 0, nil
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				docs[i].sig = neardup.Sign(docs[i].text)
+				docs[i].blob, _ = docs[i].sig.MarshalBinary()
+			}
+		})
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	stmts := map[string]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	for _, name := range []string{"sigPut", "bandsDel", "bandsPut"} {
+		st, err := tx.PrepareContext(ctx, dupWriterSQL[name])
+		if err != nil {
+			return 0, err
+		}
+		stmts[name] = st
+	}
+	for i := range docs {
+		// Band keys without a signature are left over from another
+		// version, or from a signature deleted by hand.
+		if err := putDupSignature(ctx, stmts, docs[i].rowID, &docs[i].sig, docs[i].blob, true); err != nil {
+			return 0, err
+		}
+	}
+	return len(docs), tx.Commit()
+}

@@ -1,0 +1,138 @@
+package sqlite_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wengao/wengao"
+)
+
+func TestSettings(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	s, v, err := db.LoadSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != 0 || s != wengao.DefaultSettings() {
+		t.Errorf("never saved: %d %+v", v, s)
+	}
+
+	want := wengao.DefaultSettings()
+	want.SiteName = "政策文库"
+	want.DownloadPrice = 0
+	want.UploadReward = 30
+	want.PreviewRule = wengao.PreviewRule{Percent: 50, MaxChars: 800}
+	want.NearDuplicatePolicy = wengao.NearDuplicateReject
+	in := want
+	in.SiteName = "  政策文库 "
+	if err := db.SaveSettings(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	// The saving process sees its save at once.
+	if s, v, err = db.LoadSettings(ctx); err != nil || v != 1 || s != want {
+		t.Errorf("after save: %d %+v %v", v, s, err)
+	}
+	// Another process reads them from the database.
+	other := mustOpenOther(t, db)
+	if s, v, err = other.LoadSettings(ctx); err != nil || v != 1 || s != want {
+		t.Errorf("other: %d %+v %v", v, s, err)
+	}
+
+	for _, bad := range []func(*wengao.Settings){
+		func(s *wengao.Settings) { s.SignupBonus = -1 },
+		func(s *wengao.Settings) { s.SiteName = " " },
+		func(s *wengao.Settings) { s.UploadMaxBytes = 10 },
+		func(s *wengao.Settings) { s.NearDuplicatePolicy = "ignore" },
+		func(s *wengao.Settings) { s.PreviewRule.Percent = 0 },
+	} {
+		s := want
+		bad(&s)
+		if err := db.SaveSettings(ctx, s); wengao.ErrorCode(err) != wengao.EINVALID {
+			t.Errorf("%+v: %v", s, err)
+		}
+	}
+	if _, v, _ = db.LoadSettings(ctx); v != 1 {
+		t.Errorf("version after refused saves: %d", v)
+	}
+
+	want.SignInPoints = 9
+	if err := db.SaveSettings(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if s, v, _ = db.LoadSettings(ctx); v != 2 || s != want {
+		t.Errorf("second save: %d %+v", v, s)
+	}
+	// The other process notices within a second or so.
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		s, v, err = other.LoadSettings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("other still at version %d", v)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if s != want {
+		t.Errorf("other after second save: %+v", s)
+	}
+
+	// Settings saved by an older program lack newer fields: they keep
+	// their defaults.
+	mustRawExec(t, db, `UPDATE settings SET data = '{"site_name":"旧站","signup_bonus":1}', version = version + 1`)
+	third := mustOpenOther(t, db)
+	s, v, err = third.LoadSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := wengao.DefaultSettings()
+	old.SiteName, old.SignupBonus = "旧站", 1
+	if v != 3 || s != old {
+		t.Errorf("partial: %d %+v", v, s)
+	}
+}
+
+// TestSettingsConcurrent: loads while saves go on see whole settings of
+// one version or another, with versions that never go back.
+func TestSettingsConcurrent(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := int64(0)
+			for i := 0; i < 200; i++ {
+				s, v, err := db.LoadSettings(ctx)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if v < last || (v > 0 && s.SignupBonus != v) {
+					t.Errorf("version %d after %d, bonus %d", v, last, s.SignupBonus)
+					return
+				}
+				last = v
+			}
+		}()
+	}
+	for i := int64(1); i <= 20; i++ {
+		s := wengao.DefaultSettings()
+		s.SignupBonus = i // the version each save makes
+		if err := db.SaveSettings(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	if s, v, err := db.LoadSettings(ctx); err != nil || v != 20 || s.SignupBonus != 20 {
+		t.Errorf("last: %d %d %v", v, s.SignupBonus, err)
+	}
+}
