@@ -220,7 +220,7 @@ type meView struct {
 	// Complaints the user made, and those about the user's uploads.
 	Complaints, AboutMine []wengao.Complaint
 	Pages                 pagination
-	Now       time.Time
+	Now                   time.Time
 }
 
 // meTabs are the tabs of /me and their labels.

@@ -269,7 +269,7 @@ func (s *Server) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request)
 		http.Redirect(w, r, "/admin/documents?status=deleted&notice=purged", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/admin/documents/"+urlPath(id)+"?notice=saved", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/documents/"+urlPath(id)+"?notice=doc-"+action, http.StatusSeeOther)
 }
 
 // saveDocumentEdit stores the metadata and text of the console's form.

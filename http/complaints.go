@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ func (s *Server) registerComplaintRoutes() {
 	s.mux.HandleFunc("GET /doc/{id}/complaint", s.handleComplaintPage)
 	s.mux.HandleFunc("POST /doc/{id}/complaint", s.handleComplaintForm)
 	s.mux.HandleFunc("POST /contact", s.handleComplaintForm)
+	s.mux.HandleFunc("GET /complaints/received", s.handleComplaintReceived)
 	s.mux.HandleFunc("GET /admin/complaints", s.handleAdminComplaints)
 	s.mux.HandleFunc("GET /admin/complaints/{id}", s.handleAdminComplaintPage)
 	s.mux.HandleFunc("POST /admin/complaints/{id}/{action}", s.handleAdminComplaintForm)
@@ -277,8 +279,35 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 		s.complaintPage(w, r, ErrorStatus(err), v)
 		return
 	}
-	v.Done = c
-	s.complaintPage(w, r, http.StatusCreated, v)
+	// Post, redirect, get: reloading the thanks page sends nothing again.
+	q := url.Values{"n": {strconv.FormatInt(c.ID, 10)}, "kind": {c.Kind}}
+	if doc != nil {
+		q.Set("doc", doc.ID)
+	}
+	http.Redirect(w, r, "/complaints/received?"+q.Encode(), http.StatusSeeOther)
+}
+
+// handleComplaintReceived thanks the sender of a complaint, showing its
+// number (and nothing of its content: the page's address may be shared).
+func (s *Server) handleComplaintReceived(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	n, err := strconv.ParseInt(q.Get("n"), 10, 64)
+	if err != nil || n <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	c := &wengao.Complaint{ID: n, Kind: q.Get("kind")}
+	if c.Kind != wengao.ComplaintCopyright {
+		c.Kind = wengao.ComplaintOther
+	}
+	if s.currentUser(r) != nil {
+		c.UserID = 1 // the page links to the user's complaints
+	}
+	v := complaintView{Done: c}
+	if id := q.Get("doc"); id != "" {
+		v.Doc = &wengao.Document{ID: id}
+	}
+	s.complaintPage(w, r, http.StatusOK, v)
 }
 
 // adminComplaintsView lists complaints for the operators.

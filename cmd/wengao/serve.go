@@ -69,6 +69,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv.Files = files
 	srv.Uploads, srv.Near = db, db
+	srv.DocAdmin, srv.UserAdmin, srv.Audit, srv.Complaints, srv.SettingsStore = db, db, db, db, db
 	srv.Reads = db
 	srv.Counter = http.NewReadCounter(db)
 	srv.Counter.Logger = logger

@@ -1,0 +1,439 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/importer"
+	"github.com/wengao/wengao/neardup"
+	"github.com/wengao/wengao/sqlite"
+)
+
+// editDoc returns a copy of d under id whose Han characters are each, with
+// probability rate, replaced by another of the text, preceded by one or
+// deleted.
+func editDoc(d *wengao.Document, id string, rate float64, seed uint64) *wengao.Document {
+	rng := rand.New(rand.NewPCG(seed, 77))
+	var han []rune
+	for _, p := range d.Body {
+		for _, r := range p {
+			if r >= 0x4E00 && r <= 0x9FFF {
+				han = append(han, r)
+			}
+		}
+	}
+	e := *d
+	e.ID, e.Hash, e.Outline = id, "", nil
+	e.Body = make([]string, len(d.Body))
+	for i, p := range d.Body {
+		var sb strings.Builder
+		for _, r := range p {
+			if r < 0x4E00 || r > 0x9FFF || rng.Float64() >= rate {
+				sb.WriteRune(r)
+				continue
+			}
+			switch rng.IntN(3) {
+			case 0:
+				sb.WriteRune(han[rng.IntN(len(han))])
+			case 1:
+				sb.WriteRune(han[rng.IntN(len(han))])
+				sb.WriteRune(r)
+			}
+		}
+		e.Body[i] = sb.String()
+	}
+	return &e
+}
+
+func cloneDoc(d *wengao.Document) *wengao.Document {
+	c := *d
+	c.Body = slices.Clone(d.Body)
+	c.Outline = nil
+	return &c
+}
+
+func docRunes(d *wengao.Document) int {
+	n := 0
+	for _, p := range d.Body {
+		n += utf8.RuneCountInString(p)
+	}
+	return n
+}
+
+// unrelatedTo returns the first of docs whose exact similarity to every one
+// of others is below 0.6, far below the threshold.
+func unrelatedTo(t *testing.T, docs, others []*wengao.Document) *wengao.Document {
+	t.Helper()
+	text := func(d *wengao.Document) []string { return append([]string{d.Title}, d.Body...) }
+next:
+	for _, d := range docs {
+		if docRunes(d) < 1000 {
+			continue
+		}
+		for _, o := range others {
+			if neardup.ExactSimilarity(text(d), text(o)) >= 0.6 {
+				continue next
+			}
+		}
+		return d
+	}
+	t.Fatal("no unrelated document")
+	return nil
+}
+
+// longDoc returns the first of docs with at least 3,000 characters.
+func longDoc(t *testing.T, docs []*wengao.Document) *wengao.Document {
+	t.Helper()
+	for _, d := range docs {
+		if docRunes(d) >= 3000 {
+			return d
+		}
+	}
+	t.Fatal("no long document")
+	return nil
+}
+
+func save(t *testing.T, db *sqlite.DB, docs ...*wengao.Document) []wengao.ImportResult {
+	t.Helper()
+	res, err := db.SaveDocuments(context.Background(), docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestNearDuplicateImport(t *testing.T) {
+	all := sampleDocs(t)
+	// Small batches look near-duplicates up in SQL, large ones in memory:
+	// both must report the same.
+	for _, batch := range []int{1, 8, 200} {
+		db := MustOpenDB(t)
+		first := all[:120]
+		orig := longDoc(t, first)
+		other := unrelatedTo(t, all[120:], first)
+		var docs []*wengao.Document
+		for _, d := range first {
+			docs = append(docs, cloneDoc(d))
+		}
+		// A copy with 10 % of its characters edited, saved after its
+		// original (in the same batch when batches are large).
+		docs = append(docs, editDoc(orig, "copy10", 0.10, 1), cloneDoc(other))
+		var res []wengao.ImportResult
+		for i := 0; i < len(docs); i += batch {
+			res = append(res, save(t, db, docs[i:min(i+batch, len(docs))]...)...)
+		}
+		copyRes, otherRes := res[len(res)-2], res[len(res)-1]
+		if copyRes.Outcome != wengao.Imported || copyRes.NearDuplicateOf != orig.ID || copyRes.Similarity < 0.8 || copyRes.Similarity >= 1 {
+			t.Fatalf("batch %d: 10%%-edited copy of %s: %+v", batch, orig.ID, copyRes)
+		}
+		if otherRes.Outcome != wengao.Imported || otherRes.NearDuplicateOf != "" || otherRes.Similarity != 0 {
+			t.Fatalf("batch %d: unrelated document: %+v", batch, otherRes)
+		}
+		for i, r := range res[:len(first)] {
+			if r.NearDuplicateOf == r.ID || (r.NearDuplicateOf != "" && r.Similarity < 0.8) {
+				t.Fatalf("batch %d: document %d: %+v", batch, i, r)
+			}
+		}
+
+		// An exact duplicate is skipped and names the original, whatever
+		// the near-duplicates.
+		dup := cloneDoc(orig)
+		dup.ID = "dup"
+		if r := save(t, db, dup)[0]; r.Outcome != wengao.Duplicate || r.DuplicateOf != orig.ID || r.NearDuplicateOf != "" {
+			t.Fatalf("batch %d: exact duplicate: %+v", batch, r)
+		}
+		// A document updated with a 2 %-edited text of its own is not
+		// its own near-duplicate, but the copy's (or another's).
+		upd := editDoc(orig, orig.ID, 0.02, 2)
+		if r := save(t, db, upd)[0]; r.Outcome != wengao.Updated || r.NearDuplicateOf == "" || r.NearDuplicateOf == orig.ID || r.Similarity < 0.8 {
+			t.Fatalf("batch %d: update: %+v", batch, r)
+		}
+	}
+}
+
+func TestFindNearDuplicates(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenSampleDB(t)
+	all := sampleDocs(t)
+	orig := longDoc(t, all[10:])
+	e := editDoc(orig, "x", 0.10, 3)
+	ms, err := db.FindNearDuplicates(ctx, e.Title, e.Body, wengao.NearDuplicateThreshold, "", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) == 0 || ms[0].ID != orig.ID || ms[0].Title != orig.Title || ms[0].Similarity < 0.8 || ms[0].Similarity >= 1 {
+		t.Fatalf("10%%-edited copy of %s: %+v", orig.ID, ms)
+	}
+	for i, m := range ms {
+		if m.Similarity < 0.8 || i > 0 && m.Similarity > ms[i-1].Similarity {
+			t.Fatalf("matches: %+v", ms)
+		}
+	}
+	// The document itself, excluded.
+	ms, err = db.FindNearDuplicates(ctx, orig.Title, orig.Body, 0.8, orig.ID, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.ID == orig.ID {
+			t.Fatalf("excluded document found: %+v", ms)
+		}
+	}
+	ms, err = db.FindNearDuplicates(ctx, orig.Title, orig.Body, 0.8, "", 1)
+	if err != nil || len(ms) != 1 || ms[0].ID != orig.ID || ms[0].Similarity != 1 {
+		t.Fatalf("the document itself: %+v %v", ms, err)
+	}
+	// Paragraphs joined by line breaks or shuffled are the same text.
+	sh := slices.Clone(orig.Body)
+	slices.Reverse(sh)
+	ms, err = db.FindNearDuplicates(ctx, orig.Title, []string{strings.Join(sh, "\n")}, 0.8, "", 1)
+	if err != nil || len(ms) != 1 || ms[0].ID != orig.ID || ms[0].Similarity != 1 {
+		t.Fatalf("shuffled paragraphs: %+v %v", ms, err)
+	}
+	// Unrelated text, and no text.
+	rng := rand.New(rand.NewPCG(4, 4))
+	var sb strings.Builder
+	for range 3000 {
+		sb.WriteRune(rune(0x4E00 + rng.IntN(3000)))
+	}
+	for _, body := range [][]string{{sb.String()}, nil, {"，。"}} {
+		ms, err = db.FindNearDuplicates(ctx, "", body, 0.8, "", 5)
+		if err != nil || len(ms) != 0 {
+			t.Fatalf("unrelated text: %+v %v", ms, err)
+		}
+	}
+	// Only published documents are near-duplicates of an upload.
+	if err := db.SetDocumentStatus(ctx, orig.ID, wengao.DocHidden, "test"); err != nil {
+		t.Fatal(err)
+	}
+	ms, err = db.FindNearDuplicates(ctx, e.Title, e.Body, 0.8, "", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.ID == orig.ID {
+			t.Fatalf("hidden document found: %+v", ms)
+		}
+	}
+}
+
+func TestNearDuplicateUpdateReplacesBands(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	all := sampleDocs(t)
+	a := longDoc(t, all)
+	b := unrelatedTo(t, all, []*wengao.Document{a})
+	save(t, db, cloneDoc(a))
+	found := func(d *wengao.Document) bool {
+		t.Helper()
+		ms, err := db.FindNearDuplicates(ctx, d.Title, d.Body, 0.8, "", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ms) == 1 && ms[0].ID == a.ID
+	}
+	if !found(a) || found(b) {
+		t.Fatal("before the update")
+	}
+	// Document a gets the text of b.
+	upd := cloneDoc(b)
+	upd.ID = a.ID
+	if r := save(t, db, upd)[0]; r.Outcome != wengao.Updated || r.NearDuplicateOf != "" {
+		t.Fatalf("update: %+v", r)
+	}
+	if found(a) || !found(b) {
+		t.Fatal("old text still matches, or the new one does not")
+	}
+	// Its old band keys are gone.
+	raw := rawDB(t, db)
+	var n int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM document_bands WHERE id = (SELECT id FROM documents WHERE ext_id = ?)`, a.ID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != neardup.Bands {
+		t.Fatalf("%d band keys after the update", n)
+	}
+	// A copy of the old text is no near-duplicate any more.
+	if r := save(t, db, editDoc(a, "c", 0.05, 5))[0]; r.NearDuplicateOf != "" {
+		t.Fatalf("copy of the old text: %+v", r)
+	}
+	// Deleting a document deletes its signature and bands.
+	if err := db.DeleteDocument(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if found(b) {
+		t.Fatal("deleted document found")
+	}
+	if err := raw.QueryRow(`SELECT (SELECT COUNT(*) FROM document_bands) + (SELECT COUNT(*) FROM document_signatures)`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != neardup.Bands+1 { // those of c
+		t.Fatalf("%d rows left", n)
+	}
+}
+
+// rawDB opens the database file of db directly.
+func rawDB(t *testing.T, db *sqlite.DB) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+db.Path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+func TestBackfillSignatures(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := sampleDocs(t)[:40]
+	orig := longDoc(t, all)
+	save(t, db, all...)
+	e := editDoc(orig, "e", 0.10, 6)
+	near := func(db *sqlite.DB) bool {
+		ms, err := db.FindNearDuplicates(ctx, e.Title, e.Body, 0.8, "", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ms) == 1 && ms[0].ID == orig.ID
+	}
+	if !near(db) {
+		t.Fatal("not found before")
+	}
+	if n, err := db.BackfillSignatures(ctx); err != nil || n != 0 {
+		t.Fatalf("nothing missing: %d %v", n, err)
+	}
+	// Signatures deleted, as in a database made before migration 005
+	// (whose band keys, left here, are stale).
+	raw := rawDB(t, db)
+	if _, err := raw.Exec(`DELETE FROM document_signatures WHERE id IN (SELECT id FROM documents ORDER BY id LIMIT 25)`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.BackfillSignatures(ctx); err != nil || n != 25 {
+		t.Fatalf("backfill: %d %v", n, err)
+	}
+	if !near(db) {
+		t.Fatal("not found after the backfill")
+	}
+	// All of them, and Open signs them again.
+	if _, err := raw.Exec(`DELETE FROM document_signatures; DELETE FROM document_bands`); err != nil {
+		t.Fatal(err)
+	}
+	if near(db) {
+		t.Fatal("found without signatures")
+	}
+	db.Close()
+	db, err = sqlite.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(db) {
+		t.Fatal("not found after Open")
+	}
+	// Signatures of another version are all replaced.
+	if _, err := raw.Exec(`UPDATE neardup_version SET v = 1; UPDATE document_signatures SET sig = x'01'`); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := db.DocumentIDs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.BackfillSignatures(ctx); err != nil || n != len(ids) {
+		t.Fatalf("other version: %d %v", n, err)
+	}
+	if !near(db) {
+		t.Fatal("not found after the version change")
+	}
+	var sigs, bands int
+	if err := raw.QueryRow(`SELECT (SELECT COUNT(*) FROM document_signatures), (SELECT COUNT(*) FROM document_bands)`).Scan(&sigs, &bands); err != nil {
+		t.Fatal(err)
+	}
+	if sigs != len(ids) || bands != len(ids)*neardup.Bands {
+		t.Fatalf("%d signatures, %d band keys", sigs, bands)
+	}
+	db.Close()
+}
+
+// corpusPath is the test corpus, when present: $CORPUS or
+// ../../shared/corpus/docs.jsonl.gz.
+func corpusPath() string {
+	if p := os.Getenv("CORPUS"); p != "" {
+		return p
+	}
+	return "../../shared/corpus/docs.jsonl.gz"
+}
+
+// BenchmarkFindNearDuplicates looks up texts in a database holding the
+// whole test corpus (skipped without it): 10 %-edited copies of corpus
+// documents, and corpus documents themselves (excluded from the answer).
+func BenchmarkFindNearDuplicates(b *testing.B) {
+	path := corpusPath()
+	if _, err := os.Stat(path); err != nil {
+		b.Skipf("no corpus: %v", err)
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	im := &importer.Importer{Service: db}
+	if _, err := im.Run(ctx, []string{path}); err != nil {
+		b.Fatal(err)
+	}
+	ids, err := db.DocumentIDs(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	var docs []*wengao.Document
+	for len(docs) < 200 {
+		d, err := db.FindDocumentByID(ctx, ids[rng.IntN(len(ids))])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if docRunes(d) >= 200 {
+			docs = append(docs, d)
+		}
+	}
+	for _, kind := range []string{"edited-10%", "document"} {
+		b.Run(kind, func(b *testing.B) {
+			var queries []*wengao.Document
+			for i, d := range docs {
+				if kind == "document" {
+					queries = append(queries, d)
+				} else {
+					queries = append(queries, editDoc(d, "q", 0.10, uint64(i)))
+				}
+			}
+			found, i := 0, 0
+			for b.Loop() {
+				q := queries[i%len(queries)]
+				exclude := ""
+				if kind == "document" {
+					exclude = q.ID
+				}
+				ms, err := db.FindNearDuplicates(ctx, q.Title, q.Body, wengao.NearDuplicateThreshold, exclude, 5)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(ms) > 0 {
+					found++
+				}
+				i++
+			}
+			b.ReportMetric(float64(found)/float64(i), "found/op")
+		})
+	}
+}
