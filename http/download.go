@@ -191,7 +191,7 @@ func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Do
 		s.Logger.Error("open original file", "id", RequestID(r.Context()), "document", doc.ID, "key", doc.File.Key, "err", err)
 	}
 	var buf bytes.Buffer
-	if err := docx.Write(&buf, generatedDocx(doc, s.baseURL(r))); err != nil {
+	if err := docx.Write(&buf, generatedDocx(doc, s.siteName()+" "+s.baseURL(r))); err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
@@ -200,9 +200,10 @@ func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Do
 	http.ServeContent(w, r, "", doc.UpdatedAt, bytes.NewReader(buf.Bytes()))
 }
 
-// generatedDocx lays out a document's text as a 公文.
-func generatedDocx(doc *wengao.Document, base string) docx.Document {
-	d := docx.Document{Title: doc.Title, Paragraphs: doc.Body, Headings: map[int]int{}, Source: siteName + " " + base + docURL(doc.ID)}
+// generatedDocx lays out a document's text as a 公文; source names the
+// site and its address.
+func generatedDocx(doc *wengao.Document, source string) docx.Document {
+	d := docx.Document{Title: doc.Title, Paragraphs: doc.Body, Headings: map[int]int{}, Source: source + docURL(doc.ID)}
 	if doc.Date != "" {
 		d.Subtitle = doc.Date
 	}

@@ -216,9 +216,9 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	base := s.baseURL(r)
 	var latest time.Time
 	feed := atomFeed{
-		Lang: "zh-CN", Title: siteName + " · 新收录文稿", ID: base + "/feed.xml",
+		Lang: "zh-CN", Title: s.siteName() + " · 新收录文稿", ID: base + "/feed.xml",
 		Links:  []atomLink{{Href: base + "/feed.xml", Rel: "self", Type: "application/atom+xml"}, {Href: base + "/", Rel: "alternate", Type: "text/html"}},
-		Author: atomPerson{Name: siteName},
+		Author: atomPerson{Name: s.siteName()},
 	}
 	for _, d := range docs {
 		if d.UpdatedAt.After(latest) {
@@ -231,7 +231,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 			Published: d.CreatedAt.Format(time.RFC3339),
 			Updated:   d.UpdatedAt.Format(time.RFC3339),
 			Summary:   atomText{Type: "text", Body: d.Summary},
-			Author:    atomPerson{Name: siteName},
+			Author:    atomPerson{Name: s.siteName()},
 		}
 		if d.Category != "" {
 			e.Category = &atomCat{Term: d.Category}

@@ -1,0 +1,149 @@
+package http_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wengao/wengao"
+)
+
+// consoleEnv is the upload environment with the whole console wired and
+// an admin.
+func consoleEnv(t *testing.T) (*uploadEnv, *http.Client) {
+	e := newUploadEnv(t)
+	e.srv.DocAdmin, e.srv.UserAdmin, e.srv.Audit, e.srv.Complaints, e.srv.SettingsStore = e.db, e.db, e.db, e.db, e.db
+	e.srv.Masks = e.db
+	admin, err := e.db.CreateUser(context.Background(), wengao.NewUser{Username: "管理员", Password: "administer well", Role: wengao.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, e.clientFor(t, admin.ID)
+}
+
+func TestComplaintWorkflow(t *testing.T) {
+	e, admin := consoleEnv(t)
+	ctx := context.Background()
+	ids, _ := e.db.DocumentIDs(ctx)
+	id := ids[3]
+	doc, _ := e.db.FindDocumentByID(ctx, id)
+	var apiErr apiError
+	// Malformed complaints get clear errors.
+	for _, body := range []string{`{"document_id":"` + id + `","kind":"copyright","reason":"","contact":"x@example.org"}`, `{"document_id":"` + id + `","kind":"spam","reason":"r","contact":"c"}`, `{"document_id":"nope","kind":"copyright","reason":"r","contact":"c"}`} {
+		if st := call(t, e.anonymous, "POST", e.ts.URL+"/api/v1/complaints", body, &apiErr); st != 400 && st != 404 {
+			t.Errorf("%s: %d %+v", body, st, apiErr)
+		}
+	}
+	var c wengao.Complaint
+	if st := call(t, e.anonymous, "POST", e.ts.URL+"/api/v1/complaints", `{"document_id":"`+id+`","kind":"copyright","reason":"未经授权转载","contact":"legal@example.org"}`, &c); st != 201 || c.ID == 0 || c.Status != wengao.ComplaintOpen {
+		t.Fatalf("complaint: %d %+v", st, c)
+	}
+	// Hidden at once: 451 on the page and the API, gone from search.
+	for _, path := range []string{"/doc/" + id, "/api/v1/documents/" + id} {
+		if code, _ := serve(e.srv, path, nil); code != http.StatusUnavailableForLegalReasons {
+			t.Errorf("%s while the complaint is open: %d", path, code)
+		}
+	}
+	var res wengao.SearchResult
+	getJSON(t, e.ts.URL+"/api/v1/search?q="+url.QueryEscape(`"`+doc.Title+`"`), 200, &res)
+	for _, h := range res.Hits {
+		if h.ID == id {
+			t.Errorf("a hidden document is found")
+		}
+	}
+	// Readers may not handle complaints; moderators and admins may.
+	if st := call(t, e.reader, "GET", e.ts.URL+"/api/v1/admin/complaints", "", &apiErr); st != 403 {
+		t.Errorf("reader lists complaints: %d", st)
+	}
+	var list struct {
+		Total      int
+		Complaints []wengao.Complaint
+	}
+	if st := call(t, e.moderator, "GET", e.ts.URL+"/api/v1/admin/complaints?status=open", "", &list); st != 200 || list.Total != 1 || list.Complaints[0].DocumentTitle != doc.Title {
+		t.Fatalf("open complaints: %d %+v", st, list)
+	}
+	var done wengao.Complaint
+	if st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/complaints/%d/reject", e.ts.URL, c.ID), `{"note":"公开发布的政府文件"}`, &done); st != 200 || done.Status != wengao.ComplaintRejected {
+		t.Fatalf("reject: %d %+v", st, done)
+	}
+	if code, _ := serve(e.srv, "/doc/"+id, nil); code != 200 {
+		t.Errorf("after the rejection: %d", code)
+	}
+	// Upheld: the document is gone for good (to the recycle bin).
+	call(t, e.anonymous, "POST", e.ts.URL+"/api/v1/complaints", `{"document_id":"`+id+`","kind":"copyright","reason":"再次投诉","contact":"legal@example.org"}`, &c)
+	if st := call(t, admin, "POST", fmt.Sprintf("%s/api/v1/admin/complaints/%d/uphold", e.ts.URL, c.ID), `{"note":"投诉成立"}`, &done); st != 200 || done.Status != wengao.ComplaintUpheld {
+		t.Fatalf("uphold: %d %+v", st, done)
+	}
+	if code, _ := serve(e.srv, "/doc/"+id, nil); code != 404 {
+		t.Errorf("after upholding: %d", code)
+	}
+	full, err := e.db.FindComplaint(ctx, c.ID)
+	if err != nil || len(full.Events) < 3 {
+		t.Fatalf("events: %+v %v", full, err)
+	}
+	entries, _, err := e.db.ListAudit(ctx, "", 1, 50)
+	if err != nil || len(entries) < 3 {
+		t.Errorf("audit: %d entries, %v", len(entries), err)
+	}
+}
+
+func TestConsoleSettingsAndBans(t *testing.T) {
+	e, admin := consoleEnv(t)
+	ctx := context.Background()
+	ids, _ := e.db.DocumentIDs(ctx)
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	st := wengao.DefaultSettings()
+	values := url.Values{
+		"site_name": {"公文文稿库"}, "preview_percent": {"50"}, "preview_max_chars": {"800"}, "download_price": {"7"},
+		"upload_reward": {"12"}, "signin_points": {"3"}, "signup_bonus": {fmt.Sprint(st.SignupBonus)}, "upload_max_mb": {"10"}, "near_duplicate_policy": {"reject"},
+	}
+	// Moderators may not change settings.
+	if resp, _ := post(t, e.moderator, e.ts.URL+"/admin/settings", values.Encode(), form); resp.StatusCode != 403 {
+		t.Errorf("moderator saving settings: %d", resp.StatusCode)
+	}
+	if resp, body := post(t, admin, e.ts.URL+"/admin/settings", values.Encode(), form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving settings: %d %s", resp.StatusCode, body)
+	}
+	// Applied without a restart.
+	var doc struct{ Price int }
+	getJSON(t, e.ts.URL+"/api/v1/documents/"+ids[0], 200, &doc)
+	if doc.Price != 7 {
+		t.Errorf("price %d after the settings changed to 7", doc.Price)
+	}
+	if _, page := serve(e.srv, "/", nil); !strings.Contains(page, "公文文稿库") {
+		t.Errorf("the site name is not shown")
+	}
+	values.Set("preview_percent", "0")
+	if resp, body := post(t, admin, e.ts.URL+"/admin/settings", values.Encode(), form); resp.StatusCode != 400 || !strings.Contains(string(body), "试读比例") {
+		t.Errorf("bad settings: %d", resp.StatusCode)
+	}
+	// A download ban holds until its day is over.
+	until := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, 3).Format(wengao.DayLayout)
+	if resp, body := post(t, admin, fmt.Sprintf("%s/admin/users/%d/bans", e.ts.URL, e.uploader.ID), url.Values{"download_until": {until}}.Encode(), form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ban: %d %s", resp.StatusCode, body)
+	}
+	resp, body := post(t, e.reader, e.ts.URL+"/api/v1/documents/"+ids[0]+"/download", "", nil)
+	if resp.StatusCode != 403 || !strings.Contains(string(body), "不能下载") {
+		t.Errorf("banned download: %d %s", resp.StatusCode, body)
+	}
+	// Points adjusted by an admin, with a reason, in the ledger.
+	if resp, _ := post(t, admin, fmt.Sprintf("%s/admin/users/%d/points", e.ts.URL, e.uploader.ID), url.Values{"amount": {"30"}, "reason": {"征文奖励"}}.Encode(), form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("points: %d", resp.StatusCode)
+	}
+	entries, _, _ := e.db.Entries(ctx, e.uploader.ID, 1, 1)
+	if len(entries) != 1 || entries[0].Amount != 30 || entries[0].Reason != "征文奖励" || entries[0].OperatorID == 0 {
+		t.Errorf("adjustment: %+v", entries)
+	}
+	// Masking rules by API, admins only.
+	var masks struct{ Rules []wengao.MaskRule }
+	if st := call(t, e.moderator, "POST", e.ts.URL+"/api/v1/admin/masks", `{"word":"党委","shown":"D委"}`, nil); st != 403 {
+		t.Errorf("moderator adding a rule: %d", st)
+	}
+	if st := call(t, admin, "POST", e.ts.URL+"/api/v1/admin/masks", `{"word":"党委","shown":"D委"}`, &masks); st != 200 || len(masks.Rules) != 1 {
+		t.Errorf("admin adding a rule: %d %+v", st, masks)
+	}
+}
