@@ -333,11 +333,11 @@ type FavoriteService interface {
 // Purchase.
 type Settings struct {
 	// SiteName is shown in every page's header and title.
-	SiteName string `json:"site_name"`
-	SignupBonus   int64 `json:"signup_bonus"`   // points for a new account
-	SignInPoints  int64 `json:"signin_points"`  // points for a daily sign-in
-	DownloadPrice int64 `json:"download_price"` // default price of a download
-	UploadReward  int64 `json:"upload_reward"`  // points for an approved upload
+	SiteName      string `json:"site_name"`
+	SignupBonus   int64  `json:"signup_bonus"`   // points for a new account
+	SignInPoints  int64  `json:"signin_points"`  // points for a daily sign-in
+	DownloadPrice int64  `json:"download_price"` // default price of a download
+	UploadReward  int64  `json:"upload_reward"`  // points for an approved upload
 	// PreviewRule is how much of a text visitors who have not logged in
 	// read.
 	PreviewRule
