@@ -178,8 +178,9 @@ func appendEscaped(b []byte, s string, quote bool) []byte {
 	return b
 }
 
-// appendFloat appends v as Prometheus reads it: whole numbers without an
-// exponent, +Inf, -Inf and NaN spelled as the format does.
+// appendFloat appends v as Prometheus reads it: without an exponent
+// unless very small or very large, +Inf, -Inf and NaN spelled as the
+// format does.
 func appendFloat(b []byte, v float64) []byte {
 	switch {
 	case math.IsInf(v, 1):
@@ -190,6 +191,8 @@ func appendFloat(b []byte, v float64) []byte {
 		return append(b, "NaN"...)
 	case v == math.Trunc(v) && math.Abs(v) < 1e15:
 		return strconv.AppendInt(b, int64(v), 10)
+	case math.Abs(v) >= 1e-4 && math.Abs(v) < 1e15:
+		return strconv.AppendFloat(b, v, 'f', -1, 64)
 	}
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }

@@ -26,6 +26,8 @@ func TestWriteTo(t *testing.T) {
 	g.Set(21.5)
 	g.Dec()
 	reg.NewGaugeFunc("test_documents", "A gauge read at scrape.", func() float64 { return 1234567 })
+	reg.NewGaugeFunc("test_start_seconds", "A large fraction.", func() float64 { return 1796016643.790226 })
+	reg.NewGaugeFunc("test_tiny", "A tiny value.", func() float64 { return 0.0000652 })
 	h := reg.NewHistogram("test_duration_seconds", "A histogram.", []float64{0.1, 1, math.Inf(1)})
 	for _, v := range []float64{0.05, 0.1, 0.5, 1, 3} {
 		h.Observe(v)
@@ -66,9 +68,15 @@ test_size_bytes_bucket{kind="b",le="10"} 0
 test_size_bytes_bucket{kind="b",le="+Inf"} 1
 test_size_bytes_sum{kind="b"} 20
 test_size_bytes_count{kind="b"} 1
+# HELP test_start_seconds A large fraction.
+# TYPE test_start_seconds gauge
+test_start_seconds 1796016643.790226
 # HELP test_temperature A gauge.
 # TYPE test_temperature gauge
 test_temperature 20.5
+# HELP test_tiny A tiny value.
+# TYPE test_tiny gauge
+test_tiny 6.52e-05
 `
 	want = strings.Replace(want, `\ufffd`, "\ufffd", 1)
 	if got := buf.String(); got != want {

@@ -296,7 +296,9 @@ file (--config FILE, else WENGAO_CONFIG), WENGAO_* environment variables
 has one "key = value" line per option (key as below, with _ for -; strings
 quoted or bare, numbers, true/false; # starts a comment), or is JSON when
 its name ends in .json. wengao config prints the effective configuration
-in that format.
+in that format. The points, preview and upload options are the site's
+settings until an operator saves settings in the console; from then on
+the saved ones apply.
 
 `
 
@@ -598,6 +600,7 @@ func parseConfigJSON(data []byte) ([]fileSetting, error) {
 func (c *Config) WriteTo(w io.Writer) (int64, error) {
 	var b strings.Builder
 	b.WriteString("# wengao configuration: the effective value of every option and where it came from.\n")
+	b.WriteString("# Points, preview and upload options apply until settings are saved in the console.\n")
 	if c.File != "" {
 		fmt.Fprintf(&b, "# config file: %s\n", c.File)
 	}
