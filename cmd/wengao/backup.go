@@ -45,6 +45,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -460,7 +461,11 @@ func restoreBackup(ctx context.Context, from, data string, stderr io.Writer) (_ 
 			if len(shown) > 5 {
 				shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(names)-5))
 			}
-			return nil, fmt.Errorf("%s is not empty (it holds %s): restore only into an empty or new folder", data, strings.Join(shown, ", "))
+			hint := ""
+			if slices.Contains(names, restoreStaging) {
+				hint = fmt.Sprintf("; %s is what an interrupted restore left, remove the folder's contents to restore again", restoreStaging)
+			}
+			return nil, fmt.Errorf("%s is not empty (it holds %s): restore only into an empty or new folder%s", data, strings.Join(shown, ", "), hint)
 		}
 	}
 
