@@ -52,7 +52,7 @@ func newUploadEnv(t *testing.T) *uploadEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod, err := db.CreateUser(ctx, wengao.NewUser{Username: "审核员", Password: "moderate well", Role: wengao.RoleModerator})
+	mod, err := db.FindUserByName(ctx, "审核员")
 	if err != nil {
 		t.Fatal(err)
 	}
