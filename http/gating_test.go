@@ -2,16 +2,16 @@ package http_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"sync"
 	"encoding/json"
 	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wengao/wengao"

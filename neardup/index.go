@@ -109,9 +109,10 @@ func (x *Index) query(s Signature, threshold float64) ([]Match, int) {
 	slices.Sort(cand)
 	cand = slices.Compact(cand)
 	var out []Match
+	need := minEqual(threshold)
 	for _, id := range cand {
-		if sim := Similarity(s, *x.sigs[id]); sim >= threshold {
-			out = append(out, Match{id, sim})
+		if n, ok := equalAtLeast(&s, x.sigs[id], need); ok {
+			out = append(out, Match{id, FromJaccard(float64(n) / NumHashes)})
 		}
 	}
 	slices.SortFunc(out, func(a, b Match) int {
@@ -121,4 +122,35 @@ func (x *Index) query(s Signature, threshold float64) ([]Match, int) {
 		return cmp.Compare(a.ID, b.ID)
 	})
 	return out, len(cand)
+}
+
+// minEqual returns the fewest equal values that two signatures must have
+// for their Similarity to reach threshold (NumHashes+1 when none do).
+func minEqual(threshold float64) int {
+	for n := 0; n <= NumHashes; n++ {
+		if FromJaccard(float64(n)/NumHashes) >= threshold {
+			return n
+		}
+	}
+	return NumHashes + 1
+}
+
+// equalAtLeast returns the number of equal values of a and b, and whether
+// it is at least need; it stops counting, returning false, as soon as it
+// cannot be. Most candidates of a query are far below the threshold, and
+// are dismissed after half their values or so.
+func equalAtLeast(a, b *Signature, need int) (int, bool) {
+	const chunk = 16
+	n := 0
+	for i := 0; i < NumHashes; i += chunk {
+		if n+NumHashes-i < need {
+			return n, false
+		}
+		for j := i; j < i+chunk; j++ {
+			if a[j] == b[j] {
+				n++
+			}
+		}
+	}
+	return n, n >= need
 }

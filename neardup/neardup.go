@@ -33,60 +33,81 @@
 // fell into (texts with fewer than a few hundred shingles) copies the
 // value of another bin, chosen by a fixed probe sequence per bin that is the
 // same for every text, which keeps the estimator unbiased. The share of
-// equal bins of two signatures estimates the Jaccard similarity of their
-// shingle sets, with a standard deviation of about sqrt(J(1-J)/128), 0.035
-// at J = 0.8.
+// equal bins of two signatures estimates the Jaccard similarity J of their
+// shingle sets (EstimateJaccard), with a standard deviation of about
+// sqrt(J(1-J)/128): 0.044 at J = 0.47.
 //
-// # Shingle width K = 3
+// # Similarity: about the share of characters in common
+//
+// Similarity is not the Jaccard similarity but what it says of the texts.
+// If each character of a text is kept with probability p and otherwise
+// replaced, a shingle survives with probability p^K, and the copy and the
+// original have a Jaccard similarity of J = p^K / (2 - p^K); so
+// p = (2J/(1+J))^(1/K) (FromJaccard), about the share of characters the
+// two texts have in common. Insertions and deletions count about like
+// substitutions; shuffled paragraphs, punctuation, spacing and traditional
+// spellings not at all. A copy with 2 % of its characters edited is 0.975
+// similar to its original on average, one with 10 % 0.89. The threshold
+// 0.8 (wengao.NearDuplicateThreshold) is a Jaccard of 0.47 for K = 2, where
+// the estimate has a standard deviation of 0.026 in similarity.
+// ExactSimilarity computes the same from the texts, and Confirm uses it
+// for pairs whose estimate is within BorderlineMargin of a threshold.
+//
+// # Shingle width K = 2
 //
 // Chosen by measurement on the test corpus (go run ./bench/neardup -sweep,
-// 500 documents, seed 1). An edit destroys the K shingles that cover it, so
-// a copy with a share e of its characters edited keeps a Jaccard of about
-// (1-Ke)/(1+Ke); smaller K makes unrelated documents of the same genre
-// (laws share 应当, 人民政府, 县级以上) look more alike. Exact Jaccard:
+// 500 documents, seed 1, threshold 0.8). Exact similarity: mean / 5th
+// percentile of the edited copies, mean / 99th percentile of 1,973 random
+// pairs of unrelated documents of the same category; the pairs of the 500
+// documents and the whole corpus at ≥ 0.8 (documents with one or more);
+// and the LSH split of at most 128 values that makes pairs at the
+// threshold candidates with ≥ 99 % probability, with the candidates a
+// query against the corpus then has to verify:
 //
-//	K   2 % edited      10 % edited   unrelated same-category pairs
-//	    mean    p5      mean          mean    p99     ≥ 0.3
-//	2   0.907   0.883   0.649         0.100   0.251   0.4 %
-//	3   0.879   0.850   0.563         0.047   0.167   0.1 %
-//	4   0.847   0.812   0.483         0.028   0.117   0.1 %
-//	5   0.817   0.778   0.416         0.016   0.089   0.0 %
-//	6   0.787   0.743   0.360         0.011   0.068   0.0 %
+//	K  J at 0.8  2 % edited   10 % edited  unrelated    corpus ≥ 0.8    split  candidates
+//	2  0.471     0.975 0.968  0.887 0.867  0.416 0.633  305 (10.8 %)    3×42   338
+//	3  0.344     0.978 0.972  0.896 0.883  0.433 0.659  754 (14.0 %)    2×37   557
+//	4  0.258     0.979 0.973  0.898 0.887  0.464 0.676  1120 (18.4 %)   2×64*  342
+//	5  0.196     0.979 0.974  0.899 0.888  0.481 0.697  1419 (21.2 %)   1×22   1776
+//	(* 98.8 % only)
 //
-// With the estimate's noise added, the share of 2 %-edited copies found at
-// threshold 0.8 is 100 % for K = 2, 98.8 % for K = 3, 90.4 % for K = 4 and
-// 66.4 % for K = 5. K = 2 measures shared vocabulary more than shared text
-// (a bigram is about a word): it doubles the background and finds 245
-// pairs of corpus documents at ≥ 0.8 where K = 3 finds 166, mostly template
-// regulations of different cities. K = 3 keeps 2 %-edited copies above
-// the threshold and unrelated documents far below it. (Shingles across
-// paragraph breaks would make a copy with shuffled paragraphs differ: 0.913
-// on average at K = 3, against exactly 1 within paragraphs.)
+// Every width keeps all 2 % and 10 % edited copies above 0.8, with the
+// estimate's noise too. K = 2 separates them best from unrelated
+// documents (0.25 between the 10 %-edited copies and the unrelated p99,
+// against 0.24 for K = 3 and 0.20 for K = 5), counts the fewest corpus
+// pairs as near-duplicates and is the only width with an LSH split that
+// meets the 99 % at the threshold without verifying over 500 candidates a
+// query. (A larger K measures longer shared runs, but the K-th root of
+// FromJaccard lifts the share of common words of unrelated texts more.)
+// Even so, documents of one template (the 立法条例 of two cities, two
+// 批复 of the same court) share much of their wording: 10.8 % of the
+// corpus documents have another at ≥ 0.8.
 //
-// # LSH bands: 21 bands of 6 rows
+// # LSH bands: 42 bands of 3 rows
 //
 // Bands() cuts the signature into Bands bands of Rows values (the last
 // NumHashes - Bands*Rows values only count for Similarity) and hashes
 // each band to one key. Two documents become candidates when one key is
-// equal; for Jaccard s that happens with probability
-// P(s) = 1 - (1 - s^Rows)^Bands, an S-curve whose steepest point is near
-// (1/Bands)^(1/Rows) = 0.60:
+// equal; for Jaccard J that happens with probability
+// P(J) = 1 - (1 - J^Rows)^Bands. By similarity:
 //
-//	s       0.3    0.4    0.5    0.6    0.7    0.8     0.9
-//	P(s)    0.015  0.08   0.28   0.63   0.93   0.9983  1.0000
+//	similarity  0.5    0.6    0.65   0.7    0.75   0.8     0.85    0.9
+//	Jaccard     0.143  0.220  0.268  0.325  0.391  0.471   0.566   0.681
+//	P           0.115  0.360  0.557  0.768  0.925  0.9902  0.9998  1.0000
 //
-// So a pair at Jaccard 0.8 is a candidate with probability 99.8 %, and a pair
-// at 0.3 with 1.5 %. Of the splits of 128 that were considered, 32×4 makes
-// 23 % of the pairs at 0.3 candidates (and 87 % at 0.5: many useless
-// verifications); 25×5 gives 99.995 % / 5.9 %; 18×7 catches only 98.6 % at
-// 0.8 and 16×8 only 94.7 %. Of the splits that keep ≥ 99 % at 0.8, 21×6
-// has the most rows per band, the sharpest cut; it stores 21 keys per
-// document. On the corpus a query verifies
-// 1.1 candidates on average (itself included), against 2.9 with 25×5 and 11
-// with 32×4, for the same recall. Candidates are then verified by
-// Similarity against the query threshold (Index.Query), so the S-curve only
-// decides which pairs get looked at. A query threshold well below 0.6
-// misses most of its true matches, since few of them become candidates.
+// So a pair at the threshold 0.8 is a candidate with probability 99.0 %,
+// a 10 %-edited copy (0.85 or more) with 99.98 % or more, and an unrelated
+// pair at the same-category mean (Jaccard 0.10) with 4 %. With K = 2 only
+// 3×42 (99.02 %), 2×19 (99.1 %) and 1×8 (99.4 %) reach 99 % at Jaccard
+// 0.471; 2×19 and 1×8 make 4 and 12 times as many candidates. The next
+// sharper split, 4×32, makes 8 times fewer but catches only 80 % of the
+// pairs at the threshold and 98.9 % of the 10 %-edited copies at their 5th
+// percentile. On the corpus a lookup verifies 190 to 300 candidates (the
+// wording that documents of one kind share), some 0.1 ms in memory.
+// Candidates are then verified against the query threshold (Index.Query;
+// Confirm for borderline ones), so the S-curve only decides which pairs
+// get looked at. A threshold below about 0.75 misses some of its matches,
+// since they do not all become candidates.
 package neardup
 
 import (

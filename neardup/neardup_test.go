@@ -191,6 +191,29 @@ func TestFromJaccard(t *testing.T) {
 	}
 }
 
+func TestEqualAtLeast(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	a := Sign(synth(rng, 3000, 0, 3000))
+	for _, keep := range []float64{0, 0.3, 0.6, 0.9, 1} {
+		b := a
+		for i := range b {
+			if rng.Float64() >= keep {
+				b[i] = a[i] + 1
+			}
+		}
+		for _, threshold := range []float64{0, 0.3, 0.5, 0.8, 0.95, 1} {
+			n, ok := equalAtLeast(&a, &b, minEqual(threshold))
+			sim := Similarity(a, b)
+			if ok != (sim >= threshold) || ok && FromJaccard(float64(n)/NumHashes) != sim {
+				t.Errorf("keep %v, threshold %v: %d %v, similarity %v", keep, threshold, n, ok, sim)
+			}
+		}
+	}
+	if minEqual(1.01) != NumHashes+1 || minEqual(0) != 0 {
+		t.Error("minEqual bounds")
+	}
+}
+
 func TestConfirm(t *testing.T) {
 	calls := 0
 	exact := func() float64 { calls++; return 0.5 }

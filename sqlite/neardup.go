@@ -39,27 +39,30 @@ func dupText(title string, paragraphs []string) []string {
 	return text
 }
 
-// maxDupConfirm bounds the candidates of one lookup that are confirmed on
-// the texts (neardup.Confirm), the most similar first; the others are
-// decided by their estimate. Confirming reads and shingles a stored text,
-// 0.1 ms for a text of median size but tens of milliseconds for the
-// longest laws.
-const maxDupConfirm = 4
+// dupConfirmBytes bounds the stored text that one lookup reads to confirm
+// borderline candidates (neardup.Confirm), the most similar first; the
+// candidates beyond it are decided by their estimate. Confirming reads and
+// shingles a text, 0.3 ms for one of median size (14 kB), 10 to 40 ms
+// for the longest laws; documents of one template can make dozens of
+// borderline candidates. 8 MB is about 0.3 s.
+const dupConfirmBytes = 8 << 20
 
 // dupCandidatesSQL reads the signatures of the documents that share a band
 // key with a text; it takes the neardup.Bands keys.
 var dupCandidatesSQL = `SELECT id, sig FROM document_signatures WHERE id IN
 	(SELECT id FROM document_bands WHERE key IN (?` + strings.Repeat(", ?", neardup.Bands-1) + `))`
 
+// dupTextSQL reads the title and body of a document by row id.
+const dupTextSQL = `SELECT title, COALESCE((SELECT body FROM document_texts t WHERE t.id = d.id), '') FROM documents d WHERE id = ?`
+
 // dupWriterSQL are the statements a docWriter prepares for near-duplicates.
 var dupWriterSQL = map[string]string{
-	"dupCandidates": dupCandidatesSQL,
-	"dupText":       `SELECT title, COALESCE((SELECT body FROM document_texts t WHERE t.id = d.id), '') FROM documents d WHERE id = ?`,
-	"nearExtID":     `SELECT ext_id FROM documents WHERE id = ?`,
-	"sigGet":        `SELECT sig FROM document_signatures WHERE id = ?`,
-	"sigPut":        `INSERT INTO document_signatures (id, sig) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET sig = excluded.sig`,
-	"bandsDel":      `DELETE FROM document_bands WHERE id = ?`,
-	"bandsPut":      `INSERT OR IGNORE INTO document_bands (key, id) VALUES (?, ?)` + strings.Repeat(", (?, ?)", neardup.Bands-1),
+	"ndCandidates": dupCandidatesSQL,
+	"ndExtID":      `SELECT ext_id FROM documents WHERE id = ?`,
+	"ndSigGet":     `SELECT sig FROM document_signatures WHERE id = ?`,
+	"ndSigPut":     `INSERT INTO document_signatures (id, sig) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET sig = excluded.sig`,
+	"ndBandsDel":   `DELETE FROM document_bands WHERE id = ?`,
+	"ndBandsPut":   `INSERT OR IGNORE INTO document_bands (key, id) VALUES (?, ?)` + strings.Repeat(", (?, ?)", neardup.Bands-1),
 }
 
 // dupSource is where a lookup reads: a write transaction's statements or
@@ -70,7 +73,8 @@ type dupSource struct {
 	candidates func(ctx context.Context, keys []any) (*sql.Rows, error)
 	// index, when set, holds the stored signatures in memory (dupCache).
 	index *neardup.Index
-	// text returns the text a stored document was signed as.
+	// text returns the text a stored document was signed as, to confirm
+	// borderline candidates; when nil, the estimate decides.
 	text func(ctx context.Context, rowID int64) ([]string, error)
 	// keep, when set, tells whether a document (by row id) may be
 	// returned; it is asked before its similarity is confirmed.
@@ -148,17 +152,21 @@ func dupCandidates(ctx context.Context, src dupSource, sig *neardup.Signature, l
 // at least threshold similar to text, whose signature is sig, most similar
 // first, never exclude (0 for none). Candidates share a band key with sig.
 // Their signature estimate decides, except within
-// neardup.BorderlineMargin of the threshold, where the exact similarity
-// of the texts does (for up to maxDupConfirm candidates, the most similar
-// first).
+// neardup.BorderlineMargin of the threshold when src.text is set, where
+// the exact similarity of the texts does (for as many candidates as
+// dupConfirmBytes allows, the most similar first).
 func findDups(ctx context.Context, src dupSource, sig *neardup.Signature, text []string, threshold float64, exclude int64, limit int) ([]dupHit, error) {
-	hits, err := dupCandidates(ctx, src, sig, threshold-neardup.BorderlineMargin, exclude)
+	lo := threshold
+	if src.text != nil {
+		lo -= neardup.BorderlineMargin
+	}
+	hits, err := dupCandidates(ctx, src, sig, lo, exclude)
 	if err != nil {
 		return nil, err
 	}
 	var out []dupHit
 	var shingles []uint64 // of text, when first needed
-	confirmed := 0
+	budget := dupConfirmBytes
 	var textErr error
 	for _, h := range hits {
 		if limit > 0 && len(out) >= limit {
@@ -172,13 +180,15 @@ func findDups(ctx context.Context, src dupSource, sig *neardup.Signature, text [
 			}
 		}
 		var exact func() float64
-		if confirmed < maxDupConfirm {
+		if src.text != nil && budget > 0 {
 			exact = func() float64 {
-				confirmed++
 				other, err := src.text(ctx, h.rowID)
 				if err != nil {
 					textErr = err
 					return 0
+				}
+				for _, p := range other {
+					budget -= len(p)
 				}
 				if shingles == nil {
 					shingles = neardup.Shingles(nil, text, neardup.K)
@@ -199,12 +209,13 @@ func findDups(ctx context.Context, src dupSource, sig *neardup.Signature, text [
 }
 
 // dupCache is the writer's in-memory copy of the stored signatures, for
-// bulk imports: a lookup in SQL reads a few hundred candidate rows (about
-// 0.5 ms), one in memory takes a tenth of that. It holds the signatures
-// as of doc_version version; SaveDocuments takes it (dupIndex), files the
-// documents it saves and gives it back once committed (dupIndexCommitted). Any
-// other write bumps doc_version, after which the copy is stale: the next
-// large batch loads a fresh one.
+// bulk imports: a lookup in SQL reads a few hundred candidate rows (0.5 to
+// 1 ms), one in memory takes a tenth of that. It holds the signatures as of
+// doc_version version; SaveDocuments takes it (dupIndex), files the
+// documents it saves and gives it back once committed
+// (dupIndexCommitted). Any other write bumps doc_version, after which the
+// copy is stale: the next large batch loads a fresh one, a small one drops
+// it.
 type dupCache struct {
 	mu      sync.Mutex
 	index   *neardup.Index
@@ -284,7 +295,11 @@ func (db *DB) FindNearDuplicates(ctx context.Context, title string, paragraphs [
 			return db.read.QueryContext(ctx, dupCandidatesSQL, keys...)
 		},
 		text: func(ctx context.Context, rowID int64) ([]string, error) {
-			return storedDupText(db.read.QueryRowContext(ctx, dupWriterSQL["dupText"], rowID))
+			text, err := storedDupText(db.read.QueryRowContext(ctx, dupTextSQL, rowID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, nil // deleted since: no text in common
+			}
+			return text, err
 		},
 		keep: func(ctx context.Context, rowID int64) (bool, error) {
 			var m wengao.NearMatch
@@ -315,8 +330,8 @@ func (db *DB) FindNearDuplicates(ctx context.Context, title string, paragraphs [
 	return out, nil
 }
 
-// storedDupText scans what dupWriterSQL["dupText"] selects into the
-// text the document was signed as.
+// storedDupText scans what dupTextSQL selects into the text the document
+// was signed as.
 func storedDupText(row *sql.Row) ([]string, error) {
 	var title, body string
 	if err := row.Scan(&title, &body); err != nil {
@@ -325,27 +340,27 @@ func storedDupText(row *sql.Row) ([]string, error) {
 	return dupText(title, strings.Split(body, "\n")), nil
 }
 
-// nearDuplicate returns the external id of the most similar document
+// lookupNearDuplicate returns the external id of the most similar document
 // other than self (a row id, 0 for none) that is at least
 // wengao.NearDuplicateThreshold similar to p, whatever its status, and its
 // similarity; "" when there is none. The documents saved earlier in the
-// batch count.
+// batch count. The signature estimate decides (its standard deviation is
+// 0.026 near the threshold): confirming borderline candidates on the
+// texts, as FindNearDuplicates does, would add 6 % to the CPU time of an
+// import, on the writer's path.
 func (w *docWriter) lookupNearDuplicate(ctx context.Context, p *prepared, self int64) (string, float64, error) {
 	src := dupSource{
 		candidates: func(ctx context.Context, keys []any) (*sql.Rows, error) {
-			return w.stmts["dupCandidates"].QueryContext(ctx, keys...)
+			return w.stmts["ndCandidates"].QueryContext(ctx, keys...)
 		},
 		index: w.dupIndex,
-		text: func(ctx context.Context, rowID int64) ([]string, error) {
-			return storedDupText(w.stmts["dupText"].QueryRowContext(ctx, rowID))
-		},
 	}
-	hits, err := findDups(ctx, src, &p.sig, dupText(p.doc.Title, p.doc.Body), wengao.NearDuplicateThreshold, self, 1)
+	hits, err := findDups(ctx, src, &p.sig, nil, wengao.NearDuplicateThreshold, self, 1)
 	if err != nil || len(hits) == 0 {
 		return "", 0, err
 	}
 	var id string
-	if err := w.stmts["nearExtID"].QueryRowContext(ctx, hits[0].rowID).Scan(&id); err != nil {
+	if err := w.stmts["ndExtID"].QueryRowContext(ctx, hits[0].rowID).Scan(&id); err != nil {
 		return "", 0, err
 	}
 	return id, hits[0].sim, nil
@@ -357,7 +372,7 @@ func (w *docWriter) lookupNearDuplicate(ctx context.Context, p *prepared, self i
 func (w *docWriter) writeDupSignature(ctx context.Context, p *prepared, rowID int64, updated bool) error {
 	if updated {
 		var old []byte
-		err := w.stmts["sigGet"].QueryRowContext(ctx, rowID).Scan(&old)
+		err := w.stmts["ndSigGet"].QueryRowContext(ctx, rowID).Scan(&old)
 		if err == nil && string(old) == string(p.sigBlob) {
 			return nil
 		} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -370,16 +385,17 @@ func (w *docWriter) writeDupSignature(ctx context.Context, p *prepared, rowID in
 	return putDupSignature(ctx, w.stmts, rowID, &p.sig, p.sigBlob, updated)
 }
 
-// putDupSignature writes the signature sig (encoded as blob) and its band keys
-// for document rowID with the statements sigPut, bandsDel and bandsPut of
-// dupWriterSQL, deleting the band keys it had first when replace is set.
+// putDupSignature writes the signature sig (encoded as blob) and its band
+// keys for document rowID with the statements ndSigPut, ndBandsDel and
+// ndBandsPut of dupWriterSQL, deleting the band keys it had first when
+// replace is set.
 func putDupSignature(ctx context.Context, stmts map[string]*sql.Stmt, rowID int64, sig *neardup.Signature, blob []byte, replace bool) error {
 	if replace {
-		if _, err := stmts["bandsDel"].ExecContext(ctx, rowID); err != nil {
+		if _, err := stmts["ndBandsDel"].ExecContext(ctx, rowID); err != nil {
 			return err
 		}
 	}
-	if _, err := stmts["sigPut"].ExecContext(ctx, rowID, blob); err != nil {
+	if _, err := stmts["ndSigPut"].ExecContext(ctx, rowID, blob); err != nil {
 		return err
 	}
 	keys := dupBandArgs(sig)
@@ -390,7 +406,7 @@ func putDupSignature(ctx context.Context, stmts map[string]*sql.Stmt, rowID int6
 	for _, k := range keys {
 		args = append(args, k, rowID)
 	}
-	_, err := stmts["bandsPut"].ExecContext(ctx, args...)
+	_, err := stmts["ndBandsPut"].ExecContext(ctx, args...)
 	return err
 }
 
@@ -510,7 +526,7 @@ func (db *DB) backfillSigs(ctx context.Context) (int, error) {
 			st.Close()
 		}
 	}()
-	for _, name := range []string{"sigPut", "bandsDel", "bandsPut"} {
+	for _, name := range []string{"ndSigPut", "ndBandsDel", "ndBandsPut"} {
 		st, err := tx.PrepareContext(ctx, dupWriterSQL[name])
 		if err != nil {
 			return 0, err

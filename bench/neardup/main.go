@@ -2,7 +2,11 @@
 // the test corpus. Run it from the repository root:
 //
 //	go run ./bench/neardup [-corpus ../shared/corpus/docs.jsonl.gz] [-n 500] [-heldout 500] [-seed 1] [-threshold 0.8]
-//	go run ./bench/neardup -sweep     # exact Jaccard per shingle width, to choose neardup.K
+//	go run ./bench/neardup -sweep     # per shingle width and band split, to choose neardup.K, Rows, Bands
+//
+// Similarity is neardup's: about the share of characters two texts have in
+// common, estimated from the signatures (neardup.Similarity) or computed
+// from the texts (neardup.ExactSimilarity, "exact").
 //
 // It signs every document of the corpus (timed on one core and on all),
 // files them all in a neardup.Index, and takes a deterministic sample of n
@@ -10,19 +14,24 @@
 // with 2 % of its characters edited (random substitutions, insertions and
 // deletions of Han characters drawn from the corpus), one with 10 % edited
 // and one with its paragraphs shuffled, and queries the index with each at
-// the threshold. The original found is a true positive, not found a false
-// negative. Any other document reported is checked with the exact Jaccard
-// similarity of the shingle sets: below the threshold it is a false
-// positive, at or above it a genuine near-duplicate already in the corpus
-// (the same law in two versions, template regulations of two cities),
-// counted apart. Then it takes another heldout documents out of the index
-// and queries them: whatever they find is a corpus near-duplicate or a
-// false positive by the same test. Finally every document is queried
-// against all the others, which lists the near-duplicates of the corpus.
+// the threshold, in two ways: deciding on the signature estimate alone, and
+// confirming the borderline candidates (within neardup.BorderlineMargin of
+// the threshold) on the texts. The original found is a true positive, not
+// found a false negative. Any other document reported is checked with the
+// exact similarity: below the threshold it is a false positive, at or
+// above it a genuine near-duplicate already in the corpus (the same law in
+// two versions, template regulations of two cities), counted apart. Then
+// it takes another heldout documents out of the index and queries them:
+// what they find is checked the same way, and what they should find is
+// found by brute force. Finally every document is queried against all the
+// others, against the near-duplicate pairs of the corpus found by brute
+// force.
 //
-// It prints precision and recall per kind of variant, signing throughput
-// and query latency against the whole corpus. It is a measurement, not a
-// test: it exits 0 whatever the figures.
+// It prints precision and recall per kind of query, signing throughput
+// and lookup latency against the whole corpus. It is a measurement, not a
+// test: it exits 0 whatever the figures. It takes about two minutes;
+// -sweep about seven (most of it comparing the sample with the whole
+// corpus exactly, for each width).
 package main
 
 import (
@@ -51,9 +60,10 @@ func main() {
 	n := fs.Int("n", 500, "documents to make variants of")
 	heldout := fs.Int("heldout", 500, "documents taken out of the index and queried")
 	seed := fs.Uint64("seed", 1, "random seed")
-	threshold := fs.Float64("threshold", 0.8, "query threshold (estimated Jaccard), also the exact Jaccard of a genuine near-duplicate")
-	sweep := fs.Bool("sweep", false, "print exact Jaccard per shingle width instead")
+	threshold := fs.Float64("threshold", 0.8, "query threshold (similarity: share of characters in common), also the exact similarity of a genuine near-duplicate")
+	sweep := fs.Bool("sweep", false, "print similarities per shingle width and LSH splits instead")
 	examples := fs.Int("examples", 8, "corpus near-duplicate pairs and false positives to list")
+	confirm := fs.Int("confirm", 8<<20, "bytes of text a query reads at most to confirm borderline candidates, the most similar first (as sqlite.FindNearDuplicates)")
 	fs.Parse(os.Args[1:])
 	docs, err := corpus.Load(*path)
 	if err != nil {
@@ -62,7 +72,7 @@ func main() {
 	}
 	b := &bench{
 		w: os.Stdout, docs: docs, n: *n, heldout: *heldout, seed: *seed,
-		threshold: *threshold, examples: *examples,
+		threshold: *threshold, examples: *examples, confirm: *confirm,
 	}
 	b.prepare()
 	if *sweep {
@@ -81,6 +91,7 @@ type bench struct {
 	seed      uint64
 	threshold float64
 	examples  int
+	confirm   int
 
 	sample, held []int  // document indexes
 	han          []rune // Han characters of the corpus, with their frequency
@@ -206,7 +217,12 @@ const (
 	modes
 )
 
-var modeNames = [modes]string{"signature estimate", "estimate, borderline confirmed on the texts"}
+func (b *bench) modeName(mode int) string {
+	if mode == estimate {
+		return "signature estimate (what sqlite.SaveDocuments reports)"
+	}
+	return fmt.Sprintf("estimate, borderline candidates confirmed on the texts, up to %d MB of text a query (sqlite.FindNearDuplicates)", b.confirm>>20)
+}
 
 // tally counts the outcome of the queries of one kind in one mode.
 type tally struct {
@@ -250,12 +266,20 @@ func (b *bench) query(idx *neardup.Index, s neardup.Signature, qs []uint64, mode
 		return ids, c, 0, lat
 	}
 	ms, c := idx.QueryStats(s, b.threshold-neardup.BorderlineMargin)
-	for _, m := range ms {
-		sim := neardup.Confirm(m.Similarity, b.threshold, func() float64 {
-			exacts++
-			// What a store does: shingle the stored text.
-			return exactSim(qs, neardup.Shingles(nil, b.paras[m.ID], neardup.K))
-		})
+	budget := b.confirm
+	for _, m := range ms { // most similar first
+		var exact func() float64
+		if budget > 0 {
+			exact = func() float64 {
+				exacts++
+				for _, p := range b.paras[m.ID] {
+					budget -= len(p)
+				}
+				// What a store does: shingle the stored text.
+				return exactSim(qs, neardup.Shingles(nil, b.paras[m.ID], neardup.K))
+			}
+		}
+		sim := neardup.Confirm(m.Similarity, b.threshold, exact)
 		if sim >= b.threshold {
 			ids = append(ids, int(m.ID))
 		}
@@ -340,7 +364,7 @@ func (b *bench) run() {
 						anyFP = true
 						if len(fpExamples) < b.examples {
 							fpExamples = append(fpExamples, fmt.Sprintf("%s, %s of %s → %s: exact %.3f",
-								modeNames[mode], kind.name, b.docs[di].Title, b.docs[id].Title, jj))
+								b.modeName(mode), kind.name, b.docs[di].Title, b.docs[id].Title, jj))
 						}
 					}
 				}
@@ -399,7 +423,7 @@ func (b *bench) run() {
 				anyFP = true
 				if len(fpExamples) < b.examples {
 					fpExamples = append(fpExamples, fmt.Sprintf("%s, held-out %s → %s: exact %.3f",
-						modeNames[mode], b.docs[di].Title, b.docs[id].Title, exactSim(b.exact(di), b.exact(id))))
+						b.modeName(mode), b.docs[di].Title, b.docs[id].Title, exactSim(b.exact(di), b.exact(id))))
 				}
 			}
 			if anyFP {
@@ -415,7 +439,7 @@ func (b *bench) run() {
 	b.printf("taken out of the index and queried). Similarity = share of characters in common (neardup.Similarity);\n")
 	b.printf("exact = computed from the texts (neardup.ExactSimilarity).\n")
 	for mode := range modes {
-		b.printf("\n  %s:\n", modeNames[mode])
+		b.printf("\n  %s:\n", b.modeName(mode))
 		b.printf("  %-9s %6s %6s %5s %5s %9s %9s %9s %7s %7s %6s %6s %7s\n",
 			"kind", "found", "missed", "dup", "FP", "precision", "recall", "recall/el", "exact", "min", "cand", "exacts", "overshoot")
 		for ki, kind := range kinds {
@@ -520,7 +544,50 @@ func (b *bench) corpusDups(idx *neardup.Index, sigs []neardup.Signature) {
 		}
 	}
 	b.printf("\ncorpus self-join (every document queried against all the others):\n")
-	b.printf("  brute force (%v): %d pairs with exact similarity ≥ %.2f\n", time.Since(t0).Round(time.Second), truth, b.threshold)
+	b.printf("  brute force (%v): %d pairs with exact similarity ≥ %.2f", time.Since(t0).Round(time.Second), truth, b.threshold)
+	// How similar they are, with examples from each range.
+	var truthPairs []pair
+	for p, e := range exact {
+		if e >= b.threshold {
+			truthPairs = append(truthPairs, p)
+		}
+	}
+	slices.SortFunc(truthPairs, func(x, y pair) int {
+		if c := cmp.Compare(exact[x], exact[y]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.a*len(sigs)+x.b, y.a*len(sigs)+y.b)
+	})
+	edges := []float64{b.threshold, 0.85, 0.9, 0.95, 1, 1.01}
+	var examples []string
+	for i := 0; i+1 < len(edges); i++ {
+		lo, hi := edges[i], edges[i+1]
+		var in []pair
+		for _, p := range truthPairs {
+			if e := exact[p]; e >= lo && e < hi {
+				in = append(in, p)
+			}
+		}
+		if i+2 == len(edges) {
+			b.printf("; = 1: %d\n", len(in))
+		} else {
+			b.printf("; %.2f–%.2f: %d", lo, hi, len(in))
+		}
+		for k := 0; k < min(2, len(in)); k++ {
+			p := in[k*len(in)/2]
+			examples = append(examples, fmt.Sprintf("    e.g. %.3f: %s | %s\n", exact[p], b.docs[p.a].Title, b.docs[p.b].Title))
+		}
+	}
+	short := 0
+	for _, p := range truthPairs {
+		if min(utf8.RuneCountInString(b.docs[p.a].Body), utf8.RuneCountInString(b.docs[p.b].Body)) < 200 {
+			short++
+		}
+	}
+	b.printf("  %d of them with a document of under 200 characters (most are the adoption record alone)\n", short)
+	for _, e := range examples {
+		b.printf("%s", e)
+	}
 	for mode := range modes {
 		var lat []time.Duration
 		var found, fp []pair
@@ -544,7 +611,7 @@ func (b *bench) corpusDups(idx *neardup.Index, sigs []neardup.Signature) {
 				}
 			}
 		}
-		b.printf("  %s: %s\n", modeNames[mode], percentiles(lat))
+		b.printf("  %s: %s\n", b.modeName(mode), percentiles(lat))
 		b.printf("    %d pairs reported: %d with exact similarity ≥ %.2f (recall %s), %d below (precision %s)\n",
 			len(found)+len(fp), len(found), b.threshold, pct(len(found), truth), len(fp), pct(len(found), len(found)+len(fp)))
 		slices.SortFunc(fp, func(x, y pair) int { return cmp.Compare(exact[y], exact[x]) })
