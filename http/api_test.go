@@ -153,7 +153,10 @@ func TestOpenAPI(t *testing.T) {
 		"GET /api/v1/search", "GET /api/v1/documents/{id}", "POST /api/v1/documents/{id}/favorite", "DELETE /api/v1/documents/{id}/favorite",
 		"POST /api/v1/documents/{id}/download", "POST /api/v1/auth/register", "POST /api/v1/auth/login", "POST /api/v1/auth/logout",
 		"POST /api/v1/auth/password", "GET /api/v1/me", "GET /api/v1/me/ledger", "GET /api/v1/me/favorites", "GET /api/v1/me/downloads",
-		"POST /api/v1/me/signin",
+		"POST /api/v1/me/signin", "POST /api/v1/uploads", "GET /api/v1/uploads/{id}", "POST /api/v1/uploads/{id}/submit", "GET /api/v1/me/uploads",
+		"GET /api/v1/admin/uploads", "POST /api/v1/admin/uploads/{id}/approve", "POST /api/v1/admin/uploads/{id}/reject", "DELETE /api/v1/admin/uploads/{id}",
+		"POST /api/v1/complaints", "GET /api/v1/me/complaints", "GET /api/v1/admin/complaints", "POST /api/v1/admin/complaints/{id}/{action}",
+		"POST /api/v1/admin/documents/{id}/status", "GET /api/v1/admin/masks", "POST /api/v1/admin/masks", "GET /api/v1/admin/stats",
 	} {
 		method, path, _ := strings.Cut(route, " ")
 		if _, ok := doc.Paths[path][strings.ToLower(method)]; !ok {

@@ -102,12 +102,14 @@ type bench struct {
 
 func (b *bench) printf(format string, args ...any) { fmt.Fprintf(b.w, format, args...) }
 
-// prepare splits the documents into paragraphs and draws the samples.
+// prepare splits the documents into their title and paragraphs and draws
+// the samples.
 func (b *bench) prepare() {
 	b.paras = make([][]string, len(b.docs))
 	var eligible []int
 	for i, d := range b.docs {
-		b.paras[i] = d.Paragraphs()
+		// What sqlite signs: the title, then the paragraphs.
+		b.paras[i] = append([]string{d.Title}, d.Paragraphs()...)
 		if utf8.RuneCountInString(d.Body) >= 200 {
 			eligible = append(eligible, i)
 		}
