@@ -187,9 +187,9 @@ func (s *Server) currentUser(r *http.Request) *wengao.User {
 	if s.Sessions == nil {
 		return nil
 	}
-	if m, ok := r.Context().Value(userMemoKey).(*userMemo); ok {
-		m.once.Do(func() { m.user = s.lookupUser(r) })
-		return m.user
+	if st, ok := r.Context().Value(requestIDKey).(*requestState); ok {
+		st.once.Do(func() { st.user = s.lookupUser(r) })
+		return st.user
 	}
 	return s.lookupUser(r)
 }

@@ -52,6 +52,9 @@ func (v visibility) key() string {
 	if v.Full {
 		return "full"
 	}
+	if v.Rule == wengao.DefaultPreviewRule {
+		return "preview"
+	}
 	return strconv.Itoa(v.Rule.Percent) + "/" + strconv.Itoa(v.Rule.MaxChars)
 }
 

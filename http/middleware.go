@@ -46,8 +46,10 @@ func newRequestIDPrefix() string {
 // RequestID returns the id that the logging middleware gave the request of
 // ctx, or "".
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if st, ok := ctx.Value(requestIDKey).(*requestState); ok {
+		return st.id
+	}
+	return ""
 }
 
 // statusWriter records the status and size of a response.
@@ -82,7 +84,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		id := requestIDPrefix + "-" + strconv.FormatUint(requestCounter.Add(1), 36)
 		w.Header().Set("X-Request-Id", id)
-		r = withUserMemo(r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		// One context value for the request's id and its signed-in user.
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, &requestState{id: id}))
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {

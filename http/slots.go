@@ -13,17 +13,12 @@ import (
 	"github.com/wengao/wengao"
 )
 
-// userMemo holds the signed-in user of a request, looked up once.
-type userMemo struct {
+// requestState is what the middleware keeps for a request: its id and
+// its signed-in user, looked up once.
+type requestState struct {
+	id   string
 	once sync.Once
 	user *wengao.User
-}
-
-const userMemoKey ctxKey = 100
-
-// withUserMemo gives the request a place to keep its signed-in user.
-func withUserMemo(r *http.Request) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), userMemoKey, &userMemo{}))
 }
 
 // docFacts are what a document page's buttons need of the document.
@@ -50,12 +45,10 @@ func (s *Server) slotValues(r *http.Request, reads int64, actions func(u *wengao
 // accountLinks are the header's account links for the visitor u (nil for
 // a visitor who has not logged in).
 func accountLinks(r *http.Request, u *wengao.User) []byte {
-	var b bytes.Buffer
 	if u == nil {
-		next := url.QueryEscape(localPath(r.URL.RequestURI()))
-		b.WriteString(`<a href="/login?next=` + next + `">登录</a><a href="/register?next=` + next + `">注册</a>`)
-		return b.Bytes()
+		return anonymousLinks(requestPath(r))
 	}
+	var b bytes.Buffer
 	b.WriteString(`<a href="/me" class="account-name">` + html.EscapeString(u.Username) + `<span class="points">` + strconv.FormatInt(u.Points, 10) + ` 积分</span></a>`)
 	if u.IsModerator() {
 		b.WriteString(`<a href="/admin/uploads">审核</a>`)
@@ -64,21 +57,28 @@ func accountLinks(r *http.Request, u *wengao.User) []byte {
 	return b.Bytes()
 }
 
+// requestPath is the path and query of r, to come back to after logging
+// in; "/" for anything that is not a path on this site.
+func requestPath(r *http.Request) string {
+	p := r.URL.RequestURI()
+	if len(p) == 0 || p[0] != '/' || len(p) > 1 && (p[1] == '/' || p[1] == '\\') {
+		return "/"
+	}
+	return p
+}
+
 // documentActions renders a document page's buttons for the visitor u:
 // 收藏 with its count, and 下载源文档 with its price or the visitor's
 // right to download.
 func (s *Server) documentActions(r *http.Request, u *wengao.User, id string, facts docFacts) []byte {
 	ctx := r.Context()
 	favs := s.favoriteCount(ctx, id)
+	if u == nil {
+		return anonymousActions(id, favs)
+	}
 	path := docURL(id)
 	var b bytes.Buffer
 	count := `<span class="fav-count" data-fav-count>` + strconv.Itoa(favs) + `</span>`
-	if u == nil {
-		login := "/login?next=" + url.QueryEscape(path)
-		b.WriteString(`<a class="btn fav" href="` + login + `" title="登录后收藏">☆ 收藏 ` + count + `</a>`)
-		b.WriteString(`<a class="btn download" href="` + html.EscapeString(path+"/download") + `">下载源文档</a>`)
-		return b.Bytes()
-	}
 	isFav := false
 	if s.Favorites != nil {
 		isFav, _ = s.Favorites.IsFavorite(ctx, u.ID, id)
@@ -152,4 +152,57 @@ func (s *Server) setFavoriteCount(id string, n int) {
 		s.favs.m = map[string]favCount{}
 	}
 	s.favs.m[id] = favCount{n: n, expires: time.Now().Add(favCountTTL)}
+}
+
+// anonActions keeps the buttons shown to visitors who have not logged in,
+// which depend only on the document and its favourite count.
+var anonActions sync.Map // document id → *anonButtons
+
+type anonButtons struct {
+	favs int
+	html []byte
+}
+
+// anonymousActions returns a document's buttons for a visitor who has not
+// logged in: 收藏 and 下载源文档, each leading to the login page.
+func anonymousActions(id string, favs int) []byte {
+	if v, ok := anonActions.Load(id); ok {
+		if a := v.(*anonButtons); a.favs == favs {
+			return a.html
+		}
+	}
+	path := docURL(id)
+	var b bytes.Buffer
+	count := `<span class="fav-count" data-fav-count>` + strconv.Itoa(favs) + `</span>`
+	b.WriteString(`<a class="btn fav" href="/login?next=` + url.QueryEscape(path) + `" title="登录后收藏">☆ 收藏 ` + count + `</a>`)
+	b.WriteString(`<a class="btn download" href="` + html.EscapeString(path+"/download") + `">下载源文档</a>`)
+	anonActions.Store(id, &anonButtons{favs: favs, html: b.Bytes()})
+	return b.Bytes()
+}
+
+// anonLinks keeps the header's links for visitors who have not logged in,
+// by the page they are on: cached pages are asked for again and again.
+var anonLinks struct {
+	sync.Mutex
+	m map[string][]byte
+}
+
+// anonymousLinks returns the login and registration links that come back
+// to path.
+func anonymousLinks(path string) []byte {
+	anonLinks.Lock()
+	b, ok := anonLinks.m[path]
+	anonLinks.Unlock()
+	if ok {
+		return b
+	}
+	next := url.QueryEscape(path)
+	b = []byte(`<a href="/login?next=` + next + `">登录</a><a href="/register?next=` + next + `">注册</a>`)
+	anonLinks.Lock()
+	if anonLinks.m == nil || len(anonLinks.m) >= 10000 {
+		anonLinks.m = make(map[string][]byte)
+	}
+	anonLinks.m[path] = b
+	anonLinks.Unlock()
+	return b
 }
