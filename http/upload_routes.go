@@ -410,37 +410,36 @@ func (s *Server) uploadDetail(w http.ResponseWriter, r *http.Request, status int
 // genreChoices are the 文种 offered on the metadata form.
 var genreChoices = []string{"通知", "意见", "决定", "通报", "报告", "请示", "批复", "函", "纪要", "讲话", "方案", "规划", "办法", "规定", "条例", "公告", "通告", "命令", "决议", "议案", "公报", "总结", "计划", "要点"}
 
-func (s *Server) handleMyUploadPage(w http.ResponseWriter, r *http.Request) {
+// myUpload returns the signed-in user and the upload of the request's
+// page, or answers and returns nil.
+func (s *Server) myUpload(w http.ResponseWriter, r *http.Request) (*wengao.User, *wengao.Upload) {
 	u := s.requireLogin(w, r, r.URL.RequestURI())
 	if u == nil {
-		return
+		return nil, nil
 	}
 	if s.Uploads == nil {
 		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgUploadsOff))
-		return
+		return nil, nil
 	}
 	up, err := s.findVisibleUpload(r, u)
 	if err != nil {
 		s.errorPage(w, r, err)
-		return
+		return nil, nil
 	}
-	s.uploadDetail(w, r, http.StatusOK, up, false, "", meNotices[r.URL.Query().Get("notice")])
+	return u, up
+}
+
+func (s *Server) handleMyUploadPage(w http.ResponseWriter, r *http.Request) {
+	if _, up := s.myUpload(w, r); up != nil {
+		s.uploadDetail(w, r, http.StatusOK, up, false, "", meNotices[r.URL.Query().Get("notice")])
+	}
 }
 
 // handleMyUploadForm submits a draft with the metadata its uploader
 // confirmed.
 func (s *Server) handleMyUploadForm(w http.ResponseWriter, r *http.Request) {
-	u := s.requireLogin(w, r, r.URL.RequestURI())
-	if u == nil {
-		return
-	}
-	if s.Uploads == nil {
-		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgUploadsOff))
-		return
-	}
-	up, err := s.findVisibleUpload(r, u)
-	if err != nil {
-		s.errorPage(w, r, err)
+	u, up := s.myUpload(w, r)
+	if up == nil {
 		return
 	}
 	if err := parseForm(w, r); err != nil {

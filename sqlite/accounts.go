@@ -21,6 +21,20 @@ const userColumns = `u.id, u.username, u.email, u.role, u.points, u.created_at, 
 // rowScanner is a *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(dest ...any) error }
 
+// collect scans every row of rows with scan and closes them.
+func collect[T any](rows *sql.Rows, scan func(rowScanner) (*T, error)) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}
+
 func scanUser(row rowScanner, extra ...any) (*wengao.User, error) {
 	u := &wengao.User{}
 	var created, changed int64

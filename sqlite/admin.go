@@ -80,16 +80,8 @@ func (db *DB) AdminDocuments(ctx context.Context, f wengao.AdminDocumentFilter) 
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []wengao.AdminDocument{}
-	for rows.Next() {
-		a, err := scanAdminDocument(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, *a)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, scanAdminDocument)
+	return out, total, err
 }
 
 // AdminDocument returns a document in any state, with its text.

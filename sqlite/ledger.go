@@ -266,16 +266,8 @@ func (db *DB) ListPurchases(ctx context.Context, userID int64, page, limit int) 
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []wengao.Purchase{}
-	for rows.Next() {
-		p, err := scanPurchase(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, *p)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, scanPurchase)
+	return out, total, err
 }
 
 // CheckLedger compares each user's cached balance with the sum of their

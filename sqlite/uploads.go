@@ -293,16 +293,8 @@ func (db *DB) ListUploads(ctx context.Context, f wengao.UploadFilter) ([]wengao.
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []wengao.Upload{}
-	for rows.Next() {
-		u, err := scanUpload(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, *u)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, scanUpload)
+	return out, total, err
 }
 
 // setUploadMeta writes the metadata of a draft or pending upload and makes
