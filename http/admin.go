@@ -156,13 +156,18 @@ func (s *Server) handleAdminDocuments(w http.ResponseWriter, r *http.Request) {
 	s.adminRender(w, r, http.StatusOK, "admin_documents", "文稿管理", v, &v.layout)
 }
 
+// wired reports whether the part of the console a page needs is wired
+// (ok), showing that it is unavailable when not.
+func (s *Server) wired(w http.ResponseWriter, r *http.Request, ok bool) bool {
+	if !ok {
+		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+	}
+	return ok
+}
+
 // docAdminReady reports whether document administration is wired.
 func (s *Server) docAdminReady(w http.ResponseWriter, r *http.Request) bool {
-	if s.DocAdmin == nil {
-		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
-		return false
-	}
-	return true
+	return s.wired(w, r, s.DocAdmin != nil)
 }
 
 // adminDocumentView is one document's console page.
@@ -379,11 +384,7 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userAdminReady(w http.ResponseWriter, r *http.Request) bool {
-	if s.UserAdmin == nil {
-		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
-		return false
-	}
-	return true
+	return s.wired(w, r, s.UserAdmin != nil)
 }
 
 // adminUserView is one account's console page.
@@ -530,8 +531,7 @@ func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request)
 	if s.requireAdminPage(w, r) == nil {
 		return
 	}
-	if s.SettingsStore == nil {
-		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+	if !s.wired(w, r, s.SettingsStore != nil) {
 		return
 	}
 	if err := parseForm(w, r); err != nil {
@@ -584,8 +584,7 @@ func (s *Server) handleAdminMasks(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminMasks(w http.ResponseWriter, r *http.Request, status int, errMsg, notice string) {
-	if s.Masks == nil {
-		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+	if !s.wired(w, r, s.Masks != nil) {
 		return
 	}
 	rules, _, err := s.Masks.MaskRules(r.Context())
@@ -601,8 +600,7 @@ func (s *Server) handleAdminMasksForm(w http.ResponseWriter, r *http.Request) {
 	if s.requireAdminPage(w, r) == nil {
 		return
 	}
-	if s.Masks == nil {
-		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+	if !s.wired(w, r, s.Masks != nil) {
 		return
 	}
 	if err := parseForm(w, r); err != nil {
@@ -714,8 +712,7 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) {
 	if s.staffPage(w, r) == nil {
 		return
 	}
-	if s.Audit == nil {
-		s.errorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, msgConsoleOff))
+	if !s.wired(w, r, s.Audit != nil) {
 		return
 	}
 	page, limit := pageParams(r)

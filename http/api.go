@@ -96,7 +96,7 @@ func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	out := documentJSON{Document: doc, Related: related, Price: doc.PriceOr(s.settings().DownloadPrice), Chars: wengao.BodyChars(doc.Body)}
 	if m := s.masker(r.Context()); m != nil {
-		doc = s.maskDocument(r.Context(), doc)
+		doc = maskedDocument(m, doc)
 		out.Document = doc
 		for i := range related {
 			related[i].Title = m.Display(related[i].Title)

@@ -55,10 +55,7 @@ func (s *Server) handleDownloadPage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	doc, err := s.publishedDocument(r, id)
-	if err == nil {
-		err = s.downloadBan(r, u)
-	}
+	doc, err := s.downloadable(r, u, id)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -104,10 +101,7 @@ func (s *Server) handleDownloadForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	doc, err := s.publishedDocument(r, id)
-	if err == nil {
-		err = s.downloadBan(r, u)
-	}
+	doc, err := s.downloadable(r, u, id)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -137,10 +131,7 @@ func (s *Server) handleAPIDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	doc, err := s.publishedDocument(r, id)
-	if err == nil {
-		err = s.downloadBan(r, u)
-	}
+	doc, err := s.downloadable(r, u, id)
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
@@ -261,9 +252,17 @@ func urlPathEscape(s string) string {
 	return b.String()
 }
 
-// downloadBan returns EFORBIDDEN when the user is banned from downloading.
-func (s *Server) downloadBan(r *http.Request, u *wengao.User) error {
-	return s.ban(r, u, func(b wengao.Bans) time.Time { return b.DownloadUntil }, msgBannedDownload)
+// downloadable returns document id when readers may see it and the user
+// is not banned from downloading.
+func (s *Server) downloadable(r *http.Request, u *wengao.User, id string) (*wengao.Document, error) {
+	doc, err := s.publishedDocument(r, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ban(r, u, func(b wengao.Bans) time.Time { return b.DownloadUntil }, msgBannedDownload); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 // uploadBan returns EFORBIDDEN when the user is banned from uploading.

@@ -51,13 +51,9 @@ func (s *Server) maskBytes(ctx context.Context, b []byte) []byte {
 	return []byte(m.Display(string(b)))
 }
 
-// maskDocument returns a copy of doc as the site shows it: title, text
-// and outline with masked words in their shown form.
-func (s *Server) maskDocument(ctx context.Context, doc *wengao.Document) *wengao.Document {
-	m := s.masker(ctx)
-	if m == nil {
-		return doc
-	}
+// maskedDocument returns a copy of doc as the site shows it under m:
+// title, text and outline with masked words in their shown form.
+func maskedDocument(m *chinese.Masker, doc *wengao.Document) *wengao.Document {
 	d := *doc
 	d.Title = m.Display(d.Title)
 	d.Body = m.DisplayAll(d.Body)

@@ -113,20 +113,28 @@ func (s *Server) handleAPIUpload(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, uploadsResponse{Uploads: ups, Failed: failed})
 }
 
-func (s *Server) handleAPIUploadShow(w http.ResponseWriter, r *http.Request) {
+// apiUpload returns the signed-in user and the upload of an API request,
+// or answers and returns nil.
+func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) (*wengao.User, *wengao.Upload) {
 	if !s.uploadsReady(w, r) {
-		return
+		return nil, nil
 	}
 	u := s.requireUser(w, r)
 	if u == nil {
-		return
+		return nil, nil
 	}
 	up, err := s.findVisibleUpload(r, u)
 	if err != nil {
 		s.jsonError(w, r, err)
-		return
+		return nil, nil
 	}
-	writeJSON(w, http.StatusOK, up)
+	return u, up
+}
+
+func (s *Server) handleAPIUploadShow(w http.ResponseWriter, r *http.Request) {
+	if _, up := s.apiUpload(w, r); up != nil {
+		writeJSON(w, http.StatusOK, up)
+	}
 }
 
 // readMetaJSON reads upload metadata from a JSON body; an empty body
@@ -147,19 +155,13 @@ func readMetaJSON(r *http.Request, current wengao.UploadMeta) (wengao.UploadMeta
 }
 
 func (s *Server) handleAPIUploadSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.uploadsReady(w, r) {
+	u, up := s.apiUpload(w, r)
+	if up == nil {
 		return
 	}
-	u := s.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	up, err := s.findVisibleUpload(r, u)
+	meta, err := readMetaJSON(r, up.Meta)
 	if err == nil {
-		var meta wengao.UploadMeta
-		if meta, err = readMetaJSON(r, up.Meta); err == nil {
-			up, err = s.Uploads.SubmitUpload(r.Context(), up.ID, u.ID, meta)
-		}
+		up, err = s.Uploads.SubmitUpload(r.Context(), up.ID, u.ID, meta)
 	}
 	if err != nil {
 		s.jsonError(w, r, err)

@@ -253,16 +253,16 @@ func (db *DB) FindPurchase(ctx context.Context, userID int64, documentID string)
 
 // ListPurchases returns a page of the user's purchases, newest first.
 func (db *DB) ListPurchases(ctx context.Context, userID int64, page, limit int) ([]wengao.Purchase, int, error) {
-	if page < 1 {
-		return nil, 0, wengao.Errorf(wengao.EINVALID, "页码须从 1 开始。")
+	offset, limit, err := pageBounds(page, limit)
+	if err != nil {
+		return nil, 0, err
 	}
-	limit = max(1, min(limit, MaxListLimit))
 	var total int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM purchases WHERE user_id = ?`, userID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+purchaseColumns+` FROM purchases p JOIN documents d ON d.id = p.document_id
-		WHERE p.user_id = ? ORDER BY p.id DESC LIMIT ? OFFSET ?`, userID, limit, (page-1)*limit)
+		WHERE p.user_id = ? ORDER BY p.id DESC LIMIT ? OFFSET ?`, userID, limit, offset)
 	if err != nil {
 		return nil, 0, err
 	}
