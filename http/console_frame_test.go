@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,5 +84,44 @@ func TestConsolePagesHaveTheirFrame(t *testing.T) {
 		if got := resp.Header.Get("Cache-Control"); got != "no-store" {
 			t.Errorf("%s: Cache-Control %q, want no-store", path, got)
 		}
+	}
+}
+
+// TestConsoleSources edits the 来源 names: a document's page shows the new
+// name at once; bad rules are refused with the line at fault; only admins
+// may edit them.
+func TestConsoleSources(t *testing.T) {
+	e, admin := consoleEnv(t)
+	ctx := context.Background()
+	ids, _ := e.db.DocumentIDs(ctx)
+	doc, err := e.db.FindDocumentByID(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	prefix := doc.Source
+	if len(prefix) > 20 {
+		prefix = prefix[:20]
+	}
+	rules := url.Values{"rules": {prefix + " | 测试来源库 | https://example.org/\n"}}
+	if resp, _ := post(t, e.moderator, e.ts.URL+"/admin/sources", rules.Encode(), form); resp.StatusCode != 403 {
+		t.Errorf("moderator saving sources: %d", resp.StatusCode)
+	}
+	if resp, body := post(t, admin, e.ts.URL+"/admin/sources", rules.Encode(), form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving sources: %d %s", resp.StatusCode, body)
+	}
+	if _, page := serve(e.srv, "/doc/"+doc.ID, nil); doc.Source != "" && !strings.Contains(page, ">测试来源库</a>") {
+		t.Errorf("the page does not name the source %q as 测试来源库", doc.Source)
+	}
+	bad := url.Values{"rules": {"只有一栏\n"}}
+	if resp, body := post(t, admin, e.ts.URL+"/admin/sources", bad.Encode(), form); resp.StatusCode != 400 || !strings.Contains(string(body), "只有一栏") {
+		t.Errorf("bad rules: %d", resp.StatusCode)
+	}
+	st, _, err := e.db.LoadSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Sources; len(got) != 1 || got[0].Name != "测试来源库" {
+		t.Errorf("stored rules %+v", got)
 	}
 }
