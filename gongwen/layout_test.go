@@ -81,3 +81,52 @@ func TestStructureBounded(t *testing.T) {
 		t.Errorf("Structure took %v", d)
 	}
 }
+
+// FuzzStructure checks that Structure never fails and that every part it
+// names is a paragraph of the input, each in one part only, the 落款
+// after the head.
+func FuzzStructure(f *testing.F) {
+	for _, c := range detectCases {
+		f.Add(c.title, c.text)
+	}
+	f.Add("标题", "标题\n国发〔2019〕1号\n各部门：\n附件：1.甲\n2.乙\n国务院\n2019年1月1日\n（此件公开发布）")
+	f.Fuzz(func(t *testing.T, title, text string) {
+		ps := strings.Split(text, "\n")
+		l := Structure(title, ps)
+		seen := map[int]Role{}
+		mark := func(i int, r Role) {
+			if i < 0 {
+				return
+			}
+			if i >= len(ps) {
+				t.Fatalf("role %d at paragraph %d of %d", r, i, len(ps))
+			}
+			if old, dup := seen[i]; dup {
+				t.Fatalf("paragraph %d is both %d and %d", i, old, r)
+			}
+			seen[i] = r
+			if got := l.Role(i); got != r {
+				t.Fatalf("Role(%d) = %d, want %d", i, got, r)
+			}
+		}
+		for _, i := range l.Title {
+			mark(i, RoleTitle)
+		}
+		mark(l.DocNumber, RoleDocNumber)
+		mark(l.Addressee, RoleAddressee)
+		for _, i := range l.Attachments {
+			mark(i, RoleAttachment)
+		}
+		for _, i := range l.Signature {
+			mark(i, RoleSignature)
+		}
+		mark(l.Date, RoleDate)
+		mark(l.Note, RoleNote)
+		if l.Date >= 0 && (l.Date <= l.Addressee || l.Date <= l.DocNumber) {
+			t.Fatalf("the date (%d) is not after the head (%d, %d)", l.Date, l.DocNumber, l.Addressee)
+		}
+		if l.Note >= 0 && l.Date < 0 {
+			t.Fatal("a 附注 without a date")
+		}
+	})
+}
