@@ -375,3 +375,48 @@ func checkPlaced(t *testing.T, doc *wengao.Document, bbox string) {
 		}
 	}
 }
+
+// TestGeneratedDocxParts checks how the download lays out a 公文's text
+// for package docx: the title's lines dropped from the body, the 发文字号
+// under the title, each part with its role, the date in Arabic numerals,
+// the site in the properties only.
+func TestGeneratedDocxParts(t *testing.T) {
+	doc := officeSample()
+	doc.Outline = chinese.Outline(doc.Body)
+	d := generatedDocx(doc, "文稿库")
+	if d.Subtitle != "国办发〔2024〕1号" {
+		t.Errorf("Subtitle = %q, want the 发文字号", d.Subtitle)
+	}
+	if d.Source != "文稿库" {
+		t.Errorf("Source = %q", d.Source)
+	}
+	for _, p := range d.Paragraphs {
+		if strings.Contains(doc.Title, p) {
+			t.Errorf("the body repeats the title's line %q", p)
+		}
+	}
+	roles := map[docx.Role]string{}
+	for i, r := range d.Roles {
+		roles[r] += d.Paragraphs[i] + "|"
+	}
+	for role, want := range map[docx.Role]string{
+		docx.Addressee:  "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：|",
+		docx.Signature:  "国务院办公厅|",
+		docx.Date:       "2024年1月16日|",
+		docx.Note:       "（此件公开发布）|",
+		docx.Attachment: "", // two lines, in either order
+	} {
+		if role == docx.Attachment {
+			if n := strings.Count(roles[role], "|"); n != 2 {
+				t.Errorf("%d 附件说明 lines, want 2", n)
+			}
+			continue
+		}
+		if roles[role] != want {
+			t.Errorf("role %d: %q, want %q", role, roles[role], want)
+		}
+	}
+	if d.Headings[2] != 1 { // 一、总体要求, after the 主送机关 and the opening
+		t.Errorf("headings %v: 一、 is not level 1 at paragraph 2", d.Headings)
+	}
+}
