@@ -308,8 +308,22 @@ func checkPrinted(t *testing.T, doc *wengao.Document, text string) {
 	if got := float64(len(pages)); got < math.Floor(want*0.75) || got > math.Ceil(want*1.25) {
 		t.Errorf("%d pages for %d characters, want %.1f ± 25 %%", len(pages), chars, want)
 	}
-	t.Logf("%d characters, %d pages (characters ÷ 616 = %.2f); full lines: %d of %.1f characters of %d, widest %.1f; at most %d lines a page",
-		chars, len(pages), want, counts[mode], mode, len(fullLines), widest, maxLines)
+	// A closer estimate counts the lines each paragraph takes at 28
+	// characters (two more for the indent): the pages must be those of
+	// that many lines at 22 a page, give or take the title block and
+	// the lines that Chinese line breaking moves.
+	lines := 0
+	for _, p := range doc.Body {
+		if n := utf8.RuneCountInString(strings.Join(strings.Fields(p), "")); n > 0 {
+			lines += (n + 2 + 27) / 28
+		}
+	}
+	byLines := float64(lines) / 22
+	if got := float64(len(pages)); got < byLines*0.9 || got > math.Ceil(byLines*1.1)+1 {
+		t.Errorf("%d pages for %d lines of 28 characters, want about %.1f", len(pages), lines, byLines)
+	}
+	t.Logf("%d characters, %d pages (characters ÷ 616 = %.2f; %d lines ÷ 22 = %.2f); full lines: %d of %.1f characters of %d, widest %.1f; at most %d lines a page",
+		chars, len(pages), want, lines, byLines, counts[mode], mode, len(fullLines), widest, maxLines)
 }
 
 // bboxWord is a word of pdftotext -bbox output.
