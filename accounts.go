@@ -291,6 +291,10 @@ type LedgerService interface {
 	// EINVALID for a page below 1.
 	ListPurchases(ctx context.Context, userID int64, page, limit int) ([]Purchase, int, error)
 
+	// CountDownloads returns how many download rights were granted for
+	// the document (paid or free), for its page.
+	CountDownloads(ctx context.Context, documentID string) (int, error)
+
 	// CheckLedger returns the users whose cached balance differs from the
 	// sum of their entries; none means the ledger is consistent.
 	CheckLedger(ctx context.Context) ([]LedgerMismatch, error)
@@ -347,6 +351,8 @@ type Settings struct {
 	// NearDuplicateThreshold similar to a published document: "flag"
 	// sends it to the moderators with the match, "reject" rejects it.
 	NearDuplicatePolicy string `json:"near_duplicate_policy"`
+	// Sources name the sources of documents on their pages (来源).
+	Sources []SourceRule `json:"sources"`
 }
 
 // Near-duplicate policies.
@@ -358,13 +364,16 @@ const (
 // DefaultSettings returns the settings of a new site.
 func DefaultSettings() Settings {
 	return Settings{SiteName: "文稿库", SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10, PreviewRule: DefaultPreviewRule,
-		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag}
+		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag, Sources: DefaultSourceRules()}
 }
 
 // Validate returns EINVALID when a figure is negative.
 func (s Settings) Validate() error {
 	if s.SignupBonus < 0 || s.SignInPoints < 0 || s.DownloadPrice < 0 || s.UploadReward < 0 {
 		return Errorf(EINVALID, "积分设置不能为负数。")
+	}
+	if err := ValidateSourceRules(s.Sources); err != nil {
+		return err
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(s.SiteName)); n == 0 || n > 30 {
 		return Errorf(EINVALID, "网站名称须为 1–30 个字符。")

@@ -40,6 +40,7 @@ func sample() docx.Document {
 			"2024年1月1日",
 		},
 		Headings: map[int]int{1: 1, 3: 2, 5: 3, 6: 4},
+		Roles:    map[int]docx.Role{0: docx.Addressee, 7: docx.Signature, 8: docx.Date},
 		Source:   "文稿 https://example.org/d/42",
 	}
 }
@@ -120,8 +121,9 @@ func checkWellFormed(t testing.TB, parts map[string][]byte) {
 
 // para is a paragraph of document.xml as read back.
 type para struct {
-	style string
-	text  string
+	style   string
+	text    string
+	outline string // w:outlineLvl of the paragraph's own properties
 }
 
 // readParas reads the paragraphs of a WordprocessingML part: w:t text,
@@ -150,6 +152,8 @@ func readParas(t testing.TB, b []byte) []para {
 				cur = &para{}
 			case "pStyle":
 				cur.style = attr(tok, "val")
+			case "outlineLvl":
+				cur.outline = attr(tok, "val")
 			case "t":
 				inT = true
 			case "tab":
@@ -233,13 +237,13 @@ func TestParagraphsInOrder(t *testing.T) {
 	d := sample()
 	parts, _ := unpack(t, write(t, d))
 	got := readParas(t, parts["word/document.xml"])
-	want := []para{{"Title", d.Title}, {"Subtitle", d.Subtitle}}
+	want := []para{{"Title", d.Title, ""}, {"Subtitle", d.Subtitle, ""}}
 	for i, p := range d.Paragraphs {
-		style := ""
+		outline := ""
 		if lvl, ok := d.Headings[i]; ok {
-			style = fmt.Sprintf("Heading%d", lvl)
+			outline = fmt.Sprint(lvl - 1)
 		}
-		want = append(want, para{style, p})
+		want = append(want, para{"", p, outline})
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("paragraphs:\n got %q\nwant %q", got, want)
@@ -276,7 +280,7 @@ func TestHeadingLevels(t *testing.T) {
 	}
 	parts, _ := unpack(t, write(t, d))
 	got := readParas(t, parts["word/document.xml"])
-	want := []para{{"", "a"}, {"", "b"}, {"Heading4", "c"}, {"Heading2", "d"}}
+	want := []para{{"", "a", ""}, {"", "b", ""}, {"", "c", "3"}, {"", "d", "1"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -284,8 +288,8 @@ func TestHeadingLevels(t *testing.T) {
 
 // style is what the tests check of one style.
 type style struct {
-	name, basedOn, eastAsia, ascii, size, jc, line, lineRule, firstLineChars, outline string
-	bold                                                                              bool
+	name, basedOn, eastAsia, ascii, size, jc, line, lineRule, firstLineChars, outline, charSpacing string
+	bold, keepNext                                                                                 bool
 }
 
 func readStyles(t *testing.T, b []byte) (map[string]*style, *style) {
@@ -322,7 +326,14 @@ func readStyles(t *testing.T, b []byte) (map[string]*style, *style) {
 		case "jc":
 			cur.jc = attr(el, "val")
 		case "spacing":
-			cur.line, cur.lineRule = attr(el, "line"), attr(el, "lineRule")
+			if v := attr(el, "line"); v != "" {
+				cur.line, cur.lineRule = v, attr(el, "lineRule")
+			}
+			if v := attr(el, "val"); v != "" {
+				cur.charSpacing = v
+			}
+		case "keepNext":
+			cur.keepNext = true
 		case "ind":
 			cur.firstLineChars = attr(el, "firstLineChars")
 		case "outlineLvl":
@@ -334,30 +345,6 @@ func readStyles(t *testing.T, b []byte) (map[string]*style, *style) {
 func TestStyles(t *testing.T) {
 	parts, _ := unpack(t, write(t, sample()))
 	styles, _ := readStyles(t, parts["word/styles.xml"])
-	// resolve follows basedOn for one property.
-	resolve := func(id string, get func(*style) string) string {
-		for range 10 {
-			s := styles[id]
-			if s == nil {
-				return ""
-			}
-			if v := get(s); v != "" {
-				return v
-			}
-			id = s.basedOn
-		}
-		return ""
-	}
-	eastAsia := func(s *style) string { return s.eastAsia }
-	size := func(s *style) string { return s.size }
-	line := func(s *style) string {
-		if s.line == "" {
-			return ""
-		}
-		return s.line + "/" + s.lineRule
-	}
-	indent := func(s *style) string { return s.firstLineChars }
-
 	n := styles["Normal"]
 	if n == nil || n.name != "Normal" {
 		t.Fatalf("no Normal style")
@@ -371,29 +358,22 @@ func TestStyles(t *testing.T) {
 		ti.size != "44" || ti.jc != "center" || ti.firstLineChars != "0" {
 		t.Errorf("Title = %+v", ti)
 	}
-	for _, c := range []struct {
-		id, font string
-		bold     bool
-	}{
-		{"Heading1", "黑体", false},
-		{"Heading2", "楷体_GB2312", false},
-		{"Heading3", "仿宋_GB2312", true},
-		{"Heading4", "仿宋_GB2312", true},
-	} {
-		s := styles[c.id]
-		if s == nil {
-			t.Errorf("no style %s", c.id)
-			continue
+	// Headings are paragraphs of the body, not heading styles that keep
+	// with the next paragraph.
+	for id, st := range styles {
+		if strings.HasPrefix(id, "Heading") {
+			t.Errorf("style %s is defined", id)
 		}
-		if s.name != "heading "+c.id[len(c.id)-1:] || resolve(c.id, eastAsia) != c.font || s.bold != c.bold ||
-			resolve(c.id, size) != "32" || resolve(c.id, line) != "579/exact" || resolve(c.id, indent) != "200" {
-			t.Errorf("%s = %+v", c.id, *s)
-		}
-		if want := string(rune(c.id[len(c.id)-1] - 1)); s.outline != want {
-			t.Errorf("%s: outline level %q, want %q", c.id, s.outline, want)
+		if st.keepNext && id != "Title" && id != "Subtitle" {
+			t.Errorf("style %s keeps with the next paragraph", id)
 		}
 	}
-	if s := styles["Subtitle"]; s == nil || s.eastAsia != "楷体_GB2312" || s.jc != "center" {
+	// 28 characters of 16 pt, narrowed by the character spacing, fit
+	// on the 156 mm line.
+	if n.charSpacing != "-5" {
+		t.Errorf("Normal: character spacing %q, want -5", n.charSpacing)
+	}
+	if s := styles["Subtitle"]; s == nil || s.eastAsia != "仿宋_GB2312" || s.jc != "center" {
 		t.Errorf("Subtitle = %+v", s)
 	}
 	if s := styles["Footer"]; s == nil || s.eastAsia != "宋体" || s.ascii != "宋体" || s.size != "28" {
@@ -437,18 +417,29 @@ func TestFooter(t *testing.T) {
 		if !strings.Contains(f, "> PAGE </w:instrText>") || !strings.Contains(f, "— ") || !strings.Contains(f, " —") {
 			t.Errorf("%s: no page number field: %s", name, f)
 		}
-		got := readParas(t, parts[name])
-		if len(got) != 2 || got[1].text != d.Source || got[1].style != "FooterSource" {
-			t.Errorf("%s: paragraphs %q", name, got)
+		// The page number alone: no site address on every page.
+		if got := readParas(t, parts[name]); len(got) != 1 {
+			t.Errorf("%s: paragraphs %q, want the page number only", name, got)
 		}
+		if strings.Contains(f, "example.org") {
+			t.Errorf("%s: the Source is printed in the footer", name)
+		}
+	}
+	if !strings.Contains(string(parts["word/footer1.xml"]), `<w:jc w:val="right"/>`) || !strings.Contains(string(parts["word/footer2.xml"]), `<w:jc w:val="left"/>`) {
+		t.Error("page numbers not on the outer side (odd right, even left)")
 	}
 	if !strings.Contains(string(parts["word/settings.xml"]), "<w:evenAndOddHeaders/>") {
 		t.Error("settings: odd and even footers not enabled")
 	}
-	d.Source = ""
-	parts, _ = unpack(t, write(t, d))
-	if got := readParas(t, parts["word/footer1.xml"]); len(got) != 1 {
-		t.Errorf("footer without Source: %q", got)
+	// The Source goes to the document properties.
+	var app struct {
+		Company string
+	}
+	if err := xml.Unmarshal(parts["docProps/app.xml"], &app); err != nil {
+		t.Fatal(err)
+	}
+	if app.Company != d.Source {
+		t.Errorf("app.xml Company = %q, want %q", app.Company, d.Source)
 	}
 }
 
@@ -625,6 +616,113 @@ func TestWriteError(t *testing.T) {
 	for _, n := range []int{0, 100, 5000} {
 		if err := docx.Write(&failWriter{n: n}, sample()); err == nil {
 			t.Errorf("budget %d: no error from a failing writer", n)
+		}
+	}
+}
+
+// TestLayout checks the paragraph formatting of the parts of a 公文.
+func TestLayout(t *testing.T) {
+	parts, _ := unpack(t, write(t, sample()))
+	doc := string(parts["word/document.xml"])
+	ps := strings.Split(doc, "<w:p>")[1:] // title, subtitle, then the paragraphs
+	body := func(i int) string { return ps[2+i] }
+	for _, c := range []struct {
+		name string
+		i    int
+		want []string
+	}{
+		{"主送机关 flush left", 0, []string{`<w:ind w:firstLineChars="0" w:firstLine="0"/>`}},
+		{"一、 in 黑体 with outline level 1", 1, []string{`<w:outlineLvl w:val="0"/>`, `<w:rFonts w:eastAsia="黑体"/>`}},
+		{"（一） in 楷体 with outline level 2", 3, []string{`<w:outlineLvl w:val="1"/>`, `<w:rFonts w:eastAsia="楷体_GB2312"/>`}},
+		{"1. in the body face", 5, []string{`<w:outlineLvl w:val="2"/>`}},
+		{"落款 right, a blank line above", 7, []string{`<w:jc w:val="right"/>`, `<w:spacing w:before="579"/>`}},
+		{"date right", 8, []string{`<w:jc w:val="right"/>`, `w:right="1260"`}},
+	} {
+		for _, w := range c.want {
+			if !strings.Contains(body(c.i), w) {
+				t.Errorf("%s: paragraph %q lacks %s", c.name, body(c.i), w)
+			}
+		}
+	}
+	if strings.Contains(body(5), "rFonts") {
+		t.Errorf("1. heading has its own font: %s", body(5))
+	}
+	if strings.Contains(doc, "keepNext") {
+		t.Error("a paragraph keeps with the next")
+	}
+	// No character grid: LibreOffice reads Word's differently.
+	if !strings.Contains(doc, `<w:docGrid w:linePitch="579"/>`) {
+		t.Errorf("docGrid is not a plain line pitch: %s", doc[strings.Index(doc, "<w:sectPr>"):])
+	}
+}
+
+// TestRunInHeading sets only the heading sentence of a long heading
+// paragraph in the heading face.
+func TestRunInHeading(t *testing.T) {
+	head := "（一）加强组织领导。"
+	rest := strings.Repeat("各地区各部门要把优化政务服务摆在突出位置。", 3)
+	parts, _ := unpack(t, write(t, docx.Document{Paragraphs: []string{head + rest}, Headings: map[int]int{0: 2}}))
+	doc := string(parts["word/document.xml"])
+	want := `<w:r><w:rPr><w:rFonts w:eastAsia="楷体_GB2312"/></w:rPr><w:t xml:space="preserve">` + head + `</w:t></w:r><w:r><w:t xml:space="preserve">` + rest
+	if !strings.Contains(doc, want) {
+		t.Errorf("run-in heading not split:\n%s", doc)
+	}
+}
+
+// TestFontTable checks that every fallback font is itself declared, and
+// the chains GB/T 9704 documents rely on.
+func TestFontTable(t *testing.T) {
+	parts, _ := unpack(t, write(t, sample()))
+	var table struct {
+		Fonts []struct {
+			Name string `xml:"name,attr"`
+			Alt  struct {
+				Val string `xml:"val,attr"`
+			} `xml:"altName"`
+			Family struct {
+				Val string `xml:"val,attr"`
+			} `xml:"family"`
+			Panose struct {
+				Val string `xml:"val,attr"`
+			} `xml:"panose1"`
+		} `xml:"font"`
+	}
+	if err := xml.Unmarshal(parts["word/fontTable.xml"], &table); err != nil {
+		t.Fatal(err)
+	}
+	alt, family := map[string]string{}, map[string]string{}
+	for _, f := range table.Fonts {
+		alt[f.Name], family[f.Name] = f.Alt.Val, f.Family.Val
+		if f.Panose.Val == "" {
+			t.Errorf("%s: no PANOSE class", f.Name)
+		}
+	}
+	for _, f := range table.Fonts {
+		if a := f.Alt.Val; a != "" {
+			if _, ok := alt[a]; !ok {
+				t.Errorf("%s falls back to %s, which is not declared", f.Name, a)
+			}
+		}
+	}
+	chain := func(name string) []string {
+		out := []string{name}
+		for len(out) < 10 && alt[out[len(out)-1]] != "" {
+			out = append(out, alt[out[len(out)-1]])
+		}
+		return out
+	}
+	for _, want := range [][]string{
+		{"仿宋_GB2312", "仿宋", "FangSong"},
+		{"方正小标宋简体", "华文中宋", "宋体", "SimSun"},
+		{"楷体_GB2312", "楷体", "KaiTi"},
+	} {
+		if got := chain(want[0]); !slices.Equal(got, want) {
+			t.Errorf("fallbacks of %s = %v, want %v", want[0], got, want)
+		}
+		for _, f := range want {
+			if family[f] != "roman" {
+				t.Errorf("%s: family %q, want roman (serif)", f, family[f])
+			}
 		}
 	}
 }

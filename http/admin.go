@@ -111,15 +111,26 @@ func (s *Server) handleAdmin(w http.ResponseWriter, r *http.Request) {
 	if s.Audit != nil {
 		v.Audit, _, _ = s.Audit.ListAudit(ctx, "", 1, 10)
 	}
-	s.adminRender(w, r, http.StatusOK, "admin", "管理后台", v, &v.layout)
+	s.adminRender(w, r, http.StatusOK, "admin", "管理后台", &v)
 }
 
-// adminRender renders a console page, never cached.
-func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int, name, title string, data any, l *layout) {
+// consoleView is the view of a console page: a pointer to a struct that
+// embeds layout. Taking the pointer, adminRender fills the very layout
+// the template reads; a view passed by value (whose layout would be
+// filled in a copy, leaving the page without title, site name and
+// account links) does not compile.
+type consoleView interface{ pageLayout() *layout }
+
+// pageLayout returns the layout a view embeds.
+func (l *layout) pageLayout() *layout { return l }
+
+// adminRender renders a console page, never cached and never indexed.
+func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int, name, title string, v consoleView) {
+	l := v.pageLayout()
 	*l = s.newLayout(r, title, "", "")
 	l.NoIndex, l.Nav = true, "admin"
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, name, data)
+	s.render(w, r, status, name, v)
 }
 
 // adminDocumentsView lists documents in any state.
@@ -153,7 +164,7 @@ func (s *Server) handleAdminDocuments(w http.ResponseWriter, r *http.Request) {
 	v.Pages = paginate(page, (total+limit-1)/limit, func(n int) string {
 		return "/admin/documents?status=" + f.Status + "&q=" + urlQuery(f.Query) + "&page=" + strconv.Itoa(n)
 	})
-	s.adminRender(w, r, http.StatusOK, "admin_documents", "文稿管理", v, &v.layout)
+	s.adminRender(w, r, http.StatusOK, "admin_documents", "文稿管理", &v)
 }
 
 // wired reports whether the part of the console a page needs is wired
@@ -204,7 +215,7 @@ func (s *Server) adminDocumentPage(w http.ResponseWriter, r *http.Request, u *we
 	if s.Audit != nil {
 		v.History, _, _ = s.Audit.ListAudit(r.Context(), "doc:"+doc.ID, 1, 20)
 	}
-	s.adminRender(w, r, status, "admin_document", "编辑："+doc.Title, v, &v.layout)
+	s.adminRender(w, r, status, "admin_document", "编辑："+doc.Title, &v)
 }
 
 // documentActions are what the console does to a document, and who may.
@@ -331,7 +342,7 @@ func (s *Server) adminCategories(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	v := adminCategoriesView{Categories: cats, Error: errMsg, Notice: notice}
-	s.adminRender(w, r, status, "admin_categories", "分类管理", v, &v.layout)
+	s.adminRender(w, r, status, "admin_categories", "分类管理", &v)
 }
 
 // handleAdminCategoriesForm renames or merges a category: every document
@@ -380,7 +391,7 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	v := adminUsersView{Users: users, Total: total, Query: q, Now: time.Now()}
 	v.Pages = paginate(page, (total+limit-1)/limit, func(n int) string { return "/admin/users?q=" + urlQuery(q) + "&page=" + strconv.Itoa(n) })
-	s.adminRender(w, r, http.StatusOK, "admin_users", "用户管理", v, &v.layout)
+	s.adminRender(w, r, http.StatusOK, "admin_users", "用户管理", &v)
 }
 
 func (s *Server) userAdminReady(w http.ResponseWriter, r *http.Request) bool {
@@ -425,7 +436,7 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request, me *wenga
 	if s.Audit != nil {
 		v.History, _, _ = s.Audit.ListAudit(r.Context(), "user:"+strconv.FormatInt(au.ID, 10), 1, 20)
 	}
-	s.adminRender(w, r, status, "admin_user", "用户："+au.Username, v, &v.layout)
+	s.adminRender(w, r, status, "admin_user", "用户："+au.Username, &v)
 }
 
 // parseBanDate reads a ban's end (a date: the ban lasts to its end), ""
@@ -524,7 +535,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, status int, st wengao.Settings, errMsg, notice string) {
 	v := adminSettingsView{S: st, MaxMB: st.UploadMaxBytes >> 20, Error: errMsg, Notice: notice}
-	s.adminRender(w, r, status, "admin_settings", "网站设置", v, &v.layout)
+	s.adminRender(w, r, status, "admin_settings", "网站设置", &v)
 }
 
 func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request) {
@@ -593,7 +604,7 @@ func (s *Server) adminMasks(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	v := adminMasksView{Rules: rules, Error: errMsg, Notice: notice}
-	s.adminRender(w, r, status, "admin_masks", "屏蔽词", v, &v.layout)
+	s.adminRender(w, r, status, "admin_masks", "屏蔽词", &v)
 }
 
 func (s *Server) handleAdminMasksForm(w http.ResponseWriter, r *http.Request) {
@@ -723,7 +734,7 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	v := adminAuditView{Entries: entries}
 	v.Pages = paginate(page, (total+limit-1)/limit, func(n int) string { return "/admin/audit?page=" + strconv.Itoa(n) })
-	s.adminRender(w, r, http.StatusOK, "admin_audit", "操作记录", v, &v.layout)
+	s.adminRender(w, r, http.StatusOK, "admin_audit", "操作记录", &v)
 }
 
 // decodeJSON reads a small JSON body into v.

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/gongwen"
 )
 
 // visibility is how much of a document's text a visitor may read.
@@ -86,9 +87,14 @@ const headingRunesMax = 40
 // renderBody renders the text of doc as the visitor may see it: each
 // paragraph escaped, in an element whose id the outline links to;
 // headings of the outline as h2–h4 (by level) or, when the heading runs
-// into its text, with the heading in bold. Only the paragraphs that v
-// allows are rendered, so that text a visitor may not read never leaves
-// the server.
+// into its text, with the heading in bold. The parts of a 公文 that
+// package gongwen finds are laid out as printed (GB/T 9704): the lines
+// repeating the title are left out (the page's h1 is the title), the
+// 发文字号 is centred, the 主送机关 flush left, the 附件说明, 落款, 成文日期
+// and 附注 in their places. Only the paragraphs that v allows are
+// rendered, and the parts are looked for in them alone, so that text a
+// visitor may not read never leaves the server, not even through the
+// layout.
 func renderBody(doc *wengao.Document, v visibility) renderedBody {
 	body, full := v.visible(doc.Body)
 	shown := len(body)
@@ -104,17 +110,55 @@ func renderBody(doc *wengao.Document, v visibility) renderedBody {
 		headings[it.Paragraph] = it.Level
 		out.Outline = append(out.Outline, outlineLink{Level: it.Level, Marker: it.Marker, Text: it.Text, Anchor: paragraphAnchor(it.Paragraph)})
 	}
+	layout := gongwen.Structure(doc.Title, body)
+	if !full {
+		// The 落款 ends the whole text: a preview's last lines are not it.
+		layout.Attachments, layout.Signature, layout.Date, layout.Note = nil, nil, -1, -1
+	}
 	var b strings.Builder
 	size := 0
 	for _, p := range body {
 		size += len(p) + 24
 	}
 	b.Grow(size + size/8)
+	prev := gongwen.RoleBody
 	for i, p := range body {
 		p = strings.TrimSpace(p)
 		id := paragraphAnchor(i)
+		role := layout.Role(i)
 		level, isHeading := headings[i]
+		class := ""
+		switch role {
+		case gongwen.RoleTitle:
+			continue
+		case gongwen.RoleDocNumber:
+			class = "gw-docno"
+		case gongwen.RoleAddressee:
+			class = "gw-to"
+		case gongwen.RoleAttachment:
+			class = "gw-attach"
+			if prev == gongwen.RoleAttachment {
+				class += " gw-attach-more"
+			}
+		case gongwen.RoleSignature:
+			class = "gw-sign"
+		case gongwen.RoleDate:
+			class = "gw-date"
+			if prev != gongwen.RoleSignature {
+				class += " gw-sign-first"
+			}
+		case gongwen.RoleNote:
+			class = "gw-note"
+		}
+		if role == gongwen.RoleSignature && prev != gongwen.RoleSignature {
+			class += " gw-sign-first"
+		}
+		prev = role
 		switch {
+		case class != "":
+			b.WriteString(`<p id="` + id + `" class="` + class + `">`)
+			b.WriteString(html.EscapeString(p))
+			b.WriteString("</p>\n")
 		case isHeading && isWholeHeading(p):
 			tag := "h" + strconv.Itoa(min(level+1, 4))
 			b.WriteString(`<` + tag + ` id="` + id + `" class="hd hd` + strconv.Itoa(min(level, 4)) + `">`)

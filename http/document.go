@@ -5,11 +5,11 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/gongwen"
 )
 
 // documentView is a document's page.
@@ -19,19 +19,52 @@ type documentView struct {
 	ReadsText  string // the placeholder for the read count
 	Body       renderedBody
 	Crumbs     []link
-	SourceText string // the source without its link
-	SourceURL  string // the link in the source, if any
+	SourceText string // the source's name (wengao.ShowSource)
+	SourceURL  string // the source's link, if any
 	Related    []wengao.DocumentRef
 	Ranking    rankingView
 	ShareURL   string
 	QRCodeURL  string
 	Actions    template.HTML // the slot for the visitor's buttons
+	Info       documentInfo
+}
+
+// documentInfo is the box of a 公文's particulars on its page.
+type documentInfo struct {
+	Issuer    string // 发文机关
+	DocNumber string // 发文字号
+	Date      string // 成文日期, "2019年1月27日"
+	Genre     string // 文种
+	Chars     int    // 字数
+	Price     int64  // the download price in points
+	Downloads int    // download rights granted
+}
+
+// documentInfoFor gathers the particulars of doc shown to a visitor who
+// may read what vis allows: those that package gongwen reads off the
+// text are read off the visible part only, so that the box tells nothing
+// of the text past a preview.
+func (s *Server) documentInfoFor(ctx context.Context, doc *wengao.Document, vis visibility) documentInfo {
+	shown, _ := vis.visible(doc.Body)
+	m := gongwen.Detect(doc.Title, shown)
+	info := documentInfo{
+		Issuer: doc.Author, DocNumber: m.DocNumber, Genre: m.Genre,
+		Chars: wengao.BodyChars(doc.Body), Price: doc.PriceOr(s.settings().DownloadPrice),
+	}
+	if info.Issuer == "" {
+		info.Issuer = m.Issuer
+	}
+	if t, err := time.Parse(time.DateOnly, doc.Date); err == nil {
+		info.Date = gongwen.FormatDate(t)
+	}
+	if s.Ledger != nil {
+		info.Downloads, _ = s.Ledger.CountDownloads(ctx, doc.ID)
+	}
+	return info
 }
 
 // relatedCount is the number of related documents shown.
 const relatedCount = 10
-
-var sourceURLPattern = regexp.MustCompile(`https?://[^\s<>"'（）()]+`)
 
 func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
@@ -78,8 +111,8 @@ func (s *Server) renderDocument(r *http.Request, id string, vis visibility, flus
 	v.OGType, v.Nav = "article", "doc"
 	v.ShareURL = v.Canonical
 	v.QRCodeURL = "/qr.svg?path=" + url.QueryEscape(path)
-	v.SourceURL = sourceURLPattern.FindString(doc.Source)
-	v.SourceText = strings.TrimSpace(strings.Replace(doc.Source, v.SourceURL, "", 1))
+	v.SourceText, v.SourceURL = s.showSource(doc.Source)
+	v.Info = s.documentInfoFor(ctx, doc, vis)
 	if doc.Category != "" {
 		top, _, _ := strings.Cut(doc.Category, "/")
 		v.Crumbs = append(v.Crumbs, link{Label: top, URL: categoryURL(top)})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/docx"
+	"github.com/wengao/wengao/gongwen"
 )
 
 // FileStore keeps the original files of uploads and documents by their
@@ -182,7 +183,7 @@ func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Do
 		s.Logger.Error("open original file", "id", RequestID(r.Context()), "document", doc.ID, "key", doc.File.Key, "err", err)
 	}
 	var buf bytes.Buffer
-	if err := docx.Write(&buf, generatedDocx(doc, s.siteName()+" "+s.baseURL(r))); err != nil {
+	if err := docx.Write(&buf, generatedDocx(doc, s.siteName())); err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
@@ -191,26 +192,52 @@ func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Do
 	http.ServeContent(w, r, "", doc.UpdatedAt, bytes.NewReader(buf.Bytes()))
 }
 
-// generatedDocx lays out a document's text as a 公文; source names the
-// site and its address.
+// generatedDocx lays out a document's text as a 公文 (GB/T 9704): the
+// title once, the 发文字号 under it, the parts that package gongwen finds
+// (主送机关, 附件说明, 落款, 成文日期, 附注) in their places, the outline's
+// headings as such. source names the site, written in the file's
+// properties.
 func generatedDocx(doc *wengao.Document, source string) docx.Document {
-	d := docx.Document{Title: doc.Title, Paragraphs: doc.Body, Headings: map[int]int{}, Source: source + docURL(doc.ID)}
-	if doc.Date != "" {
-		d.Subtitle = doc.Date
+	l := gongwen.Structure(doc.Title, doc.Body)
+	d := docx.Document{Title: doc.Title, Headings: map[int]int{}, Roles: map[int]docx.Role{}, Source: source}
+	if l.DocNumber >= 0 {
+		d.Subtitle = strings.TrimSpace(doc.Body[l.DocNumber])
 	}
+	headings := make(map[int]int, len(doc.Outline))
 	for _, o := range doc.Outline {
-		d.Headings[o.Paragraph] = o.Level
+		headings[o.Paragraph] = o.Level
 	}
-	// A first paragraph repeating the title is the title.
-	if len(d.Paragraphs) > 0 && strings.TrimSpace(d.Paragraphs[0]) == strings.TrimSpace(doc.Title) {
-		d.Paragraphs = d.Paragraphs[1:]
-		shifted := make(map[int]int, len(d.Headings))
-		for p, l := range d.Headings {
-			if p > 0 {
-				shifted[p-1] = l
+	for i, p := range doc.Body {
+		role := l.Role(i)
+		if role == gongwen.RoleTitle || role == gongwen.RoleDocNumber {
+			continue
+		}
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		at := len(d.Paragraphs)
+		switch role {
+		case gongwen.RoleAddressee:
+			d.Roles[at] = docx.Addressee
+		case gongwen.RoleAttachment:
+			d.Roles[at] = docx.Attachment
+		case gongwen.RoleSignature:
+			d.Roles[at] = docx.Signature
+		case gongwen.RoleDate:
+			d.Roles[at] = docx.Date
+			if len(l.Signature) > 0 {
+				// The date alone: in Arabic numerals, as GB/T 9704 has it.
+				p = gongwen.FormatDate(l.DateValue)
+			}
+		case gongwen.RoleNote:
+			d.Roles[at] = docx.Note
+		default:
+			if lvl, ok := headings[i]; ok {
+				d.Headings[at] = lvl
 			}
 		}
-		d.Headings = shifted
+		d.Paragraphs = append(d.Paragraphs, p)
 	}
 	return d
 }

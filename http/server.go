@@ -103,6 +103,7 @@ func NewServer() *Server {
 	s.registerUploadRoutes()
 	s.registerComplaintRoutes()
 	s.registerAdminRoutes()
+	s.registerSourceRoutes()
 	s.registerStatsRoutes()
 	s.registerSiteRoutes()
 	s.mux.HandleFunc("GET /metrics", s.handleMetrics)

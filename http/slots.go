@@ -74,7 +74,7 @@ func (s *Server) documentActions(r *http.Request, u *wengao.User, id string, fac
 	ctx := r.Context()
 	favs := s.favoriteCount(ctx, id)
 	if u == nil {
-		return anonymousActions(id, favs)
+		return anonymousActions(id, favs, facts.Price)
 	}
 	path := docURL(id)
 	var b bytes.Buffer
@@ -155,19 +155,20 @@ func (s *Server) setFavoriteCount(id string, n int) {
 }
 
 // anonActions keeps the buttons shown to visitors who have not logged in,
-// which depend only on the document and its favourite count.
+// which depend only on the document, its favourite count and its price.
 var anonActions sync.Map // document id → *anonButtons
 
 type anonButtons struct {
-	favs int
-	html []byte
+	favs  int
+	price int64
+	html  []byte
 }
 
 // anonymousActions returns a document's buttons for a visitor who has not
 // logged in: 收藏 and 下载源文档, each leading to the login page.
-func anonymousActions(id string, favs int) []byte {
+func anonymousActions(id string, favs int, price int64) []byte {
 	if v, ok := anonActions.Load(id); ok {
-		if a := v.(*anonButtons); a.favs == favs {
+		if a := v.(*anonButtons); a.favs == favs && a.price == price {
 			return a.html
 		}
 	}
@@ -175,8 +176,12 @@ func anonymousActions(id string, favs int) []byte {
 	var b bytes.Buffer
 	count := `<span class="fav-count" data-fav-count>` + strconv.Itoa(favs) + `</span>`
 	b.WriteString(`<a class="btn fav" href="/login?next=` + url.QueryEscape(path) + `" title="登录后收藏">☆ 收藏 ` + count + `</a>`)
-	b.WriteString(`<a class="btn download" href="` + html.EscapeString(path+"/download") + `">下载源文档</a>`)
-	anonActions.Store(id, &anonButtons{favs: favs, html: b.Bytes()})
+	note := "免费"
+	if price > 0 {
+		note = strconv.FormatInt(price, 10) + " 积分"
+	}
+	b.WriteString(`<a class="btn download" href="` + html.EscapeString(path+"/download") + `">下载源文档<span class="price">（` + note + `）</span></a>`)
+	anonActions.Store(id, &anonButtons{favs: favs, price: price, html: b.Bytes()})
 	return b.Bytes()
 }
 

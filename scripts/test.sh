@@ -18,13 +18,19 @@ dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 # .doc and .pdf conversion use antiword and pdftotext (poppler-utils).
 command -v antiword >/dev/null 2>&1 || need+=(antiword)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# The generated .docx is rendered with LibreOffice (TestGeneratedDocxInLibreOffice
+# in ./http), with CJK serif, sans and 楷 faces standing in for the fonts
+# the file names.
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+dpkg -s fonts-arphic-ukai >/dev/null 2>&1 || need+=(fonts-arphic-ukai)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "== apt-get install ${need[*]}"
 		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 	else
-		echo "== missing ${need[*]}: the end-to-end test will skip (CI=true makes it fail)"
+		echo "== missing ${need[*]}: the end-to-end and LibreOffice tests will skip (CI=true makes them fail)"
 	fi
 fi
 

@@ -270,6 +270,13 @@ func (db *DB) ListPurchases(ctx context.Context, userID int64, page, limit int) 
 	return out, total, err
 }
 
+// CountDownloads returns the number of purchases of the document.
+func (db *DB) CountDownloads(ctx context.Context, documentID string) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM purchases p JOIN documents d ON d.id = p.document_id WHERE d.ext_id = ?`, documentID).Scan(&n)
+	return n, err
+}
+
 // CheckLedger compares each user's cached balance with the sum of their
 // entries, in one consistent read.
 func (db *DB) CheckLedger(ctx context.Context) ([]wengao.LedgerMismatch, error) {

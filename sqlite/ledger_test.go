@@ -134,6 +134,12 @@ func TestPurchaseReplay(t *testing.T) {
 		t.Errorf("another user's same key: charged=%v, %v", ok, err)
 	}
 	mustCheckLedger(t, db)
+	// Two rights granted for d0 (the replays made none), none for d2.
+	for id, want := range map[string]int{"d0": 2, "d2": 0} {
+		if got, err := db.CountDownloads(ctx, id); err != nil || got != want {
+			t.Errorf("CountDownloads(%s) = %d, %v; want %d", id, got, err, want)
+		}
+	}
 }
 
 // TestPurchaseValidity: paying once allows downloads for 30 days.

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ func TestSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v != 0 || s != wengao.DefaultSettings() {
+	if v != 0 || !reflect.DeepEqual(s, wengao.DefaultSettings()) {
 		t.Errorf("never saved: %d %+v", v, s)
 	}
 
@@ -32,12 +33,12 @@ func TestSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The saving process sees its save at once.
-	if s, v, err = db.LoadSettings(ctx); err != nil || v != 1 || s != want {
+	if s, v, err = db.LoadSettings(ctx); err != nil || v != 1 || !reflect.DeepEqual(s, want) {
 		t.Errorf("after save: %d %+v %v", v, s, err)
 	}
 	// Another process reads them from the database.
 	other := mustOpenOther(t, db)
-	if s, v, err = other.LoadSettings(ctx); err != nil || v != 1 || s != want {
+	if s, v, err = other.LoadSettings(ctx); err != nil || v != 1 || !reflect.DeepEqual(s, want) {
 		t.Errorf("other: %d %+v %v", v, s, err)
 	}
 
@@ -62,7 +63,7 @@ func TestSettings(t *testing.T) {
 	if err := db.SaveSettings(ctx, want); err != nil {
 		t.Fatal(err)
 	}
-	if s, v, _ = db.LoadSettings(ctx); v != 2 || s != want {
+	if s, v, _ = db.LoadSettings(ctx); v != 2 || !reflect.DeepEqual(s, want) {
 		t.Errorf("second save: %d %+v", v, s)
 	}
 	// The other process notices within a second or so.
@@ -80,7 +81,7 @@ func TestSettings(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if s != want {
+	if !reflect.DeepEqual(s, want) {
 		t.Errorf("other after second save: %+v", s)
 	}
 
@@ -94,7 +95,7 @@ func TestSettings(t *testing.T) {
 	}
 	old := wengao.DefaultSettings()
 	old.SiteName, old.SignupBonus = "旧站", 1
-	if v != 3 || s != old {
+	if v != 3 || !reflect.DeepEqual(s, old) {
 		t.Errorf("partial: %d %+v", v, s)
 	}
 }

@@ -46,7 +46,7 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	// The defaults are contracts.
 	if c.Data != "./wengao-data" || c.Addr != ":8080" || c.BaseURL != "" || !c.Seed || c.LogFormat != "auto" ||
-		c.Settings != wengao.DefaultSettings() {
+		!reflect.DeepEqual(c.Settings, wengao.DefaultSettings()) {
 		t.Errorf("defaults changed: %+v", c)
 	}
 	for _, o := range configOptions {
