@@ -166,7 +166,8 @@ var suffixes = []string{"实施办法", "实施细则", "（试行）", "（修�
 
 // make builds document i: a base document gives the title (varied), the
 // category, the source and about its length; runs of paragraphs of the base
-// and of one to three other documents make the body.
+// and of two to four other documents make the body, so that two documents
+// of one base share well under the near-duplicate threshold.
 func (g *generator) make(i int) *corpus.Doc {
 	r := rand.New(rand.NewPCG(g.seed, uint64(i)))
 	base := r.IntN(len(g.docs))
@@ -181,8 +182,8 @@ func (g *generator) make(i int) *corpus.Doc {
 
 	var body []string
 	// The base's opening run keeps the document's own shape (主送, 一、…).
-	body = appendRun(body, g.paras[base], 0, max(1, want*(3+r.IntN(5))/10))
-	for others := 1 + r.IntN(3); others > 0 && len(body) < want; others-- {
+	body = appendRun(body, g.paras[base], 0, max(1, want*(2+r.IntN(4))/10))
+	for others := 2 + r.IntN(3); others > 0 && len(body) < want; others-- {
 		o := g.paras[r.IntN(len(g.docs))]
 		if len(o) == 0 {
 			continue
@@ -190,10 +191,11 @@ func (g *generator) make(i int) *corpus.Doc {
 		start := r.IntN(len(o))
 		body = appendRun(body, o, start, max(1, (want-len(body))/others))
 	}
-	if len(body) < want {
-		ps := g.paras[base]
-		start := r.IntN(len(ps))
-		body = appendRun(body, ps, start, want-len(body))
+	for tries := 0; len(body) < want && tries < 8; tries++ {
+		ps := g.paras[r.IntN(len(g.docs))]
+		if len(ps) > 0 {
+			body = appendRun(body, ps, r.IntN(len(ps)), want-len(body))
+		}
 	}
 
 	return &corpus.Doc{
