@@ -1,0 +1,114 @@
+// Package sqlitetest opens SQLite stores for tests: empty, or holding the
+// sample library, so that the tests of other packages (search, http) can
+// run against a real database.
+package sqlitetest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/importer"
+	"github.com/wengao/wengao/sample"
+	"github.com/wengao/wengao/sqlite"
+)
+
+// Open opens a database in a temporary folder, closed at test end.
+func Open(tb testing.TB) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+var (
+	sampleOnce sync.Once
+	sampleFile []byte // the database file holding the sample library
+	sampleErr  error
+)
+
+// OpenSample opens a database holding the sample library. The library is
+// imported once per test binary and the database file copied for each
+// test.
+func OpenSample(tb testing.TB) *sqlite.DB {
+	tb.Helper()
+	sampleOnce.Do(func() { sampleFile, sampleErr = buildSample() })
+	if sampleErr != nil {
+		tb.Fatal(sampleErr)
+	}
+	dir := tb.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, sqlite.FileName), sampleFile, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	db, err := sqlite.Open(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// buildSample imports the sample library into a new database and returns
+// its file.
+func buildSample() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "wengao-sample-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	db, err := sqlite.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	r, err := sample.JSONL()
+	if err != nil {
+		return nil, err
+	}
+	im := &importer.Importer{Service: db}
+	sum, err := im.RunJSONL(context.Background(), "sample.jsonl", r)
+	if err != nil {
+		return nil, err
+	}
+	if len(sum.Failures) > 0 || sum.Imported == 0 {
+		return nil, fmt.Errorf("sample import: %+v", sum)
+	}
+	if err := db.Checkpoint(context.Background()); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(filepath.Join(dir, sqlite.FileName))
+}
+
+// SampleDocuments returns the sample library's records as the importer
+// gives them to a store.
+func SampleDocuments(tb testing.TB) []*wengao.Document {
+	tb.Helper()
+	r, err := sample.JSONL()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var docs []*wengao.Document
+	im := &importer.Importer{Service: &collector{docs: &docs}}
+	if _, err := im.RunJSONL(context.Background(), "sample.jsonl", r); err != nil {
+		tb.Fatal(err)
+	}
+	return docs
+}
+
+// collector is a DocumentService that only keeps what it is given.
+type collector struct {
+	wengao.DocumentService
+	docs *[]*wengao.Document
+}
+
+func (c *collector) SaveDocuments(_ context.Context, docs []*wengao.Document) ([]wengao.ImportResult, error) {
+	*c.docs = append(*c.docs, docs...)
+	return make([]wengao.ImportResult, len(docs)), nil
+}
