@@ -19,6 +19,7 @@ import (
 	"github.com/wengao/wengao/importer"
 	"github.com/wengao/wengao/sample"
 	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // The sample library with three accounts (reader, 审核员 the moderator,
@@ -76,15 +77,7 @@ func sampleServer(t *testing.T) (*wengaohttp.Server, *sqlite.DB, *http.Cookie) {
 	if accountsErr != nil {
 		t.Fatal(accountsErr)
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, sqlite.FileName), accountsDB, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.OpenCopy(t, accountsDB)
 	ctx := context.Background()
 	srv := wengaohttp.NewServer()
 	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db

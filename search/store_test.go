@@ -1,7 +1,6 @@
 package search_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/wengao/wengao"
@@ -35,24 +34,8 @@ func eachStore(t *testing.T, fn func(t *testing.T, open, openSample func(testing
 	}
 }
 
-// findAll returns the ids of every hit of q, page after page, and checks
-// that they add up to the total.
+// findAll returns the ids of every hit of q.
 func findAll(t *testing.T, db wengao.SearchService, q string) []string {
 	t.Helper()
-	var ids []string
-	for page := 1; ; page++ {
-		res, err := db.Search(context.Background(), wengao.SearchRequest{Query: q, Limit: 100, Page: page})
-		if err != nil {
-			t.Fatalf("search %q: %v", q, err)
-		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		if len(res.Hits) == 0 || len(ids) >= res.Total {
-			if len(ids) != res.Total {
-				t.Fatalf("search %q: total %d but %d hits", q, res.Total, len(ids))
-			}
-			return ids
-		}
-	}
+	return sqlitetest.FindAll(t, db, q)
 }

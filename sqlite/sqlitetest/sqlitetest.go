@@ -43,8 +43,15 @@ func OpenSample(tb testing.TB) *sqlite.DB {
 	if sampleErr != nil {
 		tb.Fatal(sampleErr)
 	}
+	return OpenCopy(tb, sampleFile)
+}
+
+// OpenCopy opens a copy of the database file data in a temporary folder,
+// closed at test end.
+func OpenCopy(tb testing.TB, data []byte) *sqlite.DB {
+	tb.Helper()
 	dir := tb.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, sqlite.FileName), sampleFile, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, sqlite.FileName), data, 0o644); err != nil {
 		tb.Fatal(err)
 	}
 	db, err := sqlite.Open(dir)
@@ -111,4 +118,26 @@ type collector struct {
 func (c *collector) SaveDocuments(_ context.Context, docs []*wengao.Document) ([]wengao.ImportResult, error) {
 	*c.docs = append(*c.docs, docs...)
 	return make([]wengao.ImportResult, len(docs)), nil
+}
+
+// FindAll returns the ids of every hit of q, page after page, and fails tb
+// unless they add up to the total.
+func FindAll(tb testing.TB, svc wengao.SearchService, q string) []string {
+	tb.Helper()
+	var ids []string
+	for page := 1; ; page++ {
+		res, err := svc.Search(context.Background(), wengao.SearchRequest{Query: q, Limit: 100, Page: page})
+		if err != nil {
+			tb.Fatalf("search %q: %v", q, err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) == 0 || len(ids) >= res.Total {
+			if len(ids) != res.Total {
+				tb.Fatalf("search %q: total %d but %d hits", q, res.Total, len(ids))
+			}
+			return ids
+		}
+	}
 }
