@@ -39,7 +39,7 @@ var (
 // test.
 func OpenSample(tb testing.TB) *sqlite.DB {
 	tb.Helper()
-	sampleOnce.Do(func() { sampleFile, sampleErr = buildSample() })
+	sampleOnce.Do(func() { sampleFile, sampleErr = BuildSampleFile(nil) })
 	if sampleErr != nil {
 		tb.Fatal(sampleErr)
 	}
@@ -62,9 +62,10 @@ func OpenCopy(tb testing.TB, data []byte) *sqlite.DB {
 	return db
 }
 
-// buildSample imports the sample library into a new database and returns
-// its file.
-func buildSample() ([]byte, error) {
+// BuildSampleFile imports the sample library into a new database, runs
+// more on it (when not nil), and returns the database file: a template
+// for OpenCopy.
+func BuildSampleFile(more func(*sqlite.DB) error) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "wengao-sample-")
 	if err != nil {
 		return nil, err
@@ -86,6 +87,11 @@ func buildSample() ([]byte, error) {
 	}
 	if len(sum.Failures) > 0 || sum.Imported == 0 {
 		return nil, fmt.Errorf("sample import: %+v", sum)
+	}
+	if more != nil {
+		if err := more(db); err != nil {
+			return nil, err
+		}
 	}
 	if err := db.Checkpoint(context.Background()); err != nil {
 		return nil, err
