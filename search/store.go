@@ -42,14 +42,17 @@ const (
 	FieldTitle
 )
 
-// Store is what a document store gives search. Row ids are the store's
-// own; documents absent from the Catalog (hidden, deleted) may be
-// returned by the Match methods and are dropped by the caller.
+// Store is what a document store gives search: candidates from its
+// indexes, metadata and texts. Row ids are the store's own; documents
+// absent from the Catalog (hidden, deleted) may be returned by the Match
+// methods and are dropped here. A store's results must not depend on how
+// it indexes: the same library gives the same ids in every store (the
+// tests of this package run against each one).
 //
-// Every method returns the candidates in full today. A store that must
-// bound its work (top-k candidates, estimated totals) can do so behind
-// the same calls; the ranking here does not depend on the order of what
-// the Match methods return.
+// The Match methods return every candidate, in any order, and Search
+// counts, filters and ranks them all. Bounding that work (top-k
+// candidates, estimated totals) changes this contract here, once, for
+// every store.
 type Store interface {
 	// Catalog returns the metadata of every shown document, brought up
 	// to date with the store.
@@ -61,7 +64,9 @@ type Store interface {
 	Match(ctx context.Context, field Field, clauses [][]Phrase, not []Phrase) ([]int64, error)
 
 	// MatchNear returns the row ids of the documents whose text holds
-	// every phrase within distance tokens of each other.
+	// every phrase within distance tokens of each other (FTS5's NEAR: at
+	// most distance tokens between the phrases). Ranking checks the best
+	// of them, so a store must return this set exactly, not a superset.
 	MatchNear(ctx context.Context, phrases []Phrase, distance int) ([]int64, error)
 
 	// Texts returns the documents of the given rows, in any order; rows
