@@ -71,7 +71,7 @@ func (l *Local) Dir() string { return l.dir }
 
 // path returns the file of a valid key.
 func (l *Local) path(key string) string {
-	return filepath.Join(l.dir, key[0:2], key[2:4], key)
+	return filepath.Join(l.dir, filepath.FromSlash(RelPath(key)))
 }
 
 // Put stores the content of r; see Store.

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sharedtest"
 )
 
 // outlineLines renders items as "level paragraph marker text" lines.
@@ -154,7 +155,7 @@ func TestOutlineStateCouncil(t *testing.T) {
 	})
 }
 
-// The speech of /work/shared/seed/page.txt, shortened: 一是… paragraphs
+// The speech of shared/seed/page.txt, shortened: 一是… paragraphs
 // are not headings, "一、立足政协职能…" is.
 func TestOutlineSpeech(t *testing.T) {
 	doc := []string{
@@ -178,9 +179,9 @@ func TestOutlineSpeech(t *testing.T) {
 
 // The full page as scraped, when the shared seed is there.
 func TestOutlineSeedPage(t *testing.T) {
-	data, err := os.ReadFile("/work/shared/seed/page.txt")
+	data, err := os.ReadFile(sharedtest.Path(t, "seed/page.txt"))
 	if err != nil {
-		t.Skip("seed page not available:", err)
+		t.Fatal(err)
 	}
 	paragraphs := strings.Split(string(data), "\n")
 	items := Outline(paragraphs)

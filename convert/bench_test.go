@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wengao/wengao/sharedtest"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -69,15 +70,9 @@ func largestCorpusFile(b *testing.B, ext string, def []byte) []byte {
 	b.Helper()
 	dir := os.Getenv("WENGAO_CORPUS_FILES")
 	if dir == "" {
-		wd, _ := os.Getwd()
-		for d := wd; ; d = filepath.Dir(d) {
-			if st, err := os.Stat(filepath.Join(d, "shared", "corpus", "files")); err == nil && st.IsDir() {
-				dir = filepath.Join(d, "shared", "corpus", "files")
-				break
-			}
-			if filepath.Dir(d) == d {
-				return def
-			}
+		var ok bool
+		if dir, ok = sharedtest.Find("corpus/files"); !ok {
+			return def
 		}
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"+ext))

@@ -10,17 +10,13 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sharedtest"
 )
-
-// inCI tells whether tests run in CI, where the external tools must be
-// installed and the corpus present.
-func inCI() bool { return os.Getenv("CI") == "true" }
 
 // requireTool skips the test when an external tool is missing, except in
 // CI, where it fails: CI installs antiword and poppler-utils.
@@ -28,42 +24,20 @@ func requireTool(tb testing.TB, name string) string {
 	tb.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
-		if inCI() {
-			tb.Fatalf("%s is not installed (apt-get install antiword poppler-utils)", name)
-		}
-		tb.Skipf("%s is not installed (apt-get install antiword poppler-utils); skipping", name)
+		sharedtest.Missing(tb, "%s is not installed (apt-get install antiword poppler-utils)", name)
 	}
 	return path
 }
 
-// corpusDir finds the real files of shared/corpus/files: $WENGAO_CORPUS_FILES,
-// or a folder "shared" beside one of the parents of the package. It skips
-// the test when there is none, except in CI.
+// corpusDir finds the real files of shared/corpus/files:
+// $WENGAO_CORPUS_FILES, or a folder "shared" beside one of the parents of
+// the package. It skips the test when there is none, except in CI.
 func corpusDir(tb testing.TB) string {
 	tb.Helper()
 	if dir := os.Getenv("WENGAO_CORPUS_FILES"); dir != "" {
 		return dir
 	}
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		candidate := filepath.Join(dir, "shared", "corpus", "files")
-		if st, err := os.Stat(candidate); err == nil && st.IsDir() {
-			return candidate
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if inCI() {
-		tb.Fatal("shared/corpus/files not found beside the repository")
-	}
-	tb.Skip("shared/corpus/files not found; set WENGAO_CORPUS_FILES")
-	return ""
+	return sharedtest.Path(tb, "corpus/files")
 }
 
 // convertBytesForTest runs Convert on data.

@@ -9,11 +9,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/wengao/wengao/sharedtest"
 )
 
-// corpusPath is the shared test corpus (see its README): gzip JSON Lines
-// with the fields id, title, date, source, category and body.
-const corpusPath = "../../shared/corpus/docs.jsonl.gz"
+// The shared test corpus, shared/corpus/docs.jsonl.gz (see its README),
+// is gzip JSON Lines with the fields id, title, date, source, category and
+// body; WENGAO_CORPUS names another file.
 
 type corpusDoc struct {
 	ID       string `json:"id"`
@@ -28,13 +30,13 @@ type corpusDoc struct {
 // (公文/国务院文件, the corpus's only real 公文 with 发文字号 and 落款).
 func readCorpus(t *testing.T, n int, withGov bool) (first, gov []corpusDoc) {
 	t.Helper()
-	path := corpusPath
-	if p := os.Getenv("WENGAO_CORPUS"); p != "" {
-		path = p
+	path := os.Getenv("WENGAO_CORPUS")
+	if path == "" {
+		path = sharedtest.Path(t, "corpus/docs.jsonl.gz")
 	}
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
-		t.Skipf("corpus %s not found; set WENGAO_CORPUS to its path to run this test", path)
+		sharedtest.Missing(t, "corpus %s not found; set WENGAO_CORPUS to its path to run this test", path)
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,9 +14,8 @@ import (
 
 	"github.com/wengao/wengao"
 	wengaohttp "github.com/wengao/wengao/http"
-	"github.com/wengao/wengao/importer"
-	"github.com/wengao/wengao/sample"
 	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // The sample library with three accounts (reader, 审核员 the moderator,
@@ -33,39 +30,18 @@ var (
 
 // buildSample makes the template database and returns its file.
 func buildSample() ([]byte, error) {
-	dir, err := os.MkdirTemp("", "wengao-http-sample-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	r, err := sample.JSONL()
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	ctx := context.Background()
-	if _, err := (&importer.Importer{Service: db}).RunJSONL(ctx, "sample.jsonl", r); err != nil {
-		db.Close()
-		return nil, err
-	}
-	for _, u := range []wengao.NewUser{
-		{Username: "reader", Password: "correct horse"},
-		{Username: "审核员", Password: "moderate well", Role: wengao.RoleModerator},
-		{Username: "管理员", Password: "administer well", Role: wengao.RoleAdmin},
-	} {
-		if _, err := db.CreateUser(ctx, u); err != nil {
-			db.Close()
-			return nil, err
+	return sqlitetest.BuildSampleFile(func(db *sqlite.DB) error {
+		for _, u := range []wengao.NewUser{
+			{Username: "reader", Password: "correct horse"},
+			{Username: "审核员", Password: "moderate well", Role: wengao.RoleModerator},
+			{Username: "管理员", Password: "administer well", Role: wengao.RoleAdmin},
+		} {
+			if _, err := db.CreateUser(context.Background(), u); err != nil {
+				return err
+			}
 		}
-	}
-	if err := db.Close(); err != nil {
-		return nil, err
-	}
-	return os.ReadFile(filepath.Join(dir, sqlite.FileName))
+		return nil
+	})
 }
 
 // sampleServer serves a copy of the sample library with accounts, and
@@ -76,15 +52,7 @@ func sampleServer(t *testing.T) (*wengaohttp.Server, *sqlite.DB, *http.Cookie) {
 	if accountsErr != nil {
 		t.Fatal(accountsErr)
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, sqlite.FileName), accountsDB, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.OpenCopy(t, accountsDB)
 	ctx := context.Background()
 	srv := wengaohttp.NewServer()
 	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db

@@ -6,38 +6,55 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/chinese"
+	"github.com/wengao/wengao/search"
 )
 
-// maskState holds the Masker of the current display masking rules.
+// maskState remembers which version of the display masking rules the
+// cached pages show.
 type maskState struct {
 	mu      sync.Mutex
 	version int64
 	loaded  bool
-	masker  *chinese.Masker
+	// own is the Maskers over ownOf, when Server.Maskers is not set.
+	own   *search.Maskers
+	ownOf wengao.MaskService
+}
+
+// maskers returns Server.Maskers, or else one kept over Server.Masks, or
+// nil when there are no rules.
+func (s *Server) maskers() *search.Maskers {
+	if s.Maskers != nil {
+		return s.Maskers
+	}
+	if s.Masks == nil {
+		return nil
+	}
+	st := &s.maskState
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.own == nil || st.ownOf != s.Masks {
+		st.own, st.ownOf = search.NewMaskers(s.Masks), s.Masks
+	}
+	return st.own
 }
 
 // masker returns the Masker of the current rules, or nil when there are
 // none. When the rules changed, cached pages are dropped: they show words
 // as the old rules did.
 func (s *Server) masker(ctx context.Context) *chinese.Masker {
-	if s.Masks == nil {
-		return nil
+	m, v, err := s.maskers().Masker(ctx)
+	if err != nil {
+		s.Logger.Error("read mask rules", "err", err)
+		return m
 	}
-	rules, v, err := s.Masks.MaskRules(ctx)
 	st := &s.maskState
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if err != nil {
-		s.Logger.Error("read mask rules", "err", err)
-		return st.masker
+	if st.loaded && v != st.version {
+		s.pages.clear()
 	}
-	if !st.loaded || v != st.version {
-		if st.loaded {
-			s.pages.clear()
-		}
-		st.masker, st.version, st.loaded = chinese.NewMasker(rules), v, true
-	}
-	return st.masker
+	st.version, st.loaded = v, true
+	return m
 }
 
 // maskBytes returns a rendered page or feed with every masked word in its

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/search"
 	"github.com/wengao/wengao/throttle"
 )
 
@@ -52,6 +53,9 @@ type Server struct {
 	Near wengao.NearDuplicateFinder
 	// Masks are the display masking rules; nil shows every word as stored.
 	Masks wengao.MaskService
+	// Maskers gives the Masker of the rules of Masks, shared with search
+	// so that both show words alike; nil makes one over Masks.
+	Maskers *search.Maskers
 	// The operators' console; nil parts answer that they are unavailable.
 	Complaints    wengao.ComplaintService
 	DocAdmin      wengao.DocumentAdmin

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // chineseNumber writes n with the digits 零…九, so that titles differ in
@@ -32,20 +33,11 @@ func backupDocTitle(n int) string { return "关于" + chineseNumber(n) + "号工
 // openSnapshot opens a copy of the snapshot file snap as a wengao store.
 func openSnapshot(t *testing.T, snap string) *sqlite.DB {
 	t.Helper()
-	dir := t.TempDir()
 	buf, err := os.ReadFile(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, sqlite.FileName), buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return sqlitetest.OpenCopy(t, buf)
 }
 
 // rawQueryInt runs a query giving one number on a plain connection to a

@@ -33,7 +33,7 @@ func BenchmarkSearch(b *testing.B) {
 // BenchmarkSaveDocuments measures indexing: the sample library saved again
 // under new ids, in batches of 64.
 func BenchmarkSaveDocuments(b *testing.B) {
-	docs := sampleDocsB(b)
+	docs := sampleDocs(b)
 	var bytes int64
 	for _, d := range docs {
 		bytes += int64(len(d.Title))

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/search"
 )
 
 var _ wengao.BrowseService = (*DB)(nil)
@@ -115,21 +116,21 @@ func (db *DB) Categories(ctx context.Context) ([]wengao.CategoryCount, error) {
 	}
 	top := map[string]int{}
 	sub := map[string]map[string]int{}
-	db.meta.mu.RLock()
-	for _, m := range db.meta.docs {
-		if m == nil || m.category == "" {
-			continue
+	db.meta.RLock()
+	db.meta.Each(func(_ int64, m *search.Meta) {
+		if m.Category == "" {
+			return
 		}
-		t, _, _ := strings.Cut(m.category, "/")
+		t, _, _ := strings.Cut(m.Category, "/")
 		top[t]++
 		if sub[t] == nil {
 			sub[t] = map[string]int{}
 		}
-		if m.category != t {
-			sub[t][m.category]++
+		if m.Category != t {
+			sub[t][m.Category]++
 		}
-	}
-	db.meta.mu.RUnlock()
+	})
+	db.meta.RUnlock()
 	out := make([]wengao.CategoryCount, 0, len(top))
 	for t, n := range top {
 		c := wengao.CategoryCount{Path: t, Count: n}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/wengao/wengao/search"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -32,14 +33,16 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // a pool of read-only connections
 
-	meta  metaCache
+	meta  search.Catalog // the metadata cache, see meta.go
 	masks maskCache
 	dups  dupCache // the writer's near-duplicate index, see neardup.go
 
-	relatedMu    sync.Mutex
-	relatedCache map[relatedKey][]relatedEntry
-	dfCache      map[string]int // document frequencies, see docFreq
-	dfVersion    int64
+	maskers *search.Maskers
+	engine  *search.Engine // ranks and shows searches and related reading
+
+	dfMu      sync.Mutex
+	dfCache   map[string]int // document frequencies, see docFreq
+	dfVersion int64
 }
 
 // Open opens (creating when needed) the database in the data folder dir and
@@ -92,7 +95,8 @@ func OpenFile(path string) (*DB, error) {
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxIdleTime(0)
 	db.read = r
-	db.relatedCache = map[relatedKey][]relatedEntry{}
+	db.maskers = search.NewMaskers(db)
+	db.engine = search.New(searchStore{db}, db.maskers)
 	// Sign the documents saved before near-duplicates were looked for, or
 	// under another signature version: one query when there are none.
 	if _, err := db.BackfillSignatures(context.Background()); err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 func TestSaveDocuments(t *testing.T) {
@@ -81,24 +82,8 @@ func TestSaveDocumentsInvalid(t *testing.T) {
 	}
 }
 
-func search(t *testing.T, db interface {
-	Search(context.Context, wengao.SearchRequest) (*wengao.SearchResult, error)
-}, q string) []string {
+// search returns the ids of every hit of q.
+func search(t *testing.T, db wengao.SearchService, q string) []string {
 	t.Helper()
-	var ids []string
-	for page := 1; ; page++ {
-		res, err := db.Search(context.Background(), wengao.SearchRequest{Query: q, Limit: 100, Page: page})
-		if err != nil {
-			t.Fatalf("search %q: %v", q, err)
-		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		if len(res.Hits) == 0 || len(ids) >= res.Total {
-			if len(ids) != res.Total {
-				t.Fatalf("search %q: total %d but %d hits", q, res.Total, len(ids))
-			}
-			return ids
-		}
-	}
+	return sqlitetest.FindAll(t, db, q)
 }

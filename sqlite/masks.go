@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/chinese"
 )
 
 var _ wengao.MaskService = (*DB)(nil)
@@ -16,14 +15,13 @@ var _ wengao.MaskService = (*DB)(nil)
 // by another process (wengao mask add) apply within it.
 const maskCheckEvery = time.Second
 
-// maskCache holds the rules and their Masker.
+// maskCache holds the rules; search.Maskers builds their Masker.
 type maskCache struct {
 	mu      sync.Mutex
 	checked time.Time
 	version int64
 	loaded  bool
 	rules   []wengao.MaskRule
-	masker  *chinese.Masker
 }
 
 // MaskRules returns the rules, longest word first, and their version.
@@ -35,18 +33,6 @@ func (db *DB) MaskRules(ctx context.Context) ([]wengao.MaskRule, int64, error) {
 		return nil, 0, err
 	}
 	return c.rules, c.version, nil
-}
-
-// masker returns the Masker of the current rules; nil when there are
-// none or they cannot be read (search then goes on without masking).
-func (db *DB) masker(ctx context.Context) *chinese.Masker {
-	c := &db.masks
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := db.refreshMasks(ctx); err != nil {
-		return c.masker
-	}
-	return c.masker
 }
 
 // refreshMasks reloads the rules when their version changed, checking at
@@ -85,7 +71,6 @@ func (db *DB) refreshMasks(ctx context.Context) error {
 	}
 	sortMasks(rules)
 	c.rules, c.version, c.loaded = rules, v, true
-	c.masker = chinese.NewMasker(rules)
 	return nil
 }
 

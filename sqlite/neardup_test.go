@@ -13,6 +13,7 @@ import (
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/importer"
 	"github.com/wengao/wengao/neardup"
+	"github.com/wengao/wengao/sharedtest"
 	"github.com/wengao/wengao/sqlite"
 )
 
@@ -365,22 +366,22 @@ func TestBackfillSignatures(t *testing.T) {
 	db.Close()
 }
 
-// corpusPath is the test corpus, when present: $CORPUS or
-// ../../shared/corpus/docs.jsonl.gz.
-func corpusPath() string {
+// corpusPath is the test corpus: $CORPUS or shared/corpus/docs.jsonl.gz
+// beside the repository. Without it the benchmark is skipped, except in CI.
+func corpusPath(tb testing.TB) string {
 	if p := os.Getenv("CORPUS"); p != "" {
 		return p
 	}
-	return "../../shared/corpus/docs.jsonl.gz"
+	return sharedtest.Path(tb, "corpus/docs.jsonl.gz")
 }
 
 // BenchmarkFindNearDuplicates looks up texts in a database holding the
 // whole test corpus (skipped without it): 10 %-edited copies of corpus
 // documents, and corpus documents themselves (excluded from the answer).
 func BenchmarkFindNearDuplicates(b *testing.B) {
-	path := corpusPath()
+	path := corpusPath(b)
 	if _, err := os.Stat(path); err != nil {
-		b.Skipf("no corpus: %v", err)
+		sharedtest.Missing(b, "no corpus: %v", err)
 	}
 	ctx := context.Background()
 	db, err := sqlite.Open(b.TempDir())

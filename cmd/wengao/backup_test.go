@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/backup"
 	"github.com/wengao/wengao/blob"
 	"github.com/wengao/wengao/sample"
 	"github.com/wengao/wengao/sqlite"
@@ -163,13 +164,13 @@ func writeSampleCopies(t *testing.T, path string, copies int) int {
 }
 
 // readBackupManifest reads the manifest of a backup file.
-func readBackupManifest(t *testing.T, path string) *backupManifest {
+func readBackupManifest(t *testing.T, path string) *backup.Manifest {
 	t.Helper()
 	members := readBackupMembers(t, path)
-	if len(members) == 0 || members[0].hdr.Name != backupManifestName {
+	if len(members) == 0 || members[0].hdr.Name != backup.ManifestName {
 		t.Fatalf("%s does not start with its manifest", path)
 	}
-	var m backupManifest
+	var m backup.Manifest
 	if err := json.Unmarshal(members[0].body, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -468,8 +469,8 @@ func TestBackupWhileImportingAndPurchasing(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	backup := filepath.Join(dir, "backup.tar.gz")
-	out, err := runCLI(t, "backup", "--data", data, "--to", backup)
+	archive := filepath.Join(dir, "backup.tar.gz")
+	out, err := runCLI(t, "backup", "--data", data, "--to", archive)
 	if err != nil {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
@@ -497,9 +498,9 @@ func TestBackupWhileImportingAndPurchasing(t *testing.T) {
 	t.Logf("%d purchases (%d charged) and %d searches ran; the store went from %d to %d documents while the backup ran and just after (of %d to import)", purchases.Load(), charged.Load(), searches.Load(), len(seeded), final, want)
 
 	// The restore.
-	m := readBackupManifest(t, backup)
+	m := readBackupManifest(t, archive)
 	restored := filepath.Join(dir, "restored")
-	out, err = runCLI(t, "restore", "--data", restored, backup)
+	out, err = runCLI(t, "restore", "--data", restored, archive)
 	if err != nil {
 		t.Fatalf("restore: %v\n%s", err, out)
 	}
@@ -639,7 +640,7 @@ func (l *lockedBuffer) String() string {
 
 // smallBackup makes a data folder with a few documents, a user and two
 // stored files, and its backup (a plain tar).
-func smallBackup(t *testing.T) (data, backup string) {
+func smallBackup(t *testing.T) (data, archive string) {
 	t.Helper()
 	dir := t.TempDir()
 	data = filepath.Join(dir, "data")
@@ -665,11 +666,11 @@ func smallBackup(t *testing.T) (data, backup string) {
 	}
 	addUploads(t, db, files, u.ID, 0, "乙", 2, nil)
 	db.Close()
-	backup = filepath.Join(dir, "small.tar")
-	if out, err := runCLI(t, "backup", "--data", data, "--to", backup); err != nil {
+	archive = filepath.Join(dir, "small.tar")
+	if out, err := runCLI(t, "backup", "--data", data, "--to", archive); err != nil {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
-	return data, backup
+	return data, archive
 }
 
 // assertUntouched checks that a restore left dir as it was.
@@ -687,20 +688,20 @@ func assertUntouched(t *testing.T, dir string, existed bool) {
 }
 
 func TestBackupRefusesToOverwrite(t *testing.T) {
-	data, backup := smallBackup(t)
-	before, _ := os.ReadFile(backup)
-	out, err := runCLI(t, "backup", "--data", data, "--to", backup)
+	data, archive := smallBackup(t)
+	before, _ := os.ReadFile(archive)
+	out, err := runCLI(t, "backup", "--data", data, "--to", archive)
 	if err == nil || !strings.Contains(out+err.Error(), "already exists") {
 		t.Fatalf("backup over an existing file: %v\n%s", err, out)
 	}
-	if after, _ := os.ReadFile(backup); !bytes.Equal(before, after) {
+	if after, _ := os.ReadFile(archive); !bytes.Equal(before, after) {
 		t.Error("the existing backup was changed")
 	}
-	if out, err := runCLI(t, "backup", "--data", data, "--force", "--to", backup); err != nil {
+	if out, err := runCLI(t, "backup", "--data", data, "--force", "--to", archive); err != nil {
 		t.Fatalf("backup --force: %v\n%s", err, out)
 	}
 	// No temporary files are left next to the backup.
-	names, _ := readDirNames(filepath.Dir(backup))
+	names, _ := readDirNames(filepath.Dir(archive))
 	for _, n := range names {
 		if strings.Contains(n, ".tmp") {
 			t.Errorf("left %s behind", n)
@@ -721,10 +722,10 @@ func TestBackupRefusesToOverwrite(t *testing.T) {
 }
 
 func TestRestoreSmall(t *testing.T) {
-	data, backup := smallBackup(t)
+	data, archive := smallBackup(t)
 	// Into an existing empty folder.
 	target := t.TempDir()
-	out, err := runCLI(t, "restore", "--data", target, backup)
+	out, err := runCLI(t, "restore", "--data", target, archive)
 	if err != nil {
 		t.Fatalf("restore: %v\n%s", err, out)
 	}
@@ -743,10 +744,10 @@ func TestRestoreSmall(t *testing.T) {
 }
 
 func TestRestoreRefusesNonEmptyFolder(t *testing.T) {
-	_, backup := smallBackup(t)
+	_, archive := smallBackup(t)
 	target := t.TempDir()
 	writeFile(t, filepath.Join(target, "notes.txt"), "keep me")
-	out, err := runCLI(t, "restore", "--data", target, backup)
+	out, err := runCLI(t, "restore", "--data", target, archive)
 	if err == nil || !strings.Contains(err.Error(), "is not empty") || !strings.Contains(err.Error(), "notes.txt") {
 		t.Fatalf("restore into a non-empty folder: %v\n%s", err, out)
 	}
@@ -760,16 +761,16 @@ func TestRestoreRefusesNonEmptyFolder(t *testing.T) {
 }
 
 func TestRestoreCorruptedBackup(t *testing.T) {
-	_, backup := smallBackup(t)
-	buf, err := os.ReadFile(backup)
+	_, archive := smallBackup(t)
+	buf, err := os.ReadFile(archive)
 	if err != nil {
 		t.Fatal(err)
 	}
-	members := readBackupMembers(t, backup)
+	members := readBackupMembers(t, archive)
 	// The database's bytes: after the manifest's header and blocks and
 	// its own header.
 	start := 512 + (len(members[0].body)+511)/512*512 + 512
-	if members[1].hdr.Name != backupDBName {
+	if members[1].hdr.Name != backup.DBName {
 		t.Fatalf("second member %s", members[1].hdr.Name)
 	}
 	bad := bytes.Clone(buf)
@@ -785,7 +786,7 @@ func TestRestoreCorruptedBackup(t *testing.T) {
 			target = t.TempDir()
 		}
 		out, err := runCLI(t, "restore", "--data", target, corrupt)
-		if err == nil || !strings.Contains(err.Error(), "checksum mismatch") || !strings.Contains(err.Error(), backupDBName) {
+		if err == nil || !strings.Contains(err.Error(), "checksum mismatch") || !strings.Contains(err.Error(), backup.DBName) {
 			t.Fatalf("restore of a corrupted backup: %v\n%s", err, out)
 		}
 		assertUntouched(t, target, existed)
@@ -834,15 +835,15 @@ func TestRestoreCorruptedBackup(t *testing.T) {
 }
 
 func TestRestoreRefusesHostileMembers(t *testing.T) {
-	_, backup := smallBackup(t)
-	members := readBackupMembers(t, backup)
-	var m backupManifest
+	_, archive := smallBackup(t)
+	members := readBackupMembers(t, archive)
+	var m backup.Manifest
 	if err := json.Unmarshal(members[0].body, &m); err != nil {
 		t.Fatal(err)
 	}
-	withManifest := func(m backupManifest) tarMember {
+	withManifest := func(m backup.Manifest) tarMember {
 		b, _ := json.Marshal(m)
-		return tarMember{&tar.Header{Typeflag: tar.TypeReg, Name: backupManifestName, Mode: 0o644}, b}
+		return tarMember{&tar.Header{Typeflag: tar.TypeReg, Name: backup.ManifestName, Mode: 0o644}, b}
 	}
 	evil := []byte("evil")
 	evilSum := blob.Key(evil)
@@ -865,7 +866,7 @@ func TestRestoreRefusesHostileMembers(t *testing.T) {
 			want    string
 		} {
 			m2 := m
-			m2.Members = append(append([]backupMember{}, m.Members...), backupMember{Name: "files/../../evil", Size: 4, SHA256: evilSum})
+			m2.Members = append(append([]backup.Member{}, m.Members...), backup.Member{Name: "files/../../evil", Size: 4, SHA256: evilSum})
 			ms := append([]tarMember{withManifest(m2)}, members[1:]...)
 			ms = append(ms, tarMember{&tar.Header{Typeflag: tar.TypeReg, Name: "files/../../evil", Mode: 0o644}, evil})
 			return struct {
@@ -912,7 +913,7 @@ func TestRestoreRefusesHostileMembers(t *testing.T) {
 			want    string
 		} {
 			m2 := m
-			m2.Version = backupVersion + 1
+			m2.Version = backup.Version + 1
 			return struct {
 				members []tarMember
 				want    string
@@ -953,4 +954,14 @@ func TestRestoreRefusesHostileMembers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readDirNames returns the sorted names in a folder.
+func readDirNames(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names, err
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/convert"
 	"github.com/wengao/wengao/importer"
+	"github.com/wengao/wengao/sharedtest"
 	"github.com/wengao/wengao/sqlite"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -38,8 +39,15 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// corpusFiles are real government documents for import tests.
-const corpusFiles = "/work/shared/corpus/files"
+// corpusFiles returns the folder of real government documents for import
+// tests: $WENGAO_CORPUS_FILES or shared/corpus/files beside the repository.
+func corpusFiles(t *testing.T) string {
+	t.Helper()
+	if dir := os.Getenv("WENGAO_CORPUS_FILES"); dir != "" {
+		return dir
+	}
+	return sharedtest.Path(t, "corpus/files")
+}
 
 // copyFile copies src to dst, making dst's folder.
 func copyFile(t *testing.T, src, dst string) []byte {
@@ -77,9 +85,10 @@ var hanRE = regexp.MustCompile(`\p{Han}`)
 // empty .pdf and a file of another type, then checks the documents, the
 // CSV report, a re-import and a search.
 func TestImportDocumentFiles(t *testing.T) {
-	entries, err := os.ReadDir(corpusFiles)
+	corpus := corpusFiles(t)
+	entries, err := os.ReadDir(corpus)
 	if err != nil {
-		t.Skipf("no test corpus: %v", err)
+		t.Fatal(err)
 	}
 	antiword := haveAntiword(t)
 	dir := t.TempDir()
@@ -101,7 +110,7 @@ func TestImportDocumentFiles(t *testing.T) {
 		case 2:
 			rel = "二级/三级/" + name
 		}
-		goods = append(goods, good{rel, copyFile(t, filepath.Join(corpusFiles, name), filepath.Join(src, filepath.FromSlash(rel)))})
+		goods = append(goods, good{rel, copyFile(t, filepath.Join(corpus, name), filepath.Join(src, filepath.FromSlash(rel)))})
 	}
 	if len(goods) < 5 {
 		t.Fatalf("only %d corpus files", len(goods))
@@ -239,10 +248,11 @@ func TestImportDocumentFiles(t *testing.T) {
 // one over --max-file-size fails with the size in its reason, a file of
 // another type is refused, and a clean import writes no default report.
 func TestImportFileLimits(t *testing.T) {
-	pdf := filepath.Join(corpusFiles, "性别数据.pdf")
-	docx := filepath.Join(corpusFiles, "大纲4：江西省人民政府外事办公室2022年招考外语类公务员考试大纲.docx")
+	corpus := corpusFiles(t)
+	pdf := filepath.Join(corpus, "性别数据.pdf")
+	docx := filepath.Join(corpus, "大纲4：江西省人民政府外事办公室2022年招考外语类公务员考试大纲.docx")
 	if _, err := os.Stat(pdf); err != nil {
-		t.Skipf("no test corpus: %v", err)
+		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")

@@ -56,7 +56,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.Search = http.InstrumentSearch(db, reg)
 	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
 	srv.Browse = db
-	srv.Masks = db
+	srv.Masks, srv.Maskers = db, db.Maskers()
 	srv.Settings = cfg.Settings
 	files, err := blob.NewLocal(filepath.Join(cfg.Data, "files"))
 	if err != nil {

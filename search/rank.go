@@ -1,0 +1,266 @@
+package search
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/wengao/wengao/chinese"
+	"github.com/wengao/wengao/query"
+)
+
+// The paragraph tier: candidates are documents whose words lie within
+// nearDistance tokens of each other; the best nearCandidates of them, by
+// title evidence and then shortness, are read and checked.
+const (
+	nearDistance   = 240
+	nearCandidates = 20
+)
+
+// Ranking weights. A document whose title holds every clause scores in
+// [2, 3), above every other; any other match scores 1 plus bonuses: up to
+// 0.5 for the share of the clauses in its title, 0.3 to 0.45 when every
+// single-term clause lies within one paragraph, and up to 0.04 for
+// shortness. Shortness is shortnessScale/(shortnessScale+size), in (0, 1],
+// the higher the shorter the body.
+const (
+	// baseScore is the score of a document with no evidence but a match.
+	baseScore = 1
+	// shortnessWeight lifts shorter documents, where the words weigh more.
+	shortnessWeight = 0.04
+	// shortnessScale is the body length, in characters, at which
+	// shortness is one half.
+	shortnessScale = 1000
+
+	// titleTier is the score of a document whose title holds every
+	// clause, before its bonuses.
+	titleTier = 2
+	// titleShareWeight is given in proportion to the share of the clauses
+	// in the title (a clause found only inside 《》 counts half): in both
+	// the title tier and below it.
+	titleShareWeight = 0.5
+	// titleShortWeight lifts short titles in the title tier: the query
+	// is then most of the title.
+	titleShortWeight = 0.4
+	// titleShortScale is the title length, in characters, at which the
+	// short-title bonus is one half.
+	titleShortScale = 10
+	// titleShortnessWeight breaks ties in the title tier by body length.
+	titleShortnessWeight = 0.001
+
+	// togetherWeight is given when every single-term clause lies within
+	// one paragraph.
+	togetherWeight = 0.3
+	// spanWeight lifts the tighter of such paragraphs.
+	spanWeight = 0.15
+	// spanScale is the span, in bytes, at which the span bonus is one
+	// half.
+	spanScale = 60
+)
+
+// rank orders the matching ids by relevance. The evidence, strongest
+// first: every word in the title (words inside 《》 name another document
+// and count half); then more of the words in the title; then every word
+// within one paragraph, the tighter the better; then shorter documents,
+// where the words weigh more. It needs no term statistics from the index,
+// whose lists for common words cost more to read than all the rest.
+func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []int64) ([]scored, error) {
+	// Documents with any of the words in their title.
+	var anyTerm []Phrase
+	for _, c := range clauses(q) {
+		anyTerm = append(anyTerm, c...)
+	}
+	titled, err := e.store.Match(ctx, FieldTitle, [][]Phrase{anyTerm}, nil)
+	if err != nil {
+		return nil, err
+	}
+	inSet := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		inSet[id] = true
+	}
+	nclauses := float64(len(q.Clauses))
+	ev := make(map[int64]*evidence, len(titled))
+	cat.RLock()
+	for _, id := range titled {
+		if m := cat.Get(id); m != nil && inSet[id] {
+			ev[id] = titleEvidence(q, m.Title)
+		}
+	}
+	cat.RUnlock()
+
+	// The paragraph test, for the documents whose words lie within a
+	// paragraph's reach of each other, most promising first.
+	if near := nearPhrases(q); near != nil {
+		within, err := e.store.MatchNear(ctx, near, nearDistance)
+		if err != nil {
+			return nil, err
+		}
+		var cands []int64
+		for _, id := range within {
+			if inSet[id] && (ev[id] == nil || !ev[id].all) {
+				cands = append(cands, id)
+			}
+		}
+		cat.RLock()
+		sort.Slice(cands, func(i, j int) bool {
+			a, b := ev[cands[i]], ev[cands[j]]
+			wa, wb := 0.0, 0.0
+			if a != nil {
+				wa = a.weight
+			}
+			if b != nil {
+				wb = b.weight
+			}
+			if wa != wb {
+				return wa > wb
+			}
+			return cat.Get(cands[i]).Size < cat.Get(cands[j]).Size
+		})
+		cat.RUnlock()
+		if len(cands) > nearCandidates {
+			cands = cands[:nearCandidates]
+		}
+		spans, err := e.paragraphSpans(ctx, q, cands)
+		if err != nil {
+			return nil, err
+		}
+		for id, span := range spans {
+			if ev[id] == nil {
+				ev[id] = &evidence{}
+			}
+			ev[id].together = true
+			ev[id].span = span
+		}
+	}
+
+	cat.RLock()
+	defer cat.RUnlock()
+	out := make([]scored, 0, len(ids))
+	for _, id := range ids {
+		m := cat.Get(id)
+		if m == nil {
+			continue
+		}
+		out = append(out, scored{id, score(ev[id], m, nclauses)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		a, b := cat.Get(out[i].id), cat.Get(out[j].id)
+		if a.Date != b.Date {
+			return a.Date > b.Date
+		}
+		return out[i].id > out[j].id
+	})
+	return out, nil
+}
+
+// score is the relevance of a document from its evidence (nil for none)
+// and metadata, for a query of nclauses clauses.
+func score(e *evidence, m *Meta, nclauses float64) float64 {
+	shortness := shortnessScale / float64(shortnessScale+m.Size)
+	s := baseScore + shortnessWeight*shortness
+	if e == nil {
+		return s
+	}
+	if e.all {
+		return titleTier + titleShareWeight*e.weight/nclauses + titleShortWeight*titleShortScale/float64(titleShortScale+m.TitleLen) + titleShortnessWeight*shortness
+	}
+	s += titleShareWeight * e.weight / nclauses
+	if e.together {
+		s += togetherWeight + spanWeight*spanScale/float64(spanScale+e.span)
+	}
+	return s
+}
+
+// evidence is what ranking knows of one document.
+type evidence struct {
+	all      bool    // every clause in the title
+	weight   float64 // clauses in the title, half for those only inside 《》
+	together bool    // every single-term clause within one paragraph
+	span     int     // bytes of the tightest such stretch
+}
+
+// titleEvidence finds the query's clauses in a title.
+func titleEvidence(q *query.Query, title string) *evidence {
+	norm := chinese.Normalize(title)
+	outer := stripBookTitles(norm)
+	e := &evidence{all: true}
+	for _, c := range q.Clauses {
+		in, out := false, false
+		for _, t := range c {
+			if holdsRuns(norm, t.Runs) {
+				in = true
+				out = out || holdsRuns(outer, t.Runs)
+			}
+		}
+		switch {
+		case out:
+			e.weight++
+		case in:
+			e.weight += 0.5
+		default:
+			e.all = false
+		}
+	}
+	return e
+}
+
+// holdsRuns reports whether s holds the runs in order.
+func holdsRuns(s string, runs []string) bool {
+	for _, r := range runs {
+		i := strings.Index(s, r)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(r):]
+	}
+	return len(runs) > 0
+}
+
+// stripBookTitles removes the 《…》 parts of s: the names of other
+// documents that a title cites.
+func stripBookTitles(s string) string {
+	if !strings.Contains(s, "《") {
+		return s
+	}
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '《':
+			depth++
+		case r == '》' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// paragraphSpans returns, for the given documents that hold every
+// single-term clause of q within one paragraph, the tightest span.
+func (e *Engine) paragraphSpans(ctx context.Context, q *query.Query, ids []int64) (map[int64]int, error) {
+	spans := map[int64]int{}
+	if len(ids) == 0 {
+		return spans, nil
+	}
+	var runs [][]string
+	for _, c := range q.Clauses {
+		if len(c) == 1 {
+			runs = append(runs, c[0].Runs)
+		}
+	}
+	texts, err := e.store.Texts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range texts {
+		if span, ok := chinese.ParagraphSpan(t.Body, runs, t.Plain); ok {
+			spans[t.Row] = span
+		}
+	}
+	return spans, nil
+}

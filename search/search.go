@@ -1,0 +1,284 @@
+package search
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/chinese"
+	"github.com/wengao/wengao/query"
+)
+
+// Search limits.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 100
+	maxPage      = 1000
+	snippetWidth = 120 // characters of a hit's snippet
+)
+
+// Engine answers searches and finds related reading over a Store.
+type Engine struct {
+	store   Store
+	maskers *Maskers
+
+	relatedMu    sync.Mutex
+	relatedCache map[relatedKey][]scored
+}
+
+var _ wengao.SearchService = (*Engine)(nil)
+
+// New returns an Engine over store, showing words as the rules of maskers
+// do (nil shows every word as stored).
+func New(store Store, maskers *Maskers) *Engine {
+	return &Engine{store: store, maskers: maskers, relatedCache: map[relatedKey][]scored{}}
+}
+
+// Search runs a user's query. Matching uses the text index (which holds
+// the title too), so every document with all the words is found; rank
+// orders them.
+func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.SearchResult, error) {
+	start := time.Now()
+	if req.Limit <= 0 {
+		req.Limit = DefaultLimit
+	}
+	if req.Limit > MaxLimit {
+		req.Limit = MaxLimit
+	}
+	if req.Page <= 0 {
+		req.Page = 1
+	}
+	if req.Page > maxPage {
+		return nil, wengao.Errorf(wengao.EINVALID, "页码超出范围。")
+	}
+	q := query.Parse(req.Query)
+	// A masked word and its shown form are one: 党委 finds D委 and back.
+	// Without the rules, search goes on without masking.
+	masker, _, _ := e.maskers.Masker(ctx)
+	if masker != nil {
+		q.Expand(masker.Variants)
+	}
+	if c := strings.Trim(req.Category, "/ "); c != "" && q.Category == "" {
+		q.Category = c
+	}
+	cat, err := e.store.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &wengao.SearchResult{Page: req.Page, Limit: req.Limit, Hits: []wengao.SearchHit{}}
+
+	var ids []int64
+	var cls [][]Phrase
+	if q.Empty() {
+		cat.RLock()
+		ids = cat.ids()
+		cat.RUnlock()
+		if ex := excluded(q); len(ex) > 0 {
+			out, err := e.store.Match(ctx, FieldText, [][]Phrase{ex}, nil)
+			if err != nil {
+				return nil, err
+			}
+			ids = subtractIDs(ids, out)
+		}
+	} else {
+		if cls = clauses(q); len(cls) == 0 {
+			res.Facets = wengao.Facets{Category: []wengao.FacetCount{}, CategoryTop: []wengao.FacetCount{}, Year: []wengao.FacetCount{}}
+			res.TookMS = ms(time.Since(start))
+			return res, nil
+		}
+		if ids, err = e.store.Match(ctx, FieldText, cls, excluded(q)); err != nil {
+			return nil, err
+		}
+	}
+	cat.RLock()
+	ids = filterIDs(cat, ids, q)
+	res.Total = len(ids)
+	res.Facets = facets(cat, ids)
+	cat.RUnlock()
+
+	offset := (req.Page - 1) * req.Limit
+	need := offset + req.Limit
+	var ranked []scored
+	switch {
+	case req.Sort == wengao.SortDate || (req.Sort != wengao.SortReads && cls == nil):
+		ranked = sortBy(cat, ids, func(a, b *Meta) int { return strings.Compare(b.Date, a.Date) })
+	case req.Sort == wengao.SortReads:
+		ranked = sortBy(cat, ids, func(a, b *Meta) int { return cmpInt64(b.Reads, a.Reads) })
+	default:
+		if ranked, err = e.rank(ctx, cat, q, ids); err != nil {
+			return nil, err
+		}
+	}
+	if offset < len(ranked) {
+		page := ranked[offset:min(need, len(ranked))]
+		if res.Hits, err = e.hits(ctx, q, page, req.Preview, masker); err != nil {
+			return nil, err
+		}
+	}
+	res.TookMS = ms(time.Since(start))
+	return res, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// scored is a document row id with its relevance score.
+type scored struct {
+	id    int64
+	score float64
+}
+
+// subtractIDs returns the ids of a that are not in b.
+func subtractIDs(a, b []int64) []int64 {
+	drop := make(map[int64]bool, len(b))
+	for _, id := range b {
+		drop[id] = true
+	}
+	out := a[:0]
+	for _, id := range a {
+		if !drop[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// filterIDs keeps the ids of shown documents whose metadata passes the
+// query's filters. The caller holds cat's read lock.
+func filterIDs(cat *Catalog, ids []int64, q *query.Query) []int64 {
+	out := ids[:0]
+	for _, id := range ids {
+		m := cat.Get(id)
+		if m == nil {
+			continue
+		}
+		if q.Category != "" && !categoryHasPrefix(m.Category, q.Category) {
+			continue
+		}
+		if q.Year != 0 && m.Year != q.Year {
+			continue
+		}
+		if q.From != "" && (m.Date == "" || m.Date < q.From) {
+			continue
+		}
+		if q.To != "" && (m.Date == "" || m.Date > q.To) {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// facets counts ids by category, top-level category and year. The caller
+// holds cat's read lock.
+func facets(cat *Catalog, ids []int64) wengao.Facets {
+	byCat := map[string]int{}
+	top := map[string]int{}
+	year := map[string]int{}
+	for _, id := range ids {
+		m := cat.Get(id)
+		if m == nil {
+			continue
+		}
+		byCat[m.Category]++
+		t, _, _ := strings.Cut(m.Category, "/")
+		top[t]++
+		if m.Year != 0 {
+			year[strconv.Itoa(m.Year)]++
+		} else {
+			year[""]++
+		}
+	}
+	return wengao.Facets{Category: facetList(byCat, false), CategoryTop: facetList(top, false), Year: facetList(year, true)}
+}
+
+func facetList(m map[string]int, byValueDesc bool) []wengao.FacetCount {
+	out := make([]wengao.FacetCount, 0, len(m))
+	for v, n := range m {
+		out = append(out, wengao.FacetCount{Value: v, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if byValueDesc {
+			return out[i].Value > out[j].Value
+		}
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+// sortBy orders ids by a metadata comparison, newest row first on ties.
+func sortBy(cat *Catalog, ids []int64, cmp func(a, b *Meta) int) []scored {
+	cat.RLock()
+	defer cat.RUnlock()
+	out := make([]scored, len(ids))
+	for i, id := range ids {
+		out[i] = scored{id: id}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if c := cmp(cat.Get(out[i].id), cat.Get(out[j].id)); c != 0 {
+			return c < 0
+		}
+		return out[i].id > out[j].id
+	})
+	return out
+}
+
+// hits loads the page's documents and builds their snippets.
+// With a preview rule, snippets come from the preview of each text alone.
+// Snippets and titles show masked words in their shown form (the site
+// shows nothing else), marked when they match.
+func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, preview *wengao.PreviewRule, masker *chinese.Masker) ([]wengao.SearchHit, error) {
+	var runs []string
+	for _, t := range q.Terms() {
+		runs = append(runs, t.Runs...)
+	}
+	hl := chinese.NewHighlighter(runs)
+	rows := make([]int64, len(page))
+	for i, s := range page {
+		rows[i] = s.id
+	}
+	texts, err := e.store.Texts(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*wengao.SearchHit, len(page))
+	for _, t := range texts {
+		h := &wengao.SearchHit{ID: t.ID, Title: t.Title, Date: t.Date, Category: t.Category, Reads: t.Reads}
+		plain := t.Plain
+		paras := strings.Split(t.Body, "\n")
+		if preview != nil {
+			paras, _ = preview.Cut(paras)
+		}
+		if masker != nil {
+			paras, h.Title = masker.DisplayAll(paras), masker.Display(h.Title)
+			plain = false // a shown form may hold letters the text did not
+		}
+		h.Snippet = hl.Snippet(paras, plain, snippetWidth)
+		h.TitleHTML = hl.Mark(h.Title, plain)
+		byID[t.Row] = h
+	}
+	hits := make([]wengao.SearchHit, 0, len(page))
+	for _, s := range page {
+		if h := byID[s.id]; h != nil { // nil: deleted since it was matched
+			h.Score = float64(int64(s.score*1e4)) / 1e4
+			hits = append(hits, *h)
+		}
+	}
+	return hits, nil
+}

@@ -1,0 +1,41 @@
+package search_test
+
+import (
+	"testing"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
+)
+
+// Store is what the search tests need of a store: search and related
+// reading through package search, documents to save and count, and the
+// display masking rules.
+type Store interface {
+	wengao.SearchService
+	wengao.DocumentService
+	wengao.MaskService
+}
+
+// stores are the stores every search test runs against: each opens an
+// empty store, and one holding the sample library. A PostgreSQL store
+// joins this list to pass the same tests.
+var stores = []struct {
+	name       string
+	open       func(tb testing.TB) Store
+	openSample func(tb testing.TB) Store
+}{
+	{"sqlite", func(tb testing.TB) Store { return sqlitetest.Open(tb) }, func(tb testing.TB) Store { return sqlitetest.OpenSample(tb) }},
+}
+
+// eachStore runs fn as a subtest for every store.
+func eachStore(t *testing.T, fn func(t *testing.T, open, openSample func(testing.TB) Store)) {
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) { fn(t, s.open, s.openSample) })
+	}
+}
+
+// findAll returns the ids of every hit of q.
+func findAll(t *testing.T, db wengao.SearchService, q string) []string {
+	t.Helper()
+	return sqlitetest.FindAll(t, db, q)
+}
