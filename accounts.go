@@ -347,7 +347,44 @@ type Settings struct {
 	// NearDuplicateThreshold similar to a published document: "flag"
 	// sends it to the moderators with the match, "reject" rejects it.
 	NearDuplicatePolicy string `json:"near_duplicate_policy"`
+
+	// TakedownPolicy says what a takedown notice that qualifies (see
+	// Complaint.QualifiesForTakedown) does: TakedownHide hides the
+	// document at once, pending review; TakedownReview leaves it
+	// published until a moderator decides. Any other complaint waits in
+	// the queue either way.
+	TakedownPolicy string `json:"takedown_policy"`
+	// TakedownsPerDay bounds the notices that may hide a document at
+	// once, per account and per address, in 24 hours; those beyond it go
+	// to the queue without hiding.
+	TakedownsPerDay int `json:"takedowns_per_day"`
+	// SearchPerMinute bounds the searches of a visitor who has not logged
+	// in, per address; SearchPerMinuteUser those of a logged-in user. 0
+	// is no limit.
+	SearchPerMinute     int `json:"search_per_minute"`
+	SearchPerMinuteUser int `json:"search_per_minute_user"`
+	// RegistrationsPerHour bounds the accounts created from one address
+	// in an hour; 0 is no limit.
+	RegistrationsPerHour int `json:"registrations_per_hour"`
+	// UploadsPerDay bounds the files a reader uploads in 24 hours, and
+	// UploadQuotaBytes the bytes of their uploads the library keeps
+	// (rejected and deleted ones do not count); 0 is no limit.
+	UploadsPerDay    int   `json:"uploads_per_day"`
+	UploadQuotaBytes int64 `json:"upload_quota_bytes"`
 }
+
+// Takedown policies.
+const (
+	TakedownHide   = "hide"
+	TakedownReview = "review"
+)
+
+// MaxPoints bounds every figure of points: a grant, an adjustment, a
+// price, a reward, a bonus. Sums of bounded figures cannot overflow.
+const MaxPoints = 1_000_000_000
+
+// maxRate bounds the rate limits of the settings.
+const maxRate = 1_000_000
 
 // Near-duplicate policies.
 const (
@@ -358,13 +395,29 @@ const (
 // DefaultSettings returns the settings of a new site.
 func DefaultSettings() Settings {
 	return Settings{SiteName: "文稿库", SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10, PreviewRule: DefaultPreviewRule,
-		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag}
+		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag,
+		TakedownPolicy: TakedownHide, TakedownsPerDay: 5, SearchPerMinute: 60, RegistrationsPerHour: 5,
+		UploadsPerDay: 30, UploadQuotaBytes: 1 << 30}
 }
 
 // Validate returns EINVALID when a figure is negative.
 func (s Settings) Validate() error {
 	if s.SignupBonus < 0 || s.SignInPoints < 0 || s.DownloadPrice < 0 || s.UploadReward < 0 {
 		return Errorf(EINVALID, "积分设置不能为负数。")
+	}
+	if s.SignupBonus > MaxPoints || s.SignInPoints > MaxPoints || s.DownloadPrice > MaxPoints || s.UploadReward > MaxPoints {
+		return Errorf(EINVALID, "积分设置不能超过 %d。", MaxPoints)
+	}
+	for _, n := range []int{s.TakedownsPerDay, s.SearchPerMinute, s.SearchPerMinuteUser, s.RegistrationsPerHour, s.UploadsPerDay} {
+		if n < 0 || n > maxRate {
+			return Errorf(EINVALID, "频率限制须在 0 到 %d 之间（0 为不限）。", maxRate)
+		}
+	}
+	if s.UploadQuotaBytes < 0 || s.UploadQuotaBytes > 1<<50 {
+		return Errorf(EINVALID, "上传空间配额不能为负数。")
+	}
+	if s.TakedownPolicy != TakedownHide && s.TakedownPolicy != TakedownReview {
+		return Errorf(EINVALID, "侵权通知的处理方式只能是 hide（立即隐藏）或 review（审核后处理）。")
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(s.SiteName)); n == 0 || n > 30 {
 		return Errorf(EINVALID, "网站名称须为 1–30 个字符。")

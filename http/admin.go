@@ -509,10 +509,12 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 // adminSettingsView is the settings form.
 type adminSettingsView struct {
 	layout
-	S      wengao.Settings
-	MaxMB  int64
-	Error  string
-	Notice string
+	S     wengao.Settings
+	MaxMB int64
+	// QuotaMB is the upload quota in megabytes.
+	QuotaMB int64
+	Error   string
+	Notice  string
 }
 
 func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
@@ -523,7 +525,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, status int, st wengao.Settings, errMsg, notice string) {
-	v := adminSettingsView{S: st, MaxMB: st.UploadMaxBytes >> 20, Error: errMsg, Notice: notice}
+	v := adminSettingsView{S: st, MaxMB: st.UploadMaxBytes >> 20, QuotaMB: st.UploadQuotaBytes >> 20, Error: errMsg, Notice: notice}
 	s.adminRender(w, r, status, "admin_settings", "网站设置", v, &v.layout)
 }
 
@@ -555,6 +557,20 @@ func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request)
 	st.SignInPoints = num("signin_points")
 	st.SignupBonus = num("signup_bonus")
 	st.UploadMaxBytes = num("upload_max_mb") << 20
+	// Fields added since the form's first version keep their value when
+	// a form leaves them out.
+	if f.Has("takedown_policy") {
+		st.TakedownPolicy = f.Get("takedown_policy")
+	}
+	for k, p := range map[string]*int{"takedowns_per_day": &st.TakedownsPerDay, "search_per_minute": &st.SearchPerMinute,
+		"search_per_minute_user": &st.SearchPerMinuteUser, "registrations_per_hour": &st.RegistrationsPerHour, "uploads_per_day": &st.UploadsPerDay} {
+		if f.Has(k) {
+			*p = int(num(k))
+		}
+	}
+	if f.Has("upload_quota_mb") {
+		st.UploadQuotaBytes = num("upload_quota_mb") << 20
+	}
 	if bad {
 		s.adminSettings(w, r, http.StatusBadRequest, st, msgBadNumbers, "")
 		return
