@@ -24,9 +24,9 @@ const (
 	MaxAccountDelay = 30 * time.Second
 	// accountMemory is how many recent failures of an account are kept
 	// beyond the limit, to grow its delay.
-	accountMemory = 16
-	DefaultWindow       = 15 * time.Minute
-	DefaultMaxKeys      = 50000 // accounts and addresses remembered, each
+	accountMemory  = 16
+	DefaultWindow  = 15 * time.Minute
+	DefaultMaxKeys = 50000 // accounts and addresses remembered, each
 	// pendingTTL is how long an attempt allowed but not yet reported as a
 	// success or failure counts against its account and address.
 	pendingTTL = time.Minute
