@@ -358,6 +358,9 @@ type Settings struct {
 	// once, per account and per address, in 24 hours; those beyond it go
 	// to the queue without hiding.
 	TakedownsPerDay int `json:"takedowns_per_day"`
+	// TakedownAccountDays is how many days old an account must be for
+	// its notices to hide a document at once.
+	TakedownAccountDays int `json:"takedown_account_days"`
 	// SearchPerMinute bounds the searches of a visitor who has not logged
 	// in, per address; SearchPerMinuteUser those of a logged-in user. 0
 	// is no limit.
@@ -396,7 +399,7 @@ const (
 func DefaultSettings() Settings {
 	return Settings{SiteName: "文稿库", SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10, PreviewRule: DefaultPreviewRule,
 		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag,
-		TakedownPolicy: TakedownHide, TakedownsPerDay: 5, SearchPerMinute: 60, RegistrationsPerHour: 5,
+		TakedownPolicy: TakedownHide, TakedownsPerDay: 5, TakedownAccountDays: 1, SearchPerMinute: 60, RegistrationsPerHour: 5,
 		UploadsPerDay: 30, UploadQuotaBytes: 1 << 30}
 }
 
@@ -408,7 +411,7 @@ func (s Settings) Validate() error {
 	if s.SignupBonus > MaxPoints || s.SignInPoints > MaxPoints || s.DownloadPrice > MaxPoints || s.UploadReward > MaxPoints {
 		return Errorf(EINVALID, "积分设置不能超过 %d。", MaxPoints)
 	}
-	for _, n := range []int{s.TakedownsPerDay, s.SearchPerMinute, s.SearchPerMinuteUser, s.RegistrationsPerHour, s.UploadsPerDay} {
+	for _, n := range []int{s.TakedownsPerDay, s.TakedownAccountDays, s.SearchPerMinute, s.SearchPerMinuteUser, s.RegistrationsPerHour, s.UploadsPerDay} {
 		if n < 0 || n > maxRate {
 			return Errorf(EINVALID, "频率限制须在 0 到 %d 之间（0 为不限）。", maxRate)
 		}

@@ -562,7 +562,7 @@ func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request)
 	if f.Has("takedown_policy") {
 		st.TakedownPolicy = f.Get("takedown_policy")
 	}
-	for k, p := range map[string]*int{"takedowns_per_day": &st.TakedownsPerDay, "search_per_minute": &st.SearchPerMinute,
+	for k, p := range map[string]*int{"takedowns_per_day": &st.TakedownsPerDay, "takedown_account_days": &st.TakedownAccountDays, "search_per_minute": &st.SearchPerMinute,
 		"search_per_minute_user": &st.SearchPerMinuteUser, "registrations_per_hour": &st.RegistrationsPerHour, "uploads_per_day": &st.UploadsPerDay} {
 		if f.Has(k) {
 			*p = int(num(k))

@@ -1,13 +1,20 @@
 package http_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/blob"
 )
 
 // sendAs sends a request through srv as if from the peer address, with
@@ -162,5 +169,193 @@ func TestHostHeaderNotBelieved(t *testing.T) {
 	e.srv.AllowedHosts = []string{"wengao.example.org"}
 	if body := get("/robots.txt", "wengao.example.org"); !strings.Contains(body, "http://wengao.example.org/sitemap.xml") {
 		t.Errorf("allowed Host not used: %s", body)
+	}
+}
+
+// multipartBody returns a multipart body of fields and one file "file"
+// (none when name is ""), and its content type.
+func multipartBody(fields map[string]string, name string, data []byte) (string, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if name != "" {
+		w, _ := mw.CreateFormFile("file", name)
+		w.Write(data)
+	}
+	mw.Close()
+	return b.String(), mw.FormDataContentType()
+}
+
+// publishedUpload has the reader upload a notice and the moderator
+// approve it, and returns the approved upload.
+func publishedUpload(t *testing.T, e *uploadEnv, phrase string) wengao.Upload {
+	t.Helper()
+	st, a := e.upload(t, e.reader, "", file{"通知.docx", noticeDocx(t, phrase)})
+	if st != 201 || len(a.Uploads) != 1 {
+		t.Fatalf("upload: %d %+v", st, a)
+	}
+	var sub, approved wengao.Upload
+	if st := call(t, e.reader, "POST", fmt.Sprintf("%s/api/v1/uploads/%d/submit", e.ts.URL, a.Uploads[0].ID), `{"category":"公文/意见"}`, &sub); st != 200 {
+		t.Fatalf("submit: %d", st)
+	}
+	if st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/approve", e.ts.URL, sub.ID), "", &approved); st != 200 {
+		t.Fatalf("approve: %d", st)
+	}
+	return approved
+}
+
+// TestTakedownNeedsQualifiedNotice (issue 11, item 1): an anonymous
+// copyright complaint, or one without what a notice needs, or of another
+// kind, or over the daily limit, or under the review policy, waits in
+// the queue; a notice with 权利人名称, 联系方式, 权属证明 and the work, from
+// an account in good standing, hides the document at once.
+func TestTakedownNeedsQualifiedNotice(t *testing.T) {
+	e, _ := consoleEnv(t)
+	e.srv.Settings.TakedownAccountDays = 0
+	e.srv.Settings.TakedownsPerDay = 1
+	ctx := context.Background()
+	ids, _ := e.db.DocumentIDs(ctx)
+	shown := func(id string) bool {
+		code, _ := serve(e.srv, "/api/v1/documents/"+id, nil)
+		return code == 200
+	}
+	notice := func(id, kind string) map[string]string {
+		return map[string]string{"document_id": id, "kind": kind, "reason": "未经授权转载本社作品", "contact": "legal@example.org",
+			"rights_holder": "某某出版社", "work": "《城市管理文集》"}
+	}
+	send := func(c *http.Client, fields map[string]string, withFile bool) (int, wengao.Complaint) {
+		name := ""
+		if withFile {
+			name = "授权证明.pdf"
+		}
+		body, ct := multipartBody(fields, name, []byte("%PDF-1.4 著作权登记证书"))
+		resp, raw := post(t, c, e.ts.URL+"/api/v1/complaints", body, map[string]string{"Content-Type": ct})
+		var out wengao.Complaint
+		json.Unmarshal(raw, &out)
+		return resp.StatusCode, out
+	}
+	// 20 anonymous JSON complaints hide nothing.
+	for i := range 20 {
+		id := ids[i%len(ids)]
+		if st := call(t, e.anonymous, "POST", e.ts.URL+"/api/v1/complaints", `{"document_id":"`+id+`","kind":"copyright","reason":"侵权","contact":"x@example.org"}`, nil); st != 201 {
+			t.Fatalf("anonymous complaint: %d", st)
+		}
+	}
+	for _, id := range ids[:20] {
+		if !shown(id) {
+			t.Fatalf("%s hidden by an anonymous complaint", id)
+		}
+	}
+	// The anonymous site form, even with every field and a file.
+	body, ct := multipartBody(notice(ids[0], "copyright"), "证明.pdf", []byte("%PDF-1.4"))
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if resp, raw := post(t, noRedirect, e.ts.URL+"/doc/"+ids[0]+"/complaint", body, map[string]string{"Content-Type": ct}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("anonymous form: %d %s", resp.StatusCode, raw)
+	}
+	if !shown(ids[0]) {
+		t.Error("hidden by an anonymous form")
+	}
+	// A logged-in reader without the proof file, or of another kind.
+	if st, _ := send(e.reader, notice(ids[1], "copyright"), false); st != 201 || !shown(ids[1]) {
+		t.Errorf("notice without 权属证明: %d, shown %v", st, shown(ids[1]))
+	}
+	if st, _ := send(e.reader, notice(ids[1], "other"), true); st != 201 || !shown(ids[1]) {
+		t.Errorf("complaint of another kind: %d, shown %v", st, shown(ids[1]))
+	}
+	// A qualified notice from an account in good standing hides at once.
+	st, c := send(e.reader, notice(ids[2], "copyright"), true)
+	if st != 201 || c.RightsHolder != "某某出版社" || c.Work != "《城市管理文集》" || c.EvidenceFile == nil {
+		t.Fatalf("qualified notice: %d %+v", st, c)
+	}
+	if code, _ := serve(e.srv, "/doc/"+ids[2], nil); code != http.StatusUnavailableForLegalReasons {
+		t.Errorf("qualified notice: document answers %d, want 451", code)
+	}
+	// Over the daily limit: queued, not hidden.
+	if st, _ := send(e.reader, notice(ids[3], "copyright"), true); st != 201 || !shown(ids[3]) {
+		t.Errorf("notice over the daily limit: %d, shown %v", st, shown(ids[3]))
+	}
+	// Under the review policy, nothing hides at once.
+	e.srv.Settings.TakedownsPerDay = 100
+	e.srv.Settings.TakedownPolicy = wengao.TakedownReview
+	if st, _ := send(e.moderator, notice(ids[4], "copyright"), true); st != 201 || !shown(ids[4]) {
+		t.Errorf("notice under the review policy: %d, shown %v", st, shown(ids[4]))
+	}
+	// An account too young is not in good standing.
+	e.srv.Settings.TakedownPolicy = wengao.TakedownHide
+	e.srv.Settings.TakedownAccountDays = 30
+	if st, _ := send(e.moderator, notice(ids[5], "copyright"), true); st != 201 || !shown(ids[5]) {
+		t.Errorf("notice from a new account: %d, shown %v", st, shown(ids[5]))
+	}
+}
+
+// TestAccusedSeesNoComplainant (issue 11, item 6): the uploader of a
+// document complained about sees what the account page shows, not the
+// complainant's contact, account or evidence.
+func TestAccusedSeesNoComplainant(t *testing.T) {
+	e, _ := consoleEnv(t)
+	up := publishedUpload(t, e, "被投诉的独特短语。")
+	if st := call(t, e.moderator, "POST", e.ts.URL+"/api/v1/complaints", `{"document_id":"`+up.DocumentID+`","kind":"copyright","reason":"侵权理由机密","contact":"secret-contact@example.org","evidence":"证据机密"}`, nil); st != 201 {
+		t.Fatalf("complaint: %d", st)
+	}
+	resp, err := e.reader.Get(e.ts.URL + "/api/v1/me/complaints?about=uploads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(raw), up.DocumentID) {
+		t.Fatalf("about uploads: %d %s", resp.StatusCode, raw)
+	}
+	for _, secret := range []string{"secret-contact@example.org", `"user_id"`, "证据机密", `"contact"`, `"evidence`} {
+		if strings.Contains(string(raw), secret) {
+			t.Errorf("the accused sees %s: %s", secret, raw)
+		}
+	}
+}
+
+// TestFailedUploadsLeaveNoFiles (issue 11, item 4): a file that fails
+// conversion is removed from the store; a file another upload holds is
+// kept; the daily count and the storage quota hold.
+func TestFailedUploadsLeaveNoFiles(t *testing.T) {
+	e := newUploadEnv(t)
+	store := e.srv.Files.(*blob.Local)
+	count := func() int {
+		n := 0
+		store.Walk(context.Background(), func(string, int64) error { n++; return nil })
+		return n
+	}
+	for i := range 5 {
+		junk := append([]byte("PK\x03\x04"), bytes.Repeat([]byte{byte(i)}, 64<<10)...)
+		if st, _ := e.upload(t, e.reader, "", file{fmt.Sprintf("junk%d.docx", i), junk}); st != 400 {
+			t.Fatalf("junk upload %d: %d", i, st)
+		}
+	}
+	if n := count(); n != 0 {
+		t.Errorf("%d files left by 5 failed uploads, want 0", n)
+	}
+	data := noticeDocx(t, "配额测试短语。")
+	if st, _ := e.upload(t, e.reader, "", file{"a.docx", data}); st != 201 {
+		t.Fatalf("upload: %d", st)
+	}
+	// The same file again fails, but its file stays: the first holds it.
+	if st, _ := e.upload(t, e.reader, "", file{"b.docx", data}); st != 409 {
+		t.Fatalf("same file: %d", st)
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d files after a duplicate upload, want 1", n)
+	}
+	e.srv.Settings.UploadsPerDay = 1
+	if st, a := e.upload(t, e.reader, "", file{"c.txt", []byte("另一份文件的内容。")}); st != 429 || !strings.Contains(a.Failed[0].Error.Message, "每天") {
+		t.Errorf("over the daily count: %d %+v", st, a)
+	}
+	e.srv.Settings.UploadsPerDay = 0
+	e.srv.Settings.UploadQuotaBytes = int64(len(data)) + 10
+	if st, a := e.upload(t, e.reader, "", file{"d.txt", []byte("再一份文件的内容，超出配额。")}); st != 413 || !strings.Contains(a.Failed[0].Error.Message, "空间") {
+		t.Errorf("over the quota: %d %+v", st, a)
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d files after refused uploads, want 1", n)
 	}
 }

@@ -57,6 +57,9 @@ type Server struct {
 	Files FileStore
 	// Uploads keeps uploads and their moderation; nil turns uploads off.
 	Uploads wengao.UploadService
+	// BlobIndex tells which files records refer to, so that the file of
+	// a failed upload is removed; nil takes Uploads when it can tell.
+	BlobIndex wengao.BlobIndex
 	// Near finds published documents similar to an upload; nil finds none.
 	Near wengao.NearDuplicateFinder
 	// Masks are the display masking rules; nil shows every word as stored.

@@ -130,13 +130,37 @@ func cleanFileName(name string) string {
 // receiveUpload stores one file, takes its text, detects its metadata and
 // near-duplicates, and creates a draft upload. The same file sent before
 // is recognised by its hash before anything else is done.
-func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string, r io.Reader) (*wengao.Upload, error) {
+//
+// Within the daily count and storage quota of the settings, the file is
+// stored first; when anything after fails, it is removed again unless
+// another record refers to the same content.
+func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string, r io.Reader) (_ *wengao.Upload, err error) {
 	ext := strings.ToLower(path.Ext(name))
 	if !uploadFormats[ext] {
 		return nil, wengao.Errorf(wengao.EINVALID, msgUploadFormat)
 	}
 	settings := s.settings()
+	count, used, err := s.Uploads.UploadUsage(ctx, u.ID, time.Now().Add(-24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	if settings.UploadsPerDay > 0 && count >= settings.UploadsPerDay {
+		return nil, wengao.Errorf(wengao.ETOOMANY, msgUploadDailyLimit, settings.UploadsPerDay)
+	}
+	if settings.UploadQuotaBytes > 0 && used >= settings.UploadQuotaBytes {
+		return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, formatBytes(settings.UploadQuotaBytes))
+	}
 	key, size, err := s.Files.Put(ctx, r, settings.UploadMaxBytes)
+	if err == nil {
+		defer func() {
+			if err != nil {
+				s.removeBlobIfOrphan(ctx, key)
+			}
+		}()
+		if settings.UploadQuotaBytes > 0 && used+size > settings.UploadQuotaBytes {
+			return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, formatBytes(settings.UploadQuotaBytes))
+		}
+	}
 	if err != nil {
 		if wengao.ErrorCode(err) == wengao.ETOOLARGE {
 			return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, formatBytes(settings.UploadMaxBytes))

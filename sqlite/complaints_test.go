@@ -19,9 +19,13 @@ func mustComplain(tb testing.TB, db *sqlite.DB, c *wengao.Complaint) *wengao.Com
 	return c
 }
 
+// copyrightComplaint is a takedown notice asked to hide its document:
+// it does when userID is an account in good standing.
 func copyrightComplaint(userID int64, docID string) *wengao.Complaint {
 	return &wengao.Complaint{Kind: wengao.ComplaintCopyright, DocumentID: docID, UserID: userID,
-		Reason: "该文为本单位内部资料，未经授权转载。", Contact: "legal@example.com"}
+		Reason: "该文为本单位内部资料，未经授权转载。", Contact: "legal@example.com",
+		RightsHolder: "某某出版社", Work: "《内部资料汇编》", EvidenceFile: &wengao.SourceFile{Key: "proof-key", Name: "授权书.pdf", Size: 10},
+		Takedown: &wengao.TakedownRequest{}}
 }
 
 // eventActions returns the actions of a complaint's events.
