@@ -56,9 +56,11 @@ type DocumentAdmin interface {
 
 	// SetDocumentStatus moves a document between published, hidden and
 	// deleted, with a reason, taking it out of (or back into) search, lists
-	// and sales in the same transaction. Returns EINVALID for an unknown
-	// state and ENOTFOUND.
-	SetDocumentStatus(ctx context.Context, id, status, reason string) error
+	// and sales in the same transaction, when CanChangeDocumentStatus
+	// allows the actor's role (read from the store) the move from the
+	// document's current state. Returns EINVALID for an unknown state,
+	// ENOTFOUND, EFORBIDDEN and ECONFLICT as CanChangeDocumentStatus.
+	SetDocumentStatus(ctx context.Context, actor Actor, id, status, reason string) error
 
 	// PurgeDocument removes a deleted document for good. Returns
 	// ENOTFOUND, and ECONFLICT unless it is in the recycle bin.
@@ -113,8 +115,10 @@ type UserAdmin interface {
 	// ENOTFOUND.
 	FindAdminUser(ctx context.Context, id int64) (*AdminUser, error)
 
-	// SetUserBans replaces a user's bans. Returns ENOTFOUND.
-	SetUserBans(ctx context.Context, id int64, b Bans) error
+	// SetUserBans replaces a user's bans, when CanActOnUser allows the
+	// actor (whose role is read from the store). Returns ENOTFOUND and
+	// EFORBIDDEN.
+	SetUserBans(ctx context.Context, actor Actor, id int64, b Bans) error
 }
 
 // SettingsService keeps the operator's settings in the database, so that

@@ -262,7 +262,7 @@ func (s *Server) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request)
 	case action == "purge":
 		err = s.DocAdmin.PurgeDocument(ctx, id)
 	default:
-		err = s.DocAdmin.SetDocumentStatus(ctx, id, spec.status, strings.TrimSpace(f.Get("reason")))
+		err = s.DocAdmin.SetDocumentStatus(ctx, wengao.ActorOf(u), id, spec.status, strings.TrimSpace(f.Get("reason")))
 	}
 	if err != nil {
 		s.adminDocumentPage(w, r, u, ErrorStatus(err), wengao.ErrorMessage(err), "")
@@ -467,7 +467,9 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 			err = wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin)
 		} else if id == me.ID {
 			err = wengao.Errorf(wengao.EINVALID, msgOwnRole)
-		} else {
+		} else if target, ferr := s.Users.FindUserByID(ctx, id); ferr != nil {
+			err = ferr
+		} else if err = wengao.CanActOnUser(wengao.ActorOf(me), id, target.Role); err == nil {
 			detail = f.Get("role")
 			err = s.Users.SetUserRole(ctx, id, detail)
 		}
@@ -477,7 +479,7 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 			if b.DownloadUntil, err = parseBanDate(f.Get("download_until")); err == nil {
 				if b.CommentUntil, err = parseBanDate(f.Get("comment_until")); err == nil {
 					detail = "upload " + f.Get("upload_until") + ", download " + f.Get("download_until") + ", comment " + f.Get("comment_until")
-					err = s.UserAdmin.SetUserBans(ctx, id, b)
+					err = s.UserAdmin.SetUserBans(ctx, wengao.ActorOf(me), id, b)
 				}
 			}
 		}
@@ -708,7 +710,7 @@ func (s *Server) handleAPIDocumentStatus(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	id := r.PathValue("id")
-	if err := s.DocAdmin.SetDocumentStatus(r.Context(), id, in.Status, in.Reason); err != nil {
+	if err := s.DocAdmin.SetDocumentStatus(r.Context(), wengao.ActorOf(u), id, in.Status, in.Reason); err != nil {
 		s.jsonError(w, r, err)
 		return
 	}

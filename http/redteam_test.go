@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/blob"
@@ -357,5 +359,94 @@ func TestFailedUploadsLeaveNoFiles(t *testing.T) {
 	}
 	if n := count(); n != 1 {
 		t.Errorf("%d files after refused uploads, want 1", n)
+	}
+}
+
+// TestRolesHold (issue 11, item 2): a moderator may not bring a deleted
+// document back (site publish or API status published), ban an admin or
+// another moderator, approve their own upload, or resolve a complaint
+// about their own upload; an admin may ban a moderator.
+func TestRolesHold(t *testing.T) {
+	e, admin := consoleEnv(t)
+	ctx := context.Background()
+	ids, _ := e.db.DocumentIDs(ctx)
+	id := ids[0]
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	if resp, body := post(t, admin, e.ts.URL+"/admin/documents/"+id+"/delete", "reason=test", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("admin delete: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := post(t, e.moderator, e.ts.URL+"/admin/documents/"+id+"/publish", "reason=back", form); resp.StatusCode != 403 {
+		t.Errorf("moderator publishes a deleted document on the site: %d, want 403", resp.StatusCode)
+	}
+	var apiErr apiError
+	if st := call(t, e.moderator, "POST", e.ts.URL+"/api/v1/admin/documents/"+id+"/status", `{"status":"published"}`, &apiErr); st != 403 {
+		t.Errorf("moderator publishes a deleted document through the API: %d, want 403", st)
+	}
+	if st := call(t, e.moderator, "POST", e.ts.URL+"/api/v1/admin/documents/"+id+"/status", `{"status":"hidden"}`, &apiErr); st != 403 {
+		t.Errorf("moderator hides a deleted document: %d, want 403", st)
+	}
+	if code, _ := serve(e.srv, "/doc/"+id, nil); code != 404 {
+		t.Errorf("deleted document answers %d after the moderator's tries", code)
+	}
+	// Moderators hide and publish a published document.
+	if st := call(t, e.moderator, "POST", e.ts.URL+"/api/v1/admin/documents/"+ids[1]+"/status", `{"status":"hidden"}`, &apiErr); st != 200 {
+		t.Errorf("moderator hides: %d", st)
+	}
+	if st := call(t, e.moderator, "POST", e.ts.URL+"/api/v1/admin/documents/"+ids[1]+"/status", `{"status":"published"}`, &apiErr); st != 200 {
+		t.Errorf("moderator publishes a hidden document: %d", st)
+	}
+	// Bans: nobody acts on an equal or higher role.
+	adminUser, _ := e.db.FindUserByName(ctx, "管理员")
+	modUser, _ := e.db.FindUserByName(ctx, "审核员")
+	until := time.Now().AddDate(0, 0, 3).Format(wengao.DayLayout)
+	ban := url.Values{"comment_until": {until}}.Encode()
+	if resp, _ := post(t, e.moderator, fmt.Sprintf("%s/admin/users/%d/bans", e.ts.URL, adminUser.ID), ban, form); resp.StatusCode != 403 {
+		t.Errorf("moderator bans an admin: %d, want 403", resp.StatusCode)
+	}
+	if au, _ := e.db.FindAdminUser(ctx, adminUser.ID); !au.Bans.CommentUntil.IsZero() {
+		t.Errorf("the admin was banned by a moderator")
+	}
+	if resp, _ := post(t, e.moderator, fmt.Sprintf("%s/admin/users/%d/bans", e.ts.URL, e.uploader.ID), ban, form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("moderator bans a reader: %d", resp.StatusCode)
+	}
+	if resp, _ := post(t, admin, fmt.Sprintf("%s/admin/users/%d/bans", e.ts.URL, modUser.ID), ban, form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("admin bans a moderator: %d", resp.StatusCode)
+	}
+	if resp, _ := post(t, admin, fmt.Sprintf("%s/admin/users/%d/bans", e.ts.URL, modUser.ID), url.Values{}.Encode(), form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("admin lifts the moderator's ban: %d", resp.StatusCode)
+	}
+	// A moderator's own upload.
+	before, _ := e.db.Balance(ctx, modUser.ID)
+	st, a := e.upload(t, e.moderator, "", file{"自己的.docx", noticeDocx(t, "审核员自己上传的短语。")})
+	if st != 201 {
+		t.Fatalf("moderator upload: %d %+v", st, a)
+	}
+	var sub wengao.Upload
+	call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/uploads/%d/submit", e.ts.URL, a.Uploads[0].ID), `{"category":"公文/意见"}`, &sub)
+	if st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/approve", e.ts.URL, sub.ID), "", &apiErr); st != 403 {
+		t.Errorf("moderator approves their own upload: %d, want 403", st)
+	}
+	if resp, _ := post(t, e.moderator, fmt.Sprintf("%s/admin/uploads/%d/approve", e.ts.URL, sub.ID), "", form); resp.StatusCode != 403 {
+		t.Errorf("moderator approves their own upload on the site: %d, want 403", resp.StatusCode)
+	}
+	if after, _ := e.db.Balance(ctx, modUser.ID); after != before {
+		t.Errorf("balance %d → %d", before, after)
+	}
+	var approved wengao.Upload
+	if st := call(t, admin, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/approve", e.ts.URL, sub.ID), "", &approved); st != 200 {
+		t.Fatalf("admin approves: %d", st)
+	}
+	// A complaint about the moderator's upload, and one the moderator made.
+	var c, own wengao.Complaint
+	call(t, e.anonymous, "POST", e.ts.URL+"/api/v1/complaints", `{"document_id":"`+approved.DocumentID+`","kind":"copyright","reason":"侵权","contact":"x@example.org"}`, &c)
+	if st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/complaints/%d/reject", e.ts.URL, c.ID), `{"note":"不成立"}`, &apiErr); st != 403 {
+		t.Errorf("moderator rejects a complaint about their own upload: %d, want 403", st)
+	}
+	call(t, e.moderator, "POST", e.ts.URL+"/api/v1/complaints", `{"document_id":"`+ids[2]+`","kind":"other","reason":"错字","contact":"m@example.org"}`, &own)
+	if st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/complaints/%d/uphold", e.ts.URL, own.ID), `{}`, &apiErr); st != 403 {
+		t.Errorf("moderator upholds their own complaint: %d, want 403", st)
+	}
+	if st := call(t, admin, "POST", fmt.Sprintf("%s/api/v1/admin/complaints/%d/uphold", e.ts.URL, own.ID), `{}`, nil); st != 200 {
+		t.Errorf("admin upholds it: %d", st)
 	}
 }

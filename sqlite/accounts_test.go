@@ -227,3 +227,14 @@ func TestSetUserRole(t *testing.T) {
 	wantCode(t, db.SetUserRole(ctx, u.ID, "root"), wengao.EINVALID)
 	wantCode(t, db.SetUserRole(ctx, 999, wengao.RoleAdmin), wengao.ENOTFOUND)
 }
+
+// mustCreateStaff creates a moderator or an admin.
+func mustCreateStaff(tb testing.TB, db *sqlite.DB, name, role string) *wengao.User {
+	tb.Helper()
+	u := mustCreateUser(tb, db, name, 0)
+	if err := db.SetUserRole(context.Background(), u.ID, role); err != nil {
+		tb.Fatal(err)
+	}
+	u.Role = role
+	return u
+}

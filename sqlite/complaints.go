@@ -320,13 +320,21 @@ func (db *DB) resolveComplaint(ctx context.Context, id, operatorID int64, note, 
 		tx.Rollback()
 		return nil, nil, 0, err
 	}
-	if c.Status != wengao.ComplaintOpen {
+	role, err := actorRole(ctx, tx, wengao.Actor{ID: operatorID})
+	if err != nil {
 		tx.Rollback()
-		what := "成立"
-		if c.Status == wengao.ComplaintRejected {
-			what = "不成立"
+		return nil, nil, 0, err
+	}
+	var uploader int64
+	if c.DocumentID != "" {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(user_id), 0) FROM uploads WHERE document_id = ?`, c.DocumentID).Scan(&uploader); err != nil {
+			tx.Rollback()
+			return nil, nil, 0, err
 		}
-		return nil, nil, 0, wengao.Errorf(wengao.ECONFLICT, "该投诉已处理（%s），不能再处理。", what)
+	}
+	if err := wengao.CanResolveComplaint(wengao.Actor{ID: operatorID, Role: role}, c, uploader); err != nil {
+		tx.Rollback()
+		return nil, nil, 0, err
 	}
 	now := time.Now().Unix()
 	if _, err := tx.ExecContext(ctx, `UPDATE complaints SET status = ?, note = ?, resolved_at = ? WHERE id = ?`, status, note, now, id); err != nil {

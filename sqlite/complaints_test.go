@@ -58,7 +58,7 @@ func TestComplaintHideReject(t *testing.T) {
 		t.Fatal(err)
 	}
 	alice := mustCreateUser(t, db, "alice", 0)
-	admin := mustCreateUser(t, db, "admin", 0)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
 	for _, h := range []*sqlite.DB{db, other} {
 		checkShown(t, h, true)
 	}
@@ -138,7 +138,7 @@ func TestComplaintOperatorDecision(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	mustSave(t, db, deleteTestDocs()...)
-	admin := mustCreateUser(t, db, "admin", 0)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
 
 	mustSetStatus(t, db, "eco-1", wengao.DocHidden, "运营核查")
 	c := mustComplain(t, db, copyrightComplaint(0, "eco-1"))
@@ -192,7 +192,7 @@ func TestComplaintUpheldUpload(t *testing.T) {
 	other := mustOpenOther(t, db)
 	bob := mustCreateUser(t, db, "bob", 0)
 	alice := mustCreateUser(t, db, "alice", 0)
-	mod := mustCreateUser(t, db, "mod", 0)
+	mod := mustCreateStaff(t, db, "mod", wengao.RoleModerator)
 	up := mustCreateUpload(t, db, newUpload(bob.ID, "k1"))
 	up = mustApprove(t, db, up.ID, mod.ID, reward)
 	docID := up.DocumentID
@@ -369,7 +369,7 @@ func TestListComplaints(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	mustSave(t, db, deleteTestDocs()...)
-	admin := mustCreateUser(t, db, "admin", 0)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
 	var ids []int64
 	for i := 0; i < 5; i++ {
 		c := mustComplain(t, db, &wengao.Complaint{Kind: wengao.ComplaintOther, DocumentID: "eco-1", Reason: "理由", Contact: "联系"})

@@ -402,6 +402,13 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 	if err != nil {
 		return nil, err
 	}
+	role, err := actorRole(ctx, db.read, wengao.Actor{ID: reviewerID})
+	if err != nil {
+		return nil, err
+	}
+	if err := wengao.CanReviewUpload(wengao.Actor{ID: reviewerID, Role: role}, u); err != nil {
+		return nil, err
+	}
 	docID := wengao.UploadDocumentID(id)
 	switch u.Status {
 	case wengao.UploadApproved:
@@ -542,9 +549,17 @@ func (db *DB) RejectUpload(ctx context.Context, id, reviewerID int64, reason str
 	}
 	defer tx.Rollback()
 	var status string
-	if err := tx.QueryRowContext(ctx, `SELECT status FROM uploads WHERE id = ?`, id).Scan(&status); errors.Is(err, sql.ErrNoRows) {
+	var uploader int64
+	if err := tx.QueryRowContext(ctx, `SELECT status, user_id FROM uploads WHERE id = ?`, id).Scan(&status, &uploader); errors.Is(err, sql.ErrNoRows) {
 		return nil, wengao.Errorf(wengao.ENOTFOUND, "上传的文稿不存在。")
 	} else if err != nil {
+		return nil, err
+	}
+	role, err := actorRole(ctx, tx, wengao.Actor{ID: reviewerID})
+	if err != nil {
+		return nil, err
+	}
+	if err := wengao.CanReviewUpload(wengao.Actor{ID: reviewerID, Role: role}, &wengao.Upload{UserID: uploader}); err != nil {
 		return nil, err
 	}
 	if status == wengao.UploadApproved || status == wengao.UploadDeleted {
