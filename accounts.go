@@ -2,11 +2,15 @@ package wengao
 
 import (
 	"context"
+	_ "embed"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Roles a user can have. Each role may do everything the ones before it may.
@@ -59,7 +63,7 @@ type NewUser struct {
 const (
 	UsernameMinRunes = 2
 	UsernameMaxRunes = 32
-	PasswordMinRunes = 8
+	PasswordMinRunes = 10
 	PasswordMaxBytes = 256
 	EmailMaxBytes    = 254
 )
@@ -82,8 +86,11 @@ func ValidateUsername(name string) error {
 	return nil
 }
 
-// ValidatePassword returns EINVALID unless password has at least 8
-// characters and at most 256 bytes.
+// ValidatePassword returns EINVALID unless password has at least 10
+// characters and at most 256 bytes, is not all white space, and is not
+// one of the common passwords (common_passwords.txt, ignoring letter
+// case) or one character repeated. Only new and changed passwords are
+// checked: older, shorter ones still log in.
 func ValidatePassword(password string) error {
 	if utf8.RuneCountInString(password) < PasswordMinRunes {
 		return Errorf(EINVALID, "密码至少需要 %d 个字符。", PasswordMinRunes)
@@ -91,7 +98,45 @@ func ValidatePassword(password string) error {
 	if len(password) > PasswordMaxBytes {
 		return Errorf(EINVALID, "密码太长，最多 %d 字节。", PasswordMaxBytes)
 	}
+	if strings.TrimSpace(password) == "" {
+		return Errorf(EINVALID, "密码不能全是空白字符。")
+	}
+	if commonPassword(password) {
+		return Errorf(EINVALID, "这个密码太常见，容易被猜到，请换一个。")
+	}
 	return nil
+}
+
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+var commonPasswords = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonPasswordList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+})
+
+// commonPassword reports whether password is in the list of common
+// passwords or one character repeated.
+func commonPassword(password string) bool {
+	p := strings.ToLower(strings.TrimSpace(password))
+	if commonPasswords()[p] {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(p)
+	return strings.Count(p, string(r)) == utf8.RuneCountInString(p)
+}
+
+// NormalizeUsername returns name as it is stored and compared: trimmed
+// and in Unicode NFKC, which folds compatibility ideographs (U+F90A 金)
+// into the unified ones (U+91D1 金), so that two names that look alike
+// are one.
+func NormalizeUsername(name string) string {
+	return norm.NFKC.String(strings.TrimSpace(name))
 }
 
 // ValidateEmail returns EINVALID unless email is "" or a bare address

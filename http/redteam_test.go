@@ -450,3 +450,62 @@ func TestRolesHold(t *testing.T) {
 		t.Errorf("admin upholds it: %d", st)
 	}
 }
+
+// TestInputLimits (issue 11, item 8): a name that folds to a taken one
+// is taken; weak passwords are refused; grants are bounded, so the
+// statistics survive an attempt at 2⁶³−1; a huge page answers 400.
+func TestInputLimits(t *testing.T) {
+	e, admin := consoleEnv(t)
+	e.srv.Stats = e.db
+	e.srv.Settings.RegistrationsPerHour = 0
+	var apiErr apiError
+	c := jarClient(t)
+	if st := call(t, c, "POST", e.ts.URL+"/api/v1/auth/register", `{"username":"\uF90A数","password":"correct horse battery"}`, &apiErr); st != 201 {
+		t.Fatalf("register with a compatibility ideograph: %d %+v", st, apiErr)
+	}
+	if st := call(t, jarClient(t), "POST", e.ts.URL+"/api/v1/auth/register", `{"username":"\u91D1数","password":"correct horse battery"}`, &apiErr); st != 409 {
+		t.Errorf("a name that folds to a taken one: %d, want 409", st)
+	}
+	// Either spelling logs in to the one account.
+	if st := call(t, jarClient(t), "POST", e.ts.URL+"/api/v1/auth/login", `{"username":"\u91D1数","password":"correct horse battery"}`, &apiErr); st != 200 {
+		t.Errorf("login with the unified ideograph: %d", st)
+	}
+	for _, pw := range []string{"123456789", "          ", "1234567890", "QwertyUIOP", "password123", "aaaaaaaaaaaa"} {
+		if st := call(t, jarClient(t), "POST", e.ts.URL+"/api/v1/auth/register", `{"username":"weak`+fmt.Sprint(len(pw))+`","password":"`+pw+`"}`, &apiErr); st != 400 {
+			t.Errorf("password %q: %d, want 400", pw, st)
+		}
+	}
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	for _, n := range []string{"9223372036854775807", "1000000001", "-1000000001"} {
+		if resp, _ := post(t, admin, fmt.Sprintf("%s/admin/users/%d/points", e.ts.URL, e.uploader.ID), url.Values{"amount": {n}, "reason": {"测试"}}.Encode(), form); resp.StatusCode != 400 {
+			t.Errorf("grant of %s: %d, want 400", n, resp.StatusCode)
+		}
+	}
+	if resp, _ := post(t, admin, fmt.Sprintf("%s/admin/users/%d/points", e.ts.URL, e.uploader.ID), url.Values{"amount": {"1000000000"}, "reason": {"测试"}}.Encode(), form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("grant of 10⁹: %d", resp.StatusCode)
+	}
+	resp, err := admin.Get(e.ts.URL + "/admin/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("statistics after the grants: %d", resp.StatusCode)
+	}
+	if resp, _ := post(t, admin, e.ts.URL+"/admin/documents/"+mustFirstID(t, e)+"/price", url.Values{"price": {"9223372036854775807"}}.Encode(), form); resp.StatusCode != 400 {
+		t.Errorf("price of 2⁶³−1: %d, want 400", resp.StatusCode)
+	}
+	for _, path := range []string{"/api/v1/me/ledger", "/api/v1/me/favorites", "/api/v1/me/downloads"} {
+		if st := call(t, e.reader, "GET", e.ts.URL+path+"?page=9223372036854775807", "", &apiErr); st != 400 {
+			t.Errorf("%s with a huge page: %d, want 400", path, st)
+		}
+	}
+}
+
+func mustFirstID(t *testing.T, e *uploadEnv) string {
+	ids, err := e.db.DocumentIDs(context.Background())
+	if err != nil || len(ids) == 0 {
+		t.Fatal(err)
+	}
+	return ids[0]
+}

@@ -190,8 +190,8 @@ func (db *DB) PurgeDocument(ctx context.Context, id string) error {
 func (db *DB) SetDocumentPrice(ctx context.Context, id string, price *int64) error {
 	var p any
 	if price != nil {
-		if *price < 0 {
-			return wengao.Errorf(wengao.EINVALID, "价格不能为负数。")
+		if *price < 0 || *price > wengao.MaxPoints {
+			return wengao.Errorf(wengao.EINVALID, "价格须在 0 到 %d 积分之间。", wengao.MaxPoints)
 		}
 		p = *price
 	}

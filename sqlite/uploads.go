@@ -395,8 +395,8 @@ func uploadDocument(u *wengao.Upload) *wengao.Document {
 // that approving again adopts (SaveDocuments finds it unchanged), and
 // that rejecting or deleting the upload removes.
 func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward int64) (*wengao.Upload, error) {
-	if reward < 0 {
-		return nil, wengao.Errorf(wengao.EINVALID, "奖励积分不能为负数。")
+	if reward < 0 || reward > wengao.MaxPoints {
+		return nil, wengao.Errorf(wengao.EINVALID, "奖励积分须在 0 到 %d 之间。", wengao.MaxPoints)
 	}
 	u, err := db.FindUpload(ctx, id)
 	if err != nil {
