@@ -2,9 +2,9 @@ package sqlite
 
 import (
 	"context"
-	"math"
 	"database/sql"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/wengao/wengao"
