@@ -17,6 +17,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/blob"
+	"github.com/wengao/wengao/docx"
 )
 
 // sendAs sends a request through srv as if from the peer address, with
@@ -508,4 +509,84 @@ func mustFirstID(t *testing.T, e *uploadEnv) string {
 		t.Fatal(err)
 	}
 	return ids[0]
+}
+
+// TestRewardsHold (issue 11, item 7): the same text with its paragraphs
+// merged and 。 written as "." earns nothing again, nor does a
+// near-duplicate of a published document; deleting an upload takes its
+// reward back in full, below zero, and a negative balance blocks
+// downloads while the ledger check still holds.
+func TestRewardsHold(t *testing.T) {
+	e, admin := consoleEnv(t)
+	ctx := context.Background()
+	paras := []string{
+		"国办发〔2015〕9号",
+		"各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+		"为推进奖励规则测试工作，经国务院同意，现就有关事项通知如下。",
+		"一、明确测试目标。各地区各部门要把重复上传的识别放在突出位置，确保同一文稿只获得一次奖励。",
+		"二、完善识别机制。对段落合并、拆分、调换顺序和标点改写的文稿，应当识别为同一文稿。",
+		"三、加强组织实施。各有关部门要按照职责分工，抓紧制定配套措施，认真抓好落实。",
+		"国务院办公厅",
+		"2015年2月3日",
+	}
+	write := func(title string, ps []string) []byte {
+		var buf bytes.Buffer
+		if err := docx.Write(&buf, docx.Document{Title: title, Paragraphs: ps}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	approve := func(data []byte, name string) wengao.Upload {
+		t.Helper()
+		st, a := e.upload(t, e.reader, "", file{name, data})
+		if st != 201 || len(a.Uploads) != 1 {
+			t.Fatalf("upload %s: %d %+v", name, st, a)
+		}
+		var sub, approved wengao.Upload
+		if st := call(t, e.reader, "POST", fmt.Sprintf("%s/api/v1/uploads/%d/submit", e.ts.URL, a.Uploads[0].ID), `{"category":"公文/通知"}`, &sub); st != 200 {
+			t.Fatalf("submit %s: %d", name, st)
+		}
+		var apiErr apiError
+		if st := call(t, admin, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/approve", e.ts.URL, sub.ID), "", &approved); st != 200 {
+			call(t, admin, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/approve", e.ts.URL, sub.ID), "", &apiErr)
+			t.Fatalf("approve %s: %d %+v", name, st, apiErr)
+		}
+		return approved
+	}
+	first := approve(write("国务院办公厅关于奖励规则测试工作的通知", paras), "a.docx")
+	if first.Reward != e.srv.Settings.UploadReward {
+		t.Fatalf("first upload earned %d", first.Reward)
+	}
+	// Paragraphs merged and reordered, 。 written as ".".
+	merged := []string{paras[0], paras[1], strings.ReplaceAll(paras[4]+paras[3], "。", "."), paras[2], paras[5], paras[6], paras[7]}
+	if again := approve(write("国务院办公厅关于奖励规则测试工作的通知", merged), "b.docx"); again.Reward != 0 {
+		t.Errorf("the same text with merged paragraphs earned %d, want 0", again.Reward)
+	}
+	// A near-duplicate: one clause changed.
+	near := append([]string(nil), paras...)
+	near[5] = "三、加强组织领导。各有关部门要按照职责分工，抓紧制定配套措施，认真抓好落实。"
+	if n := approve(write("国务院办公厅关于奖励规则测试工作的通知（修订）", near), "c.docx"); n.Reward != 0 {
+		t.Errorf("a near-duplicate earned %d, want 0", n.Reward)
+	}
+	// Spend everything, then lose the upload: the reward goes back in full.
+	bal, _ := e.db.Balance(ctx, e.uploader.ID)
+	if err := e.db.Grant(ctx, &wengao.LedgerEntry{UserID: e.uploader.ID, Kind: wengao.KindAdjust, Amount: -bal, Reason: "测试：花光积分"}); err != nil {
+		t.Fatal(err)
+	}
+	var apiErr apiError
+	if st := call(t, e.moderator, "DELETE", fmt.Sprintf("%s/api/v1/admin/uploads/%d", e.ts.URL, first.ID), "", &apiErr); st != 200 {
+		t.Fatalf("delete upload: %d %+v", st, apiErr)
+	}
+	var me struct{ Points int64 }
+	call(t, e.reader, "GET", e.ts.URL+"/api/v1/me", "", &me)
+	if me.Points != -first.Reward {
+		t.Errorf("balance after the take-back: %d, want %d", me.Points, -first.Reward)
+	}
+	ids, _ := e.db.DocumentIDs(ctx)
+	if resp, body := post(t, e.reader, e.ts.URL+"/api/v1/documents/"+ids[0]+"/download", "", nil); resp.StatusCode != http.StatusPaymentRequired {
+		t.Errorf("download with a negative balance: %d %s", resp.StatusCode, body)
+	}
+	if bad, err := e.db.CheckLedger(ctx); err != nil || len(bad) != 0 {
+		t.Errorf("ledger check: %+v %v", bad, err)
+	}
 }

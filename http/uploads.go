@@ -9,9 +9,11 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
@@ -262,12 +264,37 @@ func nonEmpty(paras []string) []string {
 	return out
 }
 
-// textHash is the hex sha256 of a text's normalised paragraphs: the same
-// text from another file has the same hash.
+// textHash is the hex sha256 of a text's normalised sentences, whatever
+// its paragraphs: the text is normalised, cut into sentences at their
+// ends (。！？；.!?; and paragraph ends), each kept without white space
+// or punctuation, and the sentences sorted. So the same text from another
+// file has the same hash, and so has the same text with its paragraphs
+// merged, split or reordered, or with 。 written as ".".
 func textHash(body []string) string {
-	h := sha256.New()
+	var sentences []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			sentences = append(sentences, cur.String())
+			cur.Reset()
+		}
+	}
 	for _, p := range body {
-		h.Write([]byte(chinese.Normalize(strings.TrimSpace(p))))
+		for _, r := range chinese.Normalize(p) {
+			switch {
+			case strings.ContainsRune("。！？；.!?;", r):
+				flush()
+			case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+			default:
+				cur.WriteRune(r)
+			}
+		}
+		flush()
+	}
+	sort.Strings(sentences)
+	h := sha256.New()
+	for _, s := range sentences {
+		h.Write([]byte(s))
 		h.Write([]byte{'\n'})
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -444,24 +444,17 @@ func (db *DB) punishUploader(ctx context.Context, tx *sql.Tx, docID string, oper
 	return taken, true, nil
 }
 
-// takeBackReward takes back an upload's reward from its uploader as
-// DeleteUpload does: a KindAdjust entry of at most the user's balance,
-// naming the document, the reason and the operator. It returns the
-// points taken.
+// takeBackReward takes back an upload's reward from its uploader, for
+// DeleteUpload and an upheld complaint: a KindAdjust entry of all of it
+// (wengao.RewardTakeBack), even when the balance goes below zero, naming
+// the document, the reason and the operator. It returns the points taken.
 func takeBackReward(ctx context.Context, tx *sql.Tx, userID, reward int64, docID, reason string, operatorID int64) (int64, error) {
-	if reward <= 0 {
-		return 0, nil
-	}
-	var balance int64
-	if err := tx.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, userID).Scan(&balance); err != nil {
-		return 0, err
-	}
-	take := min(reward, balance)
+	take := wengao.RewardTakeBack(reward)
 	if take <= 0 {
 		return 0, nil
 	}
 	e := &wengao.LedgerEntry{UserID: userID, Kind: wengao.KindAdjust, Amount: -take, DocumentID: docID, Reason: reason, OperatorID: operatorID}
-	if err := appendEntry(ctx, tx, e); err != nil {
+	if err := appendEntryTo(ctx, tx, e, true); err != nil {
 		return 0, err
 	}
 	return take, nil

@@ -183,7 +183,7 @@ func TestComplaintOperatorDecision(t *testing.T) {
 
 // TestComplaintUpheldUpload: upholding a copyright complaint against an
 // approved upload deletes its document, counts an infringement and takes
-// the reward back (as far as the balance goes), in one transaction; the
+// the reward back in full (the balance may go negative), in one transaction; the
 // upload cannot then be deleted for a second reversal.
 func TestComplaintUpheldUpload(t *testing.T) {
 	ctx := context.Background()
@@ -197,7 +197,8 @@ func TestComplaintUpheldUpload(t *testing.T) {
 	up = mustApprove(t, db, up.ID, mod.ID, reward)
 	docID := up.DocumentID
 	mustBalance(t, db, bob.ID, reward)
-	// Bob spends part of the reward: 4 points are left to take back.
+	// Bob spends part of the reward: 4 points are left, all 10 are taken
+	// back.
 	if _, _, err := db.Purchase(ctx, bob.ID, "eco-1", reward-4, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestComplaintUpheldUpload(t *testing.T) {
 	if e := got.Events[2]; e.ActorName != "mod" {
 		t.Errorf("upheld event: %+v", e)
 	}
-	if note := got.Events[3].Note; !strings.Contains(note, "回收站") || !strings.Contains(note, "收回上传奖励 4 积分") {
+	if note := got.Events[3].Note; !strings.Contains(note, "回收站") || !strings.Contains(note, "收回上传奖励 10 积分") {
 		t.Errorf("deleted event: %q", note)
 	}
 	if s, r := docStatus(t, db, docID); s != wengao.DocDeleted || !strings.Contains(r, "版权投诉成立") {
@@ -231,11 +232,11 @@ func TestComplaintUpheldUpload(t *testing.T) {
 		t.Errorf("deleted upload found: %v", ids)
 	}
 	au, err := db.FindAdminUser(ctx, bob.ID)
-	if err != nil || au.Infringements != 1 || au.Points != 0 {
+	if err != nil || au.Infringements != 1 || au.Points != -6 {
 		t.Errorf("uploader: %+v %v", au, err)
 	}
 	e, _ := lastEntry(t, db, bob.ID)
-	if e.Kind != wengao.KindAdjust || e.Amount != -4 || e.Balance != 0 || e.Reason != "版权投诉成立，收回上传奖励" || e.OperatorID != mod.ID || e.DocumentID != docID {
+	if e.Kind != wengao.KindAdjust || e.Amount != -reward || e.Balance != -6 || e.Reason != "版权投诉成立，收回上传奖励" || e.OperatorID != mod.ID || e.DocumentID != docID {
 		t.Errorf("ledger entry: %+v", e)
 	}
 	mustCheckLedger(t, db)
@@ -245,7 +246,7 @@ func TestComplaintUpheldUpload(t *testing.T) {
 	}
 	_, err = db.DeleteUpload(ctx, up.ID, mod.ID)
 	wantCode(t, err, wengao.ECONFLICT)
-	mustBalance(t, db, bob.ID, 0)
+	mustBalance(t, db, bob.ID, -6)
 
 	// Complaints by the complainant, about the uploader's uploads.
 	list := func(f wengao.ComplaintFilter) []wengao.Complaint {

@@ -22,16 +22,22 @@ const maxKeyBytes = 200
 // e's ID, Balance and CreatedAt. Returns ENOTFOUND for an unknown user and
 // EPAYMENT when the balance would go below zero.
 func appendEntry(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry) error {
+	return appendEntryTo(ctx, tx, e, false)
+}
+
+// appendEntryTo is appendEntry that, with mayGoNegative, lets the balance
+// go below zero: a reward taken back in full (wengao.RewardTakeBack).
+func appendEntryTo(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry, mayGoNegative bool) error {
 	var balance int64
 	if err := tx.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, e.UserID).Scan(&balance); errors.Is(err, sql.ErrNoRows) {
 		return wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
 	} else if err != nil {
 		return err
 	}
-	if e.Amount > 0 && balance > math.MaxInt64-e.Amount {
+	if e.Amount > 0 && balance > math.MaxInt64-e.Amount || e.Amount < 0 && balance < math.MinInt64-e.Amount {
 		return wengao.Errorf(wengao.EINVALID, "积分余额超出上限。")
 	}
-	if balance+e.Amount < 0 {
+	if balance+e.Amount < 0 && !mayGoNegative {
 		if e.Kind == wengao.KindDownload {
 			return wengao.Errorf(wengao.EPAYMENT, "积分不足：下载需要 %d 积分，当前余额 %d 积分。", -e.Amount, balance)
 		}

@@ -275,19 +275,19 @@ func TestDeleteUploadSpent(t *testing.T) {
 	if _, err := db.DeleteUpload(ctx, a.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	mustBalance(t, db, alice.ID, 0)
-	e, n := lastEntry(t, db, alice.ID)
-	if e.Amount != -7 || e.Balance != 0 || e.OperatorID != 0 || e.Kind != wengao.KindAdjust {
+	// Taken back in full, below zero (issue 11).
+	mustBalance(t, db, alice.ID, 7-reward)
+	e, _ := lastEntry(t, db, alice.ID)
+	if e.Amount != -reward || e.Balance != 7-reward || e.OperatorID != 0 || e.Kind != wengao.KindAdjust {
 		t.Fatalf("reversal: %+v", e)
 	}
-	// Nothing left to take: no entry at all.
 	if _, err := db.DeleteUpload(ctx, b.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, n2 := lastEntry(t, db, alice.ID); n2 != n {
-		t.Errorf("%d entries after deleting with a zero balance, want %d", n2, n)
-	}
-	mustBalance(t, db, alice.ID, 0)
+	mustBalance(t, db, alice.ID, 7-2*reward)
+	// A negative balance blocks spending; free access still works.
+	_, _, err = db.Purchase(ctx, alice.ID, "d1", 1, "")
+	wantCode(t, err, wengao.EPAYMENT)
 	mustCheckLedger(t, db)
 }
 
