@@ -95,6 +95,7 @@ func (s *Server) handleAPIComplaint(w http.ResponseWriter, r *http.Request) {
 	}
 	var in complaintJSON
 	var proof *wengao.SourceFile
+	release := func() {}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		r.Body = http.MaxBytesReader(w, r.Body, maxEvidenceBytes+64<<10)
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
@@ -111,7 +112,7 @@ func (s *Server) handleAPIComplaint(w http.ResponseWriter, r *http.Request) {
 		in = complaintJSON{DocumentID: f("document_id"), Kind: f("kind"), Reason: f("reason"), Contact: f("contact"), Evidence: f("evidence"),
 			RightsHolder: f("rights_holder"), Work: f("work")}
 		var err error
-		if proof, err = s.storeEvidence(r); err != nil {
+		if proof, release, err = s.storeEvidence(r); err != nil {
 			s.jsonError(w, r, err)
 			return
 		}
@@ -122,38 +123,41 @@ func (s *Server) handleAPIComplaint(w http.ResponseWriter, r *http.Request) {
 	c := &wengao.Complaint{DocumentID: strings.TrimSpace(in.DocumentID), Kind: in.Kind, Reason: strings.TrimSpace(in.Reason), Contact: strings.TrimSpace(in.Contact), Evidence: strings.TrimSpace(in.Evidence),
 		RightsHolder: strings.TrimSpace(in.RightsHolder), Work: strings.TrimSpace(in.Work), EvidenceFile: proof}
 	if err := s.fileComplaint(r, c); err != nil {
-		s.dropEvidence(r, proof)
+		s.dropEvidence(r, proof, release)
 		s.jsonError(w, r, err)
 		return
 	}
+	release()
 	writeJSON(w, http.StatusCreated, c)
 }
 
 // storeEvidence stores the file "file" of a multipart complaint, if any,
-// in the file store.
-func (s *Server) storeEvidence(r *http.Request) (*wengao.SourceFile, error) {
+// in the file store, and holds it (see holdBlob) until release is called.
+func (s *Server) storeEvidence(r *http.Request) (_ *wengao.SourceFile, release func(), _ error) {
+	none := func() {}
 	if r.MultipartForm == nil || s.Files == nil {
-		return nil, nil
+		return nil, none, nil
 	}
 	fhs := r.MultipartForm.File["file"]
 	if len(fhs) == 0 || fhs[0].Size == 0 {
-		return nil, nil
+		return nil, none, nil
 	}
 	f, err := fhs[0].Open()
 	if err != nil {
-		return nil, wengao.Errorf(wengao.EINVALID, msgBadForm)
+		return nil, none, wengao.Errorf(wengao.EINVALID, msgBadForm)
 	}
 	defer f.Close()
 	key, size, err := s.Files.Put(r.Context(), f, maxEvidenceBytes)
 	if err != nil {
-		return nil, wengao.Errorf(wengao.ETOOLARGE, msgEvidenceTooLarge, formatBytes(maxEvidenceBytes))
+		return nil, none, wengao.Errorf(wengao.ETOOLARGE, msgEvidenceTooLarge, formatBytes(maxEvidenceBytes))
 	}
-	return &wengao.SourceFile{Key: key, Name: cleanFileName(fhs[0].Filename), Size: size}, nil
+	return &wengao.SourceFile{Key: key, Name: cleanFileName(fhs[0].Filename), Size: size}, s.holdBlob(key), nil
 }
 
-// dropEvidence removes the evidence file of a complaint that was not
-// recorded, unless a record refers to the same content.
-func (s *Server) dropEvidence(r *http.Request, f *wengao.SourceFile) {
+// dropEvidence releases the evidence file of a complaint that was not
+// recorded and removes it, unless a record refers to the same content.
+func (s *Server) dropEvidence(r *http.Request, f *wengao.SourceFile, release func()) {
+	release()
 	if f != nil {
 		s.removeBlobIfOrphan(r.Context(), f.Key)
 	}
@@ -359,7 +363,7 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 	} else {
 		c.Kind = wengao.ComplaintOther
 	}
-	proof, err := s.storeEvidence(r)
+	proof, release, err := s.storeEvidence(r)
 	if err != nil {
 		v.Error = wengao.ErrorMessage(err)
 		s.complaintPage(w, r, ErrorStatus(err), v)
@@ -367,11 +371,12 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 	}
 	c.EvidenceFile = proof
 	if err := s.fileComplaint(r, c); err != nil {
-		s.dropEvidence(r, proof)
+		s.dropEvidence(r, proof, release)
 		v.Error = wengao.ErrorMessage(err)
 		s.complaintPage(w, r, ErrorStatus(err), v)
 		return
 	}
+	release()
 	// Post, redirect, get: reloading the thanks page sends nothing again.
 	q := url.Values{"n": {strconv.FormatInt(c.ID, 10)}, "kind": {c.Kind}}
 	if doc != nil {

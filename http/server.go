@@ -96,6 +96,7 @@ type Server struct {
 	favs      favCounts
 	maskState maskState
 	limits    limiters
+	held      heldBlobs
 	// sitemapMax overrides sitemapMaxURLs in tests.
 	sitemapMax int
 }

@@ -154,7 +154,9 @@ func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string,
 	}
 	key, size, err := s.Files.Put(ctx, r, settings.UploadMaxBytes)
 	if err == nil {
+		release := s.holdBlob(key)
 		defer func() {
+			release()
 			if err != nil {
 				s.removeBlobIfOrphan(ctx, key)
 			}
