@@ -2,11 +2,15 @@ package wengao
 
 import (
 	"context"
+	_ "embed"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Roles a user can have. Each role may do everything the ones before it may.
@@ -59,7 +63,7 @@ type NewUser struct {
 const (
 	UsernameMinRunes = 2
 	UsernameMaxRunes = 32
-	PasswordMinRunes = 8
+	PasswordMinRunes = 10
 	PasswordMaxBytes = 256
 	EmailMaxBytes    = 254
 )
@@ -82,8 +86,11 @@ func ValidateUsername(name string) error {
 	return nil
 }
 
-// ValidatePassword returns EINVALID unless password has at least 8
-// characters and at most 256 bytes.
+// ValidatePassword returns EINVALID unless password has at least 10
+// characters and at most 256 bytes, is not all white space, and is not
+// one of the common passwords (common_passwords.txt, ignoring letter
+// case) or one character repeated. Only new and changed passwords are
+// checked: older, shorter ones still log in.
 func ValidatePassword(password string) error {
 	if utf8.RuneCountInString(password) < PasswordMinRunes {
 		return Errorf(EINVALID, "密码至少需要 %d 个字符。", PasswordMinRunes)
@@ -91,7 +98,45 @@ func ValidatePassword(password string) error {
 	if len(password) > PasswordMaxBytes {
 		return Errorf(EINVALID, "密码太长，最多 %d 字节。", PasswordMaxBytes)
 	}
+	if strings.TrimSpace(password) == "" {
+		return Errorf(EINVALID, "密码不能全是空白字符。")
+	}
+	if commonPassword(password) {
+		return Errorf(EINVALID, "这个密码太常见，容易被猜到，请换一个。")
+	}
 	return nil
+}
+
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+var commonPasswords = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonPasswordList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+})
+
+// commonPassword reports whether password is in the list of common
+// passwords or one character repeated.
+func commonPassword(password string) bool {
+	p := strings.ToLower(strings.TrimSpace(password))
+	if commonPasswords()[p] {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(p)
+	return strings.Count(p, string(r)) == utf8.RuneCountInString(p)
+}
+
+// NormalizeUsername returns name as it is stored and compared: trimmed
+// and in Unicode NFKC, which folds compatibility ideographs (U+F90A 金)
+// into the unified ones (U+91D1 金), so that two names that look alike
+// are one.
+func NormalizeUsername(name string) string {
+	return norm.NFKC.String(strings.TrimSpace(name))
 }
 
 // ValidateEmail returns EINVALID unless email is "" or a bare address
@@ -353,7 +398,47 @@ type Settings struct {
 	NearDuplicatePolicy string `json:"near_duplicate_policy"`
 	// Sources name the sources of documents on their pages (来源).
 	Sources []SourceRule `json:"sources"`
+
+	// TakedownPolicy says what a takedown notice that qualifies (see
+	// Complaint.QualifiesForTakedown) does: TakedownHide hides the
+	// document at once, pending review; TakedownReview leaves it
+	// published until a moderator decides. Any other complaint waits in
+	// the queue either way.
+	TakedownPolicy string `json:"takedown_policy"`
+	// TakedownsPerDay bounds the notices that may hide a document at
+	// once, per account and per address, in 24 hours; those beyond it go
+	// to the queue without hiding.
+	TakedownsPerDay int `json:"takedowns_per_day"`
+	// TakedownAccountDays is how many days old an account must be for
+	// its notices to hide a document at once.
+	TakedownAccountDays int `json:"takedown_account_days"`
+	// SearchPerMinute bounds the searches of a visitor who has not logged
+	// in, per address; SearchPerMinuteUser those of a logged-in user. 0
+	// is no limit.
+	SearchPerMinute     int `json:"search_per_minute"`
+	SearchPerMinuteUser int `json:"search_per_minute_user"`
+	// RegistrationsPerHour bounds the accounts created from one address
+	// in an hour; 0 is no limit.
+	RegistrationsPerHour int `json:"registrations_per_hour"`
+	// UploadsPerDay bounds the files a reader uploads in 24 hours, and
+	// UploadQuotaBytes the bytes of their uploads the library keeps
+	// (rejected and deleted ones do not count); 0 is no limit.
+	UploadsPerDay    int   `json:"uploads_per_day"`
+	UploadQuotaBytes int64 `json:"upload_quota_bytes"`
 }
+
+// Takedown policies.
+const (
+	TakedownHide   = "hide"
+	TakedownReview = "review"
+)
+
+// MaxPoints bounds every figure of points: a grant, an adjustment, a
+// price, a reward, a bonus. Sums of bounded figures cannot overflow.
+const MaxPoints = 1_000_000_000
+
+// maxRate bounds the rate limits of the settings.
+const maxRate = 1_000_000
 
 // Near-duplicate policies.
 const (
@@ -364,7 +449,9 @@ const (
 // DefaultSettings returns the settings of a new site.
 func DefaultSettings() Settings {
 	return Settings{SiteName: "文稿库", SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10, PreviewRule: DefaultPreviewRule,
-		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag, Sources: DefaultSourceRules()}
+		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag,
+		TakedownPolicy: TakedownHide, TakedownsPerDay: 5, TakedownAccountDays: 1, SearchPerMinute: 60, RegistrationsPerHour: 5,
+		UploadsPerDay: 30, UploadQuotaBytes: 1 << 30, Sources: DefaultSourceRules()}
 }
 
 // Validate returns EINVALID when a figure is negative.
@@ -374,6 +461,20 @@ func (s Settings) Validate() error {
 	}
 	if err := ValidateSourceRules(s.Sources); err != nil {
 		return err
+	}
+	if s.SignupBonus > MaxPoints || s.SignInPoints > MaxPoints || s.DownloadPrice > MaxPoints || s.UploadReward > MaxPoints {
+		return Errorf(EINVALID, "积分设置不能超过 %d。", MaxPoints)
+	}
+	for _, n := range []int{s.TakedownsPerDay, s.TakedownAccountDays, s.SearchPerMinute, s.SearchPerMinuteUser, s.RegistrationsPerHour, s.UploadsPerDay} {
+		if n < 0 || n > maxRate {
+			return Errorf(EINVALID, "频率限制须在 0 到 %d 之间（0 为不限）。", maxRate)
+		}
+	}
+	if s.UploadQuotaBytes < 0 || s.UploadQuotaBytes > 1<<50 {
+		return Errorf(EINVALID, "上传空间配额不能为负数。")
+	}
+	if s.TakedownPolicy != TakedownHide && s.TakedownPolicy != TakedownReview {
+		return Errorf(EINVALID, "侵权通知的处理方式只能是 hide（立即隐藏）或 review（审核后处理）。")
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(s.SiteName)); n == 0 || n > 30 {
 		return Errorf(EINVALID, "网站名称须为 1–30 个字符。")

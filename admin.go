@@ -2,6 +2,7 @@ package wengao
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -55,9 +56,11 @@ type DocumentAdmin interface {
 
 	// SetDocumentStatus moves a document between published, hidden and
 	// deleted, with a reason, taking it out of (or back into) search, lists
-	// and sales in the same transaction. Returns EINVALID for an unknown
-	// state and ENOTFOUND.
-	SetDocumentStatus(ctx context.Context, id, status, reason string) error
+	// and sales in the same transaction, when CanChangeDocumentStatus
+	// allows the actor's role (read from the store) the move from the
+	// document's current state. Returns EINVALID for an unknown state,
+	// ENOTFOUND, EFORBIDDEN and ECONFLICT as CanChangeDocumentStatus.
+	SetDocumentStatus(ctx context.Context, actor Actor, id, status, reason string) error
 
 	// PurgeDocument removes a deleted document for good. Returns
 	// ENOTFOUND, and ECONFLICT unless it is in the recycle bin.
@@ -112,8 +115,10 @@ type UserAdmin interface {
 	// ENOTFOUND.
 	FindAdminUser(ctx context.Context, id int64) (*AdminUser, error)
 
-	// SetUserBans replaces a user's bans. Returns ENOTFOUND.
-	SetUserBans(ctx context.Context, id int64, b Bans) error
+	// SetUserBans replaces a user's bans, when CanActOnUser allows the
+	// actor (whose role is read from the store). Returns ENOTFOUND and
+	// EFORBIDDEN.
+	SetUserBans(ctx context.Context, actor Actor, id int64, b Bans) error
 }
 
 // SettingsService keeps the operator's settings in the database, so that
@@ -149,10 +154,13 @@ type AuditLog interface {
 	ListAudit(ctx context.Context, target string, page, limit int) ([]AuditEntry, int, error)
 }
 
-// Complaint kinds and states. A copyright complaint hides its document
-// at once, pending review; upholding it removes the document (the
-// uploader's infringement count rises and the upload reward is taken
-// back), rejecting it publishes the document again.
+// Complaint kinds and states. A takedown notice (a copyright complaint
+// that qualifies, see Complaint.QualifiesForTakedown, from an account in
+// good standing, see GoodStanding) may hide its document at once,
+// pending review; any other complaint waits in the queue. Upholding a
+// copyright complaint removes the document (the uploader's infringement
+// count rises and the upload reward is taken back), rejecting it
+// publishes the document again.
 const (
 	ComplaintCopyright = "copyright"
 	ComplaintOther     = "other"
@@ -167,27 +175,69 @@ const (
 	ComplaintReasonMaxRunes   = 2000
 	ComplaintContactMaxRunes  = 200
 	ComplaintEvidenceMaxRunes = 10000
+	// ComplaintNameMaxRunes bounds the rights holder's name and the
+	// name of the work concerned.
+	ComplaintNameMaxRunes = 200
 )
+
+// TakedownRequest asks CreateComplaint to hide the document at once if
+// the complaint is a takedown notice that qualifies from an account in
+// good standing. Callers pass it only when the operator's policy hides
+// at once and the notice is within the rate limits.
+type TakedownRequest struct {
+	// MinAccountAge is how old the complainant's account must be.
+	MinAccountAge time.Duration
+}
+
+// QualifiesForTakedown reports whether c carries what a takedown notice
+// needs under 《信息网络传播权保护条例》 第十四条: a copyright complaint
+// about a document, from an account, with the rights holder's name
+// (权利人名称), a contact (联系方式), a proof of ownership file (权属证明)
+// and the work concerned. It says nothing of the account's standing.
+func (c *Complaint) QualifiesForTakedown() bool {
+	return c.Kind == ComplaintCopyright && c.DocumentID != "" && c.UserID != 0 &&
+		strings.TrimSpace(c.RightsHolder) != "" && strings.TrimSpace(c.Contact) != "" &&
+		strings.TrimSpace(c.Work) != "" && c.EvidenceFile != nil && c.EvidenceFile.Key != ""
+}
+
+// GoodStanding reports whether an account may hide a document at once
+// with a takedown notice: it is at least minAge old, it is banned from
+// nothing (messages, uploads, downloads), and none of its complaints was
+// ever rejected (rejected counts them).
+func GoodStanding(u *User, bans Bans, rejected int, minAge time.Duration, now time.Time) bool {
+	if u == nil || now.Sub(u.CreatedAt) < minAge || rejected > 0 {
+		return false
+	}
+	return !Banned(bans.CommentUntil, now) && !Banned(bans.UploadUntil, now) && !Banned(bans.DownloadUntil, now)
+}
 
 // Complaint is a message to the operators: a copyright claim against a
 // document (侵权投诉), a report (举报) or a general question (联系客服).
 type Complaint struct {
-	ID            int64       `json:"id"`
-	DocumentID    string      `json:"document_id,omitempty"` // "" for a general message
-	DocumentTitle string      `json:"document_title,omitempty"`
-	Kind          string      `json:"kind"`
-	Reason        string      `json:"reason"`
-	Contact       string      `json:"contact"`
-	Evidence      string      `json:"evidence,omitempty"`
-	EvidenceFile  *SourceFile `json:"evidence_file,omitempty"`
-	UserID        int64       `json:"user_id,omitempty"` // the complainant, 0 when not logged in
-	Status        string      `json:"status"`
+	ID            int64  `json:"id"`
+	DocumentID    string `json:"document_id,omitempty"` // "" for a general message
+	DocumentTitle string `json:"document_title,omitempty"`
+	Kind          string `json:"kind"`
+	Reason        string `json:"reason"`
+	Contact       string `json:"contact"`
+	Evidence      string `json:"evidence,omitempty"`
+	// EvidenceFile is the proof of ownership (权属证明).
+	EvidenceFile *SourceFile `json:"evidence_file,omitempty"`
+	// RightsHolder is the name of the rights holder (权利人名称) and Work
+	// the work concerned (作品名称), both of a takedown notice.
+	RightsHolder string `json:"rights_holder,omitempty"`
+	Work         string `json:"work,omitempty"`
+	UserID       int64  `json:"user_id,omitempty"` // the complainant, 0 when not logged in
+	Status       string `json:"status"`
 	// Note is the operators' answer, seen by the complainant and the
 	// uploader.
 	Note       string           `json:"note,omitempty"`
 	CreatedAt  time.Time        `json:"created_at"`
 	ResolvedAt *time.Time       `json:"resolved_at,omitempty"`
 	Events     []ComplaintEvent `json:"events,omitempty"`
+	// Takedown, when set, asks CreateComplaint to hide the document at
+	// once if the notice qualifies; it is not stored.
+	Takedown *TakedownRequest `json:"-"`
 }
 
 // ComplaintEvent is one step of a complaint's handling.
@@ -210,8 +260,9 @@ type ComplaintFilter struct {
 
 // ComplaintService keeps complaints and their handling.
 type ComplaintService interface {
-	// CreateComplaint validates and records c as open; a copyright
-	// complaint about a document hides the document in the same
+	// CreateComplaint validates and records c as open. When c.Takedown
+	// is set, c qualifies for a takedown and its account is in good
+	// standing, the published document is hidden in the same
 	// transaction. Returns EINVALID for a malformed complaint and
 	// ENOTFOUND for an unknown document.
 	CreateComplaint(ctx context.Context, c *Complaint) error

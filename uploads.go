@@ -126,6 +126,12 @@ type UploadService interface {
 	// there is none.
 	FindUpload(ctx context.Context, id int64) (*Upload, error)
 
+	// UploadUsage returns how many uploads the user created since a
+	// time, and the bytes of the user's uploads the library keeps (those
+	// not rejected or deleted), for the daily count and the storage
+	// quota.
+	UploadUsage(ctx context.Context, userID int64, since time.Time) (count int, bytes int64, err error)
+
 	// FindUploadByFile returns the most recent upload of the file with
 	// the given key that was not rejected or deleted. Returns ENOTFOUND
 	// when there is none.

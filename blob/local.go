@@ -117,6 +117,10 @@ func (l *Local) Put(ctx context.Context, r io.Reader, max int64) (key string, si
 	// Already stored (and whole: a file of another size is a damaged
 	// copy, which the new one replaces).
 	if fi, err := os.Stat(final); err == nil && fi.Mode().IsRegular() && fi.Size() == size {
+		// Stored again: young again, so that a sweep of unreferenced
+		// files (see ModTime) leaves it to the record about to refer to it.
+		now := time.Now()
+		os.Chtimes(final, now, now)
 		return key, size, nil
 	}
 	if err := f.Chmod(filePerm); err != nil {
@@ -298,6 +302,23 @@ func (l *Local) Walk(ctx context.Context, fn func(key string, size int64) error)
 		}
 	}
 	return nil
+}
+
+// ModTime returns when the content of key was last stored. A sweep of
+// files no record refers to leaves the young ones alone: their records
+// may be about to be written.
+func (l *Local) ModTime(key string) (time.Time, error) {
+	if err := checkKey(key); err != nil {
+		return time.Time{}, err
+	}
+	fi, err := os.Stat(l.path(key))
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, notFound(key)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("blob: %w", err)
+	}
+	return fi.ModTime(), nil
 }
 
 // readShardDir returns the sorted names of the subdirectories of dir that

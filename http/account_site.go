@@ -134,8 +134,15 @@ func (s *Server) handleRegisterForm(w http.ResponseWriter, r *http.Request) {
 		err = wengao.Errorf(wengao.EINVALID, msgPasswordsDiffer)
 	}
 	var u *wengao.User
+	var undo func()
+	if err == nil {
+		undo, err = s.allowRegistration(w, r)
+	}
 	if err == nil {
 		u, err = s.Users.CreateUser(r.Context(), wengao.NewUser{Username: v.Username, Password: f.Get("password"), Email: v.Email, Bonus: s.settings().SignupBonus})
+		if err != nil {
+			undo()
+		}
 	}
 	if err == nil {
 		err = s.startSession(w, r, u)
@@ -150,7 +157,7 @@ func (s *Server) handleRegisterForm(w http.ResponseWriter, r *http.Request) {
 
 // login checks a username and password under the login throttle.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, username, password string) (*wengao.User, error) {
-	ip := remoteIP(r)
+	ip := s.clientIP(r)
 	if ok, wait := s.Throttle.Allow(username, ip); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		return nil, throttle.Error(wait)
@@ -170,7 +177,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *wengao.
 	if err != nil {
 		return err
 	}
-	setSessionCookie(w, r, sess)
+	s.setSessionCookie(w, r, sess)
 	return nil
 }
 
@@ -181,7 +188,7 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.isHTTPS(r)})
 	return nil
 }
 

@@ -273,7 +273,7 @@ func (s *Server) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request)
 	case action == "purge":
 		err = s.DocAdmin.PurgeDocument(ctx, id)
 	default:
-		err = s.DocAdmin.SetDocumentStatus(ctx, id, spec.status, strings.TrimSpace(f.Get("reason")))
+		err = s.DocAdmin.SetDocumentStatus(ctx, wengao.ActorOf(u), id, spec.status, strings.TrimSpace(f.Get("reason")))
 	}
 	if err != nil {
 		s.adminDocumentPage(w, r, u, ErrorStatus(err), wengao.ErrorMessage(err), "")
@@ -478,7 +478,9 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 			err = wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin)
 		} else if id == me.ID {
 			err = wengao.Errorf(wengao.EINVALID, msgOwnRole)
-		} else {
+		} else if target, ferr := s.Users.FindUserByID(ctx, id); ferr != nil {
+			err = ferr
+		} else if err = wengao.CanActOnUser(wengao.ActorOf(me), id, target.Role); err == nil {
 			detail = f.Get("role")
 			err = s.Users.SetUserRole(ctx, id, detail)
 		}
@@ -488,7 +490,7 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 			if b.DownloadUntil, err = parseBanDate(f.Get("download_until")); err == nil {
 				if b.CommentUntil, err = parseBanDate(f.Get("comment_until")); err == nil {
 					detail = "upload " + f.Get("upload_until") + ", download " + f.Get("download_until") + ", comment " + f.Get("comment_until")
-					err = s.UserAdmin.SetUserBans(ctx, id, b)
+					err = s.UserAdmin.SetUserBans(ctx, wengao.ActorOf(me), id, b)
 				}
 			}
 		}
@@ -520,10 +522,12 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 // adminSettingsView is the settings form.
 type adminSettingsView struct {
 	layout
-	S      wengao.Settings
-	MaxMB  int64
-	Error  string
-	Notice string
+	S     wengao.Settings
+	MaxMB int64
+	// QuotaMB is the upload quota in megabytes.
+	QuotaMB int64
+	Error   string
+	Notice  string
 }
 
 func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
@@ -534,7 +538,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, status int, st wengao.Settings, errMsg, notice string) {
-	v := adminSettingsView{S: st, MaxMB: st.UploadMaxBytes >> 20, Error: errMsg, Notice: notice}
+	v := adminSettingsView{S: st, MaxMB: st.UploadMaxBytes >> 20, QuotaMB: st.UploadQuotaBytes >> 20, Error: errMsg, Notice: notice}
 	s.adminRender(w, r, status, "admin_settings", "网站设置", &v)
 }
 
@@ -566,6 +570,20 @@ func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request)
 	st.SignInPoints = num("signin_points")
 	st.SignupBonus = num("signup_bonus")
 	st.UploadMaxBytes = num("upload_max_mb") << 20
+	// Fields added since the form's first version keep their value when
+	// a form leaves them out.
+	if f.Has("takedown_policy") {
+		st.TakedownPolicy = f.Get("takedown_policy")
+	}
+	for k, p := range map[string]*int{"takedowns_per_day": &st.TakedownsPerDay, "takedown_account_days": &st.TakedownAccountDays, "search_per_minute": &st.SearchPerMinute,
+		"search_per_minute_user": &st.SearchPerMinuteUser, "registrations_per_hour": &st.RegistrationsPerHour, "uploads_per_day": &st.UploadsPerDay} {
+		if f.Has(k) {
+			*p = int(num(k))
+		}
+	}
+	if f.Has("upload_quota_mb") {
+		st.UploadQuotaBytes = num("upload_quota_mb") << 20
+	}
 	if bad {
 		s.adminSettings(w, r, http.StatusBadRequest, st, msgBadNumbers, "")
 		return
@@ -703,7 +721,7 @@ func (s *Server) handleAPIDocumentStatus(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	id := r.PathValue("id")
-	if err := s.DocAdmin.SetDocumentStatus(r.Context(), id, in.Status, in.Reason); err != nil {
+	if err := s.DocAdmin.SetDocumentStatus(r.Context(), wengao.ActorOf(u), id, in.Status, in.Reason); err != nil {
 		s.jsonError(w, r, err)
 		return
 	}

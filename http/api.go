@@ -56,6 +56,9 @@ func searchRequest(r *http.Request) wengao.SearchRequest {
 }
 
 func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
+	if !s.allowSearch(w, r, false) {
+		return
+	}
 	req := searchRequest(r)
 	req.Preview = s.visibilityFor(r).previewRule()
 	res, err := s.Search.Search(r.Context(), req)

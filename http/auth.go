@@ -129,10 +129,18 @@ func (s *Server) handleAPIRegister(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, r, err)
 		return
 	}
+	undo, err := s.allowRegistration(w, r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
 	u, err := s.Users.CreateUser(r.Context(), wengao.NewUser{
 		Username: c.Username, Password: c.Password, Email: c.Email,
 		Bonus: s.settings().SignupBonus,
 	})
+	if err != nil {
+		undo()
+	}
 	s.signedIn(w, r, u, err, http.StatusCreated)
 }
 
@@ -173,11 +181,11 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, u *wengao.User
 	writeJSON(w, status, toMe(u))
 }
 
-func setSessionCookie(w http.ResponseWriter, r *http.Request, sess *wengao.Session) {
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, sess *wengao.Session) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: sess.Token, Path: "/",
 		Expires: sess.ExpiresAt, MaxAge: int(time.Until(sess.ExpiresAt).Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.isHTTPS(r),
 	})
 }
 

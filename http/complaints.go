@@ -48,24 +48,34 @@ func (s *Server) complaintsReady(w http.ResponseWriter, r *http.Request, page bo
 
 // complaintJSON is the body of POST /api/v1/complaints.
 type complaintJSON struct {
-	DocumentID string `json:"document_id"`
-	Kind       string `json:"kind"`
-	Reason     string `json:"reason"`
-	Contact    string `json:"contact"`
-	Evidence   string `json:"evidence"`
+	DocumentID   string `json:"document_id"`
+	Kind         string `json:"kind"`
+	Reason       string `json:"reason"`
+	Contact      string `json:"contact"`
+	Evidence     string `json:"evidence"`
+	RightsHolder string `json:"rights_holder"`
+	Work         string `json:"work"`
 }
 
 // fileComplaint records a complaint from the visitor of r, who may not
 // be banned from sending messages, and drops the cached pages its
-// document was on.
+// document was on. A takedown notice asks to hide its document at once
+// only when the operator's policy says so and the notice is within the
+// daily limits of its account and address; the store then hides it if
+// the notice qualifies and the account is in good standing.
 func (s *Server) fileComplaint(r *http.Request, c *wengao.Complaint) error {
-	if u := s.currentUser(r); u != nil {
+	c.UserID, c.Takedown = 0, nil
+	u := s.currentUser(r)
+	if u != nil {
 		c.UserID = u.ID
 		if s.UserAdmin != nil {
 			if au, err := s.UserAdmin.FindAdminUser(r.Context(), u.ID); err == nil && wengao.Banned(au.Bans.CommentUntil, time.Now()) {
 				return wengao.Errorf(wengao.EFORBIDDEN, msgBannedComment, au.Bans.CommentUntil.In(siteZone).Format("2006-01-02 15:04"))
 			}
 		}
+	}
+	if st := s.settings(); u != nil && st.TakedownPolicy == wengao.TakedownHide && c.QualifiesForTakedown() && s.allowTakedown(r, u) {
+		c.Takedown = &wengao.TakedownRequest{MinAccountAge: time.Duration(st.TakedownAccountDays) * 24 * time.Hour}
 	}
 	if err := s.Complaints.CreateComplaint(r.Context(), c); err != nil {
 		return err
@@ -77,21 +87,80 @@ func (s *Server) fileComplaint(r *http.Request, c *wengao.Complaint) error {
 	return nil
 }
 
+// handleAPIComplaint takes a complaint as JSON, or as multipart/form-data
+// with the same fields and the proof of ownership as the file "file".
 func (s *Server) handleAPIComplaint(w http.ResponseWriter, r *http.Request) {
 	if !s.complaintsReady(w, r, false) {
 		return
 	}
 	var in complaintJSON
-	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&in); err != nil {
+	var proof *wengao.SourceFile
+	release := func() {}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		r.Body = http.MaxBytesReader(w, r.Body, maxEvidenceBytes+64<<10)
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				s.jsonError(w, r, wengao.Errorf(wengao.ETOOLARGE, msgEvidenceTooLarge, formatBytes(maxEvidenceBytes)))
+			} else {
+				s.jsonError(w, r, wengao.Errorf(wengao.EINVALID, msgBadForm))
+			}
+			return
+		}
+		defer r.MultipartForm.RemoveAll()
+		f := r.FormValue
+		in = complaintJSON{DocumentID: f("document_id"), Kind: f("kind"), Reason: f("reason"), Contact: f("contact"), Evidence: f("evidence"),
+			RightsHolder: f("rights_holder"), Work: f("work")}
+		var err error
+		if proof, release, err = s.storeEvidence(r); err != nil {
+			s.jsonError(w, r, err)
+			return
+		}
+	} else if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&in); err != nil {
 		s.jsonError(w, r, wengao.Errorf(wengao.EINVALID, msgBadJSON))
 		return
 	}
-	c := &wengao.Complaint{DocumentID: strings.TrimSpace(in.DocumentID), Kind: in.Kind, Reason: strings.TrimSpace(in.Reason), Contact: strings.TrimSpace(in.Contact), Evidence: strings.TrimSpace(in.Evidence)}
+	c := &wengao.Complaint{DocumentID: strings.TrimSpace(in.DocumentID), Kind: in.Kind, Reason: strings.TrimSpace(in.Reason), Contact: strings.TrimSpace(in.Contact), Evidence: strings.TrimSpace(in.Evidence),
+		RightsHolder: strings.TrimSpace(in.RightsHolder), Work: strings.TrimSpace(in.Work), EvidenceFile: proof}
 	if err := s.fileComplaint(r, c); err != nil {
+		s.dropEvidence(r, proof, release)
 		s.jsonError(w, r, err)
 		return
 	}
+	release()
 	writeJSON(w, http.StatusCreated, c)
+}
+
+// storeEvidence stores the file "file" of a multipart complaint, if any,
+// in the file store, and holds it (see holdBlob) until release is called.
+func (s *Server) storeEvidence(r *http.Request) (_ *wengao.SourceFile, release func(), _ error) {
+	none := func() {}
+	if r.MultipartForm == nil || s.Files == nil {
+		return nil, none, nil
+	}
+	fhs := r.MultipartForm.File["file"]
+	if len(fhs) == 0 || fhs[0].Size == 0 {
+		return nil, none, nil
+	}
+	f, err := fhs[0].Open()
+	if err != nil {
+		return nil, none, wengao.Errorf(wengao.EINVALID, msgBadForm)
+	}
+	defer f.Close()
+	key, size, err := s.Files.Put(r.Context(), f, maxEvidenceBytes)
+	if err != nil {
+		return nil, none, wengao.Errorf(wengao.ETOOLARGE, msgEvidenceTooLarge, formatBytes(maxEvidenceBytes))
+	}
+	return &wengao.SourceFile{Key: key, Name: cleanFileName(fhs[0].Filename), Size: size}, s.holdBlob(key), nil
+}
+
+// dropEvidence releases the evidence file of a complaint that was not
+// recorded and removes it, unless a record refers to the same content.
+func (s *Server) dropEvidence(r *http.Request, f *wengao.SourceFile, release func()) {
+	release()
+	if f != nil {
+		s.removeBlobIfOrphan(r.Context(), f.Key)
+	}
 }
 
 func (s *Server) handleAPIMyComplaints(w http.ResponseWriter, r *http.Request) {
@@ -106,8 +175,38 @@ func (s *Server) handleAPIMyComplaints(w http.ResponseWriter, r *http.Request) {
 	f := wengao.ComplaintFilter{UserID: u.ID, Page: page, Limit: limit}
 	if r.URL.Query().Get("about") == "uploads" {
 		f = wengao.ComplaintFilter{UploaderID: u.ID, Page: page, Limit: limit}
+		cs, total, err := s.Complaints.ListComplaints(r.Context(), f)
+		if err != nil {
+			s.jsonError(w, r, err)
+			return
+		}
+		out := make([]accusedComplaintJSON, 0, len(cs))
+		for _, c := range cs {
+			out = append(out, toAccused(c))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"total": total, "page": f.Page, "limit": f.Limit, "complaints": out})
+		return
 	}
 	s.writeComplaints(w, r, f)
+}
+
+// accusedComplaintJSON is a complaint as the uploader of the document it
+// is about sees it: what the account page shows them, and nothing of
+// the complainant (contact, account, reason, evidence).
+type accusedComplaintJSON struct {
+	ID            int64      `json:"id"`
+	DocumentID    string     `json:"document_id,omitempty"`
+	DocumentTitle string     `json:"document_title,omitempty"`
+	Kind          string     `json:"kind"`
+	Status        string     `json:"status"`
+	Note          string     `json:"note,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+	ResolvedAt    *time.Time `json:"resolved_at,omitempty"`
+}
+
+func toAccused(c wengao.Complaint) accusedComplaintJSON {
+	return accusedComplaintJSON{ID: c.ID, DocumentID: c.DocumentID, DocumentTitle: c.DocumentTitle, Kind: c.Kind, Status: c.Status,
+		Note: c.Note, CreatedAt: c.CreatedAt, ResolvedAt: c.ResolvedAt}
 }
 
 func (s *Server) writeComplaints(w http.ResponseWriter, r *http.Request, f wengao.ComplaintFilter) {
@@ -183,13 +282,16 @@ func (s *Server) handleAPIResolveComplaint(w http.ResponseWriter, r *http.Reques
 // complaintView is the complaint form of a document, or the contact form.
 type complaintView struct {
 	layout
-	Doc     *wengao.Document
-	Kind    string
-	Reason  string
-	Contact string
-	Error   string
-	Done    *wengao.Complaint
-	Email   string // the operators' address
+	Doc          *wengao.Document
+	Kind         string
+	Reason       string
+	Contact      string
+	RightsHolder string
+	Work         string
+	Held         bool // the complaint hid the document
+	Error        string
+	Done         *wengao.Complaint
+	Email        string // the operators' address
 }
 
 func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request, status int, v complaintView) {
@@ -253,36 +355,37 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 		defer r.MultipartForm.RemoveAll()
 	}
 	v.Kind, v.Reason, v.Contact = r.FormValue("kind"), strings.TrimSpace(r.FormValue("reason")), strings.TrimSpace(r.FormValue("contact"))
-	c := &wengao.Complaint{Kind: v.Kind, Reason: v.Reason, Contact: v.Contact, Evidence: strings.TrimSpace(r.FormValue("evidence"))}
+	v.RightsHolder, v.Work = strings.TrimSpace(r.FormValue("rights_holder")), strings.TrimSpace(r.FormValue("work"))
+	c := &wengao.Complaint{Kind: v.Kind, Reason: v.Reason, Contact: v.Contact, Evidence: strings.TrimSpace(r.FormValue("evidence")),
+		RightsHolder: v.RightsHolder, Work: v.Work}
 	if doc != nil {
 		c.DocumentID = doc.ID
 	} else {
 		c.Kind = wengao.ComplaintOther
 	}
-	if r.MultipartForm != nil && s.Files != nil {
-		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
-			f, err := fhs[0].Open()
-			if err == nil {
-				key, size, perr := s.Files.Put(r.Context(), f, maxEvidenceBytes)
-				f.Close()
-				if perr != nil {
-					v.Error = wengao.ErrorMessage(wengao.Errorf(wengao.ETOOLARGE, msgEvidenceTooLarge, formatBytes(maxEvidenceBytes)))
-					s.complaintPage(w, r, http.StatusRequestEntityTooLarge, v)
-					return
-				}
-				c.EvidenceFile = &wengao.SourceFile{Key: key, Name: cleanFileName(fhs[0].Filename), Size: size}
-			}
-		}
-	}
-	if err := s.fileComplaint(r, c); err != nil {
+	proof, release, err := s.storeEvidence(r)
+	if err != nil {
 		v.Error = wengao.ErrorMessage(err)
 		s.complaintPage(w, r, ErrorStatus(err), v)
 		return
 	}
+	c.EvidenceFile = proof
+	if err := s.fileComplaint(r, c); err != nil {
+		s.dropEvidence(r, proof, release)
+		v.Error = wengao.ErrorMessage(err)
+		s.complaintPage(w, r, ErrorStatus(err), v)
+		return
+	}
+	release()
 	// Post, redirect, get: reloading the thanks page sends nothing again.
 	q := url.Values{"n": {strconv.FormatInt(c.ID, 10)}, "kind": {c.Kind}}
 	if doc != nil {
 		q.Set("doc", doc.ID)
+	}
+	for _, e := range c.Events {
+		if e.Action == "hidden" {
+			q.Set("held", "1")
+		}
 	}
 	http.Redirect(w, r, "/complaints/received?"+q.Encode(), http.StatusSeeOther)
 }
@@ -303,7 +406,7 @@ func (s *Server) handleComplaintReceived(w http.ResponseWriter, r *http.Request)
 	if s.currentUser(r) != nil {
 		c.UserID = 1 // the page links to the user's complaints
 	}
-	v := complaintView{Done: c}
+	v := complaintView{Done: c, Held: q.Get("held") == "1"}
 	if id := q.Get("doc"); id != "" {
 		v.Doc = &wengao.Document{ID: id}
 	}

@@ -141,7 +141,7 @@ func (s *Server) countRead(w http.ResponseWriter, r *http.Request, id string) in
 		if cookie != "" {
 			http.SetCookie(w, &http.Cookie{
 				Name: visitorCookie, Value: cookie, Path: "/", MaxAge: 400 * 24 * 60 * 60,
-				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.isHTTPS(r),
 			})
 		}
 		s.Counter.Count(id, keys...)

@@ -57,6 +57,10 @@ const (
 	msgUserMissing           = "该用户不存在。"
 	msgOwnRole               = "不能修改自己的角色。"
 	msgPasswordsDiffer       = "两次输入的密码不一致。"
+	msgUploadDailyLimit      = "每人每天最多上传 %d 个文件，请明天再试。"
+	msgUploadQuota           = "您的上传空间（%s）已用完，请删除不需要的上传后再试。"
+	msgSearchTooFast         = "搜索过于频繁，请 %d 秒后再试。登录后可获得更高的搜索额度。"
+	msgRegisterTooFast       = "同一网络注册的账号过多，请 %d 秒后再试。"
 )
 
 // statusTitles are the headings of error pages by HTTP status.

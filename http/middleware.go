@@ -102,7 +102,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.Int("status", sw.status),
 			slog.Int64("bytes", sw.bytes),
 			slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
-			slog.String("remote", remoteIP(r)),
+			slog.String("remote", s.clientIP(r)),
 		)
 	})
 }

@@ -153,6 +153,9 @@ type searchView struct {
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	if !s.allowSearch(w, r, true) {
+		return
+	}
 	p := parseSearchParams(r)
 	vis := s.visibilityFor(r)
 	s.renderCached(w, r, "search\x00"+vis.key()+"\x00"+p.URL(), func() (string, any, error) { return s.searchPage(r, p, vis) })

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -21,8 +22,16 @@ type Server struct {
 	Addr string
 	// BaseURL is the site's public address, such as
 	// "https://wengao.example.org", used in canonical links, the sitemap,
-	// the feed and share codes. When empty it is taken from each request.
+	// the feed and share codes. When empty it is taken from each request
+	// whose Host is a loopback address or one of AllowedHosts, and is
+	// "http://localhost" otherwise.
 	BaseURL string
+	// AllowedHosts are the Host header values (with or without a port)
+	// believed for the site's address when BaseURL is empty.
+	AllowedHosts []string
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed; none by default.
+	TrustedProxies []netip.Prefix
 
 	Documents wengao.DocumentService
 	Search    wengao.SearchService
@@ -49,6 +58,9 @@ type Server struct {
 	Files FileStore
 	// Uploads keeps uploads and their moderation; nil turns uploads off.
 	Uploads wengao.UploadService
+	// BlobIndex tells which files records refer to, so that the file of
+	// a failed upload is removed; nil takes Uploads when it can tell.
+	BlobIndex wengao.BlobIndex
 	// Near finds published documents similar to an upload; nil finds none.
 	Near wengao.NearDuplicateFinder
 	// Masks are the display masking rules; nil shows every word as stored.
@@ -87,13 +99,15 @@ type Server struct {
 	pages     pageCache
 	favs      favCounts
 	maskState maskState
+	limits    limiters
+	held      heldBlobs
 	// sitemapMax overrides sitemapMaxURLs in tests.
 	sitemapMax int
 }
 
 // NewServer returns a server with its routes registered.
 func NewServer() *Server {
-	s := &Server{mux: http.NewServeMux(), Logger: slog.Default(), Throttle: throttle.New(0, 0, 0, 0), Settings: wengao.DefaultSettings()}
+	s := &Server{mux: http.NewServeMux(), Logger: slog.Default(), Throttle: throttle.New(0, 0, 0, 0), Settings: wengao.DefaultSettings(), limits: newLimiters()}
 	s.server = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -199,8 +213,12 @@ func (s *Server) baseURL(r *http.Request) string {
 	if s.BaseURL != "" {
 		return strings.TrimSuffix(s.BaseURL, "/")
 	}
+	if !s.hostAllowed(r.Host) {
+		// A Host anyone may send must not reach cacheable pages.
+		return "http://localhost"
+	}
 	scheme := "http"
-	if r.TLS != nil {
+	if s.isHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host

@@ -9,9 +9,11 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
@@ -130,13 +132,39 @@ func cleanFileName(name string) string {
 // receiveUpload stores one file, takes its text, detects its metadata and
 // near-duplicates, and creates a draft upload. The same file sent before
 // is recognised by its hash before anything else is done.
-func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string, r io.Reader) (*wengao.Upload, error) {
+//
+// Within the daily count and storage quota of the settings, the file is
+// stored first; when anything after fails, it is removed again unless
+// another record refers to the same content.
+func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string, r io.Reader) (_ *wengao.Upload, err error) {
 	ext := strings.ToLower(path.Ext(name))
 	if !uploadFormats[ext] {
 		return nil, wengao.Errorf(wengao.EINVALID, msgUploadFormat)
 	}
 	settings := s.settings()
+	count, used, err := s.Uploads.UploadUsage(ctx, u.ID, time.Now().Add(-24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	if settings.UploadsPerDay > 0 && count >= settings.UploadsPerDay {
+		return nil, wengao.Errorf(wengao.ETOOMANY, msgUploadDailyLimit, settings.UploadsPerDay)
+	}
+	if settings.UploadQuotaBytes > 0 && used >= settings.UploadQuotaBytes {
+		return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, formatBytes(settings.UploadQuotaBytes))
+	}
 	key, size, err := s.Files.Put(ctx, r, settings.UploadMaxBytes)
+	if err == nil {
+		release := s.holdBlob(key)
+		defer func() {
+			release()
+			if err != nil {
+				s.removeBlobIfOrphan(ctx, key)
+			}
+		}()
+		if settings.UploadQuotaBytes > 0 && used+size > settings.UploadQuotaBytes {
+			return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, formatBytes(settings.UploadQuotaBytes))
+		}
+	}
 	if err != nil {
 		if wengao.ErrorCode(err) == wengao.ETOOLARGE {
 			return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, formatBytes(settings.UploadMaxBytes))
@@ -238,12 +266,37 @@ func nonEmpty(paras []string) []string {
 	return out
 }
 
-// textHash is the hex sha256 of a text's normalised paragraphs: the same
-// text from another file has the same hash.
+// textHash is the hex sha256 of a text's normalised sentences, whatever
+// its paragraphs: the text is normalised, cut into sentences at their
+// ends (。！？；.!?; and paragraph ends), each kept without white space
+// or punctuation, and the sentences sorted. So the same text from another
+// file has the same hash, and so has the same text with its paragraphs
+// merged, split or reordered, or with 。 written as ".".
 func textHash(body []string) string {
-	h := sha256.New()
+	var sentences []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			sentences = append(sentences, cur.String())
+			cur.Reset()
+		}
+	}
 	for _, p := range body {
-		h.Write([]byte(chinese.Normalize(strings.TrimSpace(p))))
+		for _, r := range chinese.Normalize(p) {
+			switch {
+			case strings.ContainsRune("。！？；.!?;", r):
+				flush()
+			case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+			default:
+				cur.WriteRune(r)
+			}
+		}
+		flush()
+	}
+	sort.Strings(sentences)
+	h := sha256.New()
+	for _, s := range sentences {
+		h.Write([]byte(s))
 		h.Write([]byte{'\n'})
 	}
 	return hex.EncodeToString(h.Sum(nil))

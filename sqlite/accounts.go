@@ -61,6 +61,11 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 	if err := wengao.ValidateUsername(nu.Username); err != nil {
 		return nil, err
 	}
+	// Stored folded, so that a name that looks like a taken one is taken.
+	nu.Username = wengao.NormalizeUsername(nu.Username)
+	if err := wengao.ValidateUsername(nu.Username); err != nil {
+		return nil, err
+	}
 	if err := wengao.ValidatePassword(nu.Password); err != nil {
 		return nil, err
 	}
@@ -70,8 +75,8 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 	if !wengao.ValidRole(nu.Role) {
 		return nil, wengao.Errorf(wengao.EINVALID, "未知的角色：%q。", nu.Role)
 	}
-	if nu.Bonus < 0 {
-		return nil, wengao.Errorf(wengao.EINVALID, "注册奖励不能为负数。")
+	if nu.Bonus < 0 || nu.Bonus > wengao.MaxPoints {
+		return nil, wengao.Errorf(wengao.EINVALID, "注册奖励须在 0 到 %d 积分之间。", wengao.MaxPoints)
 	}
 	hash, err := hashPassword(nu.Password)
 	if err != nil {
@@ -112,8 +117,8 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func findUser(ctx context.Context, q queryer, where string, arg any) (*wengao.User, error) {
-	return scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE `+where, arg))
+func findUser(ctx context.Context, q queryer, where string, args ...any) (*wengao.User, error) {
+	return scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE `+where, args...))
 }
 
 // FindUserByID returns the user with the id.
@@ -122,8 +127,21 @@ func (db *DB) FindUserByID(ctx context.Context, id int64) (*wengao.User, error) 
 }
 
 // FindUserByName returns the user with the username, ignoring case.
+// The name is folded as CreateUser folds it; a name stored unfolded
+// (before folding began) is found as typed.
 func (db *DB) FindUserByName(ctx context.Context, username string) (*wengao.User, error) {
-	return findUser(ctx, db.read, `u.username = ?`, strings.TrimSpace(username))
+	return findUser(ctx, db.read, userNameMatch, userNameArgs(username)...)
+}
+
+// userNameMatch selects the account of a name, folded or, for an account
+// created before names were folded, as typed; the folded one first.
+const userNameMatch = `u.id = (SELECT id FROM users WHERE username IN (?, ?) ORDER BY username = ? DESC LIMIT 1)`
+
+// userNameArgs are the arguments of userNameMatch.
+func userNameArgs(username string) []any {
+	raw := strings.TrimSpace(username)
+	folded := wengao.NormalizeUsername(raw)
+	return []any{folded, raw, folded}
 }
 
 // Authenticate checks a username and password. An unknown username is
@@ -134,7 +152,7 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*wen
 		return nil, wengao.Errorf(wengao.EUNAUTHORIZED, msgBadLogin)
 	}
 	var hash string
-	row := db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.username = ?`, strings.TrimSpace(username))
+	row := db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE `+userNameMatch, userNameArgs(username)...)
 	u, err := scanUser(row, &hash)
 	if wengao.ErrorCode(err) == wengao.ENOTFOUND {
 		u, hash = nil, dummyHash
@@ -215,11 +233,19 @@ func (db *DB) SetUserRole(ctx context.Context, userID int64, role string) error 
 	return nil
 }
 
+// maxListPage bounds the page of a list: far beyond any list, and low
+// enough that its offset cannot overflow.
+const maxListPage = 1_000_000
+
 // pageBounds turns a 1-based page and a limit into an offset and a limit
-// between 1 and 100 (20 when not given).
+// between 1 and 100 (20 when not given). Returns EINVALID for a page
+// below 1 or above maxListPage.
 func pageBounds(page, limit int) (offset, n int, err error) {
 	if page < 1 {
 		return 0, 0, wengao.Errorf(wengao.EINVALID, "页码须从 1 开始。")
+	}
+	if page > maxListPage {
+		return 0, 0, wengao.Errorf(wengao.EINVALID, "页码超出范围。")
 	}
 	if limit <= 0 {
 		limit = 20

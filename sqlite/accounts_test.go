@@ -119,6 +119,10 @@ func TestCreateUserValidation(t *testing.T) {
 		{Username: "Иван", Password: testPassword},
 		{Username: "bob", Password: "1234567"},
 		{Username: "bob", Password: "密码只有七个字"},
+		{Username: "bob", Password: "九个字符的一个密码"},
+		{Username: "bob", Password: "          "},
+		{Username: "bob", Password: "Password123"},
+		{Username: "bob", Password: "xxxxxxxxxxxx"},
 		{Username: "bob", Password: strings.Repeat("x", 257)},
 		{Username: "bob", Password: testPassword, Email: "not-an-email"},
 		{Username: "bob", Password: testPassword, Email: "Bob <bob@example.com>"},
@@ -132,8 +136,8 @@ func TestCreateUserValidation(t *testing.T) {
 	}
 	// The limits themselves are allowed.
 	for _, nu := range []wengao.NewUser{
-		{Username: "张三", Password: "八个字符的密码吧"},
-		{Username: strings.Repeat("长", 32), Password: strings.Repeat("x", 256)},
+		{Username: "张三", Password: "十个字符的一个密码吧"},
+		{Username: strings.Repeat("长", 32), Password: strings.Repeat("xy", 128)},
 	} {
 		if _, err := db.CreateUser(context.Background(), nu); err != nil {
 			t.Errorf("CreateUser(%q): %v", nu.Username, err)
@@ -226,4 +230,15 @@ func TestSetUserRole(t *testing.T) {
 	}
 	wantCode(t, db.SetUserRole(ctx, u.ID, "root"), wengao.EINVALID)
 	wantCode(t, db.SetUserRole(ctx, 999, wengao.RoleAdmin), wengao.ENOTFOUND)
+}
+
+// mustCreateStaff creates a moderator or an admin.
+func mustCreateStaff(tb testing.TB, db *sqlite.DB, name, role string) *wengao.User {
+	tb.Helper()
+	u := mustCreateUser(tb, db, name, 0)
+	if err := db.SetUserRole(context.Background(), u.ID, role); err != nil {
+		tb.Fatal(err)
+	}
+	u.Role = role
+	return u
 }

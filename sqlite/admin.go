@@ -128,7 +128,7 @@ func findDocumentState(ctx context.Context, q queryer, extID string) (rowID int6
 // SetDocumentStatus moves a document between published, hidden and
 // deleted. It releases the hold of a complaint: an operator's decision
 // stands until the next one.
-func (db *DB) SetDocumentStatus(ctx context.Context, id, status, reason string) error {
+func (db *DB) SetDocumentStatus(ctx context.Context, actor wengao.Actor, id, status, reason string) error {
 	if !wengao.ValidDocStatus(status) {
 		return wengao.Errorf(wengao.EINVALID, "未知的文档状态：%q。", status)
 	}
@@ -141,8 +141,15 @@ func (db *DB) SetDocumentStatus(ctx context.Context, id, status, reason string) 
 		return err
 	}
 	defer tx.Rollback()
-	rowID, _, _, err := findDocumentState(ctx, tx, id)
+	rowID, current, _, err := findDocumentState(ctx, tx, id)
 	if err != nil {
+		return err
+	}
+	role, err := actorRole(ctx, tx, actor)
+	if err != nil {
+		return err
+	}
+	if err := wengao.CanChangeDocumentStatus(role, current, status); err != nil {
 		return err
 	}
 	if err := setDocumentStatusTx(ctx, tx, rowID, status, reason, 0); err != nil {
@@ -183,8 +190,8 @@ func (db *DB) PurgeDocument(ctx context.Context, id string) error {
 func (db *DB) SetDocumentPrice(ctx context.Context, id string, price *int64) error {
 	var p any
 	if price != nil {
-		if *price < 0 {
-			return wengao.Errorf(wengao.EINVALID, "价格不能为负数。")
+		if *price < 0 || *price > wengao.MaxPoints {
+			return wengao.Errorf(wengao.EINVALID, "价格须在 0 到 %d 积分之间。", wengao.MaxPoints)
 		}
 		p = *price
 	}
@@ -374,17 +381,41 @@ func (db *DB) FindAdminUser(ctx context.Context, id int64) (*wengao.AdminUser, e
 	return scanAdminUser(db.read.QueryRowContext(ctx, `SELECT `+adminUserColumns+` FROM users u WHERE u.id = ?`, id))
 }
 
-// SetUserBans replaces a user's bans.
-func (db *DB) SetUserBans(ctx context.Context, id int64, b wengao.Bans) error {
-	res, err := db.write.ExecContext(ctx, `UPDATE users SET ban_upload_until = ?, ban_download_until = ?, ban_comment_until = ? WHERE id = ?`,
-		zeroOrUnix(b.UploadUntil), zeroOrUnix(b.DownloadUntil), zeroOrUnix(b.CommentUntil), id)
+// SetUserBans replaces a user's bans, when the actor ranks above them.
+func (db *DB) SetUserBans(ctx context.Context, actor wengao.Actor, id int64, b wengao.Bans) error {
+	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
+	defer tx.Rollback()
+	target, err := findUser(ctx, tx, `u.id = ?`, id)
+	if err != nil {
 		return err
-	} else if n == 0 {
-		return wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
 	}
-	return nil
+	role, err := actorRole(ctx, tx, actor)
+	if err != nil {
+		return err
+	}
+	if err := wengao.CanActOnUser(wengao.Actor{ID: actor.ID, Role: role}, target.ID, target.Role); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET ban_upload_until = ?, ban_download_until = ?, ban_comment_until = ? WHERE id = ?`,
+		zeroOrUnix(b.UploadUntil), zeroOrUnix(b.DownloadUntil), zeroOrUnix(b.CommentUntil), id); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// actorRole returns the role the store holds for actor: "" for the
+// system, and for an unknown account (which may do nothing) "none".
+func actorRole(ctx context.Context, q queryer, actor wengao.Actor) (string, error) {
+	if actor.ID == 0 {
+		return "", nil
+	}
+	var role string
+	err := q.QueryRowContext(ctx, `SELECT role FROM users WHERE id = ?`, actor.ID).Scan(&role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "none", nil
+	}
+	return role, err
 }

@@ -48,7 +48,7 @@ func mustOpenOther(tb testing.TB, db *sqlite.DB) *sqlite.DB {
 
 func mustSetStatus(tb testing.TB, db *sqlite.DB, id, status, reason string) {
 	tb.Helper()
-	if err := db.SetDocumentStatus(context.Background(), id, status, reason); err != nil {
+	if err := db.SetDocumentStatus(context.Background(), wengao.Actor{}, id, status, reason); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -193,9 +193,9 @@ func TestDocumentStates(t *testing.T) {
 		t.Run("republished/"+name, func(t *testing.T) { checkShown(t, h, true) })
 	}
 
-	wantCode(t, db.SetDocumentStatus(ctx, "eco-2", "archived", ""), wengao.EINVALID)
-	wantCode(t, db.SetDocumentStatus(ctx, "eco-2", wengao.DocHidden, strings.Repeat("长", 501)), wengao.EINVALID)
-	wantCode(t, db.SetDocumentStatus(ctx, "nope", wengao.DocHidden, ""), wengao.ENOTFOUND)
+	wantCode(t, db.SetDocumentStatus(ctx, wengao.Actor{}, "eco-2", "archived", ""), wengao.EINVALID)
+	wantCode(t, db.SetDocumentStatus(ctx, wengao.Actor{}, "eco-2", wengao.DocHidden, strings.Repeat("长", 501)), wengao.EINVALID)
+	wantCode(t, db.SetDocumentStatus(ctx, wengao.Actor{}, "nope", wengao.DocHidden, ""), wengao.ENOTFOUND)
 }
 
 func TestPurgeDocument(t *testing.T) {
@@ -510,7 +510,7 @@ func TestUserAdmin(t *testing.T) {
 	}
 	now := time.Now()
 	bans := wengao.Bans{UploadUntil: now.Add(24 * time.Hour), CommentUntil: now.Add(-time.Hour)}
-	if err := db.SetUserBans(ctx, bob.ID, bans); err != nil {
+	if err := db.SetUserBans(ctx, wengao.Actor{}, bob.ID, bans); err != nil {
 		t.Fatal(err)
 	}
 	au, _ = db.FindAdminUser(ctx, bob.ID)
@@ -525,13 +525,13 @@ func TestUserAdmin(t *testing.T) {
 	if len(users) != 1 || !users[0].Bans.UploadUntil.Equal(au.Bans.UploadUntil) {
 		t.Errorf("list: %+v", users)
 	}
-	if err := db.SetUserBans(ctx, bob.ID, wengao.Bans{}); err != nil {
+	if err := db.SetUserBans(ctx, wengao.Actor{}, bob.ID, wengao.Bans{}); err != nil {
 		t.Fatal(err)
 	}
 	if au, _ = db.FindAdminUser(ctx, bob.ID); au.Bans != (wengao.Bans{}) {
 		t.Errorf("lifted: %+v", au.Bans)
 	}
-	wantCode(t, db.SetUserBans(ctx, 999, bans), wengao.ENOTFOUND)
+	wantCode(t, db.SetUserBans(ctx, wengao.Actor{}, 999, bans), wengao.ENOTFOUND)
 	if _, err := db.FindAdminUser(ctx, 999); wengao.ErrorCode(err) != wengao.ENOTFOUND {
 		t.Errorf("unknown: %v", err)
 	}
@@ -540,7 +540,7 @@ func TestUserAdmin(t *testing.T) {
 func TestAudit(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	admin := mustCreateUser(t, db, "admin", 0)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
 	entries := []*wengao.AuditEntry{
 		{ActorID: admin.ID, ActorName: "admin", Action: "document.hide", Target: "doc:eco-1", Detail: "核实中"},
 		{Action: "settings.save", Target: "settings"},

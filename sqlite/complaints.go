@@ -39,7 +39,8 @@ const evidenceNameMaxRunes = 255
 // the current one, or the one at the time of the complaint for a purged
 // document.
 const complaintSelect = `SELECT c.id, c.document_id, COALESCE(d.title, c.document_title), c.kind, c.reason, c.contact, c.evidence,
-	c.evidence_key, c.evidence_name, c.evidence_size, COALESCE(c.user_id, 0), c.status, c.note, c.created_at, c.resolved_at
+	c.evidence_key, c.evidence_name, c.evidence_size, COALESCE(c.user_id, 0), c.status, c.note, c.created_at, c.resolved_at,
+	c.rights_holder, c.work
 	FROM complaints c LEFT JOIN documents d ON d.ext_id = c.document_id AND c.document_id <> '' `
 
 func scanComplaint(row rowScanner) (*wengao.Complaint, error) {
@@ -48,7 +49,7 @@ func scanComplaint(row rowScanner) (*wengao.Complaint, error) {
 	var created int64
 	var resolved sql.NullInt64
 	err := row.Scan(&c.ID, &c.DocumentID, &c.DocumentTitle, &c.Kind, &c.Reason, &c.Contact, &c.Evidence,
-		&file.Key, &file.Name, &file.Size, &c.UserID, &c.Status, &c.Note, &created, &resolved)
+		&file.Key, &file.Name, &file.Size, &c.UserID, &c.Status, &c.Note, &created, &resolved, &c.RightsHolder, &c.Work)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wengao.Errorf(wengao.ENOTFOUND, "投诉不存在。")
 	} else if err != nil {
@@ -109,6 +110,16 @@ func validateComplaint(c *wengao.Complaint) error {
 	c.Reason = strings.TrimSpace(c.Reason)
 	c.Contact = strings.TrimSpace(c.Contact)
 	c.Evidence = strings.TrimSpace(c.Evidence)
+	c.RightsHolder = strings.TrimSpace(c.RightsHolder)
+	c.Work = strings.TrimSpace(c.Work)
+	for _, f := range []struct{ name, value string }{{"权利人名称", c.RightsHolder}, {"作品名称", c.Work}} {
+		if !utf8.ValidString(f.value) {
+			return wengao.Errorf(wengao.EINVALID, "%s含有无效的字符。", f.name)
+		}
+		if utf8.RuneCountInString(f.value) > wengao.ComplaintNameMaxRunes {
+			return wengao.Errorf(wengao.EINVALID, "%s太长，最多 %d 个字。", f.name, wengao.ComplaintNameMaxRunes)
+		}
+	}
 	if c.Kind != wengao.ComplaintCopyright && c.Kind != wengao.ComplaintOther {
 		return wengao.Errorf(wengao.EINVALID, "投诉类型只能是版权投诉或其他问题。")
 	}
@@ -150,10 +161,12 @@ func complaintHoldReason(id int64) string {
 	return fmt.Sprintf("收到版权投诉（投诉 #%d），核实中", id)
 }
 
-// CreateComplaint validates and records an open complaint. A copyright
-// complaint about a published document hides it, held by the complaint,
-// in the same transaction; a document already hidden (by an operator or
-// another complaint) or deleted is left as it is.
+// CreateComplaint validates and records an open complaint. A takedown
+// notice asked to hide (c.Takedown) that qualifies, from an account in
+// good standing, hides a published document, held by the complaint, in
+// the same transaction; a document already hidden (by an operator or
+// another complaint) or deleted is left as it is, and any other
+// complaint waits in the queue.
 func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 	if err := validateComplaint(c); err != nil {
 		return err
@@ -177,21 +190,29 @@ func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 			return err
 		}
 	}
+	standing := false
 	if c.UserID != 0 {
-		if _, err := findUser(ctx, tx, `u.id = ?`, c.UserID); err != nil {
+		u, err := findUser(ctx, tx, `u.id = ?`, c.UserID)
+		if err != nil {
 			return err
+		}
+		if c.Takedown != nil && c.QualifiesForTakedown() && docStatus == wengao.DocPublished {
+			if standing, err = goodStanding(ctx, tx, u, c.Takedown.MinAccountAge); err != nil {
+				return err
+			}
 		}
 	}
 	now := time.Now().Unix()
 	if err := tx.QueryRowContext(ctx, `INSERT INTO complaints (document_id, document_title, kind, reason, contact, evidence,
-		evidence_key, evidence_name, evidence_size, user_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id`,
-		c.DocumentID, c.DocumentTitle, c.Kind, c.Reason, c.Contact, c.Evidence, file.Key, file.Name, file.Size, nullID(c.UserID), now).Scan(&c.ID); err != nil {
+		evidence_key, evidence_name, evidence_size, user_id, status, created_at, rights_holder, work) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id`,
+		c.DocumentID, c.DocumentTitle, c.Kind, c.Reason, c.Contact, c.Evidence, file.Key, file.Name, file.Size, nullID(c.UserID), now,
+		c.RightsHolder, c.Work).Scan(&c.ID); err != nil {
 		return err
 	}
 	if err := addComplaintEvent(ctx, tx, c.ID, eventOpened, c.UserID, "", now); err != nil {
 		return err
 	}
-	hid := c.Kind == wengao.ComplaintCopyright && docStatus == wengao.DocPublished
+	hid := standing
 	if hid {
 		reason := complaintHoldReason(c.ID)
 		if err := setDocumentStatusTx(ctx, tx, docRowID, wengao.DocHidden, reason, c.ID); err != nil {
@@ -213,6 +234,21 @@ func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 	}
 	*c = *out
 	return nil
+}
+
+// goodStanding reports whether u may hide a document at once with a
+// takedown notice (wengao.GoodStanding), reading their bans and rejected
+// complaints in tx.
+func goodStanding(ctx context.Context, tx *sql.Tx, u *wengao.User, minAge time.Duration) (bool, error) {
+	var upload, download, comment int64
+	var rejected int
+	if err := tx.QueryRowContext(ctx, `SELECT ban_upload_until, ban_download_until, ban_comment_until,
+		(SELECT COUNT(*) FROM complaints WHERE user_id = u.id AND status = 'rejected') FROM users u WHERE u.id = ?`, u.ID).
+		Scan(&upload, &download, &comment, &rejected); err != nil {
+		return false, err
+	}
+	return wengao.GoodStanding(u, wengao.Bans{UploadUntil: unixOrZero(upload), DownloadUntil: unixOrZero(download), CommentUntil: unixOrZero(comment)},
+		rejected, minAge, time.Now()), nil
 }
 
 // FindComplaint returns a complaint with its events.
@@ -284,13 +320,21 @@ func (db *DB) resolveComplaint(ctx context.Context, id, operatorID int64, note, 
 		tx.Rollback()
 		return nil, nil, 0, err
 	}
-	if c.Status != wengao.ComplaintOpen {
+	role, err := actorRole(ctx, tx, wengao.Actor{ID: operatorID})
+	if err != nil {
 		tx.Rollback()
-		what := "成立"
-		if c.Status == wengao.ComplaintRejected {
-			what = "不成立"
+		return nil, nil, 0, err
+	}
+	var uploader int64
+	if c.DocumentID != "" {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(user_id), 0) FROM uploads WHERE document_id = ?`, c.DocumentID).Scan(&uploader); err != nil {
+			tx.Rollback()
+			return nil, nil, 0, err
 		}
-		return nil, nil, 0, wengao.Errorf(wengao.ECONFLICT, "该投诉已处理（%s），不能再处理。", what)
+	}
+	if err := wengao.CanResolveComplaint(wengao.Actor{ID: operatorID, Role: role}, c, uploader); err != nil {
+		tx.Rollback()
+		return nil, nil, 0, err
 	}
 	now := time.Now().Unix()
 	if _, err := tx.ExecContext(ctx, `UPDATE complaints SET status = ?, note = ?, resolved_at = ? WHERE id = ?`, status, note, now, id); err != nil {
@@ -400,24 +444,17 @@ func (db *DB) punishUploader(ctx context.Context, tx *sql.Tx, docID string, oper
 	return taken, true, nil
 }
 
-// takeBackReward takes back an upload's reward from its uploader as
-// DeleteUpload does: a KindAdjust entry of at most the user's balance,
-// naming the document, the reason and the operator. It returns the
-// points taken.
+// takeBackReward takes back an upload's reward from its uploader, for
+// DeleteUpload and an upheld complaint: a KindAdjust entry of all of it
+// (wengao.RewardTakeBack), even when the balance goes below zero, naming
+// the document, the reason and the operator. It returns the points taken.
 func takeBackReward(ctx context.Context, tx *sql.Tx, userID, reward int64, docID, reason string, operatorID int64) (int64, error) {
-	if reward <= 0 {
-		return 0, nil
-	}
-	var balance int64
-	if err := tx.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, userID).Scan(&balance); err != nil {
-		return 0, err
-	}
-	take := min(reward, balance)
+	take := wengao.RewardTakeBack(reward)
 	if take <= 0 {
 		return 0, nil
 	}
 	e := &wengao.LedgerEntry{UserID: userID, Kind: wengao.KindAdjust, Amount: -take, DocumentID: docID, Reason: reason, OperatorID: operatorID}
-	if err := appendEntry(ctx, tx, e); err != nil {
+	if err := appendEntryTo(ctx, tx, e, true); err != nil {
 		return 0, err
 	}
 	return take, nil

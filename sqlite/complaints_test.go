@@ -19,9 +19,13 @@ func mustComplain(tb testing.TB, db *sqlite.DB, c *wengao.Complaint) *wengao.Com
 	return c
 }
 
+// copyrightComplaint is a takedown notice asked to hide its document:
+// it does when userID is an account in good standing.
 func copyrightComplaint(userID int64, docID string) *wengao.Complaint {
 	return &wengao.Complaint{Kind: wengao.ComplaintCopyright, DocumentID: docID, UserID: userID,
-		Reason: "该文为本单位内部资料，未经授权转载。", Contact: "legal@example.com"}
+		Reason: "该文为本单位内部资料，未经授权转载。", Contact: "legal@example.com",
+		RightsHolder: "某某出版社", Work: "《内部资料汇编》", EvidenceFile: &wengao.SourceFile{Key: "proof-key", Name: "授权书.pdf", Size: 10},
+		Takedown: &wengao.TakedownRequest{}}
 }
 
 // eventActions returns the actions of a complaint's events.
@@ -54,7 +58,7 @@ func TestComplaintHideReject(t *testing.T) {
 		t.Fatal(err)
 	}
 	alice := mustCreateUser(t, db, "alice", 0)
-	admin := mustCreateUser(t, db, "admin", 0)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
 	for _, h := range []*sqlite.DB{db, other} {
 		checkShown(t, h, true)
 	}
@@ -134,7 +138,7 @@ func TestComplaintOperatorDecision(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	mustSave(t, db, deleteTestDocs()...)
-	admin := mustCreateUser(t, db, "admin", 0)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
 
 	mustSetStatus(t, db, "eco-1", wengao.DocHidden, "运营核查")
 	c := mustComplain(t, db, copyrightComplaint(0, "eco-1"))
@@ -179,7 +183,7 @@ func TestComplaintOperatorDecision(t *testing.T) {
 
 // TestComplaintUpheldUpload: upholding a copyright complaint against an
 // approved upload deletes its document, counts an infringement and takes
-// the reward back (as far as the balance goes), in one transaction; the
+// the reward back in full (the balance may go negative), in one transaction; the
 // upload cannot then be deleted for a second reversal.
 func TestComplaintUpheldUpload(t *testing.T) {
 	ctx := context.Background()
@@ -188,12 +192,13 @@ func TestComplaintUpheldUpload(t *testing.T) {
 	other := mustOpenOther(t, db)
 	bob := mustCreateUser(t, db, "bob", 0)
 	alice := mustCreateUser(t, db, "alice", 0)
-	mod := mustCreateUser(t, db, "mod", 0)
+	mod := mustCreateStaff(t, db, "mod", wengao.RoleModerator)
 	up := mustCreateUpload(t, db, newUpload(bob.ID, "k1"))
 	up = mustApprove(t, db, up.ID, mod.ID, reward)
 	docID := up.DocumentID
 	mustBalance(t, db, bob.ID, reward)
-	// Bob spends part of the reward: 4 points are left to take back.
+	// Bob spends part of the reward: 4 points are left, all 10 are taken
+	// back.
 	if _, _, err := db.Purchase(ctx, bob.ID, "eco-1", reward-4, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +222,7 @@ func TestComplaintUpheldUpload(t *testing.T) {
 	if e := got.Events[2]; e.ActorName != "mod" {
 		t.Errorf("upheld event: %+v", e)
 	}
-	if note := got.Events[3].Note; !strings.Contains(note, "回收站") || !strings.Contains(note, "收回上传奖励 4 积分") {
+	if note := got.Events[3].Note; !strings.Contains(note, "回收站") || !strings.Contains(note, "收回上传奖励 10 积分") {
 		t.Errorf("deleted event: %q", note)
 	}
 	if s, r := docStatus(t, db, docID); s != wengao.DocDeleted || !strings.Contains(r, "版权投诉成立") {
@@ -227,11 +232,11 @@ func TestComplaintUpheldUpload(t *testing.T) {
 		t.Errorf("deleted upload found: %v", ids)
 	}
 	au, err := db.FindAdminUser(ctx, bob.ID)
-	if err != nil || au.Infringements != 1 || au.Points != 0 {
+	if err != nil || au.Infringements != 1 || au.Points != -6 {
 		t.Errorf("uploader: %+v %v", au, err)
 	}
 	e, _ := lastEntry(t, db, bob.ID)
-	if e.Kind != wengao.KindAdjust || e.Amount != -4 || e.Balance != 0 || e.Reason != "版权投诉成立，收回上传奖励" || e.OperatorID != mod.ID || e.DocumentID != docID {
+	if e.Kind != wengao.KindAdjust || e.Amount != -reward || e.Balance != -6 || e.Reason != "版权投诉成立，收回上传奖励" || e.OperatorID != mod.ID || e.DocumentID != docID {
 		t.Errorf("ledger entry: %+v", e)
 	}
 	mustCheckLedger(t, db)
@@ -241,7 +246,7 @@ func TestComplaintUpheldUpload(t *testing.T) {
 	}
 	_, err = db.DeleteUpload(ctx, up.ID, mod.ID)
 	wantCode(t, err, wengao.ECONFLICT)
-	mustBalance(t, db, bob.ID, 0)
+	mustBalance(t, db, bob.ID, -6)
 
 	// Complaints by the complainant, about the uploader's uploads.
 	list := func(f wengao.ComplaintFilter) []wengao.Complaint {
@@ -365,7 +370,7 @@ func TestListComplaints(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	mustSave(t, db, deleteTestDocs()...)
-	admin := mustCreateUser(t, db, "admin", 0)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
 	var ids []int64
 	for i := 0; i < 5; i++ {
 		c := mustComplain(t, db, &wengao.Complaint{Kind: wengao.ComplaintOther, DocumentID: "eco-1", Reason: "理由", Contact: "联系"})

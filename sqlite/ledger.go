@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -21,13 +22,22 @@ const maxKeyBytes = 200
 // e's ID, Balance and CreatedAt. Returns ENOTFOUND for an unknown user and
 // EPAYMENT when the balance would go below zero.
 func appendEntry(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry) error {
+	return appendEntryTo(ctx, tx, e, false)
+}
+
+// appendEntryTo is appendEntry that, with mayGoNegative, lets the balance
+// go below zero: a reward taken back in full (wengao.RewardTakeBack).
+func appendEntryTo(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry, mayGoNegative bool) error {
 	var balance int64
 	if err := tx.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, e.UserID).Scan(&balance); errors.Is(err, sql.ErrNoRows) {
 		return wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
 	} else if err != nil {
 		return err
 	}
-	if balance+e.Amount < 0 {
+	if e.Amount > 0 && balance > math.MaxInt64-e.Amount || e.Amount < 0 && balance < math.MinInt64-e.Amount {
+		return wengao.Errorf(wengao.EINVALID, "积分余额超出上限。")
+	}
+	if balance+e.Amount < 0 && !mayGoNegative {
 		if e.Kind == wengao.KindDownload {
 			return wengao.Errorf(wengao.EPAYMENT, "积分不足：下载需要 %d 积分，当前余额 %d 积分。", -e.Amount, balance)
 		}
@@ -92,6 +102,8 @@ func (db *DB) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
 	switch {
 	case e.Amount == 0:
 		return wengao.Errorf(wengao.EINVALID, "积分变动不能为 0。")
+	case e.Amount > wengao.MaxPoints || e.Amount < -wengao.MaxPoints:
+		return wengao.Errorf(wengao.EINVALID, "单次积分变动不能超过 %d。", wengao.MaxPoints)
 	case !wengao.ValidKind(e.Kind) || e.Kind == wengao.KindDownload:
 		return wengao.Errorf(wengao.EINVALID, "无效的积分变动类型：%q。", e.Kind)
 	case e.Kind == wengao.KindAdjust && e.Reason == "":
@@ -113,8 +125,8 @@ func (db *DB) SignIn(ctx context.Context, userID int64, day string, points int64
 	if _, err := time.Parse(wengao.DayLayout, day); err != nil {
 		return nil, wengao.Errorf(wengao.EINVALID, "日期格式无效：%q。", day)
 	}
-	if points < 0 {
-		return nil, wengao.Errorf(wengao.EINVALID, "签到积分不能为负数。")
+	if points < 0 || points > wengao.MaxPoints {
+		return nil, wengao.Errorf(wengao.EINVALID, "签到积分须在 0 到 %d 之间。", wengao.MaxPoints)
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -170,8 +182,8 @@ func validPurchase(ctx context.Context, q queryer, userID int64, documentID stri
 // Purchase buys download access to a document, charging at most once per
 // validity period and once per idempotency key.
 func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cost int64, key string) (*wengao.Purchase, bool, error) {
-	if cost < 0 {
-		return nil, false, wengao.Errorf(wengao.EINVALID, "价格不能为负数。")
+	if cost < 0 || cost > wengao.MaxPoints {
+		return nil, false, wengao.Errorf(wengao.EINVALID, "价格须在 0 到 %d 积分之间。", wengao.MaxPoints)
 	}
 	if len(key) > maxKeyBytes {
 		return nil, false, wengao.Errorf(wengao.EINVALID, "请求标识过长。")

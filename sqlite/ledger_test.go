@@ -221,7 +221,7 @@ func TestPurchaseErrors(t *testing.T) {
 func TestGrant(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	admin := mustCreateUser(t, db, "admin", 0)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
 	u := mustCreateUser(t, db, "alice", 20)
 
 	e := &wengao.LedgerEntry{UserID: u.ID, Kind: wengao.KindAdjust, Amount: -15, Reason: "违规扣分", OperatorID: admin.ID}

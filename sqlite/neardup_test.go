@@ -211,7 +211,7 @@ func TestFindNearDuplicates(t *testing.T) {
 		}
 	}
 	// Only published documents are near-duplicates of an upload.
-	if err := db.SetDocumentStatus(ctx, orig.ID, wengao.DocHidden, "test"); err != nil {
+	if err := db.SetDocumentStatus(ctx, wengao.Actor{}, orig.ID, wengao.DocHidden, "test"); err != nil {
 		t.Fatal(err)
 	}
 	ms, err = db.FindNearDuplicates(ctx, e.Title, e.Body, 0.8, "", 5)

@@ -132,9 +132,9 @@ var metricQueries = map[string]metricQuery{
 		WHERE document_id <> '' AND reviewed_at >= ?1 AND reviewed_at < ?2 GROUP BY 1`},
 	wengao.MetricDownloads: {byTime: `SELECT (created_at - ?1) / 86400, COUNT(*) FROM purchases
 		WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1`},
-	wengao.MetricPointsEarned: {byTime: `SELECT (created_at - ?1) / 86400, SUM(amount) FROM ledger
+	wengao.MetricPointsEarned: {byTime: `SELECT (created_at - ?1) / 86400, CAST(TOTAL(amount) AS INTEGER) FROM ledger
 		WHERE created_at >= ?1 AND created_at < ?2 AND amount > 0 GROUP BY 1`},
-	wengao.MetricPointsSpent: {byTime: `SELECT (created_at - ?1) / 86400, -SUM(amount) FROM ledger
+	wengao.MetricPointsSpent: {byTime: `SELECT (created_at - ?1) / 86400, CAST(-TOTAL(amount) AS INTEGER) FROM ledger
 		WHERE created_at >= ?1 AND created_at < ?2 AND amount < 0 GROUP BY 1`},
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/chinese"
+	"github.com/wengao/wengao/neardup"
 )
 
 var _ wengao.UploadService = (*DB)(nil)
@@ -395,11 +396,18 @@ func uploadDocument(u *wengao.Upload) *wengao.Document {
 // that approving again adopts (SaveDocuments finds it unchanged), and
 // that rejecting or deleting the upload removes.
 func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward int64) (*wengao.Upload, error) {
-	if reward < 0 {
-		return nil, wengao.Errorf(wengao.EINVALID, "奖励积分不能为负数。")
+	if reward < 0 || reward > wengao.MaxPoints {
+		return nil, wengao.Errorf(wengao.EINVALID, "奖励积分须在 0 到 %d 之间。", wengao.MaxPoints)
 	}
 	u, err := db.FindUpload(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	role, err := actorRole(ctx, db.read, wengao.Actor{ID: reviewerID})
+	if err != nil {
+		return nil, err
+	}
+	if err := wengao.CanReviewUpload(wengao.Actor{ID: reviewerID, Role: role}, u); err != nil {
 		return nil, err
 	}
 	docID := wengao.UploadDocumentID(id)
@@ -427,6 +435,11 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 			title = results[0].DuplicateOf
 		}
 		return nil, wengao.Errorf(wengao.ECONFLICT, "该文稿与已收录的《%s》重复。", title)
+	}
+
+	nearest, err := db.rewardNearest(ctx, u, docID)
+	if err != nil {
+		return nil, err
 	}
 
 	tx, err := db.write.BeginTx(ctx, nil)
@@ -490,13 +503,12 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 		return nil, err
 	}
 	now := time.Now().Unix()
-	granted := int64(0)
-	if rewarded == 0 && reward > 0 {
-		e := &wengao.LedgerEntry{UserID: cur.UserID, Kind: wengao.KindUploadApproved, Amount: reward, DocumentID: docID, Reason: reasonUploadApproved}
+	granted := wengao.UploadReward(reward, rewarded > 0, nearest)
+	if granted > 0 {
+		e := &wengao.LedgerEntry{UserID: cur.UserID, Kind: wengao.KindUploadApproved, Amount: granted, DocumentID: docID, Reason: reasonUploadApproved}
 		if err := appendEntry(ctx, tx, e); err != nil {
 			return nil, err
 		}
-		granted = reward
 	}
 	// Record every key of content that has earned, so that a variant
 	// sharing any one of them earns nothing either.
@@ -517,6 +529,41 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 		return nil, err
 	}
 	return out, tx.Commit()
+}
+
+// rewardOwnUploads bounds the earlier uploads of a user an approval
+// compares with.
+const rewardOwnUploads = 50
+
+// rewardNearest returns the similarity of upload u's text to the most
+// similar published document other than its own (docID), if at least
+// wengao.RewardNearThreshold, or to the most similar of the uploader's
+// earlier uploads that earned a reward (a rejected one, sent again
+// corrected, may still earn): what wengao.UploadReward weighs.
+func (db *DB) rewardNearest(ctx context.Context, u *wengao.Upload, docID string) (float64, error) {
+	var nearest float64
+	matches, err := db.FindNearDuplicates(ctx, u.Meta.Title, u.Body, wengao.RewardNearThreshold, docID, 1)
+	if err != nil {
+		return 0, err
+	}
+	if len(matches) > 0 {
+		nearest = matches[0].Similarity
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT title, body FROM uploads WHERE user_id = ? AND id < ? AND reward > 0 ORDER BY id DESC LIMIT ?`,
+		u.UserID, u.ID, rewardOwnUploads)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	text := dupText(u.Meta.Title, u.Body)
+	for rows.Next() {
+		var title, body string
+		if err := rows.Scan(&title, &body); err != nil {
+			return 0, err
+		}
+		nearest = max(nearest, neardup.ExactSimilarity(text, dupText(title, strings.Split(body, "\n"))))
+	}
+	return nearest, rows.Err()
 }
 
 // nullID is id, or NULL for 0.
@@ -542,9 +589,17 @@ func (db *DB) RejectUpload(ctx context.Context, id, reviewerID int64, reason str
 	}
 	defer tx.Rollback()
 	var status string
-	if err := tx.QueryRowContext(ctx, `SELECT status FROM uploads WHERE id = ?`, id).Scan(&status); errors.Is(err, sql.ErrNoRows) {
+	var uploader int64
+	if err := tx.QueryRowContext(ctx, `SELECT status, user_id FROM uploads WHERE id = ?`, id).Scan(&status, &uploader); errors.Is(err, sql.ErrNoRows) {
 		return nil, wengao.Errorf(wengao.ENOTFOUND, "上传的文稿不存在。")
 	} else if err != nil {
+		return nil, err
+	}
+	role, err := actorRole(ctx, tx, wengao.Actor{ID: reviewerID})
+	if err != nil {
+		return nil, err
+	}
+	if err := wengao.CanReviewUpload(wengao.Actor{ID: reviewerID, Role: role}, &wengao.Upload{UserID: uploader}); err != nil {
 		return nil, err
 	}
 	if status == wengao.UploadApproved || status == wengao.UploadDeleted {
@@ -585,7 +640,8 @@ func (db *DB) dropUnapprovedDocument(ctx context.Context, tx *sql.Tx, id int64) 
 }
 
 // DeleteUpload marks an upload deleted; for an approved one it removes
-// its document and takes back its reward, as far as the balance allows.
+// its document and takes back its reward in full (wengao.RewardTakeBack),
+// even below a zero balance.
 func (db *DB) DeleteUpload(ctx context.Context, id, operatorID int64) (*wengao.Upload, error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -609,18 +665,8 @@ func (db *DB) DeleteUpload(ctx context.Context, id, operatorID int64) (*wengao.U
 		default:
 			return nil, err
 		}
-		if cur.Reward > 0 {
-			var balance int64
-			if err := tx.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, cur.UserID).Scan(&balance); err != nil {
-				return nil, err
-			}
-			if take := min(cur.Reward, balance); take > 0 {
-				e := &wengao.LedgerEntry{UserID: cur.UserID, Kind: wengao.KindAdjust, Amount: -take, DocumentID: cur.DocumentID,
-					Reason: reasonUploadDeleted, OperatorID: operatorID}
-				if err := appendEntry(ctx, tx, e); err != nil {
-					return nil, err
-				}
-			}
+		if _, err := takeBackReward(ctx, tx, cur.UserID, cur.Reward, cur.DocumentID, reasonUploadDeleted, operatorID); err != nil {
+			return nil, err
 		}
 	} else if forgot, err = db.dropUnapprovedDocument(ctx, tx, id); err != nil {
 		return nil, err

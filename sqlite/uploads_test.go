@@ -84,7 +84,7 @@ func TestUploadLifecycle(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	alice := mustCreateUser(t, db, "alice", 0)
-	mod := mustCreateUser(t, db, "mod", 0)
+	mod := mustCreateStaff(t, db, "mod", wengao.RoleModerator)
 
 	// A draft, with metadata as detected.
 	up := newUpload(alice.ID, "f1")
@@ -220,7 +220,7 @@ func TestUploadLifecycle(t *testing.T) {
 	// earns nothing, whoever sends it.
 	for i, u := range []*wengao.Upload{newUpload(alice.ID, "f1"), newUpload(mod.ID, "f2")} {
 		mustCreateUpload(t, db, u)
-		ap := mustApprove(t, db, u.ID, mod.ID, reward)
+		ap := mustApprove(t, db, u.ID, 0, reward) // nobody reviews their own upload; the system may
 		if ap.Status != wengao.UploadApproved || ap.Reward != 0 {
 			t.Fatalf("upload again %d: %+v", i, ap)
 		}
@@ -275,19 +275,19 @@ func TestDeleteUploadSpent(t *testing.T) {
 	if _, err := db.DeleteUpload(ctx, a.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	mustBalance(t, db, alice.ID, 0)
-	e, n := lastEntry(t, db, alice.ID)
-	if e.Amount != -7 || e.Balance != 0 || e.OperatorID != 0 || e.Kind != wengao.KindAdjust {
+	// Taken back in full, below zero (issue 11).
+	mustBalance(t, db, alice.ID, 7-reward)
+	e, _ := lastEntry(t, db, alice.ID)
+	if e.Amount != -reward || e.Balance != 7-reward || e.OperatorID != 0 || e.Kind != wengao.KindAdjust {
 		t.Fatalf("reversal: %+v", e)
 	}
-	// Nothing left to take: no entry at all.
 	if _, err := db.DeleteUpload(ctx, b.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, n2 := lastEntry(t, db, alice.ID); n2 != n {
-		t.Errorf("%d entries after deleting with a zero balance, want %d", n2, n)
-	}
-	mustBalance(t, db, alice.ID, 0)
+	mustBalance(t, db, alice.ID, 7-2*reward)
+	// A negative balance blocks spending; free access still works.
+	_, _, err = db.Purchase(ctx, alice.ID, "d1", 1, "")
+	wantCode(t, err, wengao.EPAYMENT)
 	mustCheckLedger(t, db)
 }
 
@@ -303,11 +303,14 @@ func TestRejectUpload(t *testing.T) {
 	wantCode(t, err, wengao.EINVALID)
 	_, err = db.RejectUpload(ctx, up.ID+1, 0, "重复")
 	wantCode(t, err, wengao.ENOTFOUND)
-	rej, err := db.RejectUpload(ctx, up.ID, alice.ID, " 正文不完整 ")
+	_, err = db.RejectUpload(ctx, up.ID, alice.ID, "自己驳回")
+	wantCode(t, err, wengao.EFORBIDDEN)
+	mod := mustCreateStaff(t, db, "mod", wengao.RoleModerator)
+	rej, err := db.RejectUpload(ctx, up.ID, mod.ID, " 正文不完整 ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rej.Status != wengao.UploadRejected || rej.Reason != "正文不完整" || rej.ReviewerID != alice.ID || rej.ReviewedAt == nil {
+	if rej.Status != wengao.UploadRejected || rej.Reason != "正文不完整" || rej.ReviewerID != mod.ID || rej.ReviewedAt == nil {
 		t.Fatalf("rejected: %+v", rej)
 	}
 	_, err = db.FindUploadByFile(ctx, "f1")

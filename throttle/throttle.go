@@ -1,5 +1,6 @@
 // Package throttle slows down password guessing: it counts failed logins
-// per account and per client address over a sliding window, in memory.
+// per account and address pair, per address and per account over a
+// sliding window, in memory.
 package throttle
 
 import (
@@ -15,16 +16,29 @@ import (
 
 // Defaults of a LoginThrottle.
 const (
-	DefaultAccountLimit = 5  // failures per account in a window
+	DefaultAccountLimit = 5  // failures per account and address pair in a window
 	DefaultIPLimit      = 20 // failures per address in a window
-	DefaultWindow       = 15 * time.Minute
-	DefaultMaxKeys      = 50000 // accounts and addresses remembered, each
+	// MaxAccountDelay bounds the delay an account's failures from all
+	// addresses impose: a guesser slows the owner down, never locks them
+	// out.
+	MaxAccountDelay = 30 * time.Second
+	// accountMemory is how many recent failures of an account are kept
+	// beyond the limit, to grow its delay.
+	accountMemory  = 16
+	DefaultWindow  = 15 * time.Minute
+	DefaultMaxKeys = 50000 // accounts and addresses remembered, each
 	// pendingTTL is how long an attempt allowed but not yet reported as a
 	// success or failure counts against its account and address.
 	pendingTTL = time.Minute
 )
 
-// LoginThrottle limits failed logins per account and per address. Use it
+// LoginThrottle limits failed logins. Each pair of account and address
+// may fail accountLimit times in a window, then waits for the window;
+// each address ipLimit times, whatever the accounts; and each account,
+// from all addresses together, accountLimit times before every further
+// attempt waits a delay that doubles with each failure up to
+// MaxAccountDelay. So guessing from one address stops, guessing from many
+// slows down, and the owner is never locked out of their account. Use it
 // around every password check:
 //
 //	if ok, wait := t.Allow(name, ip); !ok { return throttle.Error(wait) }
@@ -43,6 +57,7 @@ type LoginThrottle struct {
 
 	mu       sync.Mutex
 	accounts *counters
+	pairs    *counters
 	ips      *counters
 }
 
@@ -69,6 +84,7 @@ func New(accountLimit, ipLimit int, window time.Duration, maxKeys int) *LoginThr
 		window:       window,
 		now:          time.Now,
 		accounts:     newCounters(maxKeys),
+		pairs:        newCounters(maxKeys),
 		ips:          newCounters(maxKeys),
 	}
 }
@@ -82,15 +98,20 @@ func (t *LoginThrottle) Allow(account, ip string) (ok bool, retryAfter time.Dura
 	defer t.mu.Unlock()
 	now := t.now()
 	a := t.accounts.get(account, now, t.window)
+	p := t.pairs.get(pairKey(account, ip), now, t.window)
 	i := t.ips.get(ip, now, t.window)
-	wait := max(a.wait(t.accountLimit, now, t.window), i.wait(t.ipLimit, now, t.window))
+	wait := max(a.delay(t.accountLimit, now), p.wait(t.accountLimit, now, t.window), i.wait(t.ipLimit, now, t.window))
 	if wait > 0 {
 		return false, wait
 	}
 	a.pending = append(a.pending, now)
+	p.pending = append(p.pending, now)
 	i.pending = append(i.pending, now)
 	return true, 0
 }
+
+// pairKey is the key of an account and address pair.
+func pairKey(account, ip string) string { return account + "\x00" + ip }
 
 // Failure records a failed login for account from ip.
 func (t *LoginThrottle) Failure(account, ip string) {
@@ -98,7 +119,8 @@ func (t *LoginThrottle) Failure(account, ip string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
-	t.accounts.get(account, now, t.window).fail(now, t.accountLimit)
+	t.accounts.get(account, now, t.window).fail(now, t.accountLimit+accountMemory)
+	t.pairs.get(pairKey(account, ip), now, t.window).fail(now, t.accountLimit)
 	t.ips.get(ip, now, t.window).fail(now, t.ipLimit)
 }
 
@@ -111,6 +133,7 @@ func (t *LoginThrottle) Success(account, ip string) {
 	defer t.mu.Unlock()
 	now := t.now()
 	t.accounts.remove(account)
+	t.pairs.remove(pairKey(account, ip))
 	t.ips.get(ip, now, t.window).done()
 }
 
@@ -186,6 +209,31 @@ func (c *counter) wait(limit int, now time.Time, window time.Duration) time.Dura
 		next = c.pending[0].Add(pendingTTL)
 	}
 	return max(next.Sub(now), time.Second)
+}
+
+// delay returns how long until one more attempt of an account may go
+// ahead: none below limit failures and pending attempts, then one second
+// after the latest, doubling with each one more, up to MaxAccountDelay.
+func (c *counter) delay(limit int, now time.Time) time.Duration {
+	n := len(c.failures) + len(c.pending)
+	if n < limit {
+		return 0
+	}
+	var last time.Time
+	if len(c.failures) > 0 {
+		last = c.failures[len(c.failures)-1]
+	}
+	if len(c.pending) > 0 && c.pending[len(c.pending)-1].After(last) {
+		last = c.pending[len(c.pending)-1]
+	}
+	d := MaxAccountDelay
+	if shift := n - limit; shift < 10 {
+		d = min(time.Second<<shift, MaxAccountDelay)
+	}
+	if wait := last.Add(d).Sub(now); wait > 0 {
+		return wait
+	}
+	return 0
 }
 
 // fail turns the oldest pending attempt, if any, into a failure.

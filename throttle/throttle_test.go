@@ -35,39 +35,61 @@ func guess(t *LoginThrottle, account, ip string) bool {
 	return ok
 }
 
-func TestAccountLimit(t *testing.T) {
+func TestPairLimit(t *testing.T) {
 	th, c := newTestThrottle(5, 100, 0)
 	for i := range 5 {
 		if i > 0 {
 			c.add(time.Minute)
 		}
-		if !guess(th, "alice", fmt.Sprintf("10.0.0.%d", i)) {
+		if !guess(th, "alice", "10.0.0.1") {
 			t.Fatalf("attempt %d refused", i+1)
 		}
 	}
-	// From any address and in any letter case, the account is locked
-	// until its oldest failure, four minutes ago, leaves the window.
-	ok, wait := th.Allow("ALICE", "192.0.2.9")
+	// The pair, in any letter case, waits until its oldest failure, four
+	// minutes ago, leaves the window.
+	ok, wait := th.Allow("ALICE", "10.0.0.1")
 	if ok {
 		t.Fatal("sixth attempt allowed")
 	}
 	if wait != 11*time.Minute {
 		t.Errorf("retry after %v, want 11m", wait)
 	}
-	// Other accounts are not.
-	if ok, _ := th.Allow("bob", "192.0.2.9"); !ok {
+	// Other accounts are not refused, and the owner from another address
+	// waits a second at most.
+	if ok, _ := th.Allow("bob", "10.0.0.1"); !ok {
 		t.Error("another account refused")
 	}
-	c.add(11*time.Minute - time.Second)
-	if ok, _ := th.Allow("alice", "192.0.2.10"); ok {
-		t.Error("allowed before the window passed")
-	}
 	c.add(time.Second)
-	if !guess(th, "alice", "192.0.2.10") {
-		t.Error("refused after the oldest failure left the window")
+	if ok, _ := th.Allow("alice", "192.0.2.9"); !ok {
+		t.Error("the owner from another address refused")
 	}
-	if ok, _ := th.Allow("alice", "192.0.2.10"); ok {
-		t.Error("allowed twice after one failure left the window")
+}
+
+func TestAccountDelayGrowsButNeverLocks(t *testing.T) {
+	th, c := newTestThrottle(5, 1000, 0)
+	var last time.Duration
+	for i := range 40 {
+		ip := fmt.Sprintf("10.0.%d.%d", i/250, i%250)
+		ok, wait := th.Allow("alice", ip)
+		if !ok {
+			if wait > MaxAccountDelay {
+				t.Fatalf("attempt %d: wait %v over %v", i+1, wait, MaxAccountDelay)
+			}
+			if wait < last && last < MaxAccountDelay {
+				t.Errorf("attempt %d: wait %v shrank from %v", i+1, wait, last)
+			}
+			last = wait
+			c.add(wait)
+			if ok, _ = th.Allow("alice", ip); !ok {
+				t.Fatalf("attempt %d refused after waiting %v", i+1, wait)
+			}
+		} else if i >= 5 {
+			t.Fatalf("attempt %d from a new address allowed without a delay", i+1)
+		}
+		th.Failure("alice", ip)
+	}
+	if last != MaxAccountDelay {
+		t.Errorf("delay reached %v, want %v", last, MaxAccountDelay)
 	}
 }
 
@@ -160,7 +182,7 @@ func TestBoundedMemory(t *testing.T) {
 	for range 4 {
 		guess(th, "user999", "192.0.2.1")
 	}
-	if ok, _ := th.Allow("user999", "192.0.2.2"); ok {
+	if ok, _ := th.Allow("user999", "192.0.2.1"); ok {
 		t.Error("recent account forgotten")
 	}
 }
@@ -178,5 +200,31 @@ func TestError(t *testing.T) {
 		if wengao.ErrorCode(err) != wengao.ETOOMANY || err.Message != tt.want {
 			t.Errorf("Error(%v) = %v", tt.wait, err)
 		}
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	c := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l := NewLimiter(time.Minute, 10)
+	l.now = c.now
+	for i := range 3 {
+		if ok, _ := l.Allow("10.0.0.1", 3); !ok {
+			t.Fatalf("event %d refused", i+1)
+		}
+		c.add(10 * time.Second)
+	}
+	ok, wait := l.Allow("10.0.0.1", 3)
+	if ok || wait != 30*time.Second {
+		t.Fatalf("fourth event: ok=%v wait=%v, want refused for 30s", ok, wait)
+	}
+	if ok, _ := l.Allow("10.0.0.2", 3); !ok {
+		t.Error("another key refused")
+	}
+	c.add(30 * time.Second)
+	if ok, _ := l.Allow("10.0.0.1", 3); !ok {
+		t.Error("refused after the oldest event left the window")
+	}
+	if ok, _ := l.Allow("10.0.0.1", 0); !ok {
+		t.Error("limit 0 refused")
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"unicode"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/http"
 )
 
 // Config is the configuration of wengao serve. It is loaded by
@@ -30,6 +31,12 @@ type Config struct {
 	Addr string
 	// BaseURL is the site's public address; "" takes it from each request.
 	BaseURL string
+	// AllowedHosts are Host header values (comma-separated) believed for
+	// the site's address when BaseURL is empty, besides loopback ones.
+	AllowedHosts string
+	// TrustedProxies are the CIDR prefixes (comma-separated) of the
+	// proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies string
 	// Contact is the e-mail address on the contact page.
 	Contact string
 	// Seed imports the sample library into an empty database.
@@ -103,6 +110,13 @@ var configOptions = []*configOption{
 		check: func(c *Config) error { return checkAddr(c.Addr) }},
 	{key: "base_url", usage: "public `URL` of the site for canonical links, sitemap and feed, e.g. https://wengao.example.org; empty: taken from each request",
 		field: func(c *Config) any { return &c.BaseURL }, check: func(c *Config) error { return checkBaseURL(c.BaseURL) }},
+	{key: "allowed_hosts", usage: "comma-separated `hosts` whose Host header is believed for the site's address when base_url is empty (loopback addresses always are)",
+		field: func(c *Config) any { return &c.AllowedHosts }},
+	{key: "trusted_proxies", usage: "comma-separated `CIDR` list of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; empty: none",
+		field: func(c *Config) any { return &c.TrustedProxies }, check: func(c *Config) error {
+			_, err := http.ParseTrustedProxies(c.TrustedProxies)
+			return err
+		}},
 	{key: "contact", usage: "e-mail `address` shown on the contact page", field: func(c *Config) any { return &c.Contact }},
 	{key: "seed", kind: kindBool, usage: "seed an empty library with the sample documents", field: func(c *Config) any { return &c.Seed }},
 	{key: "log_format", usage: "log `format`: auto (text on a terminal, JSON otherwise), json or text", field: func(c *Config) any { return &c.LogFormat },

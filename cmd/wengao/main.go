@@ -26,6 +26,7 @@ Usage:
   wengao backup [--data DIR] [--force] --to FILE  consistent backup while serving (.tar, .tar.gz)
   wengao restore [--data DIR] FILE               restore a backup into an empty data folder
   wengao mask add|list|remove [--data DIR] WORD SHOWN   display masking (党委 shown as D委)
+  wengao blobs gc [--data DIR] [--dry-run] [--grace 1h]  remove stored files no record refers to
 
 The data folder defaults to ./wengao-data (environment WENGAO_DATA).
 serve also reads a config file (--config FILE or WENGAO_CONFIG) and WENGAO_*
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runRestore(ctx, args[1:], stdout, stderr)
 	case "mask":
 		return runMask(ctx, args[1:], stdout, stderr)
+	case "blobs":
+		return runBlobs(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +52,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := http.NewServer()
 	srv.Addr = cfg.Addr
 	srv.BaseURL = cfg.BaseURL
+	if srv.TrustedProxies, err = http.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
+		return fmt.Errorf("trusted_proxies: %w", err)
+	}
+	srv.AllowedHosts = strings.FieldsFunc(cfg.AllowedHosts, func(r rune) bool { return r == ',' || r == ' ' })
+	if cfg.BaseURL == "" {
+		logger.Warn("base_url is not set: canonical links, robots.txt, the sitemap and the feed use the request's Host only when it is a loopback address or in allowed_hosts, else http://localhost; set base_url to the site's public address")
+	}
 	srv.Contact = cfg.Contact
 	srv.Documents = db
 	srv.Search = http.InstrumentSearch(db, reg)

@@ -1,0 +1,137 @@
+package wengao
+
+// The rules of who may change what. Roles are ordered, reader <
+// moderator < admin; nobody acts on an account of an equal or higher
+// role, nobody reviews their own upload or a complaint they made or that
+// is about their upload, and each change of state is checked against the
+// current state. The stores enforce these rules; front ends only
+// translate their errors.
+
+// RoleRank orders the roles: 1 for a reader, 2 for a moderator, 3 for an
+// admin, 0 for anything else.
+func RoleRank(role string) int {
+	switch role {
+	case RoleReader:
+		return 1
+	case RoleModerator:
+		return 2
+	case RoleAdmin:
+		return 3
+	}
+	return 0
+}
+
+// Actor is who makes a change: a user's id and role. The zero Actor is
+// the system (the command line, the site's own automatic decisions),
+// which the rules do not hold.
+type Actor struct {
+	ID   int64
+	Role string
+}
+
+// ActorOf returns the actor of user u.
+func ActorOf(u *User) Actor { return Actor{ID: u.ID, Role: u.Role} }
+
+// System reports whether a is the system.
+func (a Actor) System() bool { return a.ID == 0 && a.Role == "" }
+
+// Messages of the rules, gathered here.
+const (
+	msgRuleRank          = "不能对同级或更高级别的账号进行此操作。"
+	msgRuleOwnUpload     = "不能审核自己上传的文稿。"
+	msgRuleOwnComplaint  = "不能处理自己提出的投诉，或针对自己上传文稿的投诉。"
+	msgRuleNotStaff      = "只有审核员和管理员可以进行此操作。"
+	msgRuleDocTransition = "文档当前为“%s”，不能改为“%s”。"
+	msgRuleDocRole       = "只有管理员可以将“%s”的文档改为“%s”。"
+)
+
+// docStateLabels name the document states in messages.
+var docStateLabels = map[string]string{DocPublished: "已发布", DocHidden: "已隐藏", DocDeleted: "已删除"}
+
+// documentTransitions is the transition table of documents: for each
+// move from a state to another, the lowest role that may make it.
+// Moderators hide and publish again; only admins delete, and only they
+// bring a document back from the recycle bin (restore).
+var documentTransitions = map[[2]string]string{
+	{DocPublished, DocHidden}:    RoleModerator,
+	{DocHidden, DocPublished}:    RoleModerator,
+	{DocPublished, DocDeleted}:   RoleAdmin,
+	{DocHidden, DocDeleted}:      RoleAdmin,
+	{DocDeleted, DocPublished}:   RoleAdmin,
+	{DocDeleted, DocHidden}:      RoleAdmin,
+	{DocPublished, DocPublished}: RoleModerator,
+	{DocHidden, DocHidden}:       RoleModerator,
+	{DocDeleted, DocDeleted}:     RoleAdmin,
+}
+
+// CanChangeDocumentStatus returns nil when an actor of actorRole may
+// move a document from current to next, EFORBIDDEN when the role is too
+// low and EINVALID for an unknown state. An empty actorRole is the
+// system, which may make any move.
+func CanChangeDocumentStatus(actorRole, current, next string) error {
+	if !ValidDocStatus(next) || !ValidDocStatus(current) {
+		return Errorf(EINVALID, "未知的文档状态：%q。", next)
+	}
+	min, ok := documentTransitions[[2]string{current, next}]
+	if !ok {
+		return Errorf(ECONFLICT, msgRuleDocTransition, docStateLabels[current], docStateLabels[next])
+	}
+	if actorRole == "" || RoleRank(actorRole) >= RoleRank(min) {
+		return nil
+	}
+	if RoleRank(actorRole) < RoleRank(RoleModerator) {
+		return Errorf(EFORBIDDEN, msgRuleNotStaff)
+	}
+	return Errorf(EFORBIDDEN, msgRuleDocRole, docStateLabels[current], docStateLabels[next])
+}
+
+// CanActOnUser returns EFORBIDDEN unless actor is the system or ranks
+// above the target account: a moderator may ban readers, an admin
+// readers and moderators, nobody an equal or higher role or themselves.
+func CanActOnUser(actor Actor, targetID int64, targetRole string) error {
+	if actor.System() {
+		return nil
+	}
+	if actor.ID == targetID || RoleRank(actor.Role) <= RoleRank(targetRole) {
+		return Errorf(EFORBIDDEN, msgRuleRank)
+	}
+	return nil
+}
+
+// CanReviewUpload returns EFORBIDDEN unless actor is the system, or a
+// moderator or admin reviewing someone else's upload.
+func CanReviewUpload(actor Actor, up *Upload) error {
+	if actor.System() {
+		return nil
+	}
+	if RoleRank(actor.Role) < RoleRank(RoleModerator) {
+		return Errorf(EFORBIDDEN, msgRuleNotStaff)
+	}
+	if actor.ID == up.UserID {
+		return Errorf(EFORBIDDEN, msgRuleOwnUpload)
+	}
+	return nil
+}
+
+// CanResolveComplaint returns EFORBIDDEN unless actor is the system, or
+// a moderator or admin who neither made the complaint nor uploaded the
+// document it is about (uploaderID; 0 for none), and ECONFLICT when the
+// complaint is no longer open.
+func CanResolveComplaint(actor Actor, c *Complaint, uploaderID int64) error {
+	if !actor.System() {
+		if RoleRank(actor.Role) < RoleRank(RoleModerator) {
+			return Errorf(EFORBIDDEN, msgRuleNotStaff)
+		}
+		if actor.ID == c.UserID || (uploaderID != 0 && actor.ID == uploaderID) {
+			return Errorf(EFORBIDDEN, msgRuleOwnComplaint)
+		}
+	}
+	if c.Status != ComplaintOpen {
+		what := "成立"
+		if c.Status == ComplaintRejected {
+			what = "不成立"
+		}
+		return Errorf(ECONFLICT, "该投诉已处理（%s），不能再处理。", what)
+	}
+	return nil
+}

@@ -1,0 +1,4 @@
+-- Balances may go below zero: a reward taken back in full. SQLite cannot
+-- drop a CHECK with ALTER TABLE, so this migration is written in Go
+-- (allowNegativeBalances in migrate_go.go); this file only gives it its
+-- place in the order.
