@@ -94,22 +94,33 @@ func (s *Server) handleAdmin(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	v := adminView{User: u}
+	// Each count is one query; the first that fails is the page's error,
+	// rather than a zero shown as if it were the count.
+	var err error
 	if s.Uploads != nil {
-		_, v.PendingUploads, _ = s.Uploads.ListUploads(ctx, wengao.UploadFilter{Status: wengao.UploadPending, Page: 1, Limit: 1})
+		_, v.PendingUploads, err = s.Uploads.ListUploads(ctx, wengao.UploadFilter{Status: wengao.UploadPending, Page: 1, Limit: 1})
 	}
-	if s.Complaints != nil {
-		_, v.OpenComplaints, _ = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{Status: wengao.ComplaintOpen, Page: 1, Limit: 1})
+	if s.Complaints != nil && err == nil {
+		_, v.OpenComplaints, err = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{Status: wengao.ComplaintOpen, Page: 1, Limit: 1})
 	}
-	v.Documents, _ = s.Documents.CountDocuments(ctx)
-	if s.DocAdmin != nil {
-		_, v.Hidden, _ = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocHidden, Page: 1, Limit: 1})
-		_, v.Deleted, _ = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocDeleted, Page: 1, Limit: 1})
+	if err == nil {
+		v.Documents, err = s.Documents.CountDocuments(ctx)
 	}
-	if s.UserAdmin != nil {
-		_, v.Users, _ = s.UserAdmin.ListUsers(ctx, wengao.UserFilter{Page: 1, Limit: 1})
+	if s.DocAdmin != nil && err == nil {
+		_, v.Hidden, err = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocHidden, Page: 1, Limit: 1})
+		if err == nil {
+			_, v.Deleted, err = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocDeleted, Page: 1, Limit: 1})
+		}
 	}
-	if s.Audit != nil {
-		v.Audit, _, _ = s.Audit.ListAudit(ctx, "", 1, 10)
+	if s.UserAdmin != nil && err == nil {
+		_, v.Users, err = s.UserAdmin.ListUsers(ctx, wengao.UserFilter{Page: 1, Limit: 1})
+	}
+	if s.Audit != nil && err == nil {
+		v.Audit, _, err = s.Audit.ListAudit(ctx, "", 1, 10)
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
 	}
 	s.adminRender(w, r, http.StatusOK, "admin", "管理后台", &v)
 }
@@ -534,7 +545,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
 	if s.requireAdminPage(w, r) == nil {
 		return
 	}
-	s.adminSettings(w, r, http.StatusOK, s.settings(), "", meNotices[r.URL.Query().Get("notice")])
+	s.adminSettings(w, r, http.StatusOK, s.settings(r.Context()), "", meNotices[r.URL.Query().Get("notice")])
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, status int, st wengao.Settings, errMsg, notice string) {
@@ -550,11 +561,11 @@ func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if err := parseForm(w, r); err != nil {
-		s.adminSettings(w, r, http.StatusBadRequest, s.settings(), msgBadForm, "")
+		s.adminSettings(w, r, http.StatusBadRequest, s.settings(r.Context()), msgBadForm, "")
 		return
 	}
 	f := r.PostForm
-	st := s.settings()
+	st := s.settings(r.Context())
 	st.SiteName = strings.TrimSpace(f.Get("site_name"))
 	st.NearDuplicatePolicy = f.Get("near_duplicate_policy")
 	var bad bool

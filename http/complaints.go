@@ -74,7 +74,7 @@ func (s *Server) fileComplaint(r *http.Request, c *wengao.Complaint) error {
 			}
 		}
 	}
-	if st := s.settings(); u != nil && st.TakedownPolicy == wengao.TakedownHide && c.QualifiesForTakedown() && s.allowTakedown(r, u) {
+	if st := s.settings(r.Context()); u != nil && st.TakedownPolicy == wengao.TakedownHide && c.QualifiesForTakedown() && s.allowTakedown(r, u) {
 		c.Takedown = &wengao.TakedownRequest{MinAccountAge: time.Duration(st.TakedownAccountDays) * 24 * time.Hour}
 	}
 	if err := s.Complaints.CreateComplaint(r.Context(), c); err != nil {

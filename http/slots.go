@@ -17,8 +17,9 @@ import (
 // its signed-in user, looked up once.
 type requestState struct {
 	id   string
-	once sync.Once
-	user *wengao.User
+	once    sync.Once
+	user    *wengao.User
+	userErr error // reading the session failed
 }
 
 // docFacts are what a document page's buttons need of the document.

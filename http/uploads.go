@@ -53,7 +53,7 @@ type uploadFailure struct {
 // named "file"), one at a time as they arrive, and makes each a draft
 // upload of u.
 func (s *Server) receiveFiles(w http.ResponseWriter, r *http.Request, u *wengao.User) ([]*wengao.Upload, []uploadFailure, error) {
-	max := s.settings().UploadMaxBytes
+	max := s.settings(r.Context()).UploadMaxBytes
 	// The request may hold maxUploadFiles files of the largest size, plus
 	// the multipart framing.
 	r.Body = http.MaxBytesReader(w, r.Body, max*maxUploadFiles+1<<20)
@@ -108,6 +108,22 @@ func (s *Server) receiveFiles(w http.ResponseWriter, r *http.Request, u *wengao.
 	return ups, failed, nil
 }
 
+// senderReader reads an uploaded file from its sender and keeps the
+// error that reading ended with, other than io.EOF, so that a broken
+// upload is told from a failure to store it.
+type senderReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *senderReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
+}
+
 // cleanFileName keeps the base name of an uploaded file, without control
 // characters, at most 200 characters.
 func cleanFileName(name string) string {
@@ -141,7 +157,7 @@ func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string,
 	if !uploadFormats[ext] {
 		return nil, wengao.Errorf(wengao.EINVALID, msgUploadFormat)
 	}
-	settings := s.settings()
+	settings := s.settings(ctx)
 	count, used, err := s.Uploads.UploadUsage(ctx, u.ID, time.Now().Add(-24*time.Hour))
 	if err != nil {
 		return nil, err
@@ -152,7 +168,8 @@ func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string,
 	if settings.UploadQuotaBytes > 0 && used >= settings.UploadQuotaBytes {
 		return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, formatBytes(settings.UploadQuotaBytes))
 	}
-	key, size, err := s.Files.Put(ctx, r, settings.UploadMaxBytes)
+	sent := &senderReader{r: r}
+	key, size, err := s.Files.Put(ctx, sent, settings.UploadMaxBytes)
 	if err == nil {
 		release := s.holdBlob(key)
 		defer func() {
@@ -173,7 +190,9 @@ func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string,
 		if errors.As(err, &mbe) {
 			return nil, err
 		}
-		if errors.Is(err, context.Canceled) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "multipart") {
+		if sent.err != nil || errors.Is(err, context.Canceled) {
+			// The file did not arrive whole: the sender's fault, not
+			// the store's.
 			return nil, wengao.Errorf(wengao.EINVALID, msgUploadBroken)
 		}
 		return nil, fmt.Errorf("store upload: %w", err)
