@@ -16,7 +16,7 @@ import (
 // requestState is what the middleware keeps for a request: its id and
 // its signed-in user, looked up once.
 type requestState struct {
-	id   string
+	id      string
 	once    sync.Once
 	user    *wengao.User
 	userErr error // reading the session failed
