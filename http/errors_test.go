@@ -152,3 +152,36 @@ func TestSettingsReadWithRequestContext(t *testing.T) {
 		t.Errorf("%d of %d reads of the settings were without the request's context", without, len(rec.ids))
 	}
 }
+
+// TestAuditWrittenWithAction checks that an operator's action through the
+// API is recorded once, by the store in the action's transaction, with
+// the operator as actor.
+func TestAuditWrittenWithAction(t *testing.T) {
+	e, admin := consoleEnv(t)
+	ctx := context.Background()
+	ids, err := e.db.DocumentIDs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ids[0]
+	var out map[string]string
+	if got, want := call(t, admin, "POST", e.ts.URL+"/api/v1/admin/documents/"+id+"/status", `{"status":"hidden","reason":"核实中"}`, &out), http.StatusOK; got != want {
+		t.Fatalf("hide: status %d, want %d", got, want)
+	}
+	entries, total, err := e.db.ListAudit(ctx, "doc:"+id, 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 1 {
+		t.Fatalf("%d entries for doc:%s, want 1: %+v", total, id, entries)
+	}
+	for _, c := range []struct{ what, got, want string }{
+		{"action", entries[0].Action, "document.hidden"},
+		{"actor", entries[0].ActorName, "管理员"},
+		{"detail", entries[0].Detail, "核实中"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s %q, want %q", c.what, c.got, c.want)
+		}
+	}
+}

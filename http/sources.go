@@ -65,14 +65,16 @@ func (s *Server) handleAdminSourcesForm(w http.ResponseWriter, r *http.Request) 
 	if err == nil {
 		st := s.settings(r.Context())
 		st.Sources = rules
-		err = s.SettingsStore.SaveSettings(r.Context(), st)
+		e, ctx := s.auditing(r, "sources.save", "settings", "")
+		if err = s.SettingsStore.SaveSettings(ctx, st); err == nil {
+			s.audited(r, e)
+		}
 	}
 	if err != nil {
 		s.adminSources(w, r, ErrorStatus(err), current, text, wengao.ErrorMessage(err), "")
 		return
 	}
 	s.pages.clear()
-	s.audit(r, "sources.save", "settings", "")
 	http.Redirect(w, r, "/admin/sources?notice=saved", http.StatusSeeOther)
 }
 
