@@ -290,3 +290,73 @@ near_duplicate_policy = reject
 		t.Errorf("round trip:\n got %+v\nwant %+v", back, c)
 	}
 }
+
+// TestSize checks the sizes flags and options take, and that each prints
+// as it parses back.
+func TestSize(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Size
+		text string
+	}{
+		{"1048576", 1 << 20, "1MB"},
+		{"20MB", 20 << 20, "20MB"},
+		{"512kb", 512 << 10, "512KB"},
+		{"1.5M", 3 << 19, "1536KB"},
+		{" 2GiB ", 2 << 30, "2GB"},
+		{"1000", 1000, "1000"},
+	} {
+		var s Size
+		if err := s.Set(c.in); err != nil {
+			t.Errorf("Set(%q): %v", c.in, err)
+			continue
+		}
+		if s != c.want {
+			t.Errorf("Set(%q) = %d, want %d", c.in, s, c.want)
+		}
+		if got := s.String(); got != c.text {
+			t.Errorf("Size(%d).String() = %q, want %q", s, got, c.text)
+		}
+		var back Size
+		if err := back.Set(s.String()); err != nil || back != s {
+			t.Errorf("Set(%q) back = %d, %v; want %d", s.String(), back, err, s)
+		}
+	}
+	for _, in := range []string{"", "MB", "twenty", "-1KB", "0", "2000GB"} {
+		var s Size
+		if err := s.Set(in); err == nil {
+			t.Errorf("Set(%q) = %d, want an error", in, s)
+		}
+	}
+}
+
+// TestWriteToAligns checks that the source comments of wengao config line
+// up in a terminal, Chinese characters taking two columns.
+func TestWriteToAligns(t *testing.T) {
+	c, err := Load("config", []string{"--contact", "运维组 <ops@example.org>"}, env(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	c.WriteTo(&out)
+	col := -1
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if strings.HasPrefix(line, "# wengao") || strings.HasPrefix(line, "# Points") {
+			continue
+		}
+		i := strings.LastIndex(line, "  # ")
+		if i < 0 {
+			t.Fatalf("no source comment in %q", line)
+		}
+		w := displayWidth(line[:i])
+		if col < 0 {
+			col = w
+		}
+		if w != col {
+			t.Errorf("comment of %q at column %d, want %d", line, w, col)
+		}
+	}
+	if got, want := displayWidth("运维组 a"), 8; got != want {
+		t.Errorf("displayWidth(%q) = %d, want %d", "运维组 a", got, want)
+	}
+}
