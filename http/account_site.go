@@ -71,7 +71,7 @@ func (s *Server) authPage(w http.ResponseWriter, r *http.Request, status int, v 
 	}
 	v.layout = s.newLayout(r, title, "", "")
 	v.NoIndex, v.Nav = true, "account"
-	v.Bonus = s.settings().SignupBonus
+	v.Bonus = s.settings(r.Context()).SignupBonus
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "auth", v)
 }
@@ -139,7 +139,7 @@ func (s *Server) handleRegisterForm(w http.ResponseWriter, r *http.Request) {
 		undo, err = s.allowRegistration(w, r)
 	}
 	if err == nil {
-		u, err = s.Users.CreateUser(r.Context(), wengao.NewUser{Username: v.Username, Password: f.Get("password"), Email: v.Email, Bonus: s.settings().SignupBonus})
+		u, err = s.Users.CreateUser(r.Context(), wengao.NewUser{Username: v.Username, Password: f.Get("password"), Email: v.Email, Bonus: s.settings(r.Context()).SignupBonus})
 		if err != nil {
 			undo()
 		}
@@ -203,7 +203,11 @@ func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
 // requireLogin returns the signed-in user, or redirects to the login page
 // and returns nil.
 func (s *Server) requireLogin(w http.ResponseWriter, r *http.Request, next string) *wengao.User {
-	u := s.currentUser(r)
+	u, err := s.sessionUser(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return nil
+	}
 	if u == nil {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(localPath(next)), http.StatusSeeOther)
 	}
@@ -271,7 +275,7 @@ var meNotices = map[string]string{
 
 func (s *Server) renderMe(w http.ResponseWriter, r *http.Request, u *wengao.User, tab string, status int, notice, errMsg string) {
 	ctx := r.Context()
-	v := meView{User: u, Tab: tab, Notice: meNotices[notice], Error: errMsg, Settings: s.settings(), Now: time.Now()}
+	v := meView{User: u, Tab: tab, Notice: meNotices[notice], Error: errMsg, Settings: s.settings(r.Context()), Now: time.Now()}
 	title := "个人中心"
 	for _, t := range meTabs {
 		path := "/me"
@@ -345,7 +349,7 @@ func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) {
 // signIn records the user's daily sign-in (签到) for today in the site's
 // time zone.
 func (s *Server) signIn(ctx context.Context, u *wengao.User) (*wengao.LedgerEntry, error) {
-	return s.Ledger.SignIn(ctx, u.ID, time.Now().In(siteZone).Format(wengao.DayLayout), s.settings().SignInPoints)
+	return s.Ledger.SignIn(ctx, u.ID, time.Now().In(siteZone).Format(wengao.DayLayout), s.settings(ctx).SignInPoints)
 }
 
 // siteZone is the time zone of the site's calendar days.

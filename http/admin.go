@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -32,18 +33,27 @@ func (s *Server) registerAdminRoutes() {
 	s.mux.HandleFunc("POST /api/v1/admin/masks", s.handleAPIMasks)
 }
 
-// audit records an operator's action; a failure to record is logged, not
-// shown: the action itself is done.
-func (s *Server) audit(r *http.Request, action, target, detail string) {
-	if s.Audit == nil {
-		return
-	}
+// auditing returns the audit entry of the operator's action that r asks
+// for, and r's context carrying it to do the action with: the store that
+// does the action writes the entry in the action's own transaction
+// (wengao.NewContextWithAudit). The entry may be completed until then.
+func (s *Server) auditing(r *http.Request, action, target, detail string) (*wengao.AuditEntry, context.Context) {
 	e := &wengao.AuditEntry{Action: action, Target: target, Detail: detail}
 	if u := s.currentUser(r); u != nil {
 		e.ActorID, e.ActorName = u.ID, u.Username
 	}
+	return e, wengao.NewContextWithAudit(r.Context(), e)
+}
+
+// audited records e, the entry of an action done, when the store that did
+// it did not (e.ID is still 0: a store that does not record actions). A
+// failure to record is logged, not shown: the action itself is done.
+func (s *Server) audited(r *http.Request, e *wengao.AuditEntry) {
+	if s.Audit == nil || e.ID != 0 {
+		return
+	}
 	if err := s.Audit.Audit(r.Context(), e); err != nil {
-		s.Logger.Error("audit", "id", RequestID(r.Context()), "action", action, "err", err)
+		s.Logger.Error("audit", "id", RequestID(r.Context()), "action", e.Action, "err", err)
 	}
 }
 
@@ -94,22 +104,33 @@ func (s *Server) handleAdmin(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	v := adminView{User: u}
+	// Each count is one query; the first that fails is the page's error,
+	// rather than a zero shown as if it were the count.
+	var err error
 	if s.Uploads != nil {
-		_, v.PendingUploads, _ = s.Uploads.ListUploads(ctx, wengao.UploadFilter{Status: wengao.UploadPending, Page: 1, Limit: 1})
+		_, v.PendingUploads, err = s.Uploads.ListUploads(ctx, wengao.UploadFilter{Status: wengao.UploadPending, Page: 1, Limit: 1})
 	}
-	if s.Complaints != nil {
-		_, v.OpenComplaints, _ = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{Status: wengao.ComplaintOpen, Page: 1, Limit: 1})
+	if s.Complaints != nil && err == nil {
+		_, v.OpenComplaints, err = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{Status: wengao.ComplaintOpen, Page: 1, Limit: 1})
 	}
-	v.Documents, _ = s.Documents.CountDocuments(ctx)
-	if s.DocAdmin != nil {
-		_, v.Hidden, _ = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocHidden, Page: 1, Limit: 1})
-		_, v.Deleted, _ = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocDeleted, Page: 1, Limit: 1})
+	if err == nil {
+		v.Documents, err = s.Documents.CountDocuments(ctx)
 	}
-	if s.UserAdmin != nil {
-		_, v.Users, _ = s.UserAdmin.ListUsers(ctx, wengao.UserFilter{Page: 1, Limit: 1})
+	if s.DocAdmin != nil && err == nil {
+		_, v.Hidden, err = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocHidden, Page: 1, Limit: 1})
+		if err == nil {
+			_, v.Deleted, err = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocDeleted, Page: 1, Limit: 1})
+		}
 	}
-	if s.Audit != nil {
-		v.Audit, _, _ = s.Audit.ListAudit(ctx, "", 1, 10)
+	if s.UserAdmin != nil && err == nil {
+		_, v.Users, err = s.UserAdmin.ListUsers(ctx, wengao.UserFilter{Page: 1, Limit: 1})
+	}
+	if s.Audit != nil && err == nil {
+		v.Audit, _, err = s.Audit.ListAudit(ctx, "", 1, 10)
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
 	}
 	s.adminRender(w, r, http.StatusOK, "admin", "管理后台", &v)
 }
@@ -252,13 +273,13 @@ func (s *Server) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request)
 		s.adminDocumentPage(w, r, u, http.StatusBadRequest, msgBadForm, "")
 		return
 	}
-	ctx := r.Context()
 	id := r.PathValue("id")
 	f := r.PostForm
+	e, ctx := s.auditing(r, "document."+action, "doc:"+id, strings.TrimSpace(f.Get("reason")))
 	var err error
 	switch {
 	case action == "save":
-		err = s.saveDocumentEdit(r, id)
+		err = s.saveDocumentEdit(ctx, r, id)
 	case action == "price":
 		var price *int64
 		if p := strings.TrimSpace(f.Get("price")); p != "" {
@@ -280,7 +301,7 @@ func (s *Server) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	s.pages.clear()
-	s.audit(r, "document."+action, "doc:"+id, strings.TrimSpace(f.Get("reason")))
+	s.audited(r, e)
 	if action == "purge" {
 		http.Redirect(w, r, "/admin/documents?status=deleted&notice=purged", http.StatusSeeOther)
 		return
@@ -288,9 +309,10 @@ func (s *Server) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request)
 	http.Redirect(w, r, "/admin/documents/"+urlPath(id)+"?notice=doc-"+action, http.StatusSeeOther)
 }
 
-// saveDocumentEdit stores the metadata and text of the console's form.
-func (s *Server) saveDocumentEdit(r *http.Request, id string) error {
-	doc, _, err := s.DocAdmin.AdminDocument(r.Context(), id)
+// saveDocumentEdit stores the metadata and text of the console's form,
+// with ctx.
+func (s *Server) saveDocumentEdit(ctx context.Context, r *http.Request, id string) error {
+	doc, _, err := s.DocAdmin.AdminDocument(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -310,7 +332,7 @@ func (s *Server) saveDocumentEdit(r *http.Request, id string) error {
 			return wengao.Errorf(wengao.EINVALID, msgBadDate)
 		}
 	}
-	res, err := s.Documents.SaveDocuments(r.Context(), []*wengao.Document{doc})
+	res, err := s.Documents.SaveDocuments(ctx, []*wengao.Document{doc})
 	if err != nil {
 		return err
 	}
@@ -358,13 +380,17 @@ func (s *Server) handleAdminCategoriesForm(w http.ResponseWriter, r *http.Reques
 	}
 	from := strings.Trim(strings.TrimSpace(r.PostForm.Get("from")), "/")
 	to := strings.Trim(strings.TrimSpace(r.PostForm.Get("to")), "/")
-	n, err := s.DocAdmin.RenameCategory(r.Context(), from, to)
+	e, ctx := s.auditing(r, "category.rename", "category:"+from, to)
+	n, err := s.DocAdmin.RenameCategory(ctx, from, to)
 	if err != nil {
 		s.adminCategories(w, r, ErrorStatus(err), wengao.ErrorMessage(err), "")
 		return
 	}
 	s.pages.clear()
-	s.audit(r, "category.rename", "category:"+from, to+" ("+strconv.Itoa(n)+")")
+	if e.ID == 0 {
+		e.Detail += " (" + strconv.Itoa(n) + ")"
+	}
+	s.audited(r, e)
 	http.Redirect(w, r, "/admin/categories?notice=saved", http.StatusSeeOther)
 }
 
@@ -467,11 +493,9 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 		s.adminUserPage(w, r, me, http.StatusBadRequest, msgBadForm, "")
 		return
 	}
-	ctx := r.Context()
 	f := r.PostForm
 	action := r.PathValue("action")
-	target := "user:" + strconv.FormatInt(id, 10)
-	detail := ""
+	e, ctx := s.auditing(r, "user."+action, "user:"+strconv.FormatInt(id, 10), "")
 	switch action {
 	case "role":
 		if !me.IsAdmin() {
@@ -481,15 +505,15 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 		} else if target, ferr := s.Users.FindUserByID(ctx, id); ferr != nil {
 			err = ferr
 		} else if err = wengao.CanActOnUser(wengao.ActorOf(me), id, target.Role); err == nil {
-			detail = f.Get("role")
-			err = s.Users.SetUserRole(ctx, id, detail)
+			e.Detail = f.Get("role")
+			err = s.Users.SetUserRole(ctx, id, e.Detail)
 		}
 	case "bans":
 		var b wengao.Bans
 		if b.UploadUntil, err = parseBanDate(f.Get("upload_until")); err == nil {
 			if b.DownloadUntil, err = parseBanDate(f.Get("download_until")); err == nil {
 				if b.CommentUntil, err = parseBanDate(f.Get("comment_until")); err == nil {
-					detail = "upload " + f.Get("upload_until") + ", download " + f.Get("download_until") + ", comment " + f.Get("comment_until")
+					e.Detail = "upload " + f.Get("upload_until") + ", download " + f.Get("download_until") + ", comment " + f.Get("comment_until")
 					err = s.UserAdmin.SetUserBans(ctx, wengao.ActorOf(me), id, b)
 				}
 			}
@@ -505,7 +529,7 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		reason := strings.TrimSpace(f.Get("reason"))
-		detail = strconv.FormatInt(n, 10) + " " + reason
+		e.Detail = strconv.FormatInt(n, 10) + " " + reason
 		err = s.Ledger.Grant(ctx, &wengao.LedgerEntry{UserID: id, Kind: wengao.KindAdjust, Amount: n, Reason: reason, OperatorID: me.ID})
 	default:
 		s.notFound(w, r)
@@ -515,7 +539,7 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 		s.adminUserPage(w, r, me, ErrorStatus(err), wengao.ErrorMessage(err), "")
 		return
 	}
-	s.audit(r, "user."+action, target, detail)
+	s.audited(r, e)
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10)+"?notice=saved", http.StatusSeeOther)
 }
 
@@ -534,7 +558,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) {
 	if s.requireAdminPage(w, r) == nil {
 		return
 	}
-	s.adminSettings(w, r, http.StatusOK, s.settings(), "", meNotices[r.URL.Query().Get("notice")])
+	s.adminSettings(w, r, http.StatusOK, s.settings(r.Context()), "", meNotices[r.URL.Query().Get("notice")])
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, status int, st wengao.Settings, errMsg, notice string) {
@@ -550,11 +574,11 @@ func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if err := parseForm(w, r); err != nil {
-		s.adminSettings(w, r, http.StatusBadRequest, s.settings(), msgBadForm, "")
+		s.adminSettings(w, r, http.StatusBadRequest, s.settings(r.Context()), msgBadForm, "")
 		return
 	}
 	f := r.PostForm
-	st := s.settings()
+	st := s.settings(r.Context())
 	st.SiteName = strings.TrimSpace(f.Get("site_name"))
 	st.NearDuplicatePolicy = f.Get("near_duplicate_policy")
 	var bad bool
@@ -588,12 +612,13 @@ func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request)
 		s.adminSettings(w, r, http.StatusBadRequest, st, msgBadNumbers, "")
 		return
 	}
-	if err := s.SettingsStore.SaveSettings(r.Context(), st); err != nil {
+	e, ctx := s.auditing(r, "settings.save", "settings", "")
+	if err := s.SettingsStore.SaveSettings(ctx, st); err != nil {
 		s.adminSettings(w, r, ErrorStatus(err), st, wengao.ErrorMessage(err), "")
 		return
 	}
 	s.pages.clear()
-	s.audit(r, "settings.save", "settings", "")
+	s.audited(r, e)
 	http.Redirect(w, r, "/admin/settings?notice=saved", http.StatusSeeOther)
 }
 
@@ -637,18 +662,19 @@ func (s *Server) handleAdminMasksForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	word, shown := strings.TrimSpace(r.PostForm.Get("word")), strings.TrimSpace(r.PostForm.Get("shown"))
+	e, ctx := s.auditing(r, "mask."+r.PostForm.Get("action"), "mask:"+word, shown)
 	var err error
 	if r.PostForm.Get("action") == "remove" {
-		err = s.Masks.RemoveMask(r.Context(), word)
+		err = s.Masks.RemoveMask(ctx, word)
 	} else {
-		err = s.Masks.AddMask(r.Context(), wengao.MaskRule{Word: word, Shown: shown})
+		err = s.Masks.AddMask(ctx, wengao.MaskRule{Word: word, Shown: shown})
 	}
 	if err != nil {
 		s.adminMasks(w, r, ErrorStatus(err), wengao.ErrorMessage(err), "")
 		return
 	}
 	s.masker(r.Context()) // drops the cached pages
-	s.audit(r, "mask."+r.PostForm.Get("action"), "mask:"+word, shown)
+	s.audited(r, e)
 	http.Redirect(w, r, "/admin/masks?notice=saved", http.StatusSeeOther)
 }
 
@@ -676,18 +702,19 @@ func (s *Server) handleAPIMasks(w http.ResponseWriter, r *http.Request) {
 			s.jsonError(w, r, err)
 			return
 		}
+		e, ctx := s.auditing(r, "mask.api", "mask:"+in.Word, in.Shown)
 		var err error
 		if in.Remove {
-			err = s.Masks.RemoveMask(r.Context(), in.Word)
+			err = s.Masks.RemoveMask(ctx, in.Word)
 		} else {
-			err = s.Masks.AddMask(r.Context(), wengao.MaskRule{Word: in.Word, Shown: in.Shown})
+			err = s.Masks.AddMask(ctx, wengao.MaskRule{Word: in.Word, Shown: in.Shown})
 		}
 		if err != nil {
 			s.jsonError(w, r, err)
 			return
 		}
 		s.masker(r.Context())
-		s.audit(r, "mask.api", "mask:"+in.Word, in.Shown)
+		s.audited(r, e)
 	}
 	rules, _, err := s.Masks.MaskRules(r.Context())
 	if err != nil {
@@ -721,12 +748,13 @@ func (s *Server) handleAPIDocumentStatus(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	id := r.PathValue("id")
-	if err := s.DocAdmin.SetDocumentStatus(r.Context(), wengao.ActorOf(u), id, in.Status, in.Reason); err != nil {
+	e, ctx := s.auditing(r, "document."+in.Status, "doc:"+id, in.Reason)
+	if err := s.DocAdmin.SetDocumentStatus(ctx, wengao.ActorOf(u), id, in.Status, in.Reason); err != nil {
 		s.jsonError(w, r, err)
 		return
 	}
 	s.pages.clear()
-	s.audit(r, "document."+in.Status, "doc:"+id, in.Reason)
+	s.audited(r, e)
 	writeJSON(w, http.StatusOK, map[string]string{"id": id, "status": in.Status})
 }
 

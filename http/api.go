@@ -97,7 +97,7 @@ func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
 		// Reads counted but not yet written belong to the total.
 		doc.Reads += s.Counter.Unsaved(doc.ID)
 	}
-	out := documentJSON{Document: doc, Related: related, Price: doc.PriceOr(s.settings().DownloadPrice), Chars: wengao.BodyChars(doc.Body)}
+	out := documentJSON{Document: doc, Related: related, Price: doc.PriceOr(s.settings(r.Context()).DownloadPrice), Chars: wengao.BodyChars(doc.Body)}
 	if m := s.masker(r.Context()); m != nil {
 		doc = maskedDocument(m, doc)
 		out.Document = doc
@@ -106,7 +106,7 @@ func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if u := s.currentUser(r); u != nil {
-		out.Price = s.priceFor(u, doc)
+		out.Price = s.priceFor(r.Context(), u, doc)
 	}
 	body, full := s.visibilityFor(r).visible(doc.Body)
 	if !full {

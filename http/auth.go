@@ -136,7 +136,7 @@ func (s *Server) handleAPIRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.Users.CreateUser(r.Context(), wengao.NewUser{
 		Username: c.Username, Password: c.Password, Email: c.Email,
-		Bonus: s.settings().SignupBonus,
+		Bonus: s.settings(r.Context()).SignupBonus,
 	})
 	if err != nil {
 		undo()
@@ -189,38 +189,64 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, sess *
 	})
 }
 
-// currentUser returns the signed-in user of r, or nil. The session is
-// looked up once per request.
+// currentUser returns the signed-in user of r, or nil: for pages and
+// answers that only change with who is looking. A store failure is
+// logged and taken as nobody; requireUser and requireLogin answer it with
+// an error instead.
 func (s *Server) currentUser(r *http.Request) *wengao.User {
-	if s.Sessions == nil {
+	u, err := s.sessionUser(r)
+	if err != nil {
 		return nil
 	}
+	return u
+}
+
+// sessionUser returns the user of the session cookie of r: nil when there
+// is no cookie or its session has ended, and an error only when the
+// session could not be read. It looks once per request.
+func (s *Server) sessionUser(r *http.Request) (*wengao.User, error) {
+	if s.Sessions == nil {
+		return nil, nil
+	}
 	if st, ok := r.Context().Value(requestIDKey).(*requestState); ok {
-		st.once.Do(func() { st.user = s.lookupUser(r) })
-		return st.user
+		st.once.Do(func() {
+			if st.user, st.userErr = s.lookupUser(r); st.userErr != nil {
+				s.Logger.Error("find session", "id", st.id, "err", st.userErr)
+			}
+		})
+		return st.user, st.userErr
 	}
 	return s.lookupUser(r)
 }
 
-// lookupUser finds the user of the session cookie of r, or nil.
-func (s *Server) lookupUser(r *http.Request) *wengao.User {
+// lookupUser finds the user of the session cookie of r: nil when there is
+// none or it has ended, an error when the store fails.
+func (s *Server) lookupUser(r *http.Request) (*wengao.User, error) {
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
-		return nil
+		return nil, nil
 	}
 	sess, err := s.Sessions.FindSession(r.Context(), c.Value)
-	if err != nil {
-		return nil
+	switch wengao.ErrorCode(err) {
+	case "":
+		return sess.User, nil
+	case wengao.EUNAUTHORIZED, wengao.ENOTFOUND:
+		return nil, nil
 	}
-	return sess.User
+	return nil, err
 }
 
-// requireUser returns the signed-in user or writes EUNAUTHORIZED.
+// requireUser returns the signed-in user or writes EUNAUTHORIZED, or the
+// error that kept the session from being read.
 func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) *wengao.User {
 	if !s.accountsReady(w, r) {
 		return nil
 	}
-	u := s.currentUser(r)
+	u, err := s.sessionUser(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return nil
+	}
 	if u == nil {
 		s.jsonError(w, r, wengao.Errorf(wengao.EUNAUTHORIZED, msgLoginNeeded))
 	}

@@ -27,7 +27,7 @@ func (s *Server) visibilityFor(r *http.Request) visibility {
 	if s.currentUser(r) != nil {
 		return visibility{Full: true}
 	}
-	return visibility{Rule: s.settings().PreviewRule}
+	return visibility{Rule: s.settings(r.Context()).PreviewRule}
 }
 
 // visible returns the paragraphs of body that v shows and whether they are

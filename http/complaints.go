@@ -74,16 +74,20 @@ func (s *Server) fileComplaint(r *http.Request, c *wengao.Complaint) error {
 			}
 		}
 	}
-	if st := s.settings(); u != nil && st.TakedownPolicy == wengao.TakedownHide && c.QualifiesForTakedown() && s.allowTakedown(r, u) {
+	if st := s.settings(r.Context()); u != nil && st.TakedownPolicy == wengao.TakedownHide && c.QualifiesForTakedown() && s.allowTakedown(r, u) {
 		c.Takedown = &wengao.TakedownRequest{MinAccountAge: time.Duration(st.TakedownAccountDays) * 24 * time.Hour}
 	}
-	if err := s.Complaints.CreateComplaint(r.Context(), c); err != nil {
+	e, ctx := s.auditing(r, "complaint.open", "complaint:", c.Kind+" "+c.DocumentID)
+	if err := s.Complaints.CreateComplaint(ctx, c); err != nil {
 		return err
 	}
 	if c.DocumentID != "" && c.Kind == wengao.ComplaintCopyright {
 		s.pages.clear()
 	}
-	s.audit(r, "complaint.open", "complaint:"+strconv.FormatInt(c.ID, 10), c.Kind+" "+c.DocumentID)
+	if e.ID == 0 {
+		e.Target += strconv.FormatInt(c.ID, 10)
+	}
+	s.audited(r, e)
 	return nil
 }
 
@@ -233,11 +237,12 @@ func (s *Server) handleAPIAdminComplaints(w http.ResponseWriter, r *http.Request
 func (s *Server) resolveComplaint(r *http.Request, u *wengao.User, id int64, action, note string) (*wengao.Complaint, error) {
 	var c *wengao.Complaint
 	var err error
+	e, ctx := s.auditing(r, "complaint."+action, "complaint:"+strconv.FormatInt(id, 10), note)
 	switch action {
 	case "uphold":
-		c, err = s.Complaints.UpholdComplaint(r.Context(), id, u.ID, note)
+		c, err = s.Complaints.UpholdComplaint(ctx, id, u.ID, note)
 	case "reject":
-		c, err = s.Complaints.RejectComplaint(r.Context(), id, u.ID, note)
+		c, err = s.Complaints.RejectComplaint(ctx, id, u.ID, note)
 	default:
 		return nil, wengao.Errorf(wengao.ENOTFOUND, msgNotFoundPage)
 	}
@@ -245,7 +250,7 @@ func (s *Server) resolveComplaint(r *http.Request, u *wengao.User, id int64, act
 		return nil, err
 	}
 	s.pages.clear()
-	s.audit(r, "complaint."+action, "complaint:"+strconv.FormatInt(id, 10), note)
+	s.audited(r, e)
 	return c, nil
 }
 

@@ -49,7 +49,7 @@ func (s *Server) documentInfoFor(ctx context.Context, doc *wengao.Document, vis 
 	m := gongwen.Detect(doc.Title, shown)
 	info := documentInfo{
 		Issuer: doc.Author, DocNumber: m.DocNumber, Genre: m.Genre,
-		Chars: wengao.BodyChars(doc.Body), Price: doc.PriceOr(s.settings().DownloadPrice),
+		Chars: wengao.BodyChars(doc.Body), Price: doc.PriceOr(s.settings(ctx).DownloadPrice),
 	}
 	if info.Issuer == "" {
 		info.Issuer = m.Issuer
@@ -77,7 +77,7 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 	p := s.pages.get(key, time.Now())
 	if p == nil || p.flushes != flushes {
 		var err error
-		p, err = s.pages.render(key, func() (*cachedPage, error) { return s.renderDocument(r, id, vis, flushes) })
+		p, err = s.pages.render(r.Context(), key, func() (*cachedPage, error) { return s.renderDocument(r, id, vis, flushes) })
 		if err != nil {
 			s.errorPage(w, r, err)
 			return
@@ -111,7 +111,7 @@ func (s *Server) renderDocument(r *http.Request, id string, vis visibility, flus
 	v.OGType, v.Nav = "article", "doc"
 	v.ShareURL = v.Canonical
 	v.QRCodeURL = "/qr.svg?path=" + url.QueryEscape(path)
-	v.SourceText, v.SourceURL = s.showSource(doc.Source)
+	v.SourceText, v.SourceURL = s.showSource(ctx, doc.Source)
 	v.Info = s.documentInfoFor(ctx, doc, vis)
 	if doc.Category != "" {
 		top, _, _ := strings.Cut(doc.Category, "/")
@@ -121,9 +121,9 @@ func (s *Server) renderDocument(r *http.Request, id string, vis visibility, flus
 		}
 	}
 	v.Actions = template.HTML(placeholders[slotActions])
-	p, err := s.renderPage("document", v, doc.Reads, flushes)
+	p, err := s.renderPage(ctx, "document", v, doc.Reads, flushes)
 	if p != nil {
-		p.doc = docFacts{Price: doc.PriceOr(s.settings().DownloadPrice), UploaderID: doc.UploaderID, HasPrice: doc.Price != nil}
+		p.doc = docFacts{Price: doc.PriceOr(s.settings(ctx).DownloadPrice), UploaderID: doc.UploaderID, HasPrice: doc.Price != nil}
 	}
 	return p, err
 }

@@ -27,11 +27,11 @@ type FileStore interface {
 
 // priceFor returns what user u pays to download doc: nothing for its
 // uploader, else its own price or the site's default.
-func (s *Server) priceFor(u *wengao.User, doc *wengao.Document) int64 {
+func (s *Server) priceFor(ctx context.Context, u *wengao.User, doc *wengao.Document) int64 {
 	if doc.UploaderID != 0 && doc.UploaderID == u.ID {
 		return 0
 	}
-	return doc.PriceOr(s.settings().DownloadPrice)
+	return doc.PriceOr(s.settings(ctx).DownloadPrice)
 }
 
 // downloadView is the page that confirms a purchase.
@@ -61,7 +61,7 @@ func (s *Server) handleDownloadPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	price := s.priceFor(u, doc)
+	price := s.priceFor(r.Context(), u, doc)
 	if _, err := s.Ledger.FindPurchase(r.Context(), u.ID, id); err == nil {
 		s.sendFile(w, r, doc)
 		return
@@ -107,7 +107,7 @@ func (s *Server) handleDownloadForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	price := s.priceFor(u, doc)
+	price := s.priceFor(r.Context(), u, doc)
 	if _, _, err := s.Ledger.Purchase(r.Context(), u.ID, id, price, r.PostForm.Get("key")); err != nil {
 		if code := wengao.ErrorCode(err); code == wengao.EPAYMENT || code == wengao.ECONFLICT {
 			if fresh, ferr := s.Users.FindUserByID(r.Context(), u.ID); ferr == nil {
@@ -137,7 +137,7 @@ func (s *Server) handleAPIDownload(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, r, err)
 		return
 	}
-	price := s.priceFor(u, doc)
+	price := s.priceFor(r.Context(), u, doc)
 	p, charged, err := s.Ledger.Purchase(r.Context(), u.ID, id, price, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		s.jsonError(w, r, err)
@@ -183,7 +183,7 @@ func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Do
 		s.Logger.Error("open original file", "id", RequestID(r.Context()), "document", doc.ID, "key", doc.File.Key, "err", err)
 	}
 	var buf bytes.Buffer
-	if err := docx.Write(&buf, generatedDocx(doc, s.siteName())); err != nil {
+	if err := docx.Write(&buf, generatedDocx(doc, s.siteName(r.Context()))); err != nil {
 		s.errorPage(w, r, err)
 		return
 	}

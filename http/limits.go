@@ -40,7 +40,7 @@ func (s *Server) allowSearch(w http.ResponseWriter, r *http.Request, page bool) 
 	if r.URL.Query().Get("q") == "" {
 		return true
 	}
-	st := s.settings()
+	st := s.settings(r.Context())
 	key, limit := s.clientIP(r), st.SearchPerMinute
 	if u := s.currentUser(r); u != nil {
 		key, limit = "user:"+strconv.FormatInt(u.ID, 10), st.SearchPerMinuteUser
@@ -62,7 +62,7 @@ func (s *Server) allowSearch(w http.ResponseWriter, r *http.Request, page bool) 
 // address of r; undo gives the count back when it was not created.
 func (s *Server) allowRegistration(w http.ResponseWriter, r *http.Request) (undo func(), err error) {
 	ip := s.clientIP(r)
-	ok, wait := s.limits.register.Allow(ip, s.settings().RegistrationsPerHour)
+	ok, wait := s.limits.register.Allow(ip, s.settings(r.Context()).RegistrationsPerHour)
 	if !ok {
 		return nil, tooMany(w, wait, msgRegisterTooFast)
 	}
@@ -73,7 +73,7 @@ func (s *Server) allowRegistration(w http.ResponseWriter, r *http.Request) (undo
 // daily limit of its account and of its address, reporting whether both
 // allow it. A notice over a limit still reaches the queue.
 func (s *Server) allowTakedown(r *http.Request, u *wengao.User) bool {
-	limit := s.settings().TakedownsPerDay
+	limit := s.settings(r.Context()).TakedownsPerDay
 	ip := s.clientIP(r)
 	if ok, _ := s.limits.takedowns.Allow(ip, limit); !ok {
 		return false

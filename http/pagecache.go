@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"hash/crc64"
@@ -100,13 +101,19 @@ func (c *pageCache) get(key string, now time.Time) *cachedPage {
 
 // render returns the page that build renders for key, running build only
 // once for concurrent callers with the same key. The page is cached when
-// build succeeds.
-func (c *pageCache) render(key string, build func() (*cachedPage, error)) (*cachedPage, error) {
+// build succeeds. A caller waiting for another's render stops waiting,
+// with ctx's error, when ctx ends; build should not stop with the
+// caller that runs it (context.WithoutCancel), as others may wait for it.
+func (c *pageCache) render(ctx context.Context, key string, build func() (*cachedPage, error)) (*cachedPage, error) {
 	c.mu.Lock()
 	if r, ok := c.renders[key]; ok {
 		c.mu.Unlock()
-		<-r.done
-		return r.page, r.err
+		select {
+		case <-r.done:
+			return r.page, r.err
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		}
 	}
 	if c.renders == nil {
 		c.renders = map[string]*pageRender{}

@@ -203,13 +203,13 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 		return
 	}
 	var name string
-	p, err := s.pages.render(key, func() (*cachedPage, error) {
+	p, err := s.pages.render(r.Context(), key, func() (*cachedPage, error) {
 		var data any
 		var err error
 		if name, data, err = build(); err != nil {
 			return nil, err
 		}
-		p, err := s.renderPage(name, data, 0, 0)
+		p, err := s.renderPage(context.WithoutCancel(r.Context()), name, data, 0, 0)
 		if err != nil {
 			return nil, renderError{err}
 		}
@@ -232,15 +232,16 @@ type renderError struct{ err error }
 
 func (e renderError) Error() string { return "render: " + e.err.Error() }
 
-// renderPage renders a page for the cache.
-func (s *Server) renderPage(name string, data any, reads int64, flushes uint64) (*cachedPage, error) {
+// renderPage renders a page for the cache, masking its words as the
+// masks read with ctx say.
+func (s *Server) renderPage(ctx context.Context, name string, data any, reads int64, flushes uint64) (*cachedPage, error) {
 	buf := buffers.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer buffers.Put(buf)
 	if err := s.execute(buf, name, data); err != nil {
 		return nil, err
 	}
-	return newCachedPage(s.maskBytes(context.Background(), buf.Bytes()), reads, flushes, pageTTL), nil
+	return newCachedPage(s.maskBytes(ctx, buf.Bytes()), reads, flushes, pageTTL), nil
 }
 
 // writeBody writes a complete response body: with an ETag made from it

@@ -207,7 +207,7 @@ const feedSize = 30
 // handleFeed serves the Atom feed of the documents most recently added.
 // Feed readers hold no session: summaries come from the preview.
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
-	rule := s.settings().PreviewRule
+	rule := s.settings(r.Context()).PreviewRule
 	docs, _, err := s.Browse.ListDocuments(r.Context(), wengao.DocumentListFilter{Order: wengao.OrderAdded, Limit: feedSize, SummaryRunes: 200, Preview: &rule})
 	if err != nil {
 		s.errorPage(w, r, err)
@@ -216,9 +216,9 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	base := s.baseURL(r)
 	var latest time.Time
 	feed := atomFeed{
-		Lang: "zh-CN", Title: s.siteName() + " · 新收录文稿", ID: base + "/feed.xml",
+		Lang: "zh-CN", Title: s.siteName(r.Context()) + " · 新收录文稿", ID: base + "/feed.xml",
 		Links:  []atomLink{{Href: base + "/feed.xml", Rel: "self", Type: "application/atom+xml"}, {Href: base + "/", Rel: "alternate", Type: "text/html"}},
-		Author: atomPerson{Name: s.siteName()},
+		Author: atomPerson{Name: s.siteName(r.Context())},
 	}
 	for _, d := range docs {
 		if d.UpdatedAt.After(latest) {
@@ -231,7 +231,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 			Published: d.CreatedAt.Format(time.RFC3339),
 			Updated:   d.UpdatedAt.Format(time.RFC3339),
 			Summary:   atomText{Type: "text", Body: d.Summary},
-			Author:    atomPerson{Name: s.siteName()},
+			Author:    atomPerson{Name: s.siteName(r.Context())},
 		}
 		if d.Category != "" {
 			e.Category = &atomCat{Term: d.Category}

@@ -193,13 +193,13 @@ func (s *Server) Close(ctx context.Context) error {
 
 // settings returns the operator's current settings: those saved in the
 // console, or Settings (from the command line) until any are.
-func (s *Server) settings() wengao.Settings {
+func (s *Server) settings(ctx context.Context) wengao.Settings {
 	if s.SettingsStore == nil {
 		return s.Settings
 	}
-	st, v, err := s.SettingsStore.LoadSettings(context.Background())
+	st, v, err := s.SettingsStore.LoadSettings(ctx)
 	if err != nil || v == 0 {
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			s.Logger.Error("load settings", "err", err)
 		}
 		return s.Settings

@@ -41,15 +41,15 @@ type layout struct {
 }
 
 // siteName returns the site's name as the operators set it.
-func (s *Server) siteName() string {
-	if n := s.settings().SiteName; n != "" {
+func (s *Server) siteName(ctx context.Context) string {
+	if n := s.settings(ctx).SiteName; n != "" {
 		return n
 	}
 	return siteName
 }
 
 func (s *Server) newLayout(r *http.Request, title, description, path string) layout {
-	l := layout{Title: title, Description: description, OGType: "website", SiteName: s.siteName(), Account: template.HTML(placeholders[slotAccount])}
+	l := layout{Title: title, Description: description, OGType: "website", SiteName: s.siteName(r.Context()), Account: template.HTML(placeholders[slotAccount])}
 	if l.Description == "" {
 		l.Description = siteDescription
 	}

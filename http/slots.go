@@ -16,9 +16,10 @@ import (
 // requestState is what the middleware keeps for a request: its id and
 // its signed-in user, looked up once.
 type requestState struct {
-	id   string
-	once sync.Once
-	user *wengao.User
+	id      string
+	once    sync.Once
+	user    *wengao.User
+	userErr error // reading the session failed
 }
 
 // docFacts are what a document page's buttons need of the document.

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -17,8 +18,8 @@ func (s *Server) registerSourceRoutes() {
 }
 
 // showSource returns the name and link a document's Source is shown as.
-func (s *Server) showSource(source string) (name, link string) {
-	return wengao.ShowSource(s.settings().Sources, source)
+func (s *Server) showSource(ctx context.Context, source string) (name, link string) {
+	return wengao.ShowSource(s.settings(ctx).Sources, source)
 }
 
 // adminSourcesView is the form of the 来源 rules: one rule a line,
@@ -35,7 +36,7 @@ func (s *Server) handleAdminSources(w http.ResponseWriter, r *http.Request) {
 	if s.requireAdminPage(w, r) == nil {
 		return
 	}
-	rules := s.settings().Sources
+	rules := s.settings(r.Context()).Sources
 	s.adminSources(w, r, http.StatusOK, rules, formatSourceRules(rules), "", meNotices[r.URL.Query().Get("notice")])
 }
 
@@ -48,7 +49,7 @@ func (s *Server) handleAdminSourcesForm(w http.ResponseWriter, r *http.Request) 
 	if s.requireAdminPage(w, r) == nil || !s.wired(w, r, s.SettingsStore != nil) {
 		return
 	}
-	current := s.settings().Sources
+	current := s.settings(r.Context()).Sources
 	if err := parseForm(w, r); err != nil {
 		s.adminSources(w, r, http.StatusBadRequest, current, formatSourceRules(current), msgBadForm, "")
 		return
@@ -62,16 +63,18 @@ func (s *Server) handleAdminSourcesForm(w http.ResponseWriter, r *http.Request) 
 		err = wengao.ValidateSourceRules(rules)
 	}
 	if err == nil {
-		st := s.settings()
+		st := s.settings(r.Context())
 		st.Sources = rules
-		err = s.SettingsStore.SaveSettings(r.Context(), st)
+		e, ctx := s.auditing(r, "sources.save", "settings", "")
+		if err = s.SettingsStore.SaveSettings(ctx, st); err == nil {
+			s.audited(r, e)
+		}
 	}
 	if err != nil {
 		s.adminSources(w, r, ErrorStatus(err), current, text, wengao.ErrorMessage(err), "")
 		return
 	}
 	s.pages.clear()
-	s.audit(r, "sources.save", "settings", "")
 	http.Redirect(w, r, "/admin/sources?notice=saved", http.StatusSeeOther)
 }
 

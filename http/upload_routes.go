@@ -241,7 +241,7 @@ func (s *Server) handleAPIModerate(w http.ResponseWriter, r *http.Request) {
 	var up *wengao.Upload
 	switch action {
 	case "approve":
-		up, err = s.Uploads.ApproveUpload(r.Context(), id, u.ID, s.settings().UploadReward)
+		up, err = s.Uploads.ApproveUpload(r.Context(), id, u.ID, s.settings(r.Context()).UploadReward)
 	case "reject":
 		var body struct {
 			Reason string `json:"reason"`
@@ -293,7 +293,7 @@ type uploadView struct {
 }
 
 func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, status int, failed []uploadFailure, errMsg string) {
-	v := uploadView{MaxSize: formatBytes(s.settings().UploadMaxBytes), Reward: s.settings().UploadReward, Failed: failed, Error: errMsg,
+	v := uploadView{MaxSize: formatBytes(s.settings(r.Context()).UploadMaxBytes), Reward: s.settings(r.Context()).UploadReward, Failed: failed, Error: errMsg,
 		Accept: ".docx,.doc,.pdf,.txt,.md,.html,.htm", MaxFiles: maxUploadFiles}
 	v.layout = s.newLayout(r, "上传文稿", "", "")
 	v.NoIndex, v.Nav = true, "upload"
@@ -560,7 +560,7 @@ func (s *Server) handleAdminUploadForm(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
-		done, err = s.Uploads.ApproveUpload(ctx, up.ID, u.ID, s.settings().UploadReward)
+		done, err = s.Uploads.ApproveUpload(ctx, up.ID, u.ID, s.settings(r.Context()).UploadReward)
 	case "reject":
 		done, err = s.Uploads.RejectUpload(ctx, up.ID, u.ID, strings.TrimSpace(r.PostForm.Get("reason")))
 	case "meta":

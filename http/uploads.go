@@ -2,34 +2,27 @@ package http
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/chinese"
 	"github.com/wengao/wengao/convert"
-	"github.com/wengao/wengao/gongwen"
+	"github.com/wengao/wengao/ingest"
 )
 
 // maxUploadFiles is the most files one upload request may carry.
 const maxUploadFiles = 10
 
 // convertTimeout bounds the conversion of one uploaded file.
-const convertTimeout = 2 * time.Minute
-
-// uploadFormats are the file types an upload may be.
-var uploadFormats = map[string]bool{".docx": true, ".doc": true, ".pdf": true, ".txt": true, ".md": true, ".html": true, ".htm": true}
+const convertTimeout = ingest.DefaultTimeout
 
 // uploadsReady reports whether uploads are wired, writing an error when
 // they are not.
@@ -53,7 +46,7 @@ type uploadFailure struct {
 // named "file"), one at a time as they arrive, and makes each a draft
 // upload of u.
 func (s *Server) receiveFiles(w http.ResponseWriter, r *http.Request, u *wengao.User) ([]*wengao.Upload, []uploadFailure, error) {
-	max := s.settings().UploadMaxBytes
+	max := s.settings(r.Context()).UploadMaxBytes
 	// The request may hold maxUploadFiles files of the largest size, plus
 	// the multipart framing.
 	r.Body = http.MaxBytesReader(w, r.Body, max*maxUploadFiles+1<<20)
@@ -108,6 +101,22 @@ func (s *Server) receiveFiles(w http.ResponseWriter, r *http.Request, u *wengao.
 	return ups, failed, nil
 }
 
+// senderReader reads an uploaded file from its sender and keeps the
+// error that reading ended with, other than io.EOF, so that a broken
+// upload is told from a failure to store it.
+type senderReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *senderReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
+}
+
 // cleanFileName keeps the base name of an uploaded file, without control
 // characters, at most 200 characters.
 func cleanFileName(name string) string {
@@ -137,11 +146,10 @@ func cleanFileName(name string) string {
 // stored first; when anything after fails, it is removed again unless
 // another record refers to the same content.
 func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string, r io.Reader) (_ *wengao.Upload, err error) {
-	ext := strings.ToLower(path.Ext(name))
-	if !uploadFormats[ext] {
+	if !ingest.Accepts(name) {
 		return nil, wengao.Errorf(wengao.EINVALID, msgUploadFormat)
 	}
-	settings := s.settings()
+	settings := s.settings(ctx)
 	count, used, err := s.Uploads.UploadUsage(ctx, u.ID, time.Now().Add(-24*time.Hour))
 	if err != nil {
 		return nil, err
@@ -152,7 +160,8 @@ func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string,
 	if settings.UploadQuotaBytes > 0 && used >= settings.UploadQuotaBytes {
 		return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, formatBytes(settings.UploadQuotaBytes))
 	}
-	key, size, err := s.Files.Put(ctx, r, settings.UploadMaxBytes)
+	sent := &senderReader{r: r}
+	key, size, err := s.Files.Put(ctx, sent, settings.UploadMaxBytes)
 	if err == nil {
 		release := s.holdBlob(key)
 		defer func() {
@@ -173,7 +182,9 @@ func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string,
 		if errors.As(err, &mbe) {
 			return nil, err
 		}
-		if errors.Is(err, context.Canceled) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "multipart") {
+		if sent.err != nil || errors.Is(err, context.Canceled) {
+			// The file did not arrive whole: the sender's fault, not
+			// the store's.
 			return nil, wengao.Errorf(wengao.EINVALID, msgUploadBroken)
 		}
 		return nil, fmt.Errorf("store upload: %w", err)
@@ -191,36 +202,22 @@ func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string,
 		return nil, fmt.Errorf("open stored upload: %w", err)
 	}
 	defer f.Close()
-	cctx, cancel := context.WithTimeout(ctx, convertTimeout)
-	defer cancel()
 	limits := convert.DefaultLimits()
 	limits.MaxFileSize = settings.UploadMaxBytes
-	res, err := convert.Convert(cctx, name, f, limits)
+	text, err := ingest.File(ctx, name, f, ingest.Options{Limits: limits, Timeout: convertTimeout})
 	if err != nil {
-		return nil, convertError(err)
+		return nil, ingestError(err)
 	}
-	body := nonEmpty(res.Paragraphs)
-	if len(body) == 0 {
-		return nil, wengao.Errorf(wengao.EINVALID, msgUploadNoText)
-	}
-	md := gongwen.Detect(res.Title, body)
-	meta := wengao.UploadMeta{Title: md.Title, Issuer: md.Issuer, DocNumber: md.DocNumber, Genre: md.Genre, Category: md.Category}
-	if meta.Title == "" {
-		meta.Title = strings.TrimSuffix(name, path.Ext(name))
-	}
-	meta.Title = truncateRunes(meta.Title, wengao.UploadTitleMaxRunes)
+	md, body := text.Meta, text.Body
+	meta := wengao.UploadMeta{Title: truncateRunes(md.Title, wengao.UploadTitleMaxRunes), Issuer: md.Issuer, DocNumber: md.DocNumber, Genre: md.Genre, Category: md.Category}
 	if !md.Date.IsZero() {
 		meta.Date = md.Date.Format(wengao.DayLayout)
-	}
-	// The title heads most texts; the document shows it apart.
-	if len(body) > 1 && strings.TrimSpace(body[0]) == meta.Title {
-		body = body[1:]
 	}
 	up := &wengao.Upload{
 		UserID: u.ID, Username: u.Username, Status: wengao.UploadDraft,
 		File:   wengao.SourceFile{Key: key, Name: name, Size: size},
-		Format: res.Format, Meta: meta, Body: body, Outline: chinese.Outline(body),
-		Chars: wengao.BodyChars(body), TextHash: textHash(body),
+		Format: text.Format, Meta: meta, Body: body, Outline: chinese.Outline(body),
+		Chars: wengao.BodyChars(body), TextHash: text.Hash,
 	}
 	if s.Near != nil {
 		if up.NearDuplicates, err = s.Near.FindNearDuplicates(ctx, meta.Title, body, wengao.NearDuplicateThreshold, "", 5); err != nil {
@@ -242,64 +239,20 @@ func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string,
 	return up, nil
 }
 
-// convertError turns a conversion failure into the error shown to the
-// uploader: convert's errors carry messages written for readers.
-func convertError(err error) error {
+// ingestError turns the failure to read an uploaded file into the error
+// shown to the uploader: convert's errors carry messages written for
+// readers.
+func ingestError(err error) error {
 	var we *wengao.Error
-	if errors.As(err, &we) {
+	switch {
+	case errors.As(err, &we):
 		return err
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	case errors.Is(err, ingest.ErrTimeout):
 		return wengao.Errorf(wengao.EINVALID, msgUploadTimeout)
+	case errors.Is(err, ingest.ErrNoText):
+		return wengao.Errorf(wengao.EINVALID, msgUploadNoText)
 	}
 	return fmt.Errorf("convert upload: %w", err)
-}
-
-// nonEmpty returns the paragraphs that hold text.
-func nonEmpty(paras []string) []string {
-	out := paras[:0:0]
-	for _, p := range paras {
-		if strings.TrimSpace(p) != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// textHash is the hex sha256 of a text's normalised sentences, whatever
-// its paragraphs: the text is normalised, cut into sentences at their
-// ends (。！？；.!?; and paragraph ends), each kept without white space
-// or punctuation, and the sentences sorted. So the same text from another
-// file has the same hash, and so has the same text with its paragraphs
-// merged, split or reordered, or with 。 written as ".".
-func textHash(body []string) string {
-	var sentences []string
-	var cur strings.Builder
-	flush := func() {
-		if cur.Len() > 0 {
-			sentences = append(sentences, cur.String())
-			cur.Reset()
-		}
-	}
-	for _, p := range body {
-		for _, r := range chinese.Normalize(p) {
-			switch {
-			case strings.ContainsRune("。！？；.!?;", r):
-				flush()
-			case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
-			default:
-				cur.WriteRune(r)
-			}
-		}
-		flush()
-	}
-	sort.Strings(sentences)
-	h := sha256.New()
-	for _, s := range sentences {
-		h.Write([]byte(s))
-		h.Write([]byte{'\n'})
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 func truncateRunes(s string, n int) string {

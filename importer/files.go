@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,35 +15,17 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/convert"
-	"github.com/wengao/wengao/gongwen"
+	"github.com/wengao/wengao/ingest"
 )
 
-// DocumentExts are the extensions of the document files that folder
-// imports take, lower case. Other files in a folder are ignored (counted
-// in Summary.Ignored), as are hidden files and folders and Office lock
-// files (~$…).
-var DocumentExts = []string{".docx", ".doc", ".pdf", ".txt", ".md", ".html", ".htm"}
-
-// IsDocumentFile reports whether path has one of DocumentExts.
-func IsDocumentFile(path string) bool {
-	ext := strings.ToLower(filepath.Ext(path))
-	for _, e := range DocumentExts {
-		if ext == e {
-			return true
-		}
-	}
-	return false
-}
-
-// isTextFile reports a .txt or .md file, whose first line is its title.
-func isTextFile(p string) bool {
-	ext := strings.ToLower(filepath.Ext(p))
-	return ext == ".txt" || ext == ".md"
-}
+// IsDocumentFile reports whether path is a document file that folder
+// imports take: one of ingest.Extensions. Other files in a folder are
+// ignored (counted in Summary.Ignored), as are hidden files and folders
+// and Office lock files (~$…).
+func IsDocumentFile(path string) bool { return ingest.Accepts(path) }
 
 // fileJob is one document file to convert.
 type fileJob struct {
@@ -125,7 +108,7 @@ func (im *Importer) walkFiles(dir string) []fileJob {
 }
 
 // DefaultFileTimeout bounds the conversion of one file, as for uploads.
-const DefaultFileTimeout = 2 * time.Minute
+const DefaultFileTimeout = ingest.DefaultTimeout
 
 // fileLimits returns the conversion limits with their defaults.
 func (im *Importer) fileLimits() convert.Limits {
@@ -275,26 +258,21 @@ func convertFile(ctx context.Context, job fileJob, lim convert.Limits, timeout t
 		return r
 	}
 	name := filepath.Base(job.path)
-	if isTextFile(name) && len(bytes.TrimSpace(data)) == 0 {
+	if ingest.IsText(name) && len(bytes.TrimSpace(data)) == 0 {
 		r.reason = "empty file"
 		return r
 	}
-	fctx, cancel := context.WithTimeout(ctx, timeout)
-	res, err := convert.Convert(fctx, name, bytes.NewReader(data), lim)
-	timedOut := fctx.Err() != nil
-	cancel()
+	text, err := ingest.File(ctx, name, bytes.NewReader(data), ingest.Options{Limits: lim, Timeout: timeout, FirstLineTitle: ingest.IsText(name)})
 	switch {
 	case ctx.Err() != nil:
 		return fileResult{canceled: true}
-	case err != nil && timedOut:
+	case errors.Is(err, ingest.ErrTimeout):
 		r.reason = "文件过于复杂，转换超时（超过 " + formatDuration(timeout) + "），已放弃。"
 	case err != nil:
-		r.reason = importMessage(wengao.ErrorMessage(err))
+		r.reason = ingestReason(err)
 	default:
-		r.doc, r.reason = FileDocument(res, job.rel, isTextFile(name))
-		if r.doc != nil {
-			r.doc.ID = r.id
-		}
+		r.doc = textDocument(text, job.rel)
+		r.doc.ID = r.id
 	}
 	return r
 }
@@ -331,94 +309,47 @@ func formatSize(n int64) string {
 	return fmt.Sprintf("%d 字节", n)
 }
 
-// FileDocument builds the document of a converted file; source is the
-// file's path relative to the folder imported, and names the document
-// when nothing better is found. It returns a reason instead when the text
-// does not make a document. The ID is left for the caller to set.
-//
-// As for uploads, the title is convert's (tidied by gongwen.Detect), else
-// the one gongwen.Detect reads off the text, else the file name without
-// its extension; the paragraphs that spell the title near the head of the
-// text (a title may be set on two to four lines) are dropped from the body,
-// which is shown under the title. With firstLineTitle (a .txt or .md file read as text),
+// FileDocument builds the document of a converted file as ingest.FromResult
+// reads it; source is the file's path relative to the folder imported,
+// and names the document when nothing better is found. It returns a reason
+// instead when the text does not make a document. The ID is left for the
+// caller to set. With firstLineTitle (a .txt or .md file read as text),
 // the first paragraph is the title, whatever it says, and the others the
-// body. The date, issuer (Author) and category (one level, such as
-// "讲话") are gongwen.Detect's.
+// body.
 func FileDocument(res *convert.Result, source string, firstLineTitle bool) (*wengao.Document, string) {
-	paras := res.Paragraphs
-	var meta gongwen.Metadata
-	if firstLineTitle && (res.Format == convert.FormatText || res.Format == convert.FormatMD) {
-		if len(paras) == 0 {
-			return nil, "empty file"
-		}
-		first := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(paras[0]), "#"))
-		paras = paras[1:]
-		if !hasText(paras) {
-			return nil, "no body after the title line"
-		}
-		meta = gongwen.Detect(first, paras)
-		if meta.Title == "" {
-			meta.Title = first
-		}
-	} else {
-		meta = gongwen.Detect(res.Title, paras)
+	text, err := ingest.FromResult(res, source, firstLineTitle)
+	if err != nil {
+		return nil, ingestReason(err)
 	}
-	title := meta.Title
-	if title == "" {
-		base := filepath.Base(filepath.FromSlash(source))
-		title = strings.TrimSpace(strings.TrimSuffix(base, filepath.Ext(base)))
-	}
-	if !firstLineTitle || res.Format != convert.FormatText && res.Format != convert.FormatMD {
-		paras = dropTitle(paras, title)
-	}
-	if !hasText(paras) {
-		return nil, "文件中没有可提取的文字。"
-	}
+	return textDocument(text, source), ""
+}
+
+// textDocument is the document of a file's text; source is the file's
+// path relative to the folder imported. The issuer is its Author, and
+// the category one level, such as "讲话".
+func textDocument(text *ingest.Text, source string) *wengao.Document {
 	doc := &wengao.Document{
-		Title:    title,
-		Body:     paras,
+		Title:    text.Meta.Title,
+		Body:     text.Body,
 		Source:   source,
-		Author:   meta.Issuer,
-		Category: strings.Trim(meta.Category, "/"),
+		Author:   text.Meta.Issuer,
+		Category: strings.Trim(text.Meta.Category, "/"),
 	}
-	if !meta.Date.IsZero() {
-		doc.Date = meta.Date.Format(time.DateOnly)
+	if !text.Meta.Date.IsZero() {
+		doc.Date = text.Meta.Date.Format(time.DateOnly)
 	}
-	return doc, ""
+	return doc
 }
 
-// dropTitle removes the run of paragraphs that spells title (a title is
-// often set on two or three lines) from the first few paragraphs, unless
-// nothing would be left.
-func dropTitle(paras []string, title string) []string {
-	want := compact(title)
-	if want == "" {
-		return paras
+// ingestReason is the failure of a file that ingest could not read.
+func ingestReason(err error) string {
+	switch {
+	case errors.Is(err, ingest.ErrEmpty):
+		return "empty file"
+	case errors.Is(err, ingest.ErrNoBody):
+		return "no body after the title line"
+	case errors.Is(err, ingest.ErrNoText):
+		return "文件中没有可提取的文字。"
 	}
-	for i := 0; i < min(len(paras), 8); i++ {
-		got := ""
-		for j := i; j < min(len(paras), i+4); j++ {
-			got += compact(paras[j])
-			if got == want {
-				if !hasText(paras[:i]) && !hasText(paras[j+1:]) {
-					return paras
-				}
-				out := make([]string, 0, len(paras)-(j-i+1))
-				out = append(out, paras[:i]...)
-				return append(out, paras[j+1:]...)
-			}
-			if len(got) >= len(want) || !strings.HasPrefix(want, got) {
-				break
-			}
-		}
-	}
-	return paras
-}
-
-// compact returns s without white space.
-func compact(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsSpace) {
-		return s
-	}
-	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), "")
+	return importMessage(wengao.ErrorMessage(err))
 }

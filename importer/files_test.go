@@ -121,29 +121,6 @@ func TestImportWalkFiles(t *testing.T) {
 	}
 }
 
-func TestImportDropTitle(t *testing.T) {
-	for _, c := range []struct {
-		paras []string
-		title string
-		want  []string
-	}{
-		{[]string{"关于春节的通知", "各单位："}, "关于春节的通知", []string{"各单位："}},
-		// A title set on three lines, after an attachment label.
-		{[]string{"大纲3", "江西省2022年度考试录用公务员", "财政金融类职位", "专业科目考试大纲", "一、考试"},
-			"江西省2022年度考试录用公务员财政金融类职位专业科目考试大纲", []string{"大纲3", "一、考试"}},
-		// Spacing does not matter.
-		{[]string{"工 作 总 结", "正文"}, "工作总结", []string{"正文"}},
-		// Not found at the head: kept.
-		{[]string{"正文", "更多正文"}, "工作总结", []string{"正文", "更多正文"}},
-		// The title is all there is: kept.
-		{[]string{"工作总结"}, "工作总结", []string{"工作总结"}},
-	} {
-		if got := dropTitle(slices.Clone(c.paras), c.title); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("dropTitle(%q, %q) = %q, want %q", c.paras, c.title, got, c.want)
-		}
-	}
-}
-
 func TestImportFileDocument(t *testing.T) {
 	res := &convert.Result{Format: "docx", Title: "上饶市公安局关于体能测评的通知",
 		Paragraphs: []string{"上饶市公安局关于体能测评的通知", "各位考生：", "请按时参加体能测评。", "上饶市公安局", "2019年7月3日"}}

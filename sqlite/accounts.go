@@ -221,11 +221,8 @@ func (db *DB) SetUserRole(ctx context.Context, userID int64, role string) error 
 	if !wengao.ValidRole(role) {
 		return wengao.Errorf(wengao.EINVALID, "未知的角色：%q。", role)
 	}
-	res, err := db.write.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, userID)
+	n, err := db.execAudited(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, userID)
 	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n == 0 {
 		return wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -155,6 +156,9 @@ func (db *DB) SetDocumentStatus(ctx context.Context, actor wengao.Actor, id, sta
 	if err := setDocumentStatusTx(ctx, tx, rowID, status, reason, 0); err != nil {
 		return err
 	}
+	if err := auditTx(ctx, tx); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
@@ -179,6 +183,9 @@ func (db *DB) PurgeDocument(ctx context.Context, id string) error {
 	if err := db.deleteDocumentTx(ctx, tx, id); err != nil {
 		return err
 	}
+	if err := auditTx(ctx, tx); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
@@ -195,11 +202,8 @@ func (db *DB) SetDocumentPrice(ctx context.Context, id string, price *int64) err
 		}
 		p = *price
 	}
-	res, err := db.write.ExecContext(ctx, `UPDATE documents SET price = ? WHERE ext_id = ?`, p, id)
+	n, err := db.execAudited(ctx, `UPDATE documents SET price = ? WHERE ext_id = ?`, p, id)
 	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n == 0 {
 		return wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
@@ -240,7 +244,8 @@ func cleanCategory(name, what string) (string, error) {
 // to has two levels (that would make three). Uploads of the category move
 // too, so that pending ones are published under the new name. The
 // documents' record hashes are left alone: re-importing an unchanged
-// record keeps the new name.
+// record keeps the new name. The audit entry of ctx, if any, is written
+// with the number of documents moved added to its detail: "to (n)".
 func (db *DB) RenameCategory(ctx context.Context, from, to string) (int, error) {
 	from, err := cleanCategory(from, "原分类")
 	if err != nil {
@@ -296,6 +301,12 @@ func (db *DB) RenameCategory(ctx context.Context, from, to string) (int, error) 
 			to, from, from, from); err != nil {
 			return 0, err
 		}
+	}
+	if e := wengao.AuditFromContext(ctx); e != nil && e.ID == 0 {
+		e.Detail += " (" + strconv.Itoa(exact+children) + ")"
+	}
+	if err := auditTx(ctx, tx); err != nil {
+		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
@@ -401,6 +412,9 @@ func (db *DB) SetUserBans(ctx context.Context, actor wengao.Actor, id int64, b w
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET ban_upload_until = ?, ban_download_until = ?, ban_comment_until = ? WHERE id = ?`,
 		zeroOrUnix(b.UploadUntil), zeroOrUnix(b.DownloadUntil), zeroOrUnix(b.CommentUntil), id); err != nil {
+		return err
+	}
+	if err := auditTx(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()

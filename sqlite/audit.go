@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,8 +21,25 @@ const (
 
 // Audit appends an entry to the log, which triggers keep append-only
 // (migration 009). An overlong target or detail is cut rather than
-// refused: the action it records is done already.
+// refused: the action it records is done already. Actions that a store
+// method does record themselves instead, in their own transaction, when
+// their context carries an entry (wengao.NewContextWithAudit).
 func (db *DB) Audit(ctx context.Context, e *wengao.AuditEntry) error {
+	return insertAudit(ctx, db.write, e)
+}
+
+// auditTx writes the audit entry ctx carries in tx, the transaction of the
+// action it records, unless there is none or it is written already.
+func auditTx(ctx context.Context, tx *sql.Tx) error {
+	e := wengao.AuditFromContext(ctx)
+	if e == nil || e.ID != 0 {
+		return nil
+	}
+	return insertAudit(ctx, tx, e)
+}
+
+// insertAudit appends e to the log with q and fills its ID and CreatedAt.
+func insertAudit(ctx context.Context, q queryer, e *wengao.AuditEntry) error {
 	e.Action = strings.TrimSpace(e.Action)
 	if e.Action == "" || utf8.RuneCountInString(e.Action) > auditActionMaxRunes {
 		return wengao.Errorf(wengao.EINVALID, "审计记录须有动作，最多 %d 个字符。", auditActionMaxRunes)
@@ -29,7 +47,7 @@ func (db *DB) Audit(ctx context.Context, e *wengao.AuditEntry) error {
 	e.Target = cutRunes(e.Target, auditTargetMaxRunes)
 	e.Detail = cutRunes(e.Detail, auditDetailMaxRunes)
 	e.CreatedAt = time.Now().UTC().Truncate(time.Second)
-	return db.write.QueryRowContext(ctx, `INSERT INTO audit (actor_id, actor_name, action, target, detail, created_at)
+	return q.QueryRowContext(ctx, `INSERT INTO audit (actor_id, actor_name, action, target, detail, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, e.ActorID, e.ActorName, e.Action, e.Target, e.Detail, e.CreatedAt.Unix()).Scan(&e.ID)
 }
 
@@ -74,4 +92,28 @@ func cutRunes(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+// execAudited runs a statement that is a whole action in a transaction
+// with the audit entry ctx carries, and returns the number of rows it
+// changed. When it changed none, nothing is kept: neither the statement
+// nor the entry.
+func (db *DB) execAudited(ctx context.Context, query string, args ...any) (int64, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	if err := auditTx(ctx, tx); err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
 }

@@ -166,7 +166,8 @@ func complaintHoldReason(id int64) string {
 // good standing, hides a published document, held by the complaint, in
 // the same transaction; a document already hidden (by an operator or
 // another complaint) or deleted is left as it is, and any other
-// complaint waits in the queue.
+// complaint waits in the queue. The audit entry of ctx, if any, is
+// written with the new complaint as its target.
 func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 	if err := validateComplaint(c); err != nil {
 		return err
@@ -224,6 +225,12 @@ func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 	}
 	out, err := findComplaint(ctx, tx, c.ID)
 	if err != nil {
+		return err
+	}
+	if e := wengao.AuditFromContext(ctx); e != nil && e.ID == 0 {
+		e.Target = fmt.Sprintf("complaint:%d", c.ID)
+	}
+	if err := auditTx(ctx, tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -404,6 +411,9 @@ func (db *DB) UpholdComplaint(ctx context.Context, id, operatorID int64, note st
 	if err != nil {
 		return nil, err
 	}
+	if err := auditTx(ctx, tx); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
@@ -502,6 +512,9 @@ func (db *DB) RejectComplaint(ctx context.Context, id, operatorID int64, note st
 	}
 	out, err := findComplaint(ctx, tx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := auditTx(ctx, tx); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

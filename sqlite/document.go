@@ -193,6 +193,15 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err := w.writeIndex(ctx); err != nil {
 		return nil, err
 	}
+	// An operator's edit is recorded unless it was refused as a duplicate.
+	for _, r := range results {
+		if r.Outcome != wengao.Duplicate {
+			if err := auditTx(ctx, tx); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}

@@ -117,6 +117,9 @@ func (db *DB) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
 	if err := appendEntry(ctx, tx, e); err != nil {
 		return err
 	}
+	if err := auditTx(ctx, tx); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 

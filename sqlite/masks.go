@@ -96,7 +96,7 @@ func (db *DB) AddMask(ctx context.Context, m wengao.MaskRule) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	_, err := db.write.ExecContext(ctx, `INSERT INTO masks (word, shown, created_at) VALUES (?, ?, ?)
+	_, err := db.execAudited(ctx, `INSERT INTO masks (word, shown, created_at) VALUES (?, ?, ?)
 		ON CONFLICT (word) DO UPDATE SET shown = excluded.shown`, m.Word, m.Shown, time.Now().Unix())
 	db.forgetMasks()
 	return err
@@ -104,12 +104,12 @@ func (db *DB) AddMask(ctx context.Context, m wengao.MaskRule) error {
 
 // RemoveMask removes the rule of a word.
 func (db *DB) RemoveMask(ctx context.Context, word string) error {
-	res, err := db.write.ExecContext(ctx, `DELETE FROM masks WHERE word = ?`, word)
+	n, err := db.execAudited(ctx, `DELETE FROM masks WHERE word = ?`, word)
 	if err != nil {
 		return err
 	}
 	db.forgetMasks()
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return wengao.Errorf(wengao.ENOTFOUND, "没有屏蔽词“%s”。", word)
 	}
 	return nil

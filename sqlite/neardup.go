@@ -25,18 +25,9 @@ var _ wengao.NearDuplicateFinder = (*DB)(nil)
 
 // dupText returns the text a document is signed as: its title, then each
 // line of its paragraphs (SaveDocuments stores the lines of a paragraph as
-// paragraphs of their own).
+// paragraphs of their own), as ingest.Sign signs it.
 func dupText(title string, paragraphs []string) []string {
-	text := make([]string, 0, len(paragraphs)+1)
-	text = append(text, strings.TrimSpace(title))
-	for _, p := range paragraphs {
-		if strings.Contains(p, "\n") {
-			text = append(text, strings.Split(p, "\n")...)
-		} else {
-			text = append(text, p)
-		}
-	}
-	return text
+	return neardup.DocumentText(title, paragraphs)
 }
 
 // dupConfirmBytes bounds the stored text that one lookup reads to confirm

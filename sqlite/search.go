@@ -147,9 +147,12 @@ func (db *DB) matchIDs(ctx context.Context, table, expr string) ([]int64, error)
 }
 
 // ftsError turns an FTS5 syntax error, which the query builder should make
-// impossible, into an empty result rather than a failure.
+// impossible, into an empty result rather than a failure. FTS5 reports it
+// as SQLITE_ERROR, the code a MATCH over a table that exists has for
+// nothing else; a cancelled request, a busy database or a broken file
+// keep their errors.
 func ftsError(err error) error {
-	if err != nil && (strings.Contains(err.Error(), "fts5") || strings.Contains(err.Error(), "syntax error")) {
+	if resultCode(err) == codeError {
 		return errNoMatch
 	}
 	return err

@@ -93,7 +93,7 @@ func (db *DB) SaveSettings(ctx context.Context, s wengao.Settings) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO settings (id, data, version, updated_at) VALUES (1, ?, 1, ?)
+	if _, err := db.execAudited(ctx, `INSERT INTO settings (id, data, version, updated_at) VALUES (1, ?, 1, ?)
 		ON CONFLICT (id) DO UPDATE SET data = excluded.data, version = version + 1, updated_at = excluded.updated_at`,
 		string(data), time.Now().Unix()); err != nil {
 		return err

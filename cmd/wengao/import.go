@@ -8,10 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/wengao/wengao/config"
 	"github.com/wengao/wengao/convert"
 	"github.com/wengao/wengao/importer"
 	"github.com/wengao/wengao/sqlite"
@@ -48,7 +48,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	batch := fs.Int("batch", 256, "documents per transaction")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	report := fs.String("report", "", "write the CSV report of failures and (near-)duplicates to `FILE`, even when nothing failed (default: wengao-import-failures-YYYYMMDD-HHMMSS.csv in the current folder, written only when something failed)")
-	maxSize := byteSize(convert.DefaultLimits().MaxFileSize)
+	maxSize := config.Size(convert.DefaultLimits().MaxFileSize)
 	fs.Var(&maxSize, "max-file-size", "largest document `size` converted (such as 20MB, 512KB); larger files fail (JSON Lines files are not limited)")
 	workers := fs.Int("workers", 0, "document files converted at once (default: the number of CPUs)")
 	fs.Usage = func() {
@@ -194,48 +194,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// byteSize is a flag holding a size: a number of bytes, or a number with
-// a unit KB, MB or GB (powers of 1024; K, M, G and a B alone also work).
-type byteSize int64
-
-func (b *byteSize) String() string {
-	n := int64(*b)
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return strconv.FormatInt(n>>30, 10) + "GB"
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return strconv.FormatInt(n>>20, 10) + "MB"
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return strconv.FormatInt(n>>10, 10) + "KB"
-	}
-	return strconv.FormatInt(n, 10)
-}
-
-func (b *byteSize) Set(s string) error {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	t = strings.TrimSuffix(strings.TrimSuffix(t, "IB"), "B")
-	mult := int64(1)
-	if t != "" {
-		switch t[len(t)-1] {
-		case 'K':
-			mult = 1 << 10
-		case 'M':
-			mult = 1 << 20
-		case 'G':
-			mult = 1 << 30
-		}
-	}
-	if mult > 1 {
-		t = t[:len(t)-1]
-	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
-	if err != nil || f <= 0 || f*float64(mult) > 1<<40 {
-		return fmt.Errorf("want a size such as 20MB, 512KB or 1048576")
-	}
-	*b = byteSize(f * float64(mult))
-	return nil
 }
 
 // progress draws a progress bar on a terminal, or prints a plain line every

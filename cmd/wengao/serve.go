@@ -14,6 +14,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/blob"
+	"github.com/wengao/wengao/config"
 	"github.com/wengao/wengao/http"
 	"github.com/wengao/wengao/importer"
 	"github.com/wengao/wengao/metrics"
@@ -23,13 +24,13 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig("serve", args, os.LookupEnv, stderr)
+	cfg, err := config.Load("serve", args, os.LookupEnv, stderr)
 	if err != nil {
 		return err
 	}
 	logOut := newLogWriter(stderr)
 	defer logOut.Close()
-	logger := cfg.Logger(logOut)
+	logger := newLogger(cfg.LogFormat, logOut)
 	db, err := sqlite.Open(cfg.Data)
 	if err != nil {
 		return err
@@ -103,8 +104,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return srv.Close(shutdownCtx)
 }
 
-// newLogger logs text on a terminal and JSON otherwise.
-func newLogger(w io.Writer) *slog.Logger {
+// newLogger returns a logger writing to w in format: json, text, or
+// auto: text on a terminal and JSON otherwise.
+func newLogger(format string, w io.Writer) *slog.Logger {
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil))
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
 	out := w
 	if lw, ok := w.(*logWriter); ok {
 		out = lw.w

@@ -1,0 +1,53 @@
+package http
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestPageRenderWaiterCancelled checks that a request waiting for another
+// request's render of the same page stops waiting when its own context
+// ends, and that the render still completes and is cached for others.
+func TestPageRenderWaiterCancelled(t *testing.T) {
+	var c pageCache
+	started, release := make(chan struct{}), make(chan struct{})
+	leader := make(chan error, 1)
+	go func() {
+		_, err := c.render(context.Background(), "k", func() (*cachedPage, error) {
+			close(started)
+			<-release
+			return newCachedPage([]byte("<p>page</p>"), 0, 0, time.Minute), nil
+		})
+		leader <- err
+	}()
+	<-started
+
+	ctx, cancel := context.WithCancel(context.Background())
+	waiter := make(chan error, 1)
+	go func() {
+		_, err := c.render(ctx, "k", func() (*cachedPage, error) {
+			t.Error("a second render of the same page ran")
+			return nil, nil
+		})
+		waiter <- err
+	}()
+	cancel()
+	select {
+	case err := <-waiter:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled waiter: err %v, want %v", err, context.Canceled)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a cancelled waiter still waits for the render")
+	}
+
+	close(release)
+	if err := <-leader; err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	if c.get("k", time.Now()) == nil {
+		t.Error("the render was not cached")
+	}
+}

@@ -1,0 +1,24 @@
+package sqlite
+
+import (
+	"errors"
+
+	sqlitedriver "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// resultCode returns the primary SQLite result code of err (such as
+// SQLITE_ERROR or SQLITE_CONSTRAINT), or -1 when err is
+// not an error SQLite returned. Errors are told apart by these codes,
+// never by their text.
+func resultCode(err error) int {
+	var se *sqlitedriver.Error
+	if !errors.As(err, &se) {
+		return -1
+	}
+	return se.Code() & 0xff
+}
+
+// codeError is SQLITE_ERROR, the code of an SQL error such as an FTS5
+// query that does not parse.
+const codeError = sqlite3.SQLITE_ERROR
