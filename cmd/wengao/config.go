@@ -142,6 +142,21 @@ var configOptions = []*configOption{
 		check: func(c *Config) error {
 			return oneOf(c.Settings.NearDuplicatePolicy, wengao.NearDuplicateFlag, wengao.NearDuplicateReject)
 		}},
+	{key: "takedown_policy", usage: "`policy` for a qualified copyright takedown notice: hide (the document at once, pending review) or review (nothing hides before a moderator decides)",
+		field: func(c *Config) any { return &c.Settings.TakedownPolicy },
+		check: func(c *Config) error { return oneOf(c.Settings.TakedownPolicy, wengao.TakedownHide, wengao.TakedownReview) }},
+	{key: "takedowns_per_day", kind: kindInt, usage: "takedown `notices` that may hide a document at once, per account and per address, a day",
+		field: func(c *Config) any { return &c.Settings.TakedownsPerDay }, check: func(c *Config) error { return between(int64(c.Settings.TakedownsPerDay), 0, 1e6) }},
+	{key: "search_per_minute", kind: kindInt, usage: "`searches` a minute per address for visitors who have not logged in; 0: no limit",
+		field: func(c *Config) any { return &c.Settings.SearchPerMinute }, check: func(c *Config) error { return between(int64(c.Settings.SearchPerMinute), 0, 1e6) }},
+	{key: "search_per_minute_user", kind: kindInt, usage: "`searches` a minute per logged-in user; 0: no limit",
+		field: func(c *Config) any { return &c.Settings.SearchPerMinuteUser }, check: func(c *Config) error { return between(int64(c.Settings.SearchPerMinuteUser), 0, 1e6) }},
+	{key: "registrations_per_hour", kind: kindInt, usage: "`accounts` created an hour per address; 0: no limit",
+		field: func(c *Config) any { return &c.Settings.RegistrationsPerHour }, check: func(c *Config) error { return between(int64(c.Settings.RegistrationsPerHour), 0, 1e6) }},
+	{key: "uploads_per_day", kind: kindInt, usage: "`files` a reader may upload a day; 0: no limit",
+		field: func(c *Config) any { return &c.Settings.UploadsPerDay }, check: func(c *Config) error { return between(int64(c.Settings.UploadsPerDay), 0, 1e6) }},
+	{key: "upload_quota", kind: kindSize, usage: "`size` of the uploads a reader may keep, such as 1GB; 0: no limit",
+		field: func(c *Config) any { return &c.Settings.UploadQuotaBytes }, check: func(c *Config) error { return between(c.Settings.UploadQuotaBytes, 0, 1<<50) }},
 }
 
 // lookupOption returns the option with the given key, or nil.
@@ -177,7 +192,9 @@ func (o *configOption) set(c *Config, s string, quoted bool) error {
 			return fmt.Errorf("want a number without quotes")
 		}
 		var n int64
-		if o.kind == kindSize {
+		if o.kind == kindSize && strings.TrimSpace(s) == "0" {
+			n = 0 // no limit, where an option allows it
+		} else if o.kind == kindSize {
 			var b byteSize
 			if err := b.Set(s); err != nil {
 				return fmt.Errorf("%q: %v", s, err)
@@ -209,6 +226,9 @@ func (o *configOption) text(c *Config) string {
 		return strconv.Itoa(*p)
 	case *int64:
 		if o.kind == kindSize {
+			if *p == 0 {
+				return "0"
+			}
 			b := byteSize(*p)
 			return b.String()
 		}
