@@ -144,7 +144,9 @@ var configOptions = []*configOption{
 		}},
 	{key: "takedown_policy", usage: "`policy` for a qualified copyright takedown notice: hide (the document at once, pending review) or review (nothing hides before a moderator decides)",
 		field: func(c *Config) any { return &c.Settings.TakedownPolicy },
-		check: func(c *Config) error { return oneOf(c.Settings.TakedownPolicy, wengao.TakedownHide, wengao.TakedownReview) }},
+		check: func(c *Config) error {
+			return oneOf(c.Settings.TakedownPolicy, wengao.TakedownHide, wengao.TakedownReview)
+		}},
 	{key: "takedowns_per_day", kind: kindInt, usage: "takedown `notices` that may hide a document at once, per account and per address, a day",
 		field: func(c *Config) any { return &c.Settings.TakedownsPerDay }, check: func(c *Config) error { return between(int64(c.Settings.TakedownsPerDay), 0, 1e6) }},
 	{key: "search_per_minute", kind: kindInt, usage: "`searches` a minute per address for visitors who have not logged in; 0: no limit",
