@@ -98,26 +98,85 @@ func CanActOnUser(actor Actor, targetID int64, targetRole string) error {
 	return nil
 }
 
-// CanReviewUpload returns EFORBIDDEN unless actor is the system, or a
-// moderator or admin reviewing someone else's upload.
-func CanReviewUpload(actor Actor, up *Upload) error {
+// Who, beside the lowest role, may make a move of an upload.
+const (
+	byOwner  = iota + 1 // its uploader only
+	byOthers            // anyone but its uploader: a review
+	byAnyone
+)
+
+// uploadRule is the lowest role that may make a move and who.
+type uploadRule struct {
+	minRole string
+	who     int
+}
+
+// uploadTransitions is the transition table of uploads: the uploader
+// submits a draft (and may submit a pending one again with corrected
+// metadata); someone else, a moderator or admin, approves or rejects it;
+// moderators and admins delete.
+var uploadTransitions = map[[2]string]uploadRule{
+	{UploadDraft, UploadPending}:     {RoleReader, byOwner},
+	{UploadPending, UploadPending}:   {RoleReader, byOwner},
+	{UploadDraft, UploadRejected}:    {RoleModerator, byOthers},
+	{UploadPending, UploadRejected}:  {RoleModerator, byOthers},
+	{UploadPending, UploadApproved}:  {RoleModerator, byOthers},
+	{UploadApproved, UploadApproved}: {RoleModerator, byOthers},
+	{UploadDraft, UploadDeleted}:     {RoleModerator, byAnyone},
+	{UploadPending, UploadDeleted}:   {RoleModerator, byAnyone},
+	{UploadApproved, UploadDeleted}:  {RoleModerator, byAnyone},
+	{UploadRejected, UploadDeleted}:  {RoleModerator, byAnyone},
+}
+
+// uploadStateLabels name the upload states in messages.
+var uploadStateLabels = map[string]string{UploadDraft: "草稿", UploadPending: "待审核", UploadApproved: "已通过", UploadRejected: "已驳回", UploadDeleted: "已删除"}
+
+// CanChangeUploadStatus returns nil when actor may move an upload of
+// uploaderID from current to next (see uploadTransitions), ECONFLICT
+// when no one may and EFORBIDDEN when actor may not. The system may make
+// any move the table has.
+func CanChangeUploadStatus(actor Actor, uploaderID int64, current, next string) error {
+	rule, ok := uploadTransitions[[2]string{current, next}]
+	if !ok {
+		return Errorf(ECONFLICT, "该文稿当前为“%s”，不能改为“%s”。", uploadStateLabels[current], uploadStateLabels[next])
+	}
 	if actor.System() {
 		return nil
 	}
-	if RoleRank(actor.Role) < RoleRank(RoleModerator) {
+	own := actor.ID == uploaderID
+	switch {
+	case rule.who == byOwner && !own:
+		return Errorf(EFORBIDDEN, "只能操作自己上传的文稿。")
+	case rule.who == byOthers && own:
+		return Errorf(EFORBIDDEN, msgRuleOwnUpload)
+	case rule.who != byOwner && RoleRank(actor.Role) < RoleRank(rule.minRole):
 		return Errorf(EFORBIDDEN, msgRuleNotStaff)
 	}
-	if actor.ID == up.UserID {
-		return Errorf(EFORBIDDEN, msgRuleOwnUpload)
-	}
 	return nil
+}
+
+// CanReviewUpload returns EFORBIDDEN unless actor is the system, or a
+// moderator or admin reviewing (approving) someone else's upload.
+func CanReviewUpload(actor Actor, up *Upload) error {
+	return CanChangeUploadStatus(actor, up.UserID, UploadPending, UploadApproved)
+}
+
+// complaintTransitions is the transition table of complaints: an open
+// complaint is upheld or rejected, by a moderator or admin who neither
+// made it nor is accused by it; then it is closed.
+var complaintTransitions = map[[2]string]string{
+	{ComplaintOpen, ComplaintUpheld}:   RoleModerator,
+	{ComplaintOpen, ComplaintRejected}: RoleModerator,
 }
 
 // CanResolveComplaint returns EFORBIDDEN unless actor is the system, or
 // a moderator or admin who neither made the complaint nor uploaded the
 // document it is about (uploaderID; 0 for none), and ECONFLICT when the
-// complaint is no longer open.
-func CanResolveComplaint(actor Actor, c *Complaint, uploaderID int64) error {
+// complaint is no longer open. next is upheld or rejected.
+func CanResolveComplaint(actor Actor, c *Complaint, uploaderID int64, next string) error {
+	if _, ok := complaintTransitions[[2]string{ComplaintOpen, next}]; !ok {
+		return Errorf(EINVALID, "未知的投诉处理结果：%q。", next)
+	}
 	if !actor.System() {
 		if RoleRank(actor.Role) < RoleRank(RoleModerator) {
 			return Errorf(EFORBIDDEN, msgRuleNotStaff)
@@ -126,7 +185,7 @@ func CanResolveComplaint(actor Actor, c *Complaint, uploaderID int64) error {
 			return Errorf(EFORBIDDEN, msgRuleOwnComplaint)
 		}
 	}
-	if c.Status != ComplaintOpen {
+	if _, ok := complaintTransitions[[2]string{c.Status, next}]; !ok {
 		what := "成立"
 		if c.Status == ComplaintRejected {
 			what = "不成立"

@@ -77,7 +77,7 @@ if [ -n "${CORPUS:-}" ]; then
 fi
 
 log "starting wengao"
-"$tmp/wengao" serve --data "$data" --addr 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.log" &
+"$tmp/wengao" serve --data "$data" --addr 127.0.0.1:0 --search-per-minute 0 --registrations-per-hour 0 >"$tmp/serve.out" 2>"$tmp/serve.log" &
 wengao_pid=$!
 base=""
 for _ in $(seq 1 600); do

@@ -339,7 +339,7 @@ func (db *DB) resolveComplaint(ctx context.Context, id, operatorID int64, note, 
 			return nil, nil, 0, err
 		}
 	}
-	if err := wengao.CanResolveComplaint(wengao.Actor{ID: operatorID, Role: role}, c, uploader); err != nil {
+	if err := wengao.CanResolveComplaint(wengao.Actor{ID: operatorID, Role: role}, c, uploader, status); err != nil {
 		tx.Rollback()
 		return nil, nil, 0, err
 	}

@@ -599,7 +599,7 @@ func (db *DB) RejectUpload(ctx context.Context, id, reviewerID int64, reason str
 	if err != nil {
 		return nil, err
 	}
-	if err := wengao.CanReviewUpload(wengao.Actor{ID: reviewerID, Role: role}, &wengao.Upload{UserID: uploader}); err != nil {
+	if err := wengao.CanChangeUploadStatus(wengao.Actor{ID: reviewerID, Role: role}, uploader, status, wengao.UploadRejected); err != nil {
 		return nil, err
 	}
 	if status == wengao.UploadApproved || status == wengao.UploadDeleted {
@@ -654,6 +654,13 @@ func (db *DB) DeleteUpload(ctx context.Context, id, operatorID int64) (*wengao.U
 	}
 	if cur.Status == wengao.UploadDeleted {
 		return nil, wengao.Errorf(wengao.ECONFLICT, "该文稿已删除。")
+	}
+	role, err := actorRole(ctx, tx, wengao.Actor{ID: operatorID})
+	if err != nil {
+		return nil, err
+	}
+	if err := wengao.CanChangeUploadStatus(wengao.Actor{ID: operatorID, Role: role}, cur.UserID, cur.Status, wengao.UploadDeleted); err != nil {
+		return nil, err
 	}
 	forgot := false
 	if cur.Status == wengao.UploadApproved {
