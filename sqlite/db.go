@@ -182,6 +182,33 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 	return err
 }
 
+// SetBulkLoad tunes the search index for a bulk import (on) or back to
+// SQLite's defaults (off). For an import the index keeps 16 MB of terms in
+// memory per table before writing a segment (1 MB by default) and merges
+// segments 16 at a time instead of 4: merging is most of the cost of
+// writing the index, and an import ends with Optimize anyway. An import
+// killed part-way leaves the bulk settings, which only make searches
+// read a few more segments until the next import or Optimize.
+func (db *DB) SetBulkLoad(ctx context.Context, on bool) error {
+	settings := []string{"'automerge', 4", "'crisismerge', 16", "'hashsize', 1048576"}
+	if on {
+		settings = []string{"'automerge', 16", "'crisismerge', 64", "'hashsize', 16777216"}
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, t := range []string{"title_fts", "body_fts"} {
+		for _, s := range settings {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+`(`+t+`, rank) VALUES (`+s+`)`); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
 // Optimize merges the search index segments; worth running after a bulk
 // import.
 func (db *DB) Optimize(ctx context.Context) error {

@@ -7,7 +7,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -151,18 +154,33 @@ func prepareDocument(d *wengao.Document) *prepared {
 // a savepoint, so interleaving them would write one tiny index segment per
 // document and spend the import merging them.
 func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wengao.ImportResult, error) {
-	// Derive tokens in a second goroutine while the transaction writes.
-	ch := make(chan *prepared, 16)
-	go func() {
-		defer close(ch)
-		for _, d := range docs {
-			ch <- prepareDocument(d)
-		}
-	}()
+	// Derive tokens and signatures on every core while the transaction
+	// writes, in order: document i is written once it is prepared.
+	preps := make([]*prepared, len(docs))
+	ready := make([]chan struct{}, len(docs))
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
+	var next atomic.Int64
+	var stop atomic.Bool
+	var wg sync.WaitGroup
 	defer func() {
-		for range ch {
-		}
+		// The callers may retry the documents, which preparing changes.
+		stop.Store(true)
+		wg.Wait()
 	}()
+	for range min(runtime.GOMAXPROCS(0), len(docs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(docs) || stop.Load() {
+					return
+				}
+				preps[i] = prepareDocument(docs[i])
+				close(ready[i])
+			}
+		})
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -180,7 +198,9 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 		return nil, err
 	}
 	results := make([]wengao.ImportResult, 0, len(docs))
-	for p := range ch {
+	for i := range docs {
+		<-ready[i]
+		p := preps[i]
 		if p.err != nil {
 			return nil, wengao.Errorf(wengao.EINVALID, "document %q: %s", p.doc.ID, wengao.ErrorMessage(p.err))
 		}
@@ -222,8 +242,11 @@ type indexRow struct {
 }
 
 var docWriterSQL = map[string]string{
-	"find":       `SELECT id, record_hash FROM documents WHERE ext_id = ?`,
-	"dup":        `SELECT ext_id FROM documents WHERE hash = ? AND ext_id <> ? LIMIT 1`,
+	"find": `SELECT id, record_hash FROM documents WHERE ext_id = ?`,
+	// INDEXED BY: statistics gathered on a small library (PRAGMA
+	// optimize after a first import) make the planner scan the table
+	// instead, once per document saved.
+	"dup":        `SELECT ext_id FROM documents INDEXED BY documents_hash WHERE hash = ? AND ext_id <> ? LIMIT 1`,
 	"update":     `UPDATE documents SET title=?, date=?, category=?, tags=?, source=?, author=?, outline=?, plain=?, size=?, hash=?, record_hash=?, seq=?, updated_at=? WHERE id=?`,
 	"updateText": `UPDATE document_texts SET body = ? WHERE id = ?`,
 	"insert":     `INSERT INTO documents (ext_id, title, date, category, tags, source, author, outline, plain, size, hash, record_hash, seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
