@@ -33,9 +33,10 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // a pool of read-only connections
 
+	dupLookup *sql.Stmt // dupCandidatesSQL on the read pool, prepared once
+
 	meta  search.Catalog // the metadata cache, see meta.go
 	masks maskCache
-	dups  dupCache // the writer's near-duplicate index, see neardup.go
 
 	maskers *search.Maskers
 	engine  *search.Engine // ranks and shows searches and related reading
@@ -95,6 +96,10 @@ func OpenFile(path string) (*DB, error) {
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxIdleTime(0)
 	db.read = r
+	if db.dupLookup, err = r.Prepare(dupCandidatesSQL); err != nil {
+		db.Close()
+		return nil, err
+	}
 	db.maskers = search.NewMaskers(db)
 	db.engine = search.New(searchStore{db}, db.maskers)
 	// Sign the documents saved before near-duplicates were looked for, or
@@ -115,6 +120,9 @@ func (db *DB) Warm(ctx context.Context) error {
 // Close closes the database.
 func (db *DB) Close() error {
 	var err error
+	if db.dupLookup != nil {
+		db.dupLookup.Close()
+	}
 	if db.read != nil {
 		err = db.read.Close()
 	}

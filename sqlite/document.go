@@ -78,7 +78,11 @@ type prepared struct {
 	bodyToks   string
 	sig        neardup.Signature // of title and body, for near-duplicates
 	sigBlob    []byte            // sig encoded
-	err        error
+	// near are the stored documents most similar to this one, found
+	// before the batch's transaction began (lookupStored).
+	near    []dupHit
+	nearErr error
+	err     error
 }
 
 // prepareDocument validates and derives the stored forms of d.
@@ -154,8 +158,9 @@ func prepareDocument(d *wengao.Document) *prepared {
 // a savepoint, so interleaving them would write one tiny index segment per
 // document and spend the import merging them.
 func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wengao.ImportResult, error) {
-	// Derive tokens and signatures on every core while the transaction
-	// writes, in order: document i is written once it is prepared.
+	// Derive tokens and signatures, and look for near-duplicates among
+	// the stored documents, on every core while the transaction writes,
+	// in order: document i is written once it is prepared.
 	preps := make([]*prepared, len(docs))
 	ready := make([]chan struct{}, len(docs))
 	for i := range ready {
@@ -176,7 +181,11 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 				if i >= len(docs) || stop.Load() {
 					return
 				}
-				preps[i] = prepareDocument(docs[i])
+				p := prepareDocument(docs[i])
+				if p.err == nil {
+					p.near, p.nearErr = db.lookupStored(ctx, &p.sig)
+				}
+				preps[i] = p
 				close(ready[i])
 			}
 		})
@@ -194,15 +203,15 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&w.version); err != nil {
 		return nil, err
 	}
-	if w.dupIndex, err = db.dupIndex(ctx, tx, w.version, len(docs)); err != nil {
-		return nil, err
-	}
 	results := make([]wengao.ImportResult, 0, len(docs))
 	for i := range docs {
 		<-ready[i]
 		p := preps[i]
 		if p.err != nil {
 			return nil, wengao.Errorf(wengao.EINVALID, "document %q: %s", p.doc.ID, wengao.ErrorMessage(p.err))
+		}
+		if p.nearErr != nil {
+			return nil, p.nearErr
 		}
 		res, err := w.save(ctx, p)
 		if err != nil {
@@ -216,7 +225,6 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	db.dupIndexCommitted(w.dupIndex, w.version)
 	db.forgetRelated()
 	return results, nil
 }
@@ -231,9 +239,11 @@ type docWriter struct {
 	batchHash map[string]string
 	// index holds the rows to index once the documents are written.
 	index []indexRow
-	// dupIndex, when set, holds the stored signatures for near-duplicate
-	// lookups (see dupCache).
-	dupIndex *neardup.Index
+	// batchDups holds the signatures of the documents of the batch, for
+	// near-duplicate lookups among them; resigned are the stored documents
+	// whose signature the batch replaced.
+	batchDups neardup.Index
+	resigned  map[int64]bool
 }
 
 type indexRow struct {
@@ -258,7 +268,7 @@ var docWriterSQL = map[string]string{
 }
 
 func newDocWriter(ctx context.Context, tx *sql.Tx) (*docWriter, error) {
-	w := &docWriter{tx: tx, now: time.Now().Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}}
+	w := &docWriter{tx: tx, now: time.Now().Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}, resigned: map[int64]bool{}}
 	for _, m := range []map[string]string{docWriterSQL, dupWriterSQL} {
 		for name, q := range m {
 			st, err := tx.PrepareContext(ctx, q)
