@@ -16,7 +16,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -148,6 +150,10 @@ type Importer struct {
 // maxLine bounds one JSON line (a document of up to 64 MB).
 const maxLine = 64 << 20
 
+// maxBatchBytes bounds the text of one batch, whatever BatchSize says:
+// with the lines read ahead, it bounds the memory an import holds.
+const maxBatchBytes = 16 << 20
+
 // input is one part of an import: a JSON Lines file or document files.
 type input struct {
 	jsonl string
@@ -246,18 +252,6 @@ func (im *Importer) fail(path string, line int, reason string) {
 	im.sum.Failures = append(im.sum.Failures, Failure{Path: path, Line: line, Reason: reason})
 }
 
-// countingReader counts the compressed bytes read, for progress.
-type countingReader struct {
-	r io.Reader
-	n *int64
-}
-
-func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	*c.n += int64(n)
-	return n, err
-}
-
 func (im *Importer) importJSONL(ctx context.Context, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -282,8 +276,24 @@ func (im *Importer) RunJSONL(ctx context.Context, name string, r io.Reader) (*Su
 	return im.finish(), err
 }
 
+// parsedLine is one line of a JSON Lines file, decoded by a worker.
+type parsedLine struct {
+	line   int
+	doc    *wengao.Document // nil when the line is blank or failed
+	reason string           // why the line failed
+	raw    int64            // uncompressed bytes of the line, with its newline
+	done   int64            // input bytes read so far, as stored
+	ready  chan struct{}    // closed once doc and reason are set
+	buf    []byte
+}
+
+// readAhead bounds the lines read and decoded ahead of the writer.
+const readAhead = 1024
+
 func (im *Importer) readJSONL(ctx context.Context, path string, f io.Reader) error {
-	var r io.Reader = countingReader{f, &im.doneBytes}
+	var done atomic.Int64
+	done.Store(im.doneBytes)
+	var r io.Reader = atomicCountingReader{f, &done}
 	if strings.HasSuffix(path, ".gz") {
 		gz, err := gzip.NewReader(r)
 		if err != nil {
@@ -293,32 +303,91 @@ func (im *Importer) readJSONL(ctx context.Context, path string, f io.Reader) err
 		defer gz.Close()
 		r = gz
 	}
-	br := bufio.NewReaderSize(r, 1<<20)
-	for line := 1; ; line++ {
-		if err := ctx.Err(); err != nil {
+	// One goroutine reads lines (and decompresses), workers decode them
+	// and this one saves them in order: decoding, like the preparation
+	// of the text in SaveDocuments, runs on other cores than the writer.
+	rctx, stop := context.WithCancel(ctx)
+	readerDone := make(chan struct{})
+	defer func() {
+		stop()
+		<-readerDone // before the caller closes the file
+	}()
+	lines := make(chan *parsedLine, readAhead) // in file order
+	work := make(chan *parsedLine, readAhead)
+	go func() {
+		defer close(readerDone)
+		defer close(lines)
+		defer close(work)
+		br := bufio.NewReaderSize(r, 1<<20)
+		for n := 1; ; n++ {
+			buf, err := readLine(br)
+			l := &parsedLine{line: n, raw: int64(len(buf)) + 1, done: done.Load(), ready: make(chan struct{}), buf: buf}
+			switch {
+			case errors.Is(err, errLineTooLong):
+				l.buf, l.reason = nil, "line longer than 64 MB"
+			case err != nil && err != io.EOF:
+				l.buf, l.reason = nil, "read error: "+err.Error()
+			}
+			select {
+			case lines <- l:
+			case <-rctx.Done():
+				return
+			}
+			select {
+			case work <- l:
+			case <-rctx.Done():
+				return
+			}
+			if err != nil && !errors.Is(err, errLineTooLong) {
+				return // at the end, or after a read error reported on its line
+			}
+		}
+	}()
+	workers := im.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for range workers {
+		go func() {
+			for l := range work {
+				if l.reason == "" && len(bytes.TrimSpace(l.buf)) > 0 {
+					l.doc, l.reason = parseRecord(l.buf)
+				}
+				l.buf = nil
+				close(l.ready)
+			}
+		}()
+	}
+	for l := range lines {
+		<-l.ready
+		if ctx.Err() != nil {
 			return nil
 		}
-		buf, err := readLine(br)
-		im.rawBytes += int64(len(buf)) + 1
-		if len(bytes.TrimSpace(buf)) > 0 {
-			if doc, reason := parseRecord(buf); reason != "" {
-				im.fail(path, line, reason)
-			} else if err := im.add(ctx, doc, path, line); err != nil {
+		im.rawBytes += l.raw
+		im.doneBytes = l.done
+		if l.reason != "" {
+			im.fail(path, l.line, l.reason)
+		} else if l.doc != nil {
+			if err := im.add(ctx, l.doc, path, l.line); err != nil {
 				return err
 			}
 		}
-		if errors.Is(err, errLineTooLong) {
-			im.fail(path, line, "line longer than 64 MB")
-			continue
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			im.fail(path, line, "read error: "+err.Error())
-			return nil
-		}
 	}
+	im.doneBytes = done.Load()
+	return nil
+}
+
+// atomicCountingReader counts the bytes read, for progress read from
+// another goroutine.
+type atomicCountingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c atomicCountingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 var errLineTooLong = errors.New("line too long")
@@ -420,7 +489,7 @@ func (im *Importer) add(ctx context.Context, doc *wengao.Document, path string, 
 		im.batchBytes += len(p)
 	}
 	im.origins = append(im.origins, origin{path, line})
-	if len(im.batch) >= im.BatchSize || im.batchBytes >= 8<<20 {
+	if len(im.batch) >= im.BatchSize || im.batchBytes >= maxBatchBytes {
 		return im.flush(ctx)
 	}
 	return nil

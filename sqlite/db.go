@@ -33,9 +33,10 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // a pool of read-only connections
 
+	dupLookup *sql.Stmt // dupCandidatesSQL on the read pool, prepared once
+
 	meta  search.Catalog // the metadata cache, see meta.go
 	masks maskCache
-	dups  dupCache // the writer's near-duplicate index, see neardup.go
 
 	maskers *search.Maskers
 	engine  *search.Engine // ranks and shows searches and related reading
@@ -95,6 +96,10 @@ func OpenFile(path string) (*DB, error) {
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxIdleTime(0)
 	db.read = r
+	if db.dupLookup, err = r.Prepare(dupCandidatesSQL); err != nil {
+		db.Close()
+		return nil, err
+	}
 	db.maskers = search.NewMaskers(db)
 	db.engine = search.New(searchStore{db}, db.maskers)
 	// Sign the documents saved before near-duplicates were looked for, or
@@ -115,6 +120,9 @@ func (db *DB) Warm(ctx context.Context) error {
 // Close closes the database.
 func (db *DB) Close() error {
 	var err error
+	if db.dupLookup != nil {
+		db.dupLookup.Close()
+	}
 	if db.read != nil {
 		err = db.read.Close()
 	}
@@ -180,6 +188,33 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 func (db *DB) Checkpoint(ctx context.Context) error {
 	_, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return err
+}
+
+// SetBulkLoad tunes the search index for a bulk import (on) or back to
+// SQLite's defaults (off). For an import the index keeps 16 MB of terms in
+// memory per table before writing a segment (1 MB by default) and merges
+// segments 16 at a time instead of 4: merging is most of the cost of
+// writing the index, and an import ends with Optimize anyway. An import
+// killed part-way leaves the bulk settings, which only make searches
+// read a few more segments until the next import or Optimize.
+func (db *DB) SetBulkLoad(ctx context.Context, on bool) error {
+	settings := []string{"'automerge', 4", "'crisismerge', 16", "'hashsize', 1048576"}
+	if on {
+		settings = []string{"'automerge', 16", "'crisismerge', 64", "'hashsize', 16777216"}
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, t := range []string{"title_fts", "body_fts"} {
+		for _, s := range settings {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+`(`+t+`, rank) VALUES (`+s+`)`); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
 }
 
 // Optimize merges the search index segments; worth running after a bulk

@@ -7,7 +7,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -75,7 +78,11 @@ type prepared struct {
 	bodyToks   string
 	sig        neardup.Signature // of title and body, for near-duplicates
 	sigBlob    []byte            // sig encoded
-	err        error
+	// near are the stored documents most similar to this one, found
+	// before the batch's transaction began (lookupStored).
+	near    []dupHit
+	nearErr error
+	err     error
 }
 
 // prepareDocument validates and derives the stored forms of d.
@@ -151,18 +158,38 @@ func prepareDocument(d *wengao.Document) *prepared {
 // a savepoint, so interleaving them would write one tiny index segment per
 // document and spend the import merging them.
 func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wengao.ImportResult, error) {
-	// Derive tokens in a second goroutine while the transaction writes.
-	ch := make(chan *prepared, 16)
-	go func() {
-		defer close(ch)
-		for _, d := range docs {
-			ch <- prepareDocument(d)
-		}
-	}()
+	// Derive tokens and signatures, and look for near-duplicates among
+	// the stored documents, on every core while the transaction writes,
+	// in order: document i is written once it is prepared.
+	preps := make([]*prepared, len(docs))
+	ready := make([]chan struct{}, len(docs))
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
+	var next atomic.Int64
+	var stop atomic.Bool
+	var wg sync.WaitGroup
 	defer func() {
-		for range ch {
-		}
+		// The callers may retry the documents, which preparing changes.
+		stop.Store(true)
+		wg.Wait()
 	}()
+	for range min(runtime.GOMAXPROCS(0), len(docs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(docs) || stop.Load() {
+					return
+				}
+				p := prepareDocument(docs[i])
+				if p.err == nil {
+					p.near, p.nearErr = db.lookupStored(ctx, &p.sig)
+				}
+				preps[i] = p
+				close(ready[i])
+			}
+		})
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -176,13 +203,15 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&w.version); err != nil {
 		return nil, err
 	}
-	if w.dupIndex, err = db.dupIndex(ctx, tx, w.version, len(docs)); err != nil {
-		return nil, err
-	}
 	results := make([]wengao.ImportResult, 0, len(docs))
-	for p := range ch {
+	for i := range docs {
+		<-ready[i]
+		p := preps[i]
 		if p.err != nil {
 			return nil, wengao.Errorf(wengao.EINVALID, "document %q: %s", p.doc.ID, wengao.ErrorMessage(p.err))
+		}
+		if p.nearErr != nil {
+			return nil, p.nearErr
 		}
 		res, err := w.save(ctx, p)
 		if err != nil {
@@ -205,7 +234,6 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	db.dupIndexCommitted(w.dupIndex, w.version)
 	db.forgetRelated()
 	return results, nil
 }
@@ -220,9 +248,11 @@ type docWriter struct {
 	batchHash map[string]string
 	// index holds the rows to index once the documents are written.
 	index []indexRow
-	// dupIndex, when set, holds the stored signatures for near-duplicate
-	// lookups (see dupCache).
-	dupIndex *neardup.Index
+	// batchDups holds the signatures of the documents of the batch, for
+	// near-duplicate lookups among them; resigned are the stored documents
+	// whose signature the batch replaced.
+	batchDups neardup.Index
+	resigned  map[int64]bool
 }
 
 type indexRow struct {
@@ -231,8 +261,11 @@ type indexRow struct {
 }
 
 var docWriterSQL = map[string]string{
-	"find":       `SELECT id, record_hash FROM documents WHERE ext_id = ?`,
-	"dup":        `SELECT ext_id FROM documents WHERE hash = ? AND ext_id <> ? LIMIT 1`,
+	"find": `SELECT id, record_hash FROM documents WHERE ext_id = ?`,
+	// INDEXED BY: statistics gathered on a small library (PRAGMA
+	// optimize after a first import) make the planner scan the table
+	// instead, once per document saved.
+	"dup":        `SELECT ext_id FROM documents INDEXED BY documents_hash WHERE hash = ? AND ext_id <> ? LIMIT 1`,
 	"update":     `UPDATE documents SET title=?, date=?, category=?, tags=?, source=?, author=?, outline=?, plain=?, size=?, hash=?, record_hash=?, seq=?, updated_at=? WHERE id=?`,
 	"updateText": `UPDATE document_texts SET body = ? WHERE id = ?`,
 	"insert":     `INSERT INTO documents (ext_id, title, date, category, tags, source, author, outline, plain, size, hash, record_hash, seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
@@ -244,7 +277,7 @@ var docWriterSQL = map[string]string{
 }
 
 func newDocWriter(ctx context.Context, tx *sql.Tx) (*docWriter, error) {
-	w := &docWriter{tx: tx, now: time.Now().Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}}
+	w := &docWriter{tx: tx, now: time.Now().Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}, resigned: map[int64]bool{}}
 	for _, m := range []map[string]string{docWriterSQL, dupWriterSQL} {
 		for name, q := range m {
 			st, err := tx.PrepareContext(ctx, q)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -39,9 +40,21 @@ func dupText(title string, paragraphs []string) []string {
 const dupConfirmBytes = 8 << 20
 
 // dupCandidatesSQL reads the signatures of the documents that share a band
-// key with a text; it takes the neardup.Bands keys.
-var dupCandidatesSQL = `SELECT id, sig FROM document_signatures WHERE id IN
-	(SELECT id FROM document_bands WHERE key IN (?` + strings.Repeat(", ?", neardup.Bands-1) + `))`
+// key with a text; it takes the neardup.Bands keys. Under each key it reads
+// the neardup.MaxBucket most recent documents only, as neardup.Index keeps,
+// so that a lookup's work does not grow with the library.
+var dupCandidatesSQL = func() string {
+	var b strings.Builder
+	b.WriteString(`SELECT id, sig FROM document_signatures WHERE id IN (`)
+	for i := range neardup.Bands {
+		if i > 0 {
+			b.WriteString(` UNION ALL `)
+		}
+		fmt.Fprintf(&b, `SELECT id FROM (SELECT id FROM document_bands WHERE key = ? ORDER BY id DESC LIMIT %d)`, neardup.MaxBucket)
+	}
+	b.WriteString(`)`)
+	return b.String()
+}()
 
 // dupTextSQL reads the title and body of a document by row id.
 const dupTextSQL = `SELECT title, COALESCE((SELECT body FROM document_texts t WHERE t.id = d.id), '') FROM documents d WHERE id = ?`
@@ -59,11 +72,8 @@ var dupWriterSQL = map[string]string{
 // dupSource is where a lookup reads: a write transaction's statements or
 // the read pool.
 type dupSource struct {
-	// candidates queries dupCandidatesSQL with the band keys; unused when
-	// index is set.
+	// candidates queries dupCandidatesSQL with the band keys.
 	candidates func(ctx context.Context, keys []any) (*sql.Rows, error)
-	// index, when set, holds the stored signatures in memory (dupCache).
-	index *neardup.Index
 	// text returns the text a stored document was signed as, to confirm
 	// borderline candidates; when nil, the estimate decides.
 	text func(ctx context.Context, rowID int64) ([]string, error)
@@ -96,14 +106,6 @@ func dupBandArgs(sig *neardup.Signature) []any {
 // least lo, most similar first (then by row id).
 func dupCandidates(ctx context.Context, src dupSource, sig *neardup.Signature, lo float64, exclude int64) ([]dupHit, error) {
 	var hits []dupHit
-	if src.index != nil {
-		for _, m := range src.index.Query(*sig, lo) {
-			if m.ID != exclude {
-				hits = append(hits, dupHit{m.ID, m.Similarity})
-			}
-		}
-		return hits, nil
-	}
 	args := dupBandArgs(sig)
 	if args == nil {
 		return nil, nil
@@ -199,78 +201,6 @@ func findDups(ctx context.Context, src dupSource, sig *neardup.Signature, text [
 	return out, nil
 }
 
-// dupCache is the writer's in-memory copy of the stored signatures, for
-// bulk imports: a lookup in SQL reads a few hundred candidate rows (0.5 to
-// 1 ms), one in memory takes a tenth of that. It holds the signatures as of
-// doc_version version; SaveDocuments takes it (dupIndex), files the
-// documents it saves and gives it back once committed
-// (dupIndexCommitted). Any other write bumps doc_version, after which the
-// copy is stale: the next large batch loads a fresh one, a small one drops
-// it.
-type dupCache struct {
-	mu      sync.Mutex
-	index   *neardup.Index
-	version int64
-}
-
-// dupCacheMinBatch is the smallest batch for which SaveDocuments loads
-// the stored signatures into memory (some 50 ms for 10,000 documents); a
-// smaller one looks its documents up in SQL.
-const dupCacheMinBatch = 64
-
-// dupIndex returns the in-memory index of the stored signatures for a
-// write transaction tx that has bumped doc_version to version and saves
-// batch documents, or nil when the batch looks its documents up in SQL.
-// The index is the caller's until it gives it back with dupIndexCommitted.
-func (db *DB) dupIndex(ctx context.Context, tx *sql.Tx, version int64, batch int) (*neardup.Index, error) {
-	db.dups.mu.Lock()
-	index, v := db.dups.index, db.dups.version
-	db.dups.index = nil
-	db.dups.mu.Unlock()
-	if index != nil && v == version-1 {
-		return index, nil // no other write since it was made
-	}
-	if batch < dupCacheMinBatch {
-		return nil, nil
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, sig FROM document_signatures`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	index = new(neardup.Index)
-	for rows.Next() {
-		var id int64
-		var blob sql.RawBytes
-		if err := rows.Scan(&id, &blob); err != nil {
-			return nil, err
-		}
-		var s neardup.Signature
-		if s.UnmarshalBinary(blob) == nil {
-			index.Add(id, s)
-		}
-	}
-	return index, rows.Err()
-}
-
-// dupIndexCommitted gives back the index that dupIndex returned, once the
-// transaction that bumped doc_version to version has committed.
-func (db *DB) dupIndexCommitted(index *neardup.Index, version int64) {
-	if index == nil {
-		return
-	}
-	db.dups.mu.Lock()
-	db.dups.index, db.dups.version = index, version
-	db.dups.mu.Unlock()
-}
-
-// forgetDupIndex drops the in-memory index.
-func (db *DB) forgetDupIndex() {
-	db.dups.mu.Lock()
-	db.dups.index = nil
-	db.dups.mu.Unlock()
-}
-
 // FindNearDuplicates returns up to limit published documents (all when
 // limit ≤ 0) at least threshold similar to the text (title + paragraphs),
 // most similar first, excluding the document excludeID ("" for none).
@@ -331,30 +261,56 @@ func storedDupText(row *sql.Row) ([]string, error) {
 	return dupText(title, strings.Split(body, "\n")), nil
 }
 
+// dupStoredHits is how many of the most similar stored documents
+// lookupStored keeps: the document itself, when updated, and documents
+// whose signature the same batch replaces are passed over.
+const dupStoredHits = 4
+
+// lookupStored returns the stored documents at least
+// wengao.NearDuplicateThreshold similar to a text signed sig, most similar
+// first (then by row id), whatever their status. It reads through the
+// read pool, so that the workers preparing a batch look while the writer
+// writes the previous one.
+func (db *DB) lookupStored(ctx context.Context, sig *neardup.Signature) ([]dupHit, error) {
+	src := dupSource{
+		candidates: func(ctx context.Context, keys []any) (*sql.Rows, error) {
+			return db.dupLookup.QueryContext(ctx, keys...)
+		},
+	}
+	return findDups(ctx, src, sig, nil, wengao.NearDuplicateThreshold, 0, dupStoredHits)
+}
+
 // lookupNearDuplicate returns the external id of the most similar document
 // other than self (a row id, 0 for none) that is at least
 // wengao.NearDuplicateThreshold similar to p, whatever its status, and its
 // similarity; "" when there is none. The documents saved earlier in the
-// batch count. The signature estimate decides (its standard deviation is
-// 0.026 near the threshold): confirming borderline candidates on the
-// texts, as FindNearDuplicates does, would add 6 % to the CPU time of an
-// import, on the writer's path.
+// batch count, as they are signed in this batch. The signature estimate
+// decides (its standard deviation is 0.026 near the threshold): confirming
+// borderline candidates on the texts, as FindNearDuplicates does, would
+// add 6 % to the CPU time of an import, on the writer's path.
 func (w *docWriter) lookupNearDuplicate(ctx context.Context, p *prepared, self int64) (string, float64, error) {
-	src := dupSource{
-		candidates: func(ctx context.Context, keys []any) (*sql.Rows, error) {
-			return w.stmts["ndCandidates"].QueryContext(ctx, keys...)
-		},
-		index: w.dupIndex,
+	var best dupHit
+	better := func(h dupHit) bool {
+		return h.rowID != self && (best.rowID == 0 || h.sim > best.sim || h.sim == best.sim && h.rowID < best.rowID)
 	}
-	hits, err := findDups(ctx, src, &p.sig, nil, wengao.NearDuplicateThreshold, self, 1)
-	if err != nil || len(hits) == 0 {
-		return "", 0, err
+	for _, h := range p.near {
+		if !w.resigned[h.rowID] && better(h) {
+			best = h
+		}
+	}
+	for _, m := range w.batchDups.Query(p.sig, wengao.NearDuplicateThreshold) {
+		if h := (dupHit{m.ID, m.Similarity}); better(h) {
+			best = h
+		}
+	}
+	if best.rowID == 0 {
+		return "", 0, nil
 	}
 	var id string
-	if err := w.stmts["ndExtID"].QueryRowContext(ctx, hits[0].rowID).Scan(&id); err != nil {
+	if err := w.stmts["ndExtID"].QueryRowContext(ctx, best.rowID).Scan(&id); err != nil {
 		return "", 0, err
 	}
-	return id, hits[0].sim, nil
+	return id, best.sim, nil
 }
 
 // writeDupSignature stores p's signature and band keys as those of document
@@ -370,8 +326,9 @@ func (w *docWriter) writeDupSignature(ctx context.Context, p *prepared, rowID in
 			return err
 		}
 	}
-	if w.dupIndex != nil {
-		w.dupIndex.Add(rowID, p.sig)
+	w.batchDups.Add(rowID, p.sig)
+	if updated {
+		w.resigned[rowID] = true
 	}
 	return putDupSignature(ctx, w.stmts, rowID, &p.sig, p.sigBlob, updated)
 }
@@ -425,7 +382,6 @@ func (db *DB) BackfillSignatures(ctx context.Context) (int, error) {
 		}
 		missing = true
 	}
-	db.forgetDupIndex() // stale once signatures are written here
 	n := 0
 	for missing {
 		k, err := db.backfillSigs(ctx)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -45,12 +46,13 @@ var reportDir = "."
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, data := newFlagSet("import", stderr)
-	batch := fs.Int("batch", 256, "documents per transaction")
+	batch := fs.Int("batch", 1024, "documents per transaction (at most 16 MB of text)")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	report := fs.String("report", "", "write the CSV report of failures and (near-)duplicates to `FILE`, even when nothing failed (default: wengao-import-failures-YYYYMMDD-HHMMSS.csv in the current folder, written only when something failed)")
 	maxSize := config.Size(convert.DefaultLimits().MaxFileSize)
 	fs.Var(&maxSize, "max-file-size", "largest document `size` converted (such as 20MB, 512KB); larger files fail (JSON Lines files are not limited)")
 	workers := fs.Int("workers", 0, "document files converted at once (default: the number of CPUs)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the import to `FILE` (for go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, importUsage)
 		fs.PrintDefaults()
@@ -68,6 +70,17 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	im := &importer.Importer{Service: db, BatchSize: *batch, Workers: *workers,
 		Limits: convert.Limits{MaxFileSize: int64(maxSize)}}
@@ -75,7 +88,13 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		im.Progress = newProgress(stderr)
 	}
 	started := time.Now()
+	if err := db.SetBulkLoad(ctx, true); err != nil {
+		return err
+	}
 	sum, runErr := im.Run(ctx, paths)
+	if err := db.SetBulkLoad(context.WithoutCancel(ctx), false); err != nil {
+		fmt.Fprintln(stderr, "warning: restore index settings:", err)
+	}
 	if runErr == nil && ctx.Err() == nil && sum.Imported+sum.Updated > 0 {
 		// Merge index segments and fold the log into the file.
 		if err := db.Optimize(context.WithoutCancel(ctx)); err != nil {
