@@ -57,22 +57,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { echo "scale.sh: $(date -u +%H:%M:%S) $*" >&2; }
-calc() { awk "BEGIN { printf \"%s\", $1 }"; }
-now_ns() { date +%s%N; }
-status_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
-http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
-free_port() {
-	local p
-	for _ in $(seq 1 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-	echo "scale.sh: no free port found" >&2
-	return 1
-}
+. "$root/bench/lib.sh"
 # time_field FILE LABEL: a field of /usr/bin/time -v output.
 time_field() { awk -F': ' -v l="$2" 'index($0, l) { print $2 }' "$1"; }
 wall_secs() { time_field "$1" "Elapsed (wall clock)" | awk '{ n = split($1, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s }'; }
@@ -113,12 +98,11 @@ docs=$(sed -n 's/^imported \([0-9]*\),.*/\1/p' "$tmp/import.out")
 store_bytes=$(du -sb "$data" | cut -f1)
 
 # 3. Serve, without the per-visitor search limit.
-"$tmp/scaleprobe" unlimit -data "$data"
 port=$(free_port)
 base="http://127.0.0.1:$port"
 log "starting wengao serve on $base"
 start=$(now_ns)
-WENGAO_SEED=false "$tmp/wengao" serve --data "$data" --addr "127.0.0.1:$port" >"$tmp/serve.log" 2>&1 &
+WENGAO_SEED=false "$tmp/wengao" serve --data "$data" --addr "127.0.0.1:$port" --search-per-minute 0 >"$tmp/serve.log" 2>&1 &
 serve_pid=$!
 until http_ok "$base/healthz"; do
 	kill -0 "$serve_pid" 2>/dev/null || { cat "$tmp/serve.log" >&2; exit 1; }

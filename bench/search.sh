@@ -48,41 +48,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { echo "search.sh: $*" >&2; }
-# calc EXPR: floating-point arithmetic.
-calc() { awk "BEGIN { printf \"%s\", $1 }"; }
-# now_ns: nanoseconds since the epoch.
-now_ns() { date +%s%N; }
-# status_kb PID FIELD: a memory field of /proc/PID/status, in kB.
-status_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
-# http_ok URL: whether GET URL answers 200.
-http_ok() {
-	if command -v curl >/dev/null; then
-		curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null
-		return
-	fi
-	(
-		hostport="${1#http://}"
-		path="/${1#http://*/}"
-		hostport="${hostport%%/*}"
-		exec 3<>"/dev/tcp/${hostport%:*}/${hostport#*:}" || exit 1
-		printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$hostport" >&3
-		read -r _ status _ <&3 || exit 1
-		[ "$status" = "200" ]
-	) 2>/dev/null
-}
-# free_port: a TCP port of 127.0.0.1 that nothing listens on.
-free_port() {
-	local p
-	for _ in $(seq 1 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-	echo "search.sh: no free port found" >&2
-	return 1
-}
+. "$root/bench/lib.sh"
 
 load_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 log "building ./cmd/wengao, ./bench/latency and ./bench/relevance"
@@ -128,7 +94,7 @@ port=$(free_port)
 base="http://127.0.0.1:$port"
 log "starting wengao serve on $base"
 start=$(now_ns)
-WENGAO_SEED=false "$tmp/wengao" serve --data "$data" --addr "127.0.0.1:$port" >"$tmp/serve.log" 2>&1 &
+WENGAO_SEED=false "$tmp/wengao" serve --data "$data" --addr "127.0.0.1:$port" --search-per-minute 0 >"$tmp/serve.log" 2>&1 &
 serve_pid=$!
 until http_ok "$base/healthz"; do
 	if ! kill -0 "$serve_pid" 2>/dev/null; then
@@ -186,7 +152,7 @@ Commit: $commit. Corpus: \`$(basename "$corpus")\`, $(printf "%.1f" "$(mb "$raw_
 
 ### Serve
 
-\`WENGAO_SEED=false wengao serve\` on the imported folder.
+\`WENGAO_SEED=false wengao serve --search-per-minute 0\` on the imported folder.
 
 | start-up (until /healthz answers) | RSS idle after start | RSS after answering the query list once | peak RSS then |
 | ---: | ---: | ---: | ---: |

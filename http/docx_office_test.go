@@ -24,6 +24,7 @@ import (
 	"github.com/wengao/wengao/chinese"
 	"github.com/wengao/wengao/docx"
 	"github.com/wengao/wengao/gongwen"
+	"github.com/wengao/wengao/sharedtest"
 )
 
 // officeCorpusDocs are the real documents TestGeneratedDocxInLibreOffice
@@ -64,17 +65,25 @@ func officeSample() *wengao.Document {
 }
 
 // readOfficeCorpus returns the documents of officeCorpusDocs found in the
-// shared corpus, or none when it is not there.
+// shared corpus (WENGAO_CORPUS, or shared/ beside the repository), or
+// none when it is not there outside CI.
 func readOfficeCorpus(t *testing.T) []*wengao.Document {
 	t.Helper()
-	path := "../../shared/corpus/docs.jsonl.gz"
-	if p := os.Getenv("WENGAO_CORPUS"); p != "" {
+	path := os.Getenv("WENGAO_CORPUS")
+	if path == "" {
+		p, ok := sharedtest.Find("corpus/docs.jsonl.gz")
+		if !ok {
+			if sharedtest.InCI() {
+				t.Fatal("shared/corpus/docs.jsonl.gz not found beside the repository (CI=true: the test must run)")
+			}
+			t.Log("corpus not found: only the generated document is laid out")
+			return nil
+		}
 		path = p
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		t.Logf("corpus not read (%v): only the generated document is laid out", err)
-		return nil
+		t.Fatal(err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)

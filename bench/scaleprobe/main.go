@@ -13,18 +13,12 @@
 // (uncached) view of the home page, the rankings, the sitemap and the
 // pages of the five largest categories, then of -articles articles picked
 // evenly over the file, and prints a Markdown table.
-//
-//	scaleprobe unlimit -data DIR
-//
-// lifts the per-visitor search limit of the data folder (settings
-// search_per_minute 0), so that the latency passes are not refused.
 package main
 
 import (
 	"bufio"
 	"cmp"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -38,7 +32,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/wengao/wengao/chinese"
-	"github.com/wengao/wengao/sqlite"
 )
 
 func main() {
@@ -52,14 +45,11 @@ func main() {
 	sample := fs.Int("sample", 5000, "documents read to count words")
 	base := fs.String("url", "", "server to measure")
 	articles := fs.Int("articles", 50, "articles viewed once each")
-	data := fs.String("data", "", "data folder")
 	fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
 	case "queries":
 		err = commonQueries(os.Stdout, *corpus, *n, *sample)
-	case "unlimit":
-		err = unlimit(*data)
 	case "pages":
 		err = pages(os.Stdout, *corpus, strings.TrimRight(*base, "/"), *articles)
 	default:
@@ -240,21 +230,6 @@ func pages(w io.Writer, path, base string, articles int) error {
 			len(views), ms(views[len(views)/2]), ms(views[min(len(views)-1, len(views)*95/100)]), ms(views[len(views)-1]))
 	}
 	return nil
-}
-
-func unlimit(dir string) error {
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ctx := context.Background()
-	st, _, err := db.LoadSettings(ctx)
-	if err != nil {
-		return err
-	}
-	st.SearchPerMinute, st.SearchPerMinuteUser = 0, 0
-	return db.SaveSettings(ctx, st)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
