@@ -81,7 +81,7 @@ func ValidateUsername(name string) error {
 			unicode.Is(unicode.Han, r)
 	}
 	if !ok {
-		return Errorf(EINVALID, "用户名须为 %d–%d 个字符，只能包含字母、数字、汉字、下划线和连字符。", UsernameMinRunes, UsernameMaxRunes)
+		return ErrUsernameInvalid
 	}
 	return nil
 }
@@ -93,16 +93,16 @@ func ValidateUsername(name string) error {
 // checked: older, shorter ones still log in.
 func ValidatePassword(password string) error {
 	if utf8.RuneCountInString(password) < PasswordMinRunes {
-		return Errorf(EINVALID, "密码至少需要 %d 个字符。", PasswordMinRunes)
+		return ErrPasswordTooShort
 	}
 	if len(password) > PasswordMaxBytes {
-		return Errorf(EINVALID, "密码太长，最多 %d 字节。", PasswordMaxBytes)
+		return ErrPasswordTooLong
 	}
 	if strings.TrimSpace(password) == "" {
-		return Errorf(EINVALID, "密码不能全是空白字符。")
+		return ErrPasswordBlank
 	}
 	if commonPassword(password) {
-		return Errorf(EINVALID, "这个密码太常见，容易被猜到，请换一个。")
+		return ErrPasswordCommon
 	}
 	return nil
 }
@@ -147,7 +147,7 @@ func ValidateEmail(email string) error {
 	}
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || a.Name != "" || len(email) > EmailMaxBytes || !strings.Contains(email[strings.LastIndexByte(email, '@'):], ".") {
-		return Errorf(EINVALID, "邮箱地址格式不正确。")
+		return ErrEmailInvalid
 	}
 	return nil
 }
@@ -457,33 +457,33 @@ func DefaultSettings() Settings {
 // Validate returns EINVALID when a figure is negative.
 func (s Settings) Validate() error {
 	if s.SignupBonus < 0 || s.SignInPoints < 0 || s.DownloadPrice < 0 || s.UploadReward < 0 {
-		return Errorf(EINVALID, "积分设置不能为负数。")
+		return ErrSettingsNegativePoints
 	}
 	if err := ValidateSourceRules(s.Sources); err != nil {
 		return err
 	}
 	if s.SignupBonus > MaxPoints || s.SignInPoints > MaxPoints || s.DownloadPrice > MaxPoints || s.UploadReward > MaxPoints {
-		return Errorf(EINVALID, "积分设置不能超过 %d。", MaxPoints)
+		return ErrSettingsPointsTooHigh
 	}
 	for _, n := range []int{s.TakedownsPerDay, s.TakedownAccountDays, s.SearchPerMinute, s.SearchPerMinuteUser, s.RegistrationsPerHour, s.UploadsPerDay} {
 		if n < 0 || n > maxRate {
-			return Errorf(EINVALID, "频率限制须在 0 到 %d 之间（0 为不限）。", maxRate)
+			return ErrSettingsRate
 		}
 	}
 	if s.UploadQuotaBytes < 0 || s.UploadQuotaBytes > 1<<50 {
-		return Errorf(EINVALID, "上传空间配额不能为负数。")
+		return ErrSettingsNegativeQuota
 	}
 	if s.TakedownPolicy != TakedownHide && s.TakedownPolicy != TakedownReview {
-		return Errorf(EINVALID, "侵权通知的处理方式只能是 hide（立即隐藏）或 review（审核后处理）。")
+		return ErrSettingsTakedown
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(s.SiteName)); n == 0 || n > 30 {
-		return Errorf(EINVALID, "网站名称须为 1–30 个字符。")
+		return ErrSettingsSiteName
 	}
 	if s.UploadMaxBytes < 1<<10 || s.UploadMaxBytes > 1<<30 {
-		return Errorf(EINVALID, "上传文件大小上限须在 1 KB 到 1 GB 之间。")
+		return ErrSettingsUploadMax
 	}
 	if s.NearDuplicatePolicy != NearDuplicateFlag && s.NearDuplicatePolicy != NearDuplicateReject {
-		return Errorf(EINVALID, "相似文稿的处理方式只能是 flag（交审核员处理）或 reject（直接驳回）。")
+		return ErrSettingsNearDuplicate
 	}
 	return s.PreviewRule.Validate()
 }

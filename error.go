@@ -32,6 +32,14 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("wengao error: code=%s message=%s", e.Code, e.Message)
 }
 
+// Is reports whether target is an *Error of the same code and message,
+// so that errors.Is(err, ErrUserNotFound) holds for any error that says
+// the same to the user.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t != nil && e.Code == t.Code && e.Message == t.Message
+}
+
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}

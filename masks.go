@@ -25,11 +25,11 @@ func (m MaskRule) Validate() error {
 	for _, s := range []string{m.Word, m.Shown} {
 		n := utf8.RuneCountInString(s)
 		if n == 0 || n > MaskWordMaxRunes || !utf8.ValidString(s) || strings.ContainsAny(s, "<>&\"' \t\r\n\u3000") {
-			return Errorf(EINVALID, "屏蔽词和显示形式须为 1–%d 个字符，不能含空格或 < > & \" ' 等符号。", MaskWordMaxRunes)
+			return ErrMaskWordInvalid
 		}
 	}
 	if m.Word == m.Shown {
-		return Errorf(EINVALID, "显示形式须与屏蔽词不同。")
+		return ErrMaskSameAsWord
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ var DefaultPreviewRule = PreviewRule{Percent: 30, MaxChars: 1500}
 // Validate returns EINVALID for a rule outside its ranges.
 func (p PreviewRule) Validate() error {
 	if p.Percent < 1 || p.Percent > 100 || p.MaxChars < 1 {
-		return Errorf(EINVALID, "试读比例须在 1–100 之间，试读字数须大于 0。")
+		return ErrPreviewInvalid
 	}
 	return nil
 }

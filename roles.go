@@ -35,16 +35,6 @@ func ActorOf(u *User) Actor { return Actor{ID: u.ID, Role: u.Role} }
 // System reports whether a is the system.
 func (a Actor) System() bool { return a.ID == 0 && a.Role == "" }
 
-// Messages of the rules, gathered here.
-const (
-	msgRuleRank          = "不能对同级或更高级别的账号进行此操作。"
-	msgRuleOwnUpload     = "不能审核自己上传的文稿。"
-	msgRuleOwnComplaint  = "不能处理自己提出的投诉，或针对自己上传文稿的投诉。"
-	msgRuleNotStaff      = "只有审核员和管理员可以进行此操作。"
-	msgRuleDocTransition = "文档当前为“%s”，不能改为“%s”。"
-	msgRuleDocRole       = "只有管理员可以将“%s”的文档改为“%s”。"
-)
-
 // docStateLabels name the document states in messages.
 var docStateLabels = map[string]string{DocPublished: "已发布", DocHidden: "已隐藏", DocDeleted: "已删除"}
 
@@ -70,19 +60,19 @@ var documentTransitions = map[[2]string]string{
 // system, which may make any move.
 func CanChangeDocumentStatus(actorRole, current, next string) error {
 	if !ValidDocStatus(next) || !ValidDocStatus(current) {
-		return Errorf(EINVALID, "未知的文档状态：%q。", next)
+		return ErrUnknownDocStatus(next)
 	}
 	min, ok := documentTransitions[[2]string{current, next}]
 	if !ok {
-		return Errorf(ECONFLICT, msgRuleDocTransition, docStateLabels[current], docStateLabels[next])
+		return ErrDocTransition(current, next)
 	}
 	if actorRole == "" || RoleRank(actorRole) >= RoleRank(min) {
 		return nil
 	}
 	if RoleRank(actorRole) < RoleRank(RoleModerator) {
-		return Errorf(EFORBIDDEN, msgRuleNotStaff)
+		return ErrNotStaff
 	}
-	return Errorf(EFORBIDDEN, msgRuleDocRole, docStateLabels[current], docStateLabels[next])
+	return ErrDocTransitionAdmin(current, next)
 }
 
 // CanActOnUser returns EFORBIDDEN unless actor is the system or ranks
@@ -93,9 +83,31 @@ func CanActOnUser(actor Actor, targetID int64, targetRole string) error {
 		return nil
 	}
 	if actor.ID == targetID || RoleRank(actor.Role) <= RoleRank(targetRole) {
-		return Errorf(EFORBIDDEN, msgRuleRank)
+		return ErrUserRank
 	}
 	return nil
+}
+
+// CanSetUserRole returns nil when actor may give the account targetID,
+// of role targetRole, the role next: only admins change roles, never
+// their own (EINVALID), and only of accounts ranking below them
+// (CanActOnUser), so an admin may make a moderator an admin but not
+// demote another admin. Returns EINVALID for an unknown role. The system
+// may give any account any role.
+func CanSetUserRole(actor Actor, targetID int64, targetRole, next string) error {
+	if !ValidRole(next) {
+		return ErrUnknownRole(next)
+	}
+	if actor.System() {
+		return nil
+	}
+	if RoleRank(actor.Role) < RoleRank(RoleAdmin) {
+		return ErrNotAdmin
+	}
+	if actor.ID == targetID {
+		return ErrOwnRole
+	}
+	return CanActOnUser(actor, targetID, targetRole)
 }
 
 // Who, beside the lowest role, may make a move of an upload.
@@ -138,7 +150,7 @@ var uploadStateLabels = map[string]string{UploadDraft: "草稿", UploadPending: 
 func CanChangeUploadStatus(actor Actor, uploaderID int64, current, next string) error {
 	rule, ok := uploadTransitions[[2]string{current, next}]
 	if !ok {
-		return Errorf(ECONFLICT, "该文稿当前为“%s”，不能改为“%s”。", uploadStateLabels[current], uploadStateLabels[next])
+		return ErrUploadTransition(uploadStateLabels[current], uploadStateLabels[next])
 	}
 	if actor.System() {
 		return nil
@@ -146,11 +158,11 @@ func CanChangeUploadStatus(actor Actor, uploaderID int64, current, next string) 
 	own := actor.ID == uploaderID
 	switch {
 	case rule.who == byOwner && !own:
-		return Errorf(EFORBIDDEN, "只能操作自己上传的文稿。")
+		return ErrNotOwnUpload
 	case rule.who == byOthers && own:
-		return Errorf(EFORBIDDEN, msgRuleOwnUpload)
+		return ErrOwnUploadReview
 	case rule.who != byOwner && RoleRank(actor.Role) < RoleRank(rule.minRole):
-		return Errorf(EFORBIDDEN, msgRuleNotStaff)
+		return ErrNotStaff
 	}
 	return nil
 }
@@ -175,14 +187,14 @@ var complaintTransitions = map[[2]string]string{
 // complaint is no longer open. next is upheld or rejected.
 func CanResolveComplaint(actor Actor, c *Complaint, uploaderID int64, next string) error {
 	if _, ok := complaintTransitions[[2]string{ComplaintOpen, next}]; !ok {
-		return Errorf(EINVALID, "未知的投诉处理结果：%q。", next)
+		return ErrUnknownComplaintOutcome(next)
 	}
 	if !actor.System() {
 		if RoleRank(actor.Role) < RoleRank(RoleModerator) {
-			return Errorf(EFORBIDDEN, msgRuleNotStaff)
+			return ErrNotStaff
 		}
 		if actor.ID == c.UserID || (uploaderID != 0 && actor.ID == uploaderID) {
-			return Errorf(EFORBIDDEN, msgRuleOwnComplaint)
+			return ErrOwnComplaint
 		}
 	}
 	if _, ok := complaintTransitions[[2]string{c.Status, next}]; !ok {
@@ -190,7 +202,7 @@ func CanResolveComplaint(actor Actor, c *Complaint, uploaderID int64, next strin
 		if c.Status == ComplaintRejected {
 			what = "不成立"
 		}
-		return Errorf(ECONFLICT, "该投诉已处理（%s），不能再处理。", what)
+		return ErrComplaintResolved(what)
 	}
 	return nil
 }

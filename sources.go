@@ -84,24 +84,24 @@ func ShowSource(rules []SourceRule, source string) (name, link string) {
 // prefix twice.
 func ValidateSourceRules(rules []SourceRule) error {
 	if len(rules) > MaxSourceRules {
-		return Errorf(EINVALID, "来源规则最多 %d 条。", MaxSourceRules)
+		return ErrSourceRulesTooMany
 	}
 	seen := map[string]bool{}
 	for _, r := range rules {
 		if r.Prefix == "" || len(r.Prefix) > maxSourcePrefix {
-			return Errorf(EINVALID, "来源规则的匹配前缀须为 1–%d 个字节。", maxSourcePrefix)
+			return ErrSourcePrefix
 		}
 		if n := utf8.RuneCountInString(r.Name); n == 0 || n > maxSourceName {
-			return Errorf(EINVALID, "来源名称须为 1–%d 个字符。", maxSourceName)
+			return ErrSourceName
 		}
 		if r.URL != "" {
 			u, err := url.Parse(r.URL)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(r.URL) > maxSourceRuleURL {
-				return Errorf(EINVALID, "来源链接须为 http:// 或 https:// 开头的网址：%s", r.URL)
+				return ErrSourceURL(r.URL)
 			}
 		}
 		if seen[r.Prefix] {
-			return Errorf(EINVALID, "匹配前缀重复：%s", r.Prefix)
+			return ErrSourcePrefixRepeated(r.Prefix)
 		}
 		seen[r.Prefix] = true
 	}

@@ -56,7 +56,7 @@ func (e *TooLargeError) Error() string {
 
 // Unwrap returns ErrTooLarge and the error for the user.
 func (e *TooLargeError) Unwrap() []error {
-	return []error{ErrTooLarge, wengao.Errorf(wengao.ETOOLARGE, "文件超过 %s 的大小上限。", formatSize(e.Max))}
+	return []error{ErrTooLarge, wengao.ErrFileTooLarge(formatSize(e.Max))}
 }
 
 // formatSize renders a byte count for a message: "20 MB", "512 KB".

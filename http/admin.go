@@ -65,7 +65,7 @@ func (s *Server) requireAdminPage(w http.ResponseWriter, r *http.Request) *wenga
 		return nil
 	}
 	if !u.IsAdmin() {
-		s.errorPage(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin))
+		s.errorPage(w, r, wengao.ErrNotAdmin)
 		return nil
 	}
 	return u
@@ -79,7 +79,7 @@ func (s *Server) staffPage(w http.ResponseWriter, r *http.Request) *wengao.User 
 		return nil
 	}
 	if !u.IsModerator() {
-		s.errorPage(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotModerator))
+		s.errorPage(w, r, wengao.ErrNotStaff)
 		return nil
 	}
 	return u
@@ -265,7 +265,7 @@ func (s *Server) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if spec.adminOnly && !u.IsAdmin() {
-		s.errorPage(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin))
+		s.errorPage(w, r, wengao.ErrNotAdmin)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
@@ -499,9 +499,9 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 	switch action {
 	case "role":
 		if !me.IsAdmin() {
-			err = wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin)
+			err = wengao.ErrNotAdmin
 		} else if id == me.ID {
-			err = wengao.Errorf(wengao.EINVALID, msgOwnRole)
+			err = wengao.ErrOwnRole
 		} else if target, ferr := s.Users.FindUserByID(ctx, id); ferr != nil {
 			err = ferr
 		} else if err = wengao.CanActOnUser(wengao.ActorOf(me), id, target.Role); err == nil {
@@ -520,7 +520,7 @@ func (s *Server) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 		}
 	case "points":
 		if !me.IsAdmin() {
-			err = wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin)
+			err = wengao.ErrNotAdmin
 			break
 		}
 		n, perr := strconv.ParseInt(strings.TrimSpace(f.Get("amount")), 10, 64)
@@ -686,7 +686,7 @@ func (s *Server) handleAPIMasks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !u.IsAdmin() {
-		s.jsonError(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin))
+		s.jsonError(w, r, wengao.ErrNotAdmin)
 		return
 	}
 	if s.Masks == nil {
@@ -744,7 +744,7 @@ func (s *Server) handleAPIDocumentStatus(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if in.Status == wengao.DocDeleted && !u.IsAdmin() {
-		s.jsonError(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotAdmin))
+		s.jsonError(w, r, wengao.ErrNotAdmin)
 		return
 	}
 	id := r.PathValue("id")

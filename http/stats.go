@@ -93,7 +93,7 @@ func (s *Server) requireStatsPage(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if !u.IsModerator() {
-		s.errorPage(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotModerator))
+		s.errorPage(w, r, wengao.ErrNotStaff)
 		return false
 	}
 	if s.Stats == nil {

@@ -206,7 +206,7 @@ func (s *Server) writeUploadList(w http.ResponseWriter, r *http.Request, f wenga
 func (s *Server) requireModerator(w http.ResponseWriter, r *http.Request) *wengao.User {
 	u := s.requireUser(w, r)
 	if u != nil && !u.IsModerator() {
-		s.jsonError(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotModerator))
+		s.jsonError(w, r, wengao.ErrNotStaff)
 		return nil
 	}
 	return u
@@ -466,7 +466,7 @@ func (s *Server) requireModeratorPage(w http.ResponseWriter, r *http.Request) *w
 		return nil
 	}
 	if !u.IsModerator() {
-		s.errorPage(w, r, wengao.Errorf(wengao.EFORBIDDEN, msgNotModerator))
+		s.errorPage(w, r, wengao.ErrNotStaff)
 		return nil
 	}
 	if s.Uploads == nil {

@@ -53,7 +53,7 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		req.Page = 1
 	}
 	if req.Page > maxPage {
-		return nil, wengao.Errorf(wengao.EINVALID, "页码超出范围。")
+		return nil, wengao.ErrPageOutOfRange
 	}
 	q := query.Parse(req.Query)
 	// A masked word and its shown form are one: 党委 finds D委 and back.

@@ -12,9 +12,6 @@ import (
 
 var _ wengao.UserService = (*DB)(nil)
 
-// msgBadLogin is the one answer to a failed login, whatever failed.
-const msgBadLogin = "用户名或密码错误。"
-
 // userColumns are the columns scanUser reads, from users aliased u.
 const userColumns = `u.id, u.username, u.email, u.role, u.points, u.created_at, u.password_changed_at`
 
@@ -40,7 +37,7 @@ func scanUser(row rowScanner, extra ...any) (*wengao.User, error) {
 	var created, changed int64
 	dest := append([]any{&u.ID, &u.Username, &u.Email, &u.Role, &u.Points, &created, &changed}, extra...)
 	if err := row.Scan(dest...); errors.Is(err, sql.ErrNoRows) {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
+		return nil, wengao.ErrUserNotFound
 	} else if err != nil {
 		return nil, err
 	}
@@ -73,10 +70,10 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 		return nil, err
 	}
 	if !wengao.ValidRole(nu.Role) {
-		return nil, wengao.Errorf(wengao.EINVALID, "未知的角色：%q。", nu.Role)
+		return nil, wengao.ErrUnknownRole(nu.Role)
 	}
 	if nu.Bonus < 0 || nu.Bonus > wengao.MaxPoints {
-		return nil, wengao.Errorf(wengao.EINVALID, "注册奖励须在 0 到 %d 积分之间。", wengao.MaxPoints)
+		return nil, wengao.ErrSignupReward
 	}
 	hash, err := hashPassword(nu.Password)
 	if err != nil {
@@ -92,7 +89,7 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE username = ?`, nu.Username).Scan(&taken); err != nil {
 		return nil, err
 	} else if taken > 0 {
-		return nil, wengao.Errorf(wengao.ECONFLICT, "用户名已被使用。")
+		return nil, wengao.ErrUsernameTaken
 	}
 	now := time.Now().Unix()
 	var id int64
@@ -149,7 +146,7 @@ func userNameArgs(username string) []any {
 // password.
 func (db *DB) Authenticate(ctx context.Context, username, password string) (*wengao.User, error) {
 	if len(password) > wengao.PasswordMaxBytes {
-		return nil, wengao.Errorf(wengao.EUNAUTHORIZED, msgBadLogin)
+		return nil, wengao.ErrBadLogin
 	}
 	var hash string
 	row := db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE `+userNameMatch, userNameArgs(username)...)
@@ -164,7 +161,7 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*wen
 		return nil, err
 	}
 	if !ok || u == nil {
-		return nil, wengao.Errorf(wengao.EUNAUTHORIZED, msgBadLogin)
+		return nil, wengao.ErrBadLogin
 	}
 	return u, nil
 }
@@ -175,17 +172,17 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*wen
 func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next string) error {
 	var old string
 	if err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&old); errors.Is(err, sql.ErrNoRows) {
-		return wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
+		return wengao.ErrUserNotFound
 	} else if err != nil {
 		return err
 	}
 	if len(current) > wengao.PasswordMaxBytes {
-		return wengao.Errorf(wengao.EINVALID, "当前密码不正确。")
+		return wengao.ErrWrongPassword
 	}
 	if ok, err := verifyPassword(current, old); err != nil {
 		return err
 	} else if !ok {
-		return wengao.Errorf(wengao.EINVALID, "当前密码不正确。")
+		return wengao.ErrWrongPassword
 	}
 	if err := wengao.ValidatePassword(next); err != nil {
 		return err
@@ -208,7 +205,7 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next st
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n == 0 {
-		return wengao.Errorf(wengao.ECONFLICT, "密码刚刚已被修改，请重试。")
+		return wengao.ErrPasswordChanged
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
 		return err
@@ -219,13 +216,13 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next st
 // SetUserRole changes a user's role.
 func (db *DB) SetUserRole(ctx context.Context, userID int64, role string) error {
 	if !wengao.ValidRole(role) {
-		return wengao.Errorf(wengao.EINVALID, "未知的角色：%q。", role)
+		return wengao.ErrUnknownRole(role)
 	}
 	n, err := db.execAudited(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, userID)
 	if err != nil {
 		return err
 	} else if n == 0 {
-		return wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
+		return wengao.ErrUserNotFound
 	}
 	return nil
 }
@@ -239,10 +236,10 @@ const maxListPage = 1_000_000
 // below 1 or above maxListPage.
 func pageBounds(page, limit int) (offset, n int, err error) {
 	if page < 1 {
-		return 0, 0, wengao.Errorf(wengao.EINVALID, "页码须从 1 开始。")
+		return 0, 0, wengao.ErrPageBelowOne
 	}
 	if page > maxListPage {
-		return 0, 0, wengao.Errorf(wengao.EINVALID, "页码超出范围。")
+		return 0, 0, wengao.ErrPageOutOfRange
 	}
 	if limit <= 0 {
 		limit = 20

@@ -33,7 +33,7 @@ func scanAdminDocument(row rowScanner) (*wengao.AdminDocument, error) {
 	var price sql.NullInt64
 	var changed int64
 	if err := row.Scan(&a.ID, &a.Title, &a.Date, &a.Category, &a.Status, &a.Reason, &a.UploaderID, &price, &a.Reads, &changed); errors.Is(err, sql.ErrNoRows) {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+		return nil, wengao.ErrDocumentNotFound
 	} else if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (db *DB) AdminDocuments(ctx context.Context, f wengao.AdminDocumentFilter) 
 		return nil, 0, err
 	}
 	if f.Status != "" && !wengao.ValidDocStatus(f.Status) {
-		return nil, 0, wengao.Errorf(wengao.EINVALID, "未知的文档状态：%q。", f.Status)
+		return nil, 0, wengao.ErrUnknownDocStatus(f.Status)
 	}
 	var where []string
 	var args []any
@@ -121,7 +121,7 @@ func findDocumentState(ctx context.Context, q queryer, extID string) (rowID int6
 	var h sql.NullInt64
 	err = q.QueryRowContext(ctx, `SELECT id, status, hold_complaint FROM documents WHERE ext_id = ?`, extID).Scan(&rowID, &status, &h)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", 0, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+		return 0, "", 0, wengao.ErrDocumentNotFound
 	}
 	return rowID, status, h.Int64, err
 }
@@ -131,11 +131,11 @@ func findDocumentState(ctx context.Context, q queryer, extID string) (rowID int6
 // stands until the next one.
 func (db *DB) SetDocumentStatus(ctx context.Context, actor wengao.Actor, id, status, reason string) error {
 	if !wengao.ValidDocStatus(status) {
-		return wengao.Errorf(wengao.EINVALID, "未知的文档状态：%q。", status)
+		return wengao.ErrUnknownDocStatus(status)
 	}
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > statusReasonMaxRunes {
-		return wengao.Errorf(wengao.EINVALID, "原因太长，最多 %d 个字。", statusReasonMaxRunes)
+		return wengao.ErrReasonTooLong(statusReasonMaxRunes)
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -178,7 +178,7 @@ func (db *DB) PurgeDocument(ctx context.Context, id string) error {
 		return err
 	}
 	if status != wengao.DocDeleted {
-		return wengao.Errorf(wengao.ECONFLICT, "只能彻底删除回收站中的文档，请先删除。")
+		return wengao.ErrPurgeNotDeleted
 	}
 	if err := db.deleteDocumentTx(ctx, tx, id); err != nil {
 		return err
@@ -198,7 +198,7 @@ func (db *DB) SetDocumentPrice(ctx context.Context, id string, price *int64) err
 	var p any
 	if price != nil {
 		if *price < 0 || *price > wengao.MaxPoints {
-			return wengao.Errorf(wengao.EINVALID, "价格须在 0 到 %d 积分之间。", wengao.MaxPoints)
+			return wengao.ErrPriceRange
 		}
 		p = *price
 	}
@@ -206,7 +206,7 @@ func (db *DB) SetDocumentPrice(ctx context.Context, id string, price *int64) err
 	if err != nil {
 		return err
 	} else if n == 0 {
-		return wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+		return wengao.ErrDocumentNotFound
 	}
 	return nil
 }
@@ -217,21 +217,21 @@ func (db *DB) SetDocumentPrice(ctx context.Context, id string, price *int64) err
 func cleanCategory(name, what string) (string, error) {
 	name = strings.Trim(strings.TrimSpace(name), "/")
 	if name == "" {
-		return "", wengao.Errorf(wengao.EINVALID, "请填写%s。", what)
+		return "", wengao.ErrFieldRequired(what)
 	}
 	parts := strings.Split(name, "/")
 	if len(parts) > 2 {
-		return "", wengao.Errorf(wengao.EINVALID, "%s最多两级，如“报告/政府工作报告”。", what)
+		return "", wengao.ErrCategoryDepth(what)
 	}
 	for i, p := range parts {
 		p = strings.TrimSpace(p)
 		switch {
 		case p == "":
-			return "", wengao.Errorf(wengao.EINVALID, "%s的每一级都不能为空，如“报告/政府工作报告”。", what)
+			return "", wengao.ErrCategoryEmptyLevel(what)
 		case !utf8.ValidString(p) || strings.ContainsFunc(p, unicode.IsControl):
-			return "", wengao.Errorf(wengao.EINVALID, "%s不能包含换行等控制字符。", what)
+			return "", wengao.ErrFieldControlChars(what)
 		case utf8.RuneCountInString(p) > wengao.UploadFieldMaxRunes:
-			return "", wengao.Errorf(wengao.EINVALID, "%s太长，每一级最多 %d 个字。", what, wengao.UploadFieldMaxRunes)
+			return "", wengao.ErrCategoryLevelTooLong(what)
 		}
 		parts[i] = p
 	}
@@ -255,7 +255,7 @@ func (db *DB) RenameCategory(ctx context.Context, from, to string) (int, error) 
 		return 0, err
 	}
 	if from == to {
-		return 0, wengao.Errorf(wengao.EINVALID, "新分类与原分类相同。")
+		return 0, wengao.ErrCategorySame
 	}
 	top := !strings.Contains(from, "/")
 	// Subcategories are matched by their opening characters, which LIKE's
@@ -277,10 +277,10 @@ func (db *DB) RenameCategory(ctx context.Context, from, to string) (int, error) 
 		}
 	}
 	if exact+children == 0 {
-		return 0, wengao.Errorf(wengao.ENOTFOUND, "没有分类为“%s”的文档。", from)
+		return 0, wengao.ErrCategoryNotFound(from)
 	}
 	if children > 0 && strings.Contains(to, "/") {
-		return 0, wengao.Errorf(wengao.EINVALID, "“%s”下有子分类，只能改名为一级分类。", from)
+		return 0, wengao.ErrCategoryHasChildren(from)
 	}
 	var version int64
 	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&version); err != nil {
@@ -352,7 +352,7 @@ func (db *DB) ListUsers(ctx context.Context, f wengao.UserFilter) ([]wengao.Admi
 		return nil, 0, err
 	}
 	if f.Role != "" && !wengao.ValidRole(f.Role) {
-		return nil, 0, wengao.Errorf(wengao.EINVALID, "未知的角色：%q。", f.Role)
+		return nil, 0, wengao.ErrUnknownRole(f.Role)
 	}
 	var where []string
 	var args []any

@@ -42,7 +42,7 @@ func auditTx(ctx context.Context, tx *sql.Tx) error {
 func insertAudit(ctx context.Context, q queryer, e *wengao.AuditEntry) error {
 	e.Action = strings.TrimSpace(e.Action)
 	if e.Action == "" || utf8.RuneCountInString(e.Action) > auditActionMaxRunes {
-		return wengao.Errorf(wengao.EINVALID, "审计记录须有动作，最多 %d 个字符。", auditActionMaxRunes)
+		return wengao.ErrAuditAction(auditActionMaxRunes)
 	}
 	e.Target = cutRunes(e.Target, auditTargetMaxRunes)
 	e.Detail = cutRunes(e.Detail, auditDetailMaxRunes)

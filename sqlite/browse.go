@@ -32,10 +32,10 @@ func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([
 	}
 	order, ok := listOrders[f.Order]
 	if !ok {
-		return nil, 0, wengao.Errorf(wengao.EINVALID, "未知的排序方式：%q。", f.Order)
+		return nil, 0, wengao.ErrUnknownOrder(string(f.Order))
 	}
 	if f.Offset < 0 {
-		return nil, 0, wengao.Errorf(wengao.EINVALID, "偏移量不能为负数。")
+		return nil, 0, wengao.ErrNegativeOffset
 	}
 	if f.Limit <= 0 {
 		f.Limit = DefaultLimit

@@ -51,7 +51,7 @@ func scanComplaint(row rowScanner) (*wengao.Complaint, error) {
 	err := row.Scan(&c.ID, &c.DocumentID, &c.DocumentTitle, &c.Kind, &c.Reason, &c.Contact, &c.Evidence,
 		&file.Key, &file.Name, &file.Size, &c.UserID, &c.Status, &c.Note, &created, &resolved, &c.RightsHolder, &c.Work)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, "投诉不存在。")
+		return nil, wengao.ErrComplaintNotFound
 	} else if err != nil {
 		return nil, err
 	}
@@ -114,42 +114,42 @@ func validateComplaint(c *wengao.Complaint) error {
 	c.Work = strings.TrimSpace(c.Work)
 	for _, f := range []struct{ name, value string }{{"权利人名称", c.RightsHolder}, {"作品名称", c.Work}} {
 		if !utf8.ValidString(f.value) {
-			return wengao.Errorf(wengao.EINVALID, "%s含有无效的字符。", f.name)
+			return wengao.ErrFieldInvalidChars(f.name)
 		}
 		if utf8.RuneCountInString(f.value) > wengao.ComplaintNameMaxRunes {
-			return wengao.Errorf(wengao.EINVALID, "%s太长，最多 %d 个字。", f.name, wengao.ComplaintNameMaxRunes)
+			return wengao.ErrFieldTooLong(f.name, wengao.ComplaintNameMaxRunes)
 		}
 	}
 	if c.Kind != wengao.ComplaintCopyright && c.Kind != wengao.ComplaintOther {
-		return wengao.Errorf(wengao.EINVALID, "投诉类型只能是版权投诉或其他问题。")
+		return wengao.ErrComplaintKind
 	}
 	for _, f := range []struct{ name, value string }{{"投诉理由", c.Reason}, {"联系方式", c.Contact}, {"证明材料", c.Evidence}} {
 		if !utf8.ValidString(f.value) {
-			return wengao.Errorf(wengao.EINVALID, "%s含有无效的字符。", f.name)
+			return wengao.ErrFieldInvalidChars(f.name)
 		}
 	}
 	switch n := utf8.RuneCountInString(c.Reason); {
 	case n == 0:
-		return wengao.Errorf(wengao.EINVALID, "请填写投诉理由。")
+		return wengao.ErrComplaintReasonRequired
 	case n > wengao.ComplaintReasonMaxRunes:
-		return wengao.Errorf(wengao.EINVALID, "投诉理由太长，最多 %d 个字。", wengao.ComplaintReasonMaxRunes)
+		return wengao.ErrComplaintReasonTooLong
 	}
 	switch n := utf8.RuneCountInString(c.Contact); {
 	case n == 0:
-		return wengao.Errorf(wengao.EINVALID, "请填写联系方式，以便我们答复。")
+		return wengao.ErrComplaintContactRequired
 	case n > wengao.ComplaintContactMaxRunes:
-		return wengao.Errorf(wengao.EINVALID, "联系方式太长，最多 %d 个字。", wengao.ComplaintContactMaxRunes)
+		return wengao.ErrComplaintContactTooLong
 	}
 	if utf8.RuneCountInString(c.Evidence) > wengao.ComplaintEvidenceMaxRunes {
-		return wengao.Errorf(wengao.EINVALID, "证明材料太长，最多 %d 个字。", wengao.ComplaintEvidenceMaxRunes)
+		return wengao.ErrComplaintEvidenceTooLong
 	}
 	if c.Kind == wengao.ComplaintCopyright && c.DocumentID == "" {
-		return wengao.Errorf(wengao.EINVALID, "版权投诉须指明被投诉的文档。")
+		return wengao.ErrComplaintNeedsDocument
 	}
 	if f := c.EvidenceFile; f != nil {
 		f.Name = strings.TrimSpace(f.Name)
 		if f.Key == "" || f.Size < 0 || !utf8.ValidString(f.Name) || utf8.RuneCountInString(f.Name) > evidenceNameMaxRunes {
-			return wengao.Errorf(wengao.EINVALID, "证明文件无效。")
+			return wengao.ErrComplaintEvidenceFile
 		}
 	}
 	return nil
@@ -186,7 +186,7 @@ func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 	c.DocumentTitle = ""
 	if c.DocumentID != "" {
 		if err := tx.QueryRowContext(ctx, `SELECT id, title, status FROM documents WHERE ext_id = ?`, c.DocumentID).Scan(&docRowID, &c.DocumentTitle, &docStatus); errors.Is(err, sql.ErrNoRows) {
-			return wengao.Errorf(wengao.ENOTFOUND, "被投诉的文档不存在。")
+			return wengao.ErrComplaintDocumentNotFound
 		} else if err != nil {
 			return err
 		}
@@ -277,7 +277,7 @@ func (db *DB) ListComplaints(ctx context.Context, f wengao.ComplaintFilter) ([]w
 	case wengao.ComplaintOpen, wengao.ComplaintUpheld, wengao.ComplaintRejected:
 		where, args = append(where, `c.status = ?`), append(args, f.Status)
 	default:
-		return nil, 0, wengao.Errorf(wengao.EINVALID, "未知的投诉状态：%q。", f.Status)
+		return nil, 0, wengao.ErrUnknownComplaintStatus(f.Status)
 	}
 	if f.UserID != 0 {
 		where, args = append(where, `c.user_id = ?`), append(args, f.UserID)
@@ -316,7 +316,7 @@ func (db *DB) ListComplaints(ctx context.Context, f wengao.ComplaintFilter) ([]w
 func (db *DB) resolveComplaint(ctx context.Context, id, operatorID int64, note, status string) (*sql.Tx, *wengao.Complaint, int64, error) {
 	note = strings.TrimSpace(note)
 	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > complaintNoteMaxRunes {
-		return nil, nil, 0, wengao.Errorf(wengao.EINVALID, "处理意见太长，最多 %d 个字。", complaintNoteMaxRunes)
+		return nil, nil, 0, wengao.ErrComplaintNoteTooLong(complaintNoteMaxRunes)
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 func (db *DB) deleteDocumentTx(ctx context.Context, tx *sql.Tx, extID string) error {
 	var rowID int64
 	if err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE ext_id = ?`, extID).Scan(&rowID); errors.Is(err, sql.ErrNoRows) {
-		return wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+		return wengao.ErrDocumentNotFound
 	} else if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func (db *DB) FindDocumentByID(ctx context.Context, id string) (*wengao.Document
 	err := row.Scan(&d.ID, &d.Title, &d.Date, &d.Category, &tags, &d.Source, &d.Author, &body, &outline, &d.Hash, &d.Reads, &created, &updated,
 		&price, &d.UploaderID, &file.Key, &file.Name, &file.Size, &d.Status, &d.StatusReason)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+		return nil, wengao.ErrDocumentNotFound
 	} else if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func (db *DB) AddFavorite(ctx context.Context, userID int64, documentID string) 
 	defer tx.Rollback()
 	var docRowID int64
 	if err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE ext_id = ?`, documentID).Scan(&docRowID); errors.Is(err, sql.ErrNoRows) {
-		return 0, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+		return 0, wengao.ErrDocumentNotFound
 	} else if err != nil {
 		return 0, err
 	}

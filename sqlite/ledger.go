@@ -30,18 +30,18 @@ func appendEntry(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry) error {
 func appendEntryTo(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry, mayGoNegative bool) error {
 	var balance int64
 	if err := tx.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, e.UserID).Scan(&balance); errors.Is(err, sql.ErrNoRows) {
-		return wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
+		return wengao.ErrUserNotFound
 	} else if err != nil {
 		return err
 	}
 	if e.Amount > 0 && balance > math.MaxInt64-e.Amount || e.Amount < 0 && balance < math.MinInt64-e.Amount {
-		return wengao.Errorf(wengao.EINVALID, "积分余额超出上限。")
+		return wengao.ErrBalanceOverflow
 	}
 	if balance+e.Amount < 0 && !mayGoNegative {
 		if e.Kind == wengao.KindDownload {
-			return wengao.Errorf(wengao.EPAYMENT, "积分不足：下载需要 %d 积分，当前余额 %d 积分。", -e.Amount, balance)
+			return wengao.ErrDownloadPoints(-e.Amount, balance)
 		}
-		return wengao.Errorf(wengao.EPAYMENT, "积分不足：当前余额 %d 积分，不能扣除 %d 积分。", balance, -e.Amount)
+		return wengao.ErrInsufficientPoints(balance, -e.Amount)
 	}
 	e.Balance = balance + e.Amount
 	e.CreatedAt = time.Now().UTC().Truncate(time.Second)
@@ -63,7 +63,7 @@ func (db *DB) Balance(ctx context.Context, userID int64) (int64, error) {
 	var n int64
 	err := db.read.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, userID).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, wengao.Errorf(wengao.ENOTFOUND, "用户不存在。")
+		return 0, wengao.ErrUserNotFound
 	}
 	return n, err
 }
@@ -101,13 +101,13 @@ func (db *DB) Entries(ctx context.Context, userID int64, page, limit int) ([]wen
 func (db *DB) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
 	switch {
 	case e.Amount == 0:
-		return wengao.Errorf(wengao.EINVALID, "积分变动不能为 0。")
+		return wengao.ErrZeroAmount
 	case e.Amount > wengao.MaxPoints || e.Amount < -wengao.MaxPoints:
-		return wengao.Errorf(wengao.EINVALID, "单次积分变动不能超过 %d。", wengao.MaxPoints)
+		return wengao.ErrAmountTooLarge
 	case !wengao.ValidKind(e.Kind) || e.Kind == wengao.KindDownload:
-		return wengao.Errorf(wengao.EINVALID, "无效的积分变动类型：%q。", e.Kind)
+		return wengao.ErrUnknownLedgerKind(e.Kind)
 	case e.Kind == wengao.KindAdjust && e.Reason == "":
-		return wengao.Errorf(wengao.EINVALID, "调整积分须写明原因。")
+		return wengao.ErrAdjustReasonRequired
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -126,10 +126,10 @@ func (db *DB) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
 // SignIn records a daily sign-in and its points.
 func (db *DB) SignIn(ctx context.Context, userID int64, day string, points int64) (*wengao.LedgerEntry, error) {
 	if _, err := time.Parse(wengao.DayLayout, day); err != nil {
-		return nil, wengao.Errorf(wengao.EINVALID, "日期格式无效：%q。", day)
+		return nil, wengao.ErrBadDay(day)
 	}
 	if points < 0 || points > wengao.MaxPoints {
-		return nil, wengao.Errorf(wengao.EINVALID, "签到积分须在 0 到 %d 之间。", wengao.MaxPoints)
+		return nil, wengao.ErrSignInRewardRange
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -140,7 +140,7 @@ func (db *DB) SignIn(ctx context.Context, userID int64, day string, points int64
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sign_ins WHERE user_id = ? AND day = ?`, userID, day).Scan(&done); err != nil {
 		return nil, err
 	} else if done > 0 {
-		return nil, wengao.Errorf(wengao.ECONFLICT, "今天已经签到过了。")
+		return nil, wengao.ErrSignedInToday
 	}
 	e := &wengao.LedgerEntry{UserID: userID, Kind: wengao.KindSignIn, Amount: points}
 	var ledgerID any
@@ -166,7 +166,7 @@ func scanPurchase(row rowScanner) (*wengao.Purchase, error) {
 	p := &wengao.Purchase{}
 	var created, expires int64
 	if err := row.Scan(&p.UserID, &p.DocumentID, &p.Title, &p.Cost, &created, &expires); errors.Is(err, sql.ErrNoRows) {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, "没有有效的购买记录。")
+		return nil, wengao.ErrNoPurchase
 	} else if err != nil {
 		return nil, err
 	}
@@ -186,10 +186,10 @@ func validPurchase(ctx context.Context, q queryer, userID int64, documentID stri
 // validity period and once per idempotency key.
 func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cost int64, key string) (*wengao.Purchase, bool, error) {
 	if cost < 0 || cost > wengao.MaxPoints {
-		return nil, false, wengao.Errorf(wengao.EINVALID, "价格须在 0 到 %d 积分之间。", wengao.MaxPoints)
+		return nil, false, wengao.ErrPriceRange
 	}
 	if len(key) > maxKeyBytes {
-		return nil, false, wengao.Errorf(wengao.EINVALID, "请求标识过长。")
+		return nil, false, wengao.ErrRequestIDTooLong
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -204,10 +204,10 @@ func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cos
 			WHERE p.user_id = ? AND p.idempotency_key = ?`, userID, key))
 		if err == nil {
 			if p.DocumentID != documentID {
-				return nil, false, wengao.Errorf(wengao.ECONFLICT, "该请求标识已用于购买另一篇文档。")
+				return nil, false, wengao.ErrRequestIDReused
 			}
 			if !p.ExpiresAt.After(now) {
-				return nil, false, wengao.Errorf(wengao.ECONFLICT, "该请求标识对应的购买已过期，请重新购买。")
+				return nil, false, wengao.ErrRequestIDExpired
 			}
 			return p, false, nil
 		} else if wengao.ErrorCode(err) != wengao.ENOTFOUND {
@@ -218,7 +218,7 @@ func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cos
 	var docRowID int64
 	var title string
 	if err := tx.QueryRowContext(ctx, `SELECT id, title FROM documents WHERE ext_id = ?`, documentID).Scan(&docRowID, &title); errors.Is(err, sql.ErrNoRows) {
-		return nil, false, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+		return nil, false, wengao.ErrDocumentNotFound
 	} else if err != nil {
 		return nil, false, err
 	}

@@ -110,7 +110,7 @@ func (db *DB) RemoveMask(ctx context.Context, word string) error {
 	}
 	db.forgetMasks()
 	if n == 0 {
-		return wengao.Errorf(wengao.ENOTFOUND, "没有屏蔽词“%s”。", word)
+		return wengao.ErrMaskNotFound(word)
 	}
 	return nil
 }

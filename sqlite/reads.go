@@ -20,10 +20,10 @@ func (db *DB) RecordReads(ctx context.Context, reads []wengao.Read) error {
 	totals := make(map[string]int64, len(reads))
 	for _, r := range reads {
 		if _, err := time.Parse(wengao.DayLayout, r.Day); err != nil {
-			return wengao.Errorf(wengao.EINVALID, "日期格式无效：%q。", r.Day)
+			return wengao.ErrBadDay(r.Day)
 		}
 		if r.Count < 1 {
-			return wengao.Errorf(wengao.EINVALID, "阅读次数无效：%d。", r.Count)
+			return wengao.ErrBadReadCount(r.Count)
 		}
 		daily[key{r.DocumentID, r.Day}] += r.Count
 		totals[r.DocumentID] += r.Count
@@ -80,7 +80,7 @@ func (db *DB) TopDocuments(ctx context.Context, filter wengao.RankFilter) ([]wen
 			WHERE reads > 0 AND status = 'published' ORDER BY reads DESC, id LIMIT ?`, filter.Limit)
 	} else {
 		if _, perr := time.Parse(wengao.DayLayout, filter.Since); perr != nil {
-			return nil, wengao.Errorf(wengao.EINVALID, "日期格式无效：%q。", filter.Since)
+			return nil, wengao.ErrBadDay(filter.Since)
 		}
 		rows, err = db.read.QueryContext(ctx, `SELECT d.ext_id, d.title, d.date, r.n FROM
 			(SELECT document_id, SUM(count) AS n FROM document_reads_daily WHERE day >= ?

@@ -21,7 +21,7 @@ func (db *DB) RelatedDocuments(ctx context.Context, id string, n int) ([]wengao.
 	err := db.read.QueryRowContext(ctx, `SELECT id, title, body, hash FROM documents JOIN document_texts USING (id) WHERE ext_id = ?`, id).Scan(&src.Row, &src.Title, &src.Body, &src.Hash)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, wengao.Errorf(wengao.ENOTFOUND, "文档不存在。")
+			return nil, wengao.ErrDocumentNotFound
 		}
 		return nil, err
 	}

@@ -12,8 +12,6 @@ import (
 
 var _ wengao.SessionService = (*DB)(nil)
 
-const msgSessionExpired = "登录已失效，请重新登录。"
-
 // tokenHash returns the SHA-256 of a session token, or false when the
 // token is not 32 bytes of unpadded base64url.
 func tokenHash(token string) ([]byte, bool) {
@@ -65,7 +63,7 @@ func (db *DB) CreateSession(ctx context.Context, userID int64) (*wengao.Session,
 func (db *DB) FindSession(ctx context.Context, token string) (*wengao.Session, error) {
 	hash, ok := tokenHash(token)
 	if !ok {
-		return nil, wengao.Errorf(wengao.EUNAUTHORIZED, msgSessionExpired)
+		return nil, wengao.ErrSessionExpired
 	}
 	now := time.Now()
 	var created, lastSeen, expires int64
@@ -73,7 +71,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (*wengao.Session, e
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`, hash, now.Unix())
 	u, err := scanUser(row, &created, &lastSeen, &expires)
 	if wengao.ErrorCode(err) == wengao.ENOTFOUND {
-		return nil, wengao.Errorf(wengao.EUNAUTHORIZED, msgSessionExpired)
+		return nil, wengao.ErrSessionExpired
 	} else if err != nil {
 		return nil, err
 	}
@@ -90,7 +88,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (*wengao.Session, e
 	if n, err := res.RowsAffected(); err != nil {
 		return nil, err
 	} else if n == 0 { // ended meanwhile
-		return nil, wengao.Errorf(wengao.EUNAUTHORIZED, msgSessionExpired)
+		return nil, wengao.ErrSessionExpired
 	}
 	s.LastSeen, s.ExpiresAt = time.Unix(now.Unix(), 0).UTC(), time.Unix(next, 0).UTC()
 	return s, nil

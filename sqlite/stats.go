@@ -24,13 +24,13 @@ func (db *DB) RecordSearches(ctx context.Context, counts []wengao.SearchCount) e
 	queries := map[key]tally{}
 	for _, c := range counts {
 		if _, err := time.Parse(wengao.DayLayout, c.Day); err != nil {
-			return wengao.Errorf(wengao.EINVALID, "日期格式无效：%q。", c.Day)
+			return wengao.ErrBadDay(c.Day)
 		}
 		if c.Count < 1 || c.Zero < 0 || c.Zero > c.Count {
-			return wengao.Errorf(wengao.EINVALID, "搜索次数无效：%d（无结果 %d）。", c.Count, c.Zero)
+			return wengao.ErrBadSearchCount(c.Count, c.Zero)
 		}
 		if utf8.RuneCountInString(c.Query) > wengao.SearchQueryMaxRunes {
-			return wengao.Errorf(wengao.EINVALID, "搜索词超过 %d 个字符。", wengao.SearchQueryMaxRunes)
+			return wengao.ErrSearchQueryTooLong
 		}
 		t := days[c.Day]
 		days[c.Day] = tally{t.count + c.Count, t.zero + c.Zero}
@@ -90,11 +90,11 @@ func newPeriod(from, to time.Time) (period, error) {
 	start := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
 	last := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc)
 	if last.Before(start) {
-		return period{}, wengao.Errorf(wengao.EINVALID, "统计区间的结束日期早于开始日期。")
+		return period{}, wengao.ErrStatsPeriodReversed
 	}
 	days := int(math.Round(last.Sub(start).Hours()/24)) + 1
 	if days > wengao.MaxStatsDays {
-		return period{}, wengao.Errorf(wengao.EINVALID, "统计区间最长 %d 天。", wengao.MaxStatsDays)
+		return period{}, wengao.ErrStatsPeriodTooLong
 	}
 	return period{start: start, days: days, from: start.Format(wengao.DayLayout), to: last.Format(wengao.DayLayout)}, nil
 }
@@ -141,7 +141,7 @@ var metricQueries = map[string]metricQuery{
 // DailySeries returns the value of a metric on each day of a period.
 func (db *DB) DailySeries(ctx context.Context, metric string, from, to time.Time) ([]wengao.DayValue, error) {
 	if !wengao.ValidMetric(metric) {
-		return nil, wengao.Errorf(wengao.EINVALID, "未知的统计项：%q。", metric)
+		return nil, wengao.ErrUnknownMetric(metric)
 	}
 	p, err := newPeriod(from, to)
 	if err != nil {

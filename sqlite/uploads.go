@@ -49,7 +49,7 @@ func scanUpload(row rowScanner) (*wengao.Upload, error) {
 		&u.Meta.Title, &u.Meta.Issuer, &u.Meta.DocNumber, &u.Meta.Date, &u.Meta.Genre, &u.Meta.Category, &body, &outline, &u.Chars, &u.TextHash,
 		&near, &u.Reason, &u.DocumentID, &u.Reward, &u.ReviewerID, &created, &updated, &reviewed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, "上传的文稿不存在。")
+		return nil, wengao.ErrUploadNotFound
 	} else if err != nil {
 		return nil, err
 	}
@@ -130,34 +130,34 @@ func normalizeUploadMeta(m wengao.UploadMeta) wengao.UploadMeta {
 func validateUploadMeta(m wengao.UploadMeta) (wengao.UploadMeta, error) {
 	m = normalizeUploadMeta(m)
 	if m.Title == "" {
-		return m, wengao.Errorf(wengao.EINVALID, "请填写标题。")
+		return m, wengao.ErrTitleRequired
 	}
 	if utf8.RuneCountInString(m.Title) > wengao.UploadTitleMaxRunes {
-		return m, wengao.Errorf(wengao.EINVALID, "标题太长，最多 %d 个字。", wengao.UploadTitleMaxRunes)
+		return m, wengao.ErrTitleTooLong
 	}
 	for _, f := range []struct{ name, value string }{
 		{"标题", m.Title}, {"发文机关", m.Issuer}, {"发文字号", m.DocNumber}, {"成文日期", m.Date}, {"文种", m.Genre}, {"分类", m.Category},
 	} {
 		if f.name != "标题" && utf8.RuneCountInString(f.value) > wengao.UploadFieldMaxRunes {
-			return m, wengao.Errorf(wengao.EINVALID, "%s太长，最多 %d 个字。", f.name, wengao.UploadFieldMaxRunes)
+			return m, wengao.ErrFieldTooLong(f.name, wengao.UploadFieldMaxRunes)
 		}
 		if !utf8.ValidString(f.value) || strings.ContainsFunc(f.value, unicode.IsControl) {
-			return m, wengao.Errorf(wengao.EINVALID, "%s不能包含换行等控制字符。", f.name)
+			return m, wengao.ErrFieldControlChars(f.name)
 		}
 	}
 	if m.Date != "" {
 		if _, err := time.Parse(wengao.DayLayout, m.Date); err != nil || len(m.Date) != len(wengao.DayLayout) {
-			return m, wengao.Errorf(wengao.EINVALID, "成文日期格式应为 YYYY-MM-DD，如 2019-01-31。")
+			return m, wengao.ErrUploadDateFormat
 		}
 	}
 	if m.Category != "" {
 		parts := strings.Split(m.Category, "/")
 		if len(parts) > 2 {
-			return m, wengao.Errorf(wengao.EINVALID, "分类最多两级，如“报告/政府工作报告”。")
+			return m, wengao.ErrCategoryDepth("分类")
 		}
 		for _, p := range parts {
 			if p == "" {
-				return m, wengao.Errorf(wengao.EINVALID, "分类的每一级都不能为空，如“报告/政府工作报告”。")
+				return m, wengao.ErrCategoryEmptyLevel("分类")
 			}
 		}
 	}
@@ -179,11 +179,11 @@ func (db *DB) CreateUpload(ctx context.Context, u *wengao.Upload) error {
 		}
 		u.Meta = m
 	default:
-		return wengao.Errorf(wengao.EINVALID, "新上传的文稿状态无效：%q。", u.Status)
+		return wengao.ErrNewUploadStatus(u.Status)
 	}
 	paras := cleanBody(u.Body)
 	if len(paras) == 0 {
-		return wengao.Errorf(wengao.EINVALID, "文稿没有正文。")
+		return wengao.ErrUploadNoBody
 	}
 	// The outline points into the paragraphs: derive it again when
 	// cleaning moved them, or when there is none.
@@ -258,7 +258,7 @@ func (db *DB) FindUpload(ctx context.Context, id int64) (*wengao.Upload, error) 
 // FindUploadByFile returns the latest live upload of a file.
 func (db *DB) FindUploadByFile(ctx context.Context, key string) (*wengao.Upload, error) {
 	if key == "" {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, "上传的文稿不存在。")
+		return nil, wengao.ErrUploadNotFound
 	}
 	return scanUpload(db.read.QueryRowContext(ctx, uploadSelect+`WHERE u.file_key = ? AND u.status NOT IN ('rejected', 'deleted')
 		ORDER BY u.id DESC LIMIT 1`, key))
@@ -272,7 +272,7 @@ func (db *DB) ListUploads(ctx context.Context, f wengao.UploadFilter) ([]wengao.
 		return nil, 0, err
 	}
 	if f.Status != "" && !wengao.ValidUploadStatus(f.Status) {
-		return nil, 0, wengao.Errorf(wengao.EINVALID, "未知的文稿状态：%q。", f.Status)
+		return nil, 0, wengao.ErrUnknownUploadStatus(f.Status)
 	}
 	var where []string
 	var args []any
@@ -314,15 +314,15 @@ func (db *DB) setUploadMeta(ctx context.Context, id, owner int64, meta wengao.Up
 	var userID int64
 	var status string
 	if err := tx.QueryRowContext(ctx, `SELECT user_id, status FROM uploads WHERE id = ?`, id).Scan(&userID, &status); errors.Is(err, sql.ErrNoRows) {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, "上传的文稿不存在。")
+		return nil, wengao.ErrUploadNotFound
 	} else if err != nil {
 		return nil, err
 	}
 	if owner != 0 && userID != owner {
-		return nil, wengao.Errorf(wengao.EFORBIDDEN, "只能修改自己上传的文稿。")
+		return nil, wengao.ErrNotOwnUploadEdit
 	}
 	if status != wengao.UploadPending && (pendingOnly || status != wengao.UploadDraft) {
-		return nil, wengao.Errorf(wengao.ECONFLICT, "该文稿%s，不能再修改。", uploadStatusName(status))
+		return nil, wengao.ErrUploadNotEditable(status)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE uploads SET status = 'pending', title = ?, issuer = ?, doc_number = ?, date = ?, genre = ?, category = ?,
 		updated_at = ? WHERE id = ?`, meta.Title, meta.Issuer, meta.DocNumber, meta.Date, meta.Genre, meta.Category, time.Now().Unix(), id); err != nil {
@@ -335,29 +335,11 @@ func (db *DB) setUploadMeta(ctx context.Context, id, owner int64, meta wengao.Up
 	return u, tx.Commit()
 }
 
-// uploadStatusName says in Chinese where an upload stands, for messages
-// such as "该文稿已被驳回，不能审核。".
-func uploadStatusName(status string) string {
-	switch status {
-	case wengao.UploadDraft:
-		return "尚未提交"
-	case wengao.UploadPending:
-		return "正在等待审核"
-	case wengao.UploadApproved:
-		return "已通过审核"
-	case wengao.UploadRejected:
-		return "已被驳回"
-	case wengao.UploadDeleted:
-		return "已删除"
-	}
-	return status
-}
-
 // SubmitUpload sets the metadata of the user's draft or pending upload and
 // makes it pending.
 func (db *DB) SubmitUpload(ctx context.Context, id, userID int64, meta wengao.UploadMeta) (*wengao.Upload, error) {
 	if userID == 0 {
-		return nil, wengao.Errorf(wengao.EFORBIDDEN, "只能修改自己上传的文稿。")
+		return nil, wengao.ErrNotOwnUploadEdit
 	}
 	return db.setUploadMeta(ctx, id, userID, meta, false)
 }
@@ -397,7 +379,7 @@ func uploadDocument(u *wengao.Upload) *wengao.Document {
 // that rejecting or deleting the upload removes.
 func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward int64) (*wengao.Upload, error) {
 	if reward < 0 || reward > wengao.MaxPoints {
-		return nil, wengao.Errorf(wengao.EINVALID, "奖励积分须在 0 到 %d 之间。", wengao.MaxPoints)
+		return nil, wengao.ErrRewardRange
 	}
 	u, err := db.FindUpload(ctx, id)
 	if err != nil {
@@ -416,7 +398,7 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 		return u, nil
 	case wengao.UploadPending:
 	default:
-		return nil, wengao.Errorf(wengao.ECONFLICT, "该文稿%s，不能审核。", uploadStatusName(u.Status))
+		return nil, wengao.ErrUploadNotReviewable(u.Status)
 	}
 	if _, err := validateUploadMeta(u.Meta); err != nil {
 		return nil, err
@@ -434,7 +416,7 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 		if title == "" {
 			title = results[0].DuplicateOf
 		}
-		return nil, wengao.Errorf(wengao.ECONFLICT, "该文稿与已收录的《%s》重复。", title)
+		return nil, wengao.ErrUploadDuplicate(title)
 	}
 
 	nearest, err := db.rewardNearest(ctx, u, docID)
@@ -457,7 +439,7 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 	// Rejected or deleted since it was read, or its metadata corrected
 	// while a concurrent approval wrote the document: take back the
 	// document just written.
-	takeBack := func(msg string, args ...any) (*wengao.Upload, error) {
+	takeBack := func(refusal *wengao.Error) (*wengao.Upload, error) {
 		if err := db.deleteDocumentTx(ctx, tx, docID); err != nil && wengao.ErrorCode(err) != wengao.ENOTFOUND {
 			return nil, err
 		}
@@ -465,10 +447,10 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 			return nil, err
 		}
 		db.forgetRelated()
-		return nil, wengao.Errorf(wengao.ECONFLICT, msg, args...)
+		return nil, refusal
 	}
 	if cur.Status != wengao.UploadPending {
-		return takeBack("该文稿%s，不能审核。", uploadStatusName(cur.Status))
+		return takeBack(wengao.ErrUploadNotReviewable(cur.Status))
 	}
 	want := uploadDocument(cur)
 	var docRowID int64
@@ -477,12 +459,12 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 	if err := tx.QueryRowContext(ctx, `SELECT id, hash, title, date, category, author, source FROM documents WHERE ext_id = ?`, docID).Scan(
 		&docRowID, &docHash, &got.Title, &got.Date, &got.Category, &got.Author, &got.Source); errors.Is(err, sql.ErrNoRows) {
 		// Deleted in between.
-		return nil, wengao.Errorf(wengao.ECONFLICT, "发布的文档刚被删除，请重新审核。")
+		return nil, wengao.ErrApprovedDocumentDeleted
 	} else if err != nil {
 		return nil, err
 	}
 	if got.Title != want.Title || got.Date != want.Date || got.Category != want.Category || got.Author != want.Author || got.Source != want.Source {
-		return takeBack("文稿信息刚被修改，请重新审核。")
+		return takeBack(wengao.ErrUploadMetaChanged)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE documents SET uploader_id = ?, file_key = ?, file_name = ?, file_size = ? WHERE id = ?`,
 		cur.UserID, cur.File.Key, cur.File.Name, cur.File.Size, docRowID); err != nil {
@@ -578,10 +560,10 @@ func nullID(id int64) any {
 func (db *DB) RejectUpload(ctx context.Context, id, reviewerID int64, reason string) (*wengao.Upload, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, wengao.Errorf(wengao.EINVALID, "请填写驳回原因。")
+		return nil, wengao.ErrRejectReasonRequired
 	}
 	if utf8.RuneCountInString(reason) > wengao.UploadReasonMaxRunes {
-		return nil, wengao.Errorf(wengao.EINVALID, "驳回原因太长，最多 %d 个字。", wengao.UploadReasonMaxRunes)
+		return nil, wengao.ErrRejectReasonTooLong
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -591,7 +573,7 @@ func (db *DB) RejectUpload(ctx context.Context, id, reviewerID int64, reason str
 	var status string
 	var uploader int64
 	if err := tx.QueryRowContext(ctx, `SELECT status, user_id FROM uploads WHERE id = ?`, id).Scan(&status, &uploader); errors.Is(err, sql.ErrNoRows) {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, "上传的文稿不存在。")
+		return nil, wengao.ErrUploadNotFound
 	} else if err != nil {
 		return nil, err
 	}
@@ -603,7 +585,7 @@ func (db *DB) RejectUpload(ctx context.Context, id, reviewerID int64, reason str
 		return nil, err
 	}
 	if status == wengao.UploadApproved || status == wengao.UploadDeleted {
-		return nil, wengao.Errorf(wengao.ECONFLICT, "该文稿%s，不能驳回。", uploadStatusName(status))
+		return nil, wengao.ErrUploadNotRejectable(status)
 	}
 	// A document left by an approval cut short goes with it.
 	forgot, err := db.dropUnapprovedDocument(ctx, tx, id)
@@ -653,7 +635,7 @@ func (db *DB) DeleteUpload(ctx context.Context, id, operatorID int64) (*wengao.U
 		return nil, err
 	}
 	if cur.Status == wengao.UploadDeleted {
-		return nil, wengao.Errorf(wengao.ECONFLICT, "该文稿已删除。")
+		return nil, wengao.ErrUploadDeleted
 	}
 	role, err := actorRole(ctx, tx, wengao.Actor{ID: operatorID})
 	if err != nil {

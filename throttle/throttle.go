@@ -148,7 +148,7 @@ func (t *LoginThrottle) Len() (accounts, ips int) {
 // message that says when to try again and nothing about the account.
 func Error(retryAfter time.Duration) *wengao.Error {
 	minutes := max(1, int((retryAfter+time.Minute-1)/time.Minute))
-	return wengao.Errorf(wengao.ETOOMANY, "登录尝试过于频繁，请 %d 分钟后再试。", minutes)
+	return wengao.ErrLoginThrottled(minutes)
 }
 
 // accountKey folds the letter case of a username, as accounts do.
