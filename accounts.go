@@ -181,9 +181,11 @@ type UserService interface {
 	// case. Returns ENOTFOUND when there is none.
 	FindUserByName(ctx context.Context, username string) (*User, error)
 
-	// SetUserRole changes a user's role. Returns EINVALID for an unknown
-	// role and ENOTFOUND for an unknown user.
-	SetUserRole(ctx context.Context, userID int64, role string) error
+	// SetUserRole changes a user's role, as actor (see CanSetUserRole:
+	// only an admin, of an account ranking below them, not their own).
+	// Returns EINVALID for an unknown role or the actor's own account,
+	// ENOTFOUND for an unknown user and EFORBIDDEN when actor may not.
+	SetUserRole(ctx context.Context, actor Actor, userID int64, role string) error
 }
 
 // Session lifetimes. A session expires SessionIdle after it was last used

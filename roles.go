@@ -95,19 +95,21 @@ func CanActOnUser(actor Actor, targetID int64, targetRole string) error {
 // demote another admin. Returns EINVALID for an unknown role. The system
 // may give any account any role.
 func CanSetUserRole(actor Actor, targetID int64, targetRole, next string) error {
+	if !actor.System() {
+		if RoleRank(actor.Role) < RoleRank(RoleAdmin) {
+			return ErrNotAdmin
+		}
+		if actor.ID == targetID {
+			return ErrOwnRole
+		}
+		if err := CanActOnUser(actor, targetID, targetRole); err != nil {
+			return err
+		}
+	}
 	if !ValidRole(next) {
 		return ErrUnknownRole(next)
 	}
-	if actor.System() {
-		return nil
-	}
-	if RoleRank(actor.Role) < RoleRank(RoleAdmin) {
-		return ErrNotAdmin
-	}
-	if actor.ID == targetID {
-		return ErrOwnRole
-	}
-	return CanActOnUser(actor, targetID, targetRole)
+	return nil
 }
 
 // Who, beside the lowest role, may make a move of an upload.

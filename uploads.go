@@ -149,9 +149,11 @@ type UploadService interface {
 	SubmitUpload(ctx context.Context, id, userID int64, meta UploadMeta) (*Upload, error)
 
 	// UpdateUploadMeta sets the metadata of a pending upload (a
-	// moderator's correction). Returns EINVALID, ENOTFOUND and ECONFLICT
-	// as SubmitUpload.
-	UpdateUploadMeta(ctx context.Context, id int64, meta UploadMeta) (*Upload, error)
+	// correction by reviewerID, 0 for the system). Returns EINVALID,
+	// ENOTFOUND and ECONFLICT as SubmitUpload, and EFORBIDDEN unless
+	// reviewerID may review the upload (CanReviewUpload: a moderator or
+	// admin who did not upload it).
+	UpdateUploadMeta(ctx context.Context, id, reviewerID int64, meta UploadMeta) (*Upload, error)
 
 	// ApproveUpload publishes a pending upload as document
 	// UploadDocumentID(id), with its uploader, file and metadata, and

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -237,39 +238,90 @@ func (s *Server) handleAPIModerate(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, r, err)
 		return
 	}
-	action := path2action(r)
-	var up *wengao.Upload
-	switch action {
-	case "approve":
-		up, err = s.Uploads.ApproveUpload(r.Context(), id, u.ID, s.settings(r.Context()).UploadReward)
+	a := uploadAction{Name: path2action(r)}
+	switch a.Name {
 	case "reject":
 		var body struct {
 			Reason string `json:"reason"`
 		}
 		if err = json.NewDecoder(io.LimitReader(r.Body, maxAuthBody)).Decode(&body); err != nil {
-			err = wengao.Errorf(wengao.EINVALID, msgBadJSON)
-			break
+			s.jsonError(w, r, wengao.Errorf(wengao.EINVALID, msgBadJSON))
+			return
 		}
-		up, err = s.Uploads.RejectUpload(r.Context(), id, u.ID, body.Reason)
+		a.Reason = body.Reason
 	case "meta":
-		if up, err = s.Uploads.FindUpload(r.Context(), id); err != nil {
-			break
+		// The body names the fields to change; the others keep their
+		// values.
+		up, err := s.Uploads.FindUpload(r.Context(), id)
+		if err != nil {
+			s.jsonError(w, r, err)
+			return
 		}
-		var meta wengao.UploadMeta
-		if meta, err = readMetaJSON(r, up.Meta); err == nil {
-			up, err = s.Uploads.UpdateUploadMeta(r.Context(), id, meta)
+		meta, err := readMetaJSON(r, up.Meta)
+		if err != nil {
+			s.jsonError(w, r, err)
+			return
 		}
-	case "delete":
-		up, err = s.Uploads.DeleteUpload(r.Context(), id, u.ID)
+		a.Meta = &meta
 	}
+	up, err := s.moderateUpload(r.Context(), u, id, a)
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
 	}
-	if action == "approve" || action == "delete" {
+	writeJSON(w, http.StatusOK, up)
+}
+
+// uploadAction is what a moderator asks of an upload, as a front end
+// read it from its request.
+type uploadAction struct {
+	Name   string // approve, reject, meta or delete
+	Reason string // why it is rejected
+	// Meta is the metadata as the moderator left it: what meta stores,
+	// and what approve stores first when the upload is still pending
+	// (nil: approve as it is).
+	Meta *wengao.UploadMeta
+}
+
+// moderateUpload approves, rejects, corrects or deletes upload id as
+// moderator u: the one action behind the API and the console, which
+// only translate their input and its outcome. The store checks who may
+// do what.
+func (s *Server) moderateUpload(ctx context.Context, u *wengao.User, id int64, a uploadAction) (*wengao.Upload, error) {
+	var up *wengao.Upload
+	var err error
+	switch a.Name {
+	case "approve":
+		if a.Meta != nil {
+			if up, err = s.Uploads.FindUpload(ctx, id); err != nil {
+				return nil, err
+			}
+			if up.Status == wengao.UploadPending {
+				if _, err := s.Uploads.UpdateUploadMeta(ctx, id, u.ID, *a.Meta); err != nil {
+					return nil, err
+				}
+			}
+		}
+		up, err = s.Uploads.ApproveUpload(ctx, id, u.ID, s.settings(ctx).UploadReward)
+	case "reject":
+		up, err = s.Uploads.RejectUpload(ctx, id, u.ID, a.Reason)
+	case "meta":
+		if a.Meta == nil {
+			return nil, wengao.Errorf(wengao.EINVALID, msgBadForm)
+		}
+		up, err = s.Uploads.UpdateUploadMeta(ctx, id, u.ID, *a.Meta)
+	case "delete":
+		up, err = s.Uploads.DeleteUpload(ctx, id, u.ID)
+	default:
+		return nil, wengao.Errorf(wengao.ENOTFOUND, msgNotFoundPage)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.Name == "approve" || a.Name == "delete" {
 		s.pages.clear()
 	}
-	writeJSON(w, http.StatusOK, up)
+	return up, nil
 }
 
 // path2action names what a moderation request asks: the last segment of
@@ -549,35 +601,30 @@ func (s *Server) handleAdminUploadForm(w http.ResponseWriter, r *http.Request) {
 		s.uploadDetail(w, r, http.StatusBadRequest, up, true, wengao.ErrorMessage(err), "")
 		return
 	}
-	ctx := r.Context()
-	action := r.PathValue("action")
-	var done *wengao.Upload
-	switch action {
-	case "approve":
-		// The form carries the metadata as the moderator left it.
-		if up.Status == wengao.UploadPending && r.PostForm.Has("title") {
-			if up, err = s.Uploads.UpdateUploadMeta(ctx, up.ID, readMeta(r.PostForm.Get)); err != nil {
-				break
-			}
-		}
-		done, err = s.Uploads.ApproveUpload(ctx, up.ID, u.ID, s.settings(r.Context()).UploadReward)
-	case "reject":
-		done, err = s.Uploads.RejectUpload(ctx, up.ID, u.ID, strings.TrimSpace(r.PostForm.Get("reason")))
+	a := uploadAction{Name: r.PathValue("action"), Reason: strings.TrimSpace(r.PostForm.Get("reason"))}
+	switch a.Name {
+	case "approve", "reject", "delete":
 	case "meta":
-		done, err = s.Uploads.UpdateUploadMeta(ctx, up.ID, readMeta(r.PostForm.Get))
-	case "delete":
-		done, err = s.Uploads.DeleteUpload(ctx, up.ID, u.ID)
+		meta := readMeta(r.PostForm.Get)
+		a.Meta = &meta
 	default:
 		s.notFound(w, r)
 		return
 	}
+	// The approve form carries the metadata as the moderator left it.
+	if a.Name == "approve" && r.PostForm.Has("title") {
+		meta := readMeta(r.PostForm.Get)
+		a.Meta = &meta
+	}
+	done, err := s.moderateUpload(r.Context(), u, up.ID, a)
 	if err != nil {
+		if cur, ferr := s.Uploads.FindUpload(r.Context(), up.ID); ferr == nil {
+			up = cur // as it stands after the refusal
+		}
 		s.uploadDetail(w, r, ErrorStatus(err), up, true, wengao.ErrorMessage(err), "")
 		return
 	}
-	if action == "approve" || action == "delete" {
-		s.pages.clear()
-	}
+	action := a.Name
 	if action == "meta" {
 		http.Redirect(w, r, "/admin/uploads/"+strconv.FormatInt(done.ID, 10)+"?notice=saved", http.StatusSeeOther)
 		return

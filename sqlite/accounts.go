@@ -213,18 +213,32 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next st
 	return tx.Commit()
 }
 
-// SetUserRole changes a user's role.
-func (db *DB) SetUserRole(ctx context.Context, userID int64, role string) error {
-	if !wengao.ValidRole(role) {
-		return wengao.ErrUnknownRole(role)
-	}
-	n, err := db.execAudited(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, userID)
+// SetUserRole changes a user's role, when the rules let actor
+// (wengao.CanSetUserRole).
+func (db *DB) SetUserRole(ctx context.Context, actor wengao.Actor, userID int64, role string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
-	} else if n == 0 {
-		return wengao.ErrUserNotFound
 	}
-	return nil
+	defer tx.Rollback()
+	target, err := findUser(ctx, tx, `u.id = ?`, userID)
+	if err != nil {
+		return err
+	}
+	actorRole, err := actorRole(ctx, tx, actor)
+	if err != nil {
+		return err
+	}
+	if err := wengao.CanSetUserRole(wengao.Actor{ID: actor.ID, Role: actorRole}, target.ID, target.Role, role); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, userID); err != nil {
+		return err
+	}
+	if err := auditTx(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // maxListPage bounds the page of a list: far beyond any list, and low

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -222,23 +223,83 @@ func TestSetUserRole(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	u := mustCreateUser(t, db, "alice", 0)
-	if err := db.SetUserRole(ctx, u.ID, wengao.RoleModerator); err != nil {
+	if err := db.SetUserRole(ctx, wengao.Actor{}, u.ID, wengao.RoleModerator); err != nil {
 		t.Fatal(err)
 	}
 	if u, _ = db.FindUserByID(ctx, u.ID); u.Role != wengao.RoleModerator || !u.IsModerator() || u.IsAdmin() {
 		t.Errorf("role %q", u.Role)
 	}
-	wantCode(t, db.SetUserRole(ctx, u.ID, "root"), wengao.EINVALID)
-	wantCode(t, db.SetUserRole(ctx, 999, wengao.RoleAdmin), wengao.ENOTFOUND)
+	wantCode(t, db.SetUserRole(ctx, wengao.Actor{}, u.ID, "root"), wengao.EINVALID)
+	wantCode(t, db.SetUserRole(ctx, wengao.Actor{}, 999, wengao.RoleAdmin), wengao.ENOTFOUND)
 }
 
 // mustCreateStaff creates a moderator or an admin.
 func mustCreateStaff(tb testing.TB, db *sqlite.DB, name, role string) *wengao.User {
 	tb.Helper()
 	u := mustCreateUser(tb, db, name, 0)
-	if err := db.SetUserRole(context.Background(), u.ID, role); err != nil {
+	if err := db.SetUserRole(context.Background(), wengao.Actor{}, u.ID, role); err != nil {
 		tb.Fatal(err)
 	}
 	u.Role = role
 	return u
+}
+
+// TestSetUserRoleRank checks the rules of roles in the store: only an
+// admin changes roles, never their own, and only of accounts ranking
+// below them; a refused change leaves the role as it was.
+func TestSetUserRoleRank(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
+	admin2 := mustCreateStaff(t, db, "admin2", wengao.RoleAdmin)
+	mod := mustCreateStaff(t, db, "mod", wengao.RoleModerator)
+	mod2 := mustCreateStaff(t, db, "mod2", wengao.RoleModerator)
+	reader := mustCreateUser(t, db, "reader", 0)
+	reader2 := mustCreateUser(t, db, "reader2", 0)
+
+	tests := []struct {
+		name     string
+		actor    *wengao.User
+		target   *wengao.User
+		role     string
+		wantErr  error // nil: the change is made
+		wantRole string
+	}{
+		{"reader promotes a reader", reader, reader2, wengao.RoleModerator, wengao.ErrNotAdmin, wengao.RoleReader},
+		{"reader promotes themself", reader, reader, wengao.RoleAdmin, wengao.ErrNotAdmin, wengao.RoleReader},
+		{"moderator promotes a reader", mod, reader, wengao.RoleModerator, wengao.ErrNotAdmin, wengao.RoleReader},
+		{"moderator demotes a moderator", mod, mod2, wengao.RoleReader, wengao.ErrNotAdmin, wengao.RoleModerator},
+		{"moderator promotes themself", mod, mod, wengao.RoleAdmin, wengao.ErrNotAdmin, wengao.RoleModerator},
+		{"admin demotes an admin", admin, admin2, wengao.RoleReader, wengao.ErrUserRank, wengao.RoleAdmin},
+		{"admin demotes themself", admin, admin, wengao.RoleReader, wengao.ErrOwnRole, wengao.RoleAdmin},
+		{"admin gives an unknown role", admin, reader, "root", wengao.ErrUnknownRole("root"), wengao.RoleReader},
+		{"admin promotes a reader", admin, reader, wengao.RoleModerator, nil, wengao.RoleModerator},
+		{"admin demotes a moderator", admin, mod2, wengao.RoleReader, nil, wengao.RoleReader},
+		{"admin makes a moderator an admin", admin, mod, wengao.RoleAdmin, nil, wengao.RoleAdmin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := db.SetUserRole(ctx, wengao.ActorOf(tt.actor), tt.target.ID, tt.role)
+			if tt.wantErr == nil && err != nil {
+				t.Fatalf("SetUserRole: %v, want success", err)
+			}
+			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Fatalf("SetUserRole: %v, want %v", err, tt.wantErr)
+			}
+			u, err := db.FindUserByID(ctx, tt.target.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Role != tt.wantRole {
+				t.Errorf("role after: %q, want %q", u.Role, tt.wantRole)
+			}
+		})
+	}
+	// The role is read from the store, not taken from the caller: a
+	// reader who claims to be an admin is still a reader.
+	err := db.SetUserRole(ctx, wengao.Actor{ID: reader2.ID, Role: wengao.RoleAdmin}, reader2.ID, wengao.RoleAdmin)
+	if !errors.Is(err, wengao.ErrNotAdmin) {
+		t.Errorf("reader claiming admin: %v, want %v", err, wengao.ErrNotAdmin)
+	}
+	wantCode(t, db.SetUserRole(ctx, wengao.ActorOf(admin), 999, wengao.RoleModerator), wengao.ENOTFOUND)
 }

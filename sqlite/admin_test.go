@@ -462,7 +462,7 @@ func TestUserAdmin(t *testing.T) {
 	alice := mustCreateUser(t, db, "alice", 0)
 	bob := mustCreateUser(t, db, "bob", 5)
 	carol := mustCreateUser(t, db, "Carol_li", 0)
-	if err := db.SetUserRole(ctx, bob.ID, wengao.RoleModerator); err != nil {
+	if err := db.SetUserRole(ctx, wengao.Actor{}, bob.ID, wengao.RoleModerator); err != nil {
 		t.Fatal(err)
 	}
 	list := func(f wengao.UserFilter) ([]int64, int) {

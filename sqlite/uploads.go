@@ -299,9 +299,10 @@ func (db *DB) ListUploads(ctx context.Context, f wengao.UploadFilter) ([]wengao.
 }
 
 // setUploadMeta writes the metadata of a draft or pending upload and makes
-// it pending. owner, when not 0, must be its uploader; pendingOnly refuses
-// drafts.
-func (db *DB) setUploadMeta(ctx context.Context, id, owner int64, meta wengao.UploadMeta, pendingOnly bool) (*wengao.Upload, error) {
+// it pending. owner, when not 0, must be its uploader; reviewer, when not
+// 0, must be allowed to review it (wengao.CanReviewUpload: a moderator or
+// admin who did not upload it); pendingOnly refuses drafts.
+func (db *DB) setUploadMeta(ctx context.Context, id, owner, reviewer int64, meta wengao.UploadMeta, pendingOnly bool) (*wengao.Upload, error) {
 	meta, err := validateUploadMeta(meta)
 	if err != nil {
 		return nil, err
@@ -320,6 +321,15 @@ func (db *DB) setUploadMeta(ctx context.Context, id, owner int64, meta wengao.Up
 	}
 	if owner != 0 && userID != owner {
 		return nil, wengao.ErrNotOwnUploadEdit
+	}
+	if reviewer != 0 {
+		role, err := actorRole(ctx, tx, wengao.Actor{ID: reviewer})
+		if err != nil {
+			return nil, err
+		}
+		if err := wengao.CanReviewUpload(wengao.Actor{ID: reviewer, Role: role}, &wengao.Upload{ID: id, UserID: userID}); err != nil {
+			return nil, err
+		}
 	}
 	if status != wengao.UploadPending && (pendingOnly || status != wengao.UploadDraft) {
 		return nil, wengao.ErrUploadNotEditable(status)
@@ -341,12 +351,13 @@ func (db *DB) SubmitUpload(ctx context.Context, id, userID int64, meta wengao.Up
 	if userID == 0 {
 		return nil, wengao.ErrNotOwnUploadEdit
 	}
-	return db.setUploadMeta(ctx, id, userID, meta, false)
+	return db.setUploadMeta(ctx, id, userID, 0, meta, false)
 }
 
-// UpdateUploadMeta sets the metadata of a pending upload.
-func (db *DB) UpdateUploadMeta(ctx context.Context, id int64, meta wengao.UploadMeta) (*wengao.Upload, error) {
-	return db.setUploadMeta(ctx, id, 0, meta, true)
+// UpdateUploadMeta sets the metadata of a pending upload, as reviewerID
+// (0 for the system), who may not be its uploader.
+func (db *DB) UpdateUploadMeta(ctx context.Context, id, reviewerID int64, meta wengao.UploadMeta) (*wengao.Upload, error) {
+	return db.setUploadMeta(ctx, id, 0, reviewerID, meta, true)
 }
 
 // uploadDocument is the document an upload is published as.

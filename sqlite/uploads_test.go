@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -143,7 +144,7 @@ func TestUploadLifecycle(t *testing.T) {
 		t.Fatalf("submitted: %+v", sub.Meta)
 	}
 	// A moderator corrects it.
-	sub, err = db.UpdateUploadMeta(ctx, up.ID, uploadMeta)
+	sub, err = db.UpdateUploadMeta(ctx, up.ID, 0, uploadMeta)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +187,7 @@ func TestUploadLifecycle(t *testing.T) {
 	// An approved upload is settled.
 	_, err = db.SubmitUpload(ctx, up.ID, alice.ID, uploadMeta)
 	wantCode(t, err, wengao.ECONFLICT)
-	_, err = db.UpdateUploadMeta(ctx, up.ID, uploadMeta)
+	_, err = db.UpdateUploadMeta(ctx, up.ID, 0, uploadMeta)
 	wantCode(t, err, wengao.ECONFLICT)
 	_, err = db.RejectUpload(ctx, up.ID, mod.ID, "不合适")
 	wantCode(t, err, wengao.ECONFLICT)
@@ -333,7 +334,7 @@ func TestRejectUpload(t *testing.T) {
 	mustCreateUpload(t, db, d)
 	_, err = db.ApproveUpload(ctx, d.ID, 0, reward)
 	wantCode(t, err, wengao.ECONFLICT)
-	_, err = db.UpdateUploadMeta(ctx, d.ID, uploadMeta)
+	_, err = db.UpdateUploadMeta(ctx, d.ID, 0, uploadMeta)
 	wantCode(t, err, wengao.ECONFLICT)
 }
 
@@ -535,7 +536,7 @@ func TestApproveRaces(t *testing.T) {
 			case 1:
 				m := u.Meta
 				m.Title += "（修订）"
-				_, err = db.UpdateUploadMeta(ctx, u.ID, m)
+				_, err = db.UpdateUploadMeta(ctx, u.ID, 0, m)
 			case 2:
 				_, err = db.DeleteUpload(ctx, u.ID, 0)
 			}
@@ -587,4 +588,58 @@ func TestDeleteUploadDocumentGone(t *testing.T) {
 	}
 	mustBalance(t, db, alice.ID, 0)
 	mustCheckLedger(t, db)
+}
+
+// TestUpdateUploadMetaReview checks that correcting an upload's metadata
+// is a review: a moderator or admin may correct someone else's pending
+// upload, not their own, and a reader not at all; a refused correction
+// changes nothing.
+func TestUpdateUploadMetaReview(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	mod := mustCreateStaff(t, db, "mod", wengao.RoleModerator)
+	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
+	reader := mustCreateUser(t, db, "reader", 0)
+	other := mustCreateUser(t, db, "other", 0)
+
+	corrected := uploadMeta
+	corrected.Title = "更正后的标题"
+	tests := []struct {
+		name     string
+		uploader *wengao.User
+		reviewer *wengao.User
+		wantErr  error // nil: corrected
+	}{
+		{"moderator corrects their own upload", mod, mod, wengao.ErrOwnUploadReview},
+		{"admin corrects their own upload", admin, admin, wengao.ErrOwnUploadReview},
+		{"reader corrects their own upload", reader, reader, wengao.ErrOwnUploadReview},
+		{"reader corrects another's upload", other, reader, wengao.ErrNotStaff},
+		{"moderator corrects a reader's upload", reader, mod, nil},
+		{"admin corrects a moderator's upload", mod, admin, nil},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			up := mustCreateUpload(t, db, newUpload(tt.uploader.ID, fmt.Sprintf("meta-review-%d", i)))
+			got, err := db.UpdateUploadMeta(ctx, up.ID, tt.reviewer.ID, corrected)
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("UpdateUploadMeta: %v, want %v", err, tt.wantErr)
+				}
+				after, err := db.FindUpload(ctx, up.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if after.Meta.Title != uploadMeta.Title {
+					t.Errorf("title after refusal: %q, want %q", after.Meta.Title, uploadMeta.Title)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("UpdateUploadMeta: %v, want success", err)
+			}
+			if got.Meta.Title != corrected.Title {
+				t.Errorf("title: %q, want %q", got.Meta.Title, corrected.Title)
+			}
+		})
+	}
 }
