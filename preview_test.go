@@ -24,8 +24,11 @@ func TestCutPreview(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, full := CutPreview(tt.body, tt.limit)
-		if strings.Join(got, "|") != strings.Join(tt.want, "|") || full != tt.full {
-			t.Errorf("%s: CutPreview = %q, %v; want %q, %v", tt.name, got, full, tt.want, tt.full)
+		if got := strings.Join(got, "|"); got != strings.Join(tt.want, "|") {
+			t.Errorf("%s: strings.Join(got, \"|\") = %v, want %v", tt.name, got, strings.Join(tt.want, "|"))
+		}
+		if got := full; got != tt.full {
+			t.Errorf("%s: full = %v, want %v", tt.name, got, tt.full)
 		}
 	}
 }

@@ -20,8 +20,11 @@ func TestShowSource(t *testing.T) {
 		{"", "", ""},
 	} {
 		name, link := ShowSource(rules, c.source)
-		if name != c.name || link != c.link {
-			t.Errorf("ShowSource(%q) = %q, %q; want %q, %q", c.source, name, link, c.name, c.link)
+		if got := name; got != c.name {
+			t.Errorf("ShowSource(: name = %v, want %v", got, c.name)
+		}
+		if got := link; got != c.link {
+			t.Errorf("ShowSource(: link = %v, want %v", got, c.link)
 		}
 	}
 	// The longest prefix wins.

@@ -71,8 +71,17 @@ func TestAPISearch(t *testing.T) {
 		TookMS float64 `json:"took_ms"`
 	}
 	getJSON(t, ts.URL+"/api/v1/search?q="+url.QueryEscape("安全生产")+"&limit=2&page=1", 200, &res)
-	if res.Total != 3 || len(res.Hits) != 2 || len(res.Facets.Category) != 3 || len(res.Facets.Year) != 3 {
-		t.Fatalf("search: %+v", res)
+	if got := res.Total; got != 3 {
+		t.Fatalf("search: res.Total = %v, want %v", got, 3)
+	}
+	if got := len(res.Hits); got != 2 {
+		t.Fatalf("search: len(res.Hits) = %v, want %v", got, 2)
+	}
+	if got := len(res.Facets.Category); got != 3 {
+		t.Fatalf("search: len(res.Facets.Category) = %v, want %v", got, 3)
+	}
+	if got := len(res.Facets.Year); got != 3 {
+		t.Fatalf("search: len(res.Facets.Year) = %v, want %v", got, 3)
 	}
 	for _, k := range []string{"id", "title", "date", "category", "score", "snippet"} {
 		if _, ok := res.Hits[0][k]; !ok {
@@ -80,15 +89,21 @@ func TestAPISearch(t *testing.T) {
 		}
 	}
 	getJSON(t, ts.URL+"/api/v1/search?q="+url.QueryEscape("安全生产")+"&category="+url.QueryEscape("公文")+"&sort=date", 200, &res)
-	if res.Total != 2 || res.Hits[0]["id"] != "gov-1" {
-		t.Fatalf("category+sort: %+v", res)
+	if got := res.Total; got != 2 {
+		t.Fatalf("category+sort: res.Total = %v, want %v", got, 2)
+	}
+	if got := res.Hits[0]["id"]; got != "gov-1" {
+		t.Fatalf("category+sort: res.Hits[0][\"id\"] = %v, want %v", got, "gov-1")
 	}
 	var e struct {
 		Error struct{ Code, Message string }
 	}
 	getJSON(t, ts.URL+"/api/v1/search?q=x&page=999999", 400, &e)
-	if e.Error.Code != wengao.EINVALID || e.Error.Message == "" {
-		t.Fatalf("error: %+v", e)
+	if got := e.Error.Code; got != wengao.EINVALID {
+		t.Fatalf("error: e.Error.Code = %v, want %v", got, wengao.EINVALID)
+	}
+	if e.Error.Message == "" {
+		t.Fatalf("error: %+v (want not e.Error.Message == \"\")", e)
 	}
 }
 
@@ -104,23 +119,47 @@ func TestAPIDocument(t *testing.T) {
 		Truncated                         bool
 	}
 	getJSON(t, ts.URL+"/api/v1/documents/gov-1", 200, &doc)
-	if doc.Title != "国务院办公厅关于加强安全生产工作的意见" || doc.Source == "" || doc.Reads == nil || doc.Price != 5 || doc.Chars != 36 {
-		t.Fatalf("document: %+v", doc)
+	if got := doc.Title; got != "国务院办公厅关于加强安全生产工作的意见" {
+		t.Fatalf("document: doc.Title = %v, want %v", got, "国务院办公厅关于加强安全生产工作的意见")
+	}
+	if doc.Source == "" {
+		t.Fatalf("document: %+v (want not doc.Source == \"\")", doc)
+	}
+	if doc.Reads == nil {
+		t.Fatalf("document: doc.Reads is nil")
+	}
+	if got := doc.Price; got != 5 {
+		t.Fatalf("document: doc.Price = %v, want %v", got, 5)
+	}
+	if got := doc.Chars; got != 36 {
+		t.Fatalf("document: doc.Chars = %v, want %v", got, 36)
 	}
 	// An anonymous reader gets the preview: 30% of 36 characters is 10,
 	// which holds the first paragraph and no sentence of the second.
-	if !doc.Truncated || len(doc.Body) != 1 || doc.Body[0] != "一、总体要求" {
-		t.Errorf("preview: %+v", doc)
+	if !doc.Truncated {
+		t.Errorf("preview: %+v (want doc.Truncated)", doc)
 	}
-	if len(doc.Outline) != 1 || doc.Outline[0].Paragraph != 0 {
-		t.Errorf("outline: %+v", doc.Outline)
+	if got := len(doc.Body); got != 1 {
+		t.Fatalf("preview: len(doc.Body) = %v, want %v", got, 1)
+	}
+	if got := doc.Body[0]; got != "一、总体要求" {
+		t.Errorf("preview: doc.Body[0] = %v, want %v", got, "一、总体要求")
+	}
+	if got := len(doc.Outline); got != 1 {
+		t.Fatalf("outline: len(doc.Outline) = %v, want %v", got, 1)
+	}
+	if got := doc.Outline[0].Paragraph; got != 0 {
+		t.Errorf("outline: doc.Outline[0].Paragraph = %v, want %v", got, 0)
 	}
 	if len(doc.Related) == 0 {
 		t.Errorf("no related documents")
 	}
 	for _, r := range doc.Related {
-		if r.ID == "gov-1" || r.Title == "" {
-			t.Errorf("related: %+v", r)
+		if r.ID == "gov-1" {
+			t.Errorf("related: %+v (want not r.ID == \"gov-1\")", r)
+		}
+		if r.Title == "" {
+			t.Errorf("related: %+v (want not r.Title == \"\")", r)
 		}
 	}
 	var e struct{ Error struct{ Code string } }
@@ -133,8 +172,11 @@ func TestAPIDocument(t *testing.T) {
 		Documents int
 	}
 	getJSON(t, ts.URL+"/healthz", 200, &h)
-	if h.Status != "ok" || h.Documents != 3 {
-		t.Fatalf("healthz: %+v", h)
+	if got := h.Status; got != "ok" {
+		t.Fatalf("healthz: h.Status = %v, want %v", got, "ok")
+	}
+	if got := h.Documents; got != 3 {
+		t.Fatalf("healthz: h.Documents = %v, want %v", got, 3)
 	}
 }
 

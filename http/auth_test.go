@@ -75,8 +75,14 @@ func TestAccountAPI(t *testing.T) {
 	if st := call(t, c, "POST", ts.URL+"/api/v1/auth/register", `{"username":"李科员","password":"correct horse battery"}`, &me); st != 201 {
 		t.Fatalf("register: %d %+v", st, me)
 	}
-	if me.Username != "李科员" || me.Role != wengao.RoleReader || me.Points != wengao.DefaultSettings().SignupBonus {
-		t.Fatalf("register: %+v", me)
+	if got := me.Username; got != "李科员" {
+		t.Fatalf("register: me.Username = %v, want %v", got, "李科员")
+	}
+	if got := me.Role; got != wengao.RoleReader {
+		t.Fatalf("register: me.Role = %v, want %v", got, wengao.RoleReader)
+	}
+	if got := me.Points; got != wengao.DefaultSettings().SignupBonus {
+		t.Fatalf("register: me.Points = %v, want %v", got, wengao.DefaultSettings().SignupBonus)
 	}
 	// The session cookie is HttpOnly and SameSite=Lax.
 	req, _ := http.NewRequest("POST", ts.URL+"/api/v1/auth/login", strings.NewReader(`{"username":"李科员","password":"correct horse battery"}`))
@@ -86,55 +92,121 @@ func TestAccountAPI(t *testing.T) {
 	}
 	resp.Body.Close()
 	sc := resp.Header.Get("Set-Cookie")
-	if resp.StatusCode != 200 || !strings.Contains(sc, "wengao_session=") || !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") {
-		t.Fatalf("login: %d %q", resp.StatusCode, sc)
+	if got := resp.StatusCode; got != 200 {
+		t.Fatalf("login: resp.StatusCode = %v, want %v", got, 200)
 	}
-	if st := call(t, c, "GET", ts.URL+"/api/v1/me", "", &me); st != 200 || me.Username != "李科员" {
-		t.Fatalf("me: %d %+v", st, me)
+	if !strings.Contains(sc, "wengao_session=") {
+		t.Fatalf("login: %d %q (want strings.Contains(sc, \"wengao_session=\"))", resp.StatusCode, sc)
+	}
+	if !strings.Contains(sc, "HttpOnly") {
+		t.Fatalf("login: %d %q (want strings.Contains(sc, \"HttpOnly\"))", resp.StatusCode, sc)
+	}
+	if !strings.Contains(sc, "SameSite=Lax") {
+		t.Fatalf("login: %d %q (want strings.Contains(sc, \"SameSite=Lax\"))", resp.StatusCode, sc)
+	}
+	{
+		st := call(t, c, "GET", ts.URL+"/api/v1/me", "", &me)
+		if got := st; got != 200 {
+			t.Fatalf("me: st = %v, want %v", got, 200)
+		}
+		if got := me.Username; got != "李科员" {
+			t.Fatalf("me: me.Username = %v, want %v", got, "李科员")
+		}
 	}
 	var ledger struct {
 		Total   int
 		Entries []wengao.LedgerEntry
 	}
-	if st := call(t, c, "GET", ts.URL+"/api/v1/me/ledger", "", &ledger); st != 200 || ledger.Total != 1 || ledger.Entries[0].Kind != wengao.KindSignup {
-		t.Fatalf("ledger: %d %+v", st, ledger)
+	{
+		st := call(t, c, "GET", ts.URL+"/api/v1/me/ledger", "", &ledger)
+		if got := st; got != 200 {
+			t.Fatalf("ledger: st = %v, want %v", got, 200)
+		}
+		if got := ledger.Total; got != 1 {
+			t.Fatalf("ledger: ledger.Total = %v, want %v", got, 1)
+		}
+		if got := ledger.Entries[0].Kind; got != wengao.KindSignup {
+			t.Fatalf("ledger: ledger.Entries[0].Kind = %v, want %v", got, wengao.KindSignup)
+		}
 	}
 	// Favourites.
 	var fav struct {
 		Favorite bool
 		Count    int
 	}
-	if st := call(t, c, "POST", ts.URL+"/api/v1/documents/gov-1/favorite", "", &fav); st != 200 || !fav.Favorite || fav.Count != 1 {
-		t.Fatalf("favorite: %d %+v", st, fav)
+	{
+		st := call(t, c, "POST", ts.URL+"/api/v1/documents/gov-1/favorite", "", &fav)
+		if got := st; got != 200 {
+			t.Fatalf("favorite: st = %v, want %v", got, 200)
+		}
+		if !fav.Favorite {
+			t.Fatalf("favorite: %d %+v (want fav.Favorite)", st, fav)
+		}
+		if got := fav.Count; got != 1 {
+			t.Fatalf("favorite: fav.Count = %v, want %v", got, 1)
+		}
 	}
 	var favs struct {
 		Total     int
 		Favorites []wengao.Favorite
 	}
-	if st := call(t, c, "GET", ts.URL+"/api/v1/me/favorites", "", &favs); st != 200 || favs.Total != 1 || favs.Favorites[0].Title == "" {
-		t.Fatalf("favorites: %d %+v", st, favs)
+	{
+		st := call(t, c, "GET", ts.URL+"/api/v1/me/favorites", "", &favs)
+		if got := st; got != 200 {
+			t.Fatalf("favorites: st = %v, want %v", got, 200)
+		}
+		if got := favs.Total; got != 1 {
+			t.Fatalf("favorites: favs.Total = %v, want %v", got, 1)
+		}
+		if favs.Favorites[0].Title == "" {
+			t.Fatalf("favorites: %d %+v (want not favs.Favorites[0].Title == \"\")", st, favs)
+		}
 	}
-	if st := call(t, c, "DELETE", ts.URL+"/api/v1/documents/gov-1/favorite", "", &fav); st != 200 || fav.Count != 0 {
-		t.Fatalf("unfavorite: %d %+v", st, fav)
+	{
+		st := call(t, c, "DELETE", ts.URL+"/api/v1/documents/gov-1/favorite", "", &fav)
+		if got := st; got != 200 {
+			t.Fatalf("unfavorite: st = %v, want %v", got, 200)
+		}
+		if got := fav.Count; got != 0 {
+			t.Fatalf("unfavorite: fav.Count = %v, want %v", got, 0)
+		}
 	}
 	var e apiError
-	if st := call(t, c, "POST", ts.URL+"/api/v1/documents/nope/favorite", "", &e); st != 404 || e.Error.Code != wengao.ENOTFOUND {
-		t.Fatalf("favorite of a missing document: %d %+v", st, e)
+	{
+		st := call(t, c, "POST", ts.URL+"/api/v1/documents/nope/favorite", "", &e)
+		if got := st; got != 404 {
+			t.Fatalf("favorite of a missing document: st = %v, want %v", got, 404)
+		}
+		if got := e.Error.Code; got != wengao.ENOTFOUND {
+			t.Fatalf("favorite of a missing document: e.Error.Code = %v, want %v", got, wengao.ENOTFOUND)
+		}
 	}
 	// After logout the session no longer works.
 	if st := call(t, c, "POST", ts.URL+"/api/v1/auth/logout", "", nil); st != 200 {
 		t.Fatalf("logout: %d", st)
 	}
-	if st := call(t, c, "GET", ts.URL+"/api/v1/me", "", &e); st != 401 || e.Error.Code != wengao.EUNAUTHORIZED {
-		t.Fatalf("me after logout: %d %+v", st, e)
+	{
+		st := call(t, c, "GET", ts.URL+"/api/v1/me", "", &e)
+		if got := st; got != 401 {
+			t.Fatalf("me after logout: st = %v, want %v", got, 401)
+		}
+		if got := e.Error.Code; got != wengao.EUNAUTHORIZED {
+			t.Fatalf("me after logout: e.Error.Code = %v, want %v", got, wengao.EUNAUTHORIZED)
+		}
 	}
 	// A taken name is refused.
 	if st := call(t, jarClient(t), "POST", ts.URL+"/api/v1/auth/register", `{"username":"李科员","password":"another password"}`, &e); st != 409 {
 		t.Fatalf("duplicate register: %d %+v", st, e)
 	}
 	// Malformed bodies get a clear error.
-	if st := call(t, c, "POST", ts.URL+"/api/v1/auth/login", `{"username":`, &e); st != 400 || e.Error.Message == "" {
-		t.Fatalf("malformed login: %d %+v", st, e)
+	{
+		st := call(t, c, "POST", ts.URL+"/api/v1/auth/login", `{"username":`, &e)
+		if got := st; got != 400 {
+			t.Fatalf("malformed login: st = %v, want %v", got, 400)
+		}
+		if e.Error.Message == "" {
+			t.Fatalf("malformed login: %d %+v (want not e.Error.Message == \"\")", st, e)
+		}
 	}
 }
 
@@ -155,12 +227,21 @@ func TestLoginThrottled(t *testing.T) {
 			t.Errorf("wrong password %q and unknown user %q answer differently", e.Error.Message, unknown.Error.Message)
 		}
 	}
-	if codes[401] == 0 || codes[429] == 0 {
-		t.Fatalf("brute force not throttled: %v", codes)
+	if codes[401] == 0 {
+		t.Fatalf("brute force not throttled: %v (want not codes[401] == 0)", codes)
+	}
+	if codes[429] == 0 {
+		t.Fatalf("brute force not throttled: %v (want not codes[429] == 0)", codes)
 	}
 	// Even the right password waits while throttled.
-	if st := call(t, c, "POST", ts.URL+"/api/v1/auth/login", `{"username":"wang","password":"correct horse battery"}`, &e); st != 429 || e.Error.Message == "" {
-		t.Fatalf("throttled login: %d %+v", st, e)
+	{
+		st := call(t, c, "POST", ts.URL+"/api/v1/auth/login", `{"username":"wang","password":"correct horse battery"}`, &e)
+		if got := st; got != 429 {
+			t.Fatalf("throttled login: st = %v, want %v", got, 429)
+		}
+		if e.Error.Message == "" {
+			t.Fatalf("throttled login: %d %+v (want not e.Error.Message == \"\")", st, e)
+		}
 	}
 }
 

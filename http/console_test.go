@@ -45,8 +45,20 @@ func TestComplaintWorkflow(t *testing.T) {
 	var c wengao.Complaint
 	body, ct := multipartBody(map[string]string{"document_id": id, "kind": "copyright", "reason": "未经授权转载", "contact": "legal@example.org",
 		"rights_holder": "某某出版社", "work": "《文集》"}, "证明.pdf", []byte("%PDF-1.4"))
-	if resp, raw := post(t, e.reader, e.ts.URL+"/api/v1/complaints", body, map[string]string{"Content-Type": ct}); resp.StatusCode != 201 || json.Unmarshal(raw, &c) != nil || c.ID == 0 || c.Status != wengao.ComplaintOpen {
-		t.Fatalf("complaint: %d %s", resp.StatusCode, raw)
+	{
+		resp, raw := post(t, e.reader, e.ts.URL+"/api/v1/complaints", body, map[string]string{"Content-Type": ct})
+		if got := resp.StatusCode; got != 201 {
+			t.Fatalf("complaint: resp.StatusCode = %v, want %v", got, 201)
+		}
+		if got := json.Unmarshal(raw, &c); got != nil {
+			t.Fatalf("complaint: json.Unmarshal(raw, &c) = %v, want %v", got, nil)
+		}
+		if c.ID == 0 {
+			t.Fatalf("complaint: %d %s (want not c.ID == 0)", resp.StatusCode, raw)
+		}
+		if got := c.Status; got != wengao.ComplaintOpen {
+			t.Fatalf("complaint: c.Status = %v, want %v", got, wengao.ComplaintOpen)
+		}
 	}
 	// Hidden at once: 451 on the page and the API, gone from search.
 	for _, path := range []string{"/doc/" + id, "/api/v1/documents/" + id} {
@@ -69,31 +81,58 @@ func TestComplaintWorkflow(t *testing.T) {
 		Total      int
 		Complaints []wengao.Complaint
 	}
-	if st := call(t, e.moderator, "GET", e.ts.URL+"/api/v1/admin/complaints?status=open", "", &list); st != 200 || list.Total != 1 || list.Complaints[0].DocumentTitle != doc.Title {
-		t.Fatalf("open complaints: %d %+v", st, list)
+	{
+		st := call(t, e.moderator, "GET", e.ts.URL+"/api/v1/admin/complaints?status=open", "", &list)
+		if got := st; got != 200 {
+			t.Fatalf("open complaints: st = %v, want %v", got, 200)
+		}
+		if got := list.Total; got != 1 {
+			t.Fatalf("open complaints: list.Total = %v, want %v", got, 1)
+		}
+		if got := list.Complaints[0].DocumentTitle; got != doc.Title {
+			t.Fatalf("open complaints: list.Complaints[0].DocumentTitle = %v, want %v", got, doc.Title)
+		}
 	}
 	var done wengao.Complaint
-	if st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/complaints/%d/reject", e.ts.URL, c.ID), `{"note":"公开发布的政府文件"}`, &done); st != 200 || done.Status != wengao.ComplaintRejected {
-		t.Fatalf("reject: %d %+v", st, done)
+	{
+		st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/complaints/%d/reject", e.ts.URL, c.ID), `{"note":"公开发布的政府文件"}`, &done)
+		if got := st; got != 200 {
+			t.Fatalf("reject: st = %v, want %v", got, 200)
+		}
+		if got := done.Status; got != wengao.ComplaintRejected {
+			t.Fatalf("reject: done.Status = %v, want %v", got, wengao.ComplaintRejected)
+		}
 	}
 	if code, _ := serve(e.srv, "/doc/"+id, nil); code != 200 {
 		t.Errorf("after the rejection: %d", code)
 	}
 	// Upheld: the document is gone for good (to the recycle bin).
 	call(t, e.anonymous, "POST", e.ts.URL+"/api/v1/complaints", `{"document_id":"`+id+`","kind":"copyright","reason":"再次投诉","contact":"legal@example.org"}`, &c)
-	if st := call(t, admin, "POST", fmt.Sprintf("%s/api/v1/admin/complaints/%d/uphold", e.ts.URL, c.ID), `{"note":"投诉成立"}`, &done); st != 200 || done.Status != wengao.ComplaintUpheld {
-		t.Fatalf("uphold: %d %+v", st, done)
+	{
+		st := call(t, admin, "POST", fmt.Sprintf("%s/api/v1/admin/complaints/%d/uphold", e.ts.URL, c.ID), `{"note":"投诉成立"}`, &done)
+		if got := st; got != 200 {
+			t.Fatalf("uphold: st = %v, want %v", got, 200)
+		}
+		if got := done.Status; got != wengao.ComplaintUpheld {
+			t.Fatalf("uphold: done.Status = %v, want %v", got, wengao.ComplaintUpheld)
+		}
 	}
 	if code, _ := serve(e.srv, "/doc/"+id, nil); code != 404 {
 		t.Errorf("after upholding: %d", code)
 	}
 	full, err := e.db.FindComplaint(ctx, c.ID)
-	if err != nil || len(full.Events) < 3 {
-		t.Fatalf("events: %+v %v", full, err)
+	if err != nil {
+		t.Fatalf("events: %v", err)
+	}
+	if len(full.Events) < 3 {
+		t.Fatalf("events: %+v %v (want not len(full.Events) < 3)", full, err)
 	}
 	entries, _, err := e.db.ListAudit(ctx, "", 1, 50)
-	if err != nil || len(entries) < 3 {
-		t.Errorf("audit: %d entries, %v", len(entries), err)
+	if err != nil {
+		t.Fatalf("audit: %v", err)
+	}
+	if len(entries) < 3 {
+		t.Errorf("audit: %d entries, %v (want not len(entries) < 3)", len(entries), err)
 	}
 }
 
@@ -124,8 +163,14 @@ func TestConsoleSettingsAndBans(t *testing.T) {
 		t.Errorf("the site name is not shown")
 	}
 	values.Set("preview_percent", "0")
-	if resp, body := post(t, admin, e.ts.URL+"/admin/settings", values.Encode(), form); resp.StatusCode != 400 || !strings.Contains(string(body), "试读比例") {
-		t.Errorf("bad settings: %d", resp.StatusCode)
+	{
+		resp, body := post(t, admin, e.ts.URL+"/admin/settings", values.Encode(), form)
+		if got := resp.StatusCode; got != 400 {
+			t.Errorf("bad settings: resp.StatusCode = %v, want %v", got, 400)
+		}
+		if !strings.Contains(string(body), "试读比例") {
+			t.Errorf("bad settings: %d (want strings.Contains(string(body), \"试读比例\"))", resp.StatusCode)
+		}
 	}
 	// A download ban holds until its day is over.
 	until := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, 3).Format(wengao.DayLayout)
@@ -133,23 +178,41 @@ func TestConsoleSettingsAndBans(t *testing.T) {
 		t.Fatalf("ban: %d %s", resp.StatusCode, body)
 	}
 	resp, body := post(t, e.reader, e.ts.URL+"/api/v1/documents/"+ids[0]+"/download", "", nil)
-	if resp.StatusCode != 403 || !strings.Contains(string(body), "不能下载") {
-		t.Errorf("banned download: %d %s", resp.StatusCode, body)
+	if got := resp.StatusCode; got != 403 {
+		t.Errorf("banned download: resp.StatusCode = %v, want %v", got, 403)
+	}
+	if !strings.Contains(string(body), "不能下载") {
+		t.Errorf("banned download: %d %s (want strings.Contains(string(body), \"不能下载\"))", resp.StatusCode, body)
 	}
 	// Points adjusted by an admin, with a reason, in the ledger.
 	if resp, _ := post(t, admin, fmt.Sprintf("%s/admin/users/%d/points", e.ts.URL, e.uploader.ID), url.Values{"amount": {"30"}, "reason": {"征文奖励"}}.Encode(), form); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("points: %d", resp.StatusCode)
 	}
 	entries, _, _ := e.db.Entries(ctx, e.uploader.ID, 1, 1)
-	if len(entries) != 1 || entries[0].Amount != 30 || entries[0].Reason != "征文奖励" || entries[0].OperatorID == 0 {
-		t.Errorf("adjustment: %+v", entries)
+	if got := len(entries); got != 1 {
+		t.Fatalf("adjustment: len(entries) = %v, want %v", got, 1)
+	}
+	if got := entries[0].Amount; got != 30 {
+		t.Errorf("adjustment: entries[0].Amount = %v, want %v", got, 30)
+	}
+	if got := entries[0].Reason; got != "征文奖励" {
+		t.Errorf("adjustment: entries[0].Reason = %v, want %v", got, "征文奖励")
+	}
+	if entries[0].OperatorID == 0 {
+		t.Errorf("adjustment: %+v (want not entries[0].OperatorID == 0)", entries)
 	}
 	// Masking rules by API, admins only.
 	var masks struct{ Rules []wengao.MaskRule }
 	if st := call(t, e.moderator, "POST", e.ts.URL+"/api/v1/admin/masks", `{"word":"党委","shown":"D委"}`, nil); st != 403 {
 		t.Errorf("moderator adding a rule: %d", st)
 	}
-	if st := call(t, admin, "POST", e.ts.URL+"/api/v1/admin/masks", `{"word":"党委","shown":"D委"}`, &masks); st != 200 || len(masks.Rules) != 1 {
-		t.Errorf("admin adding a rule: %d %+v", st, masks)
+	{
+		st := call(t, admin, "POST", e.ts.URL+"/api/v1/admin/masks", `{"word":"党委","shown":"D委"}`, &masks)
+		if got := st; got != 200 {
+			t.Errorf("admin adding a rule: st = %v, want %v", got, 200)
+		}
+		if got := len(masks.Rules); got != 1 {
+			t.Errorf("admin adding a rule: len(masks.Rules) = %v, want %v", got, 1)
+		}
 	}
 }

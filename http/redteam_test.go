@@ -89,8 +89,14 @@ func TestTrustedProxyLogin(t *testing.T) {
 	}
 	resp = sendAs(t, e.srv, "POST", "/api/v1/auth/login", "198.51.100.9", `{"username":"wang","password":"correct horse battery"}`, nil)
 	if resp.StatusCode == 429 {
-		if ra := resp.Header.Get("Retry-After"); ra == "" || len(ra) > 2 {
-			t.Errorf("owner throttled with Retry-After %q, want a few seconds", ra)
+		{
+			ra := resp.Header.Get("Retry-After")
+			if ra == "" {
+				t.Errorf("owner throttled with Retry-After %q, want a few seconds (want not ra == \"\")", ra)
+			}
+			if len(ra) > 2 {
+				t.Errorf("owner throttled with Retry-After %q, want a few seconds (want not len(ra) > 2)", ra)
+			}
 		}
 	}
 }
@@ -110,13 +116,22 @@ func TestSearchRateLimit(t *testing.T) {
 	}
 	resp := sendAs(t, e.srv, "GET", "/api/v1/search?q=K%2Bc", "192.0.2.9", "", nil)
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 429 || !strings.Contains(string(body), `"too_many_requests"`) || resp.Header.Get("Retry-After") == "" {
-		t.Fatalf("sixth anonymous API search: %d %s, want 429 with a JSON error", resp.StatusCode, body)
+	if got := resp.StatusCode; got != 429 {
+		t.Fatalf("sixth anonymous API search: resp.StatusCode = %v, want %v", got, 429)
+	}
+	if !strings.Contains(string(body), `"too_many_requests"`) {
+		t.Fatalf("sixth anonymous API search: %d %s, want 429 with a JSON error (want strings.Contains(string(body), `\"too_many_requests\"`))", resp.StatusCode, body)
+	}
+	if resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("sixth anonymous API search: %d %s, want 429 with a JSON error (want not resp.Header.Get(\"Retry-After\") == \"\")", resp.StatusCode, body)
 	}
 	resp = sendAs(t, e.srv, "GET", "/search?q=K%2Bc", "192.0.2.9", "", nil)
 	body, _ = io.ReadAll(resp.Body)
-	if resp.StatusCode != 429 || !strings.Contains(string(body), "搜索过于频繁") {
-		t.Fatalf("anonymous site search over the limit: %d, want 429 with a Chinese page", resp.StatusCode)
+	if got := resp.StatusCode; got != 429 {
+		t.Fatalf("anonymous site search over the limit: resp.StatusCode = %v, want %v", got, 429)
+	}
+	if !strings.Contains(string(body), "搜索过于频繁") {
+		t.Fatalf("anonymous site search over the limit: %d, want 429 with a Chinese page (want strings.Contains(string(body), \"搜索过于频繁\"))", resp.StatusCode)
 	}
 	// Another address is not held.
 	if resp := sendAs(t, e.srv, "GET", "/search?q=K%2Bc", "192.0.2.10", "", nil); resp.StatusCode != 200 {
@@ -140,8 +155,11 @@ func TestSearchRateLimit(t *testing.T) {
 		resp := sendAs(t, e.srv, "POST", "/api/v1/auth/register", "192.0.2.77", fmt.Sprintf(`{"username":"mint%d","password":"correct horse battery"}`, i), nil)
 		codes[resp.StatusCode]++
 	}
-	if codes[201] != 3 || codes[429] != 3 {
-		t.Errorf("6 registrations from one address: %v, want 3 created and 3 refused", codes)
+	if got := codes[201]; got != 3 {
+		t.Errorf("6 registrations from one address: codes[201] = %v, want %v", got, 3)
+	}
+	if got := codes[429]; got != 3 {
+		t.Errorf("6 registrations from one address: codes[429] = %v, want %v", got, 3)
 	}
 	if resp := sendAs(t, e.srv, "POST", "/api/v1/auth/register", "192.0.2.78", `{"username":"other1","password":"correct horse battery"}`, nil); resp.StatusCode != 201 {
 		t.Errorf("registration from another address: %d", resp.StatusCode)
@@ -196,8 +214,11 @@ func multipartBody(fields map[string]string, name string, data []byte) (string, 
 func publishedUpload(t *testing.T, e *uploadEnv, phrase string) wengao.Upload {
 	t.Helper()
 	st, a := e.upload(t, e.reader, "", file{"通知.docx", noticeDocx(t, phrase)})
-	if st != 201 || len(a.Uploads) != 1 {
-		t.Fatalf("upload: %d %+v", st, a)
+	if got := st; got != 201 {
+		t.Fatalf("upload: st = %v, want %v", got, 201)
+	}
+	if got := len(a.Uploads); got != 1 {
+		t.Fatalf("upload: len(a.Uploads) = %v, want %v", got, 1)
 	}
 	var sub, approved wengao.Upload
 	if st := call(t, e.reader, "POST", fmt.Sprintf("%s/api/v1/uploads/%d/submit", e.ts.URL, a.Uploads[0].ID), `{"category":"公文/意见"}`, &sub); st != 200 {
@@ -261,35 +282,74 @@ func TestTakedownNeedsQualifiedNotice(t *testing.T) {
 		t.Error("hidden by an anonymous form")
 	}
 	// A logged-in reader without the proof file, or of another kind.
-	if st, _ := send(e.reader, notice(ids[1], "copyright"), false); st != 201 || !shown(ids[1]) {
-		t.Errorf("notice without 权属证明: %d, shown %v", st, shown(ids[1]))
+	{
+		st, _ := send(e.reader, notice(ids[1], "copyright"), false)
+		if got := st; got != 201 {
+			t.Errorf("notice without 权属证明: st = %v, want %v", got, 201)
+		}
+		if !shown(ids[1]) {
+			t.Errorf("notice without 权属证明: %d, shown %v (want shown(ids[1]))", st, shown(ids[1]))
+		}
 	}
-	if st, _ := send(e.reader, notice(ids[1], "other"), true); st != 201 || !shown(ids[1]) {
-		t.Errorf("complaint of another kind: %d, shown %v", st, shown(ids[1]))
+	{
+		st, _ := send(e.reader, notice(ids[1], "other"), true)
+		if got := st; got != 201 {
+			t.Errorf("complaint of another kind: st = %v, want %v", got, 201)
+		}
+		if !shown(ids[1]) {
+			t.Errorf("complaint of another kind: %d, shown %v (want shown(ids[1]))", st, shown(ids[1]))
+		}
 	}
 	// A qualified notice from an account in good standing hides at once.
 	st, c := send(e.reader, notice(ids[2], "copyright"), true)
-	if st != 201 || c.RightsHolder != "某某出版社" || c.Work != "《城市管理文集》" || c.EvidenceFile == nil {
-		t.Fatalf("qualified notice: %d %+v", st, c)
+	if got := st; got != 201 {
+		t.Fatalf("qualified notice: st = %v, want %v", got, 201)
+	}
+	if got := c.RightsHolder; got != "某某出版社" {
+		t.Fatalf("qualified notice: c.RightsHolder = %v, want %v", got, "某某出版社")
+	}
+	if got := c.Work; got != "《城市管理文集》" {
+		t.Fatalf("qualified notice: c.Work = %v, want %v", got, "《城市管理文集》")
+	}
+	if c.EvidenceFile == nil {
+		t.Fatalf("qualified notice: c.EvidenceFile is nil")
 	}
 	if code, _ := serve(e.srv, "/doc/"+ids[2], nil); code != http.StatusUnavailableForLegalReasons {
 		t.Errorf("qualified notice: document answers %d, want 451", code)
 	}
 	// Over the daily limit: queued, not hidden.
-	if st, _ := send(e.reader, notice(ids[3], "copyright"), true); st != 201 || !shown(ids[3]) {
-		t.Errorf("notice over the daily limit: %d, shown %v", st, shown(ids[3]))
+	{
+		st, _ := send(e.reader, notice(ids[3], "copyright"), true)
+		if got := st; got != 201 {
+			t.Errorf("notice over the daily limit: st = %v, want %v", got, 201)
+		}
+		if !shown(ids[3]) {
+			t.Errorf("notice over the daily limit: %d, shown %v (want shown(ids[3]))", st, shown(ids[3]))
+		}
 	}
 	// Under the review policy, nothing hides at once.
 	e.srv.Settings.TakedownsPerDay = 100
 	e.srv.Settings.TakedownPolicy = wengao.TakedownReview
-	if st, _ := send(e.moderator, notice(ids[4], "copyright"), true); st != 201 || !shown(ids[4]) {
-		t.Errorf("notice under the review policy: %d, shown %v", st, shown(ids[4]))
+	{
+		st, _ := send(e.moderator, notice(ids[4], "copyright"), true)
+		if got := st; got != 201 {
+			t.Errorf("notice under the review policy: st = %v, want %v", got, 201)
+		}
+		if !shown(ids[4]) {
+			t.Errorf("notice under the review policy: %d, shown %v (want shown(ids[4]))", st, shown(ids[4]))
+		}
 	}
 	// An account too young is not in good standing.
 	e.srv.Settings.TakedownPolicy = wengao.TakedownHide
 	e.srv.Settings.TakedownAccountDays = 30
-	if st, _ := send(e.moderator, notice(ids[5], "copyright"), true); st != 201 || !shown(ids[5]) {
-		t.Errorf("notice from a new account: %d, shown %v", st, shown(ids[5]))
+	{
+		st, _ := send(e.moderator, notice(ids[5], "copyright"), true)
+		if got := st; got != 201 {
+			t.Errorf("notice from a new account: st = %v, want %v", got, 201)
+		}
+		if !shown(ids[5]) {
+			t.Errorf("notice from a new account: %d, shown %v (want shown(ids[5]))", st, shown(ids[5]))
+		}
 	}
 }
 
@@ -308,8 +368,11 @@ func TestAccusedSeesNoComplainant(t *testing.T) {
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(raw), up.DocumentID) {
-		t.Fatalf("about uploads: %d %s", resp.StatusCode, raw)
+	if got := resp.StatusCode; got != 200 {
+		t.Fatalf("about uploads: resp.StatusCode = %v, want %v", got, 200)
+	}
+	if !strings.Contains(string(raw), up.DocumentID) {
+		t.Fatalf("about uploads: %d %s (want strings.Contains(string(raw), up.DocumentID))", resp.StatusCode, raw)
 	}
 	for _, secret := range []string{"secret-contact@example.org", `"user_id"`, "证据机密", `"contact"`, `"evidence`} {
 		if strings.Contains(string(raw), secret) {
@@ -350,13 +413,25 @@ func TestFailedUploadsLeaveNoFiles(t *testing.T) {
 		t.Errorf("%d files after a duplicate upload, want 1", n)
 	}
 	e.srv.Settings.UploadsPerDay = 1
-	if st, a := e.upload(t, e.reader, "", file{"c.txt", []byte("另一份文件的内容。")}); st != 429 || !strings.Contains(a.Failed[0].Error.Message, "每天") {
-		t.Errorf("over the daily count: %d %+v", st, a)
+	{
+		st, a := e.upload(t, e.reader, "", file{"c.txt", []byte("另一份文件的内容。")})
+		if got := st; got != 429 {
+			t.Errorf("over the daily count: st = %v, want %v", got, 429)
+		}
+		if !strings.Contains(a.Failed[0].Error.Message, "每天") {
+			t.Errorf("over the daily count: %d %+v (want strings.Contains(a.Failed[0].Error.Message, \"每天\"))", st, a)
+		}
 	}
 	e.srv.Settings.UploadsPerDay = 0
 	e.srv.Settings.UploadQuotaBytes = int64(len(data)) + 10
-	if st, a := e.upload(t, e.reader, "", file{"d.txt", []byte("再一份文件的内容，超出配额。")}); st != 413 || !strings.Contains(a.Failed[0].Error.Message, "空间") {
-		t.Errorf("over the quota: %d %+v", st, a)
+	{
+		st, a := e.upload(t, e.reader, "", file{"d.txt", []byte("再一份文件的内容，超出配额。")})
+		if got := st; got != 413 {
+			t.Errorf("over the quota: st = %v, want %v", got, 413)
+		}
+		if !strings.Contains(a.Failed[0].Error.Message, "空间") {
+			t.Errorf("over the quota: %d %+v (want strings.Contains(a.Failed[0].Error.Message, \"空间\"))", st, a)
+		}
 	}
 	if n := count(); n != 1 {
 		t.Errorf("%d files after refused uploads, want 1", n)
@@ -539,8 +614,11 @@ func TestRewardsHold(t *testing.T) {
 	approve := func(data []byte, name string) wengao.Upload {
 		t.Helper()
 		st, a := e.upload(t, e.reader, "", file{name, data})
-		if st != 201 || len(a.Uploads) != 1 {
-			t.Fatalf("upload %s: %d %+v", name, st, a)
+		if got := st; got != 201 {
+			t.Fatalf("upload %s: st = %v, want %v", name, got, 201)
+		}
+		if got := len(a.Uploads); got != 1 {
+			t.Fatalf("upload %s: len(a.Uploads) = %v, want %v", name, got, 1)
 		}
 		var sub, approved wengao.Upload
 		if st := call(t, e.reader, "POST", fmt.Sprintf("%s/api/v1/uploads/%d/submit", e.ts.URL, a.Uploads[0].ID), `{"category":"公文/通知"}`, &sub); st != 200 {
@@ -586,7 +664,13 @@ func TestRewardsHold(t *testing.T) {
 	if resp, body := post(t, e.reader, e.ts.URL+"/api/v1/documents/"+ids[0]+"/download", "", nil); resp.StatusCode != http.StatusPaymentRequired {
 		t.Errorf("download with a negative balance: %d %s", resp.StatusCode, body)
 	}
-	if bad, err := e.db.CheckLedger(ctx); err != nil || len(bad) != 0 {
-		t.Errorf("ledger check: %+v %v", bad, err)
+	{
+		bad, err := e.db.CheckLedger(ctx)
+		if err != nil {
+			t.Fatalf("ledger check: %v", err)
+		}
+		if got := len(bad); got != 0 {
+			t.Errorf("ledger check: len(bad) = %v, want %v", got, 0)
+		}
 	}
 }

@@ -152,21 +152,54 @@ func TestUploadLifecycle(t *testing.T) {
 		t.Fatalf("anonymous upload: %d", st)
 	}
 	st, a := e.upload(t, e.reader, "", file{"通知.docx", data})
-	if st != 201 || len(a.Uploads) != 1 {
-		t.Fatalf("upload: %d %+v", st, a)
+	if got := st; got != 201 {
+		t.Fatalf("upload: st = %v, want %v", got, 201)
+	}
+	if got := len(a.Uploads); got != 1 {
+		t.Fatalf("upload: len(a.Uploads) = %v, want %v", got, 1)
 	}
 	up := a.Uploads[0]
 	want := wengao.UploadMeta{Title: "国务院办公厅关于加强城市地下管线建设管理的指导意见", Issuer: "国务院办公厅", DocNumber: "国办发〔2014〕27号", Date: "2014-06-03", Genre: "意见"}
-	if up.Status != wengao.UploadDraft || up.Meta.Title != want.Title || up.Meta.Issuer != want.Issuer || up.Meta.DocNumber != want.DocNumber || up.Meta.Date != want.Date || up.Meta.Genre != want.Genre {
-		t.Errorf("detected %+v, want %+v", up.Meta, want)
+	if got := up.Status; got != wengao.UploadDraft {
+		t.Errorf("detected: up.Status = %v, want %v", got, wengao.UploadDraft)
 	}
-	if up.Format != "docx" || up.Chars == 0 || len(up.Outline) < 2 || up.File.Name != "通知.docx" {
-		t.Errorf("upload: %+v", up)
+	if got := up.Meta.Title; got != want.Title {
+		t.Errorf("detected: up.Meta.Title = %v, want %v", got, want.Title)
+	}
+	if got := up.Meta.Issuer; got != want.Issuer {
+		t.Errorf("detected: up.Meta.Issuer = %v, want %v", got, want.Issuer)
+	}
+	if got := up.Meta.DocNumber; got != want.DocNumber {
+		t.Errorf("detected: up.Meta.DocNumber = %v, want %v", got, want.DocNumber)
+	}
+	if got := up.Meta.Date; got != want.Date {
+		t.Errorf("detected: up.Meta.Date = %v, want %v", got, want.Date)
+	}
+	if got := up.Meta.Genre; got != want.Genre {
+		t.Errorf("detected: up.Meta.Genre = %v, want %v", got, want.Genre)
+	}
+	if got := up.Format; got != "docx" {
+		t.Errorf("upload: up.Format = %v, want %v", got, "docx")
+	}
+	if up.Chars == 0 {
+		t.Errorf("upload: %+v (want not up.Chars == 0)", up)
+	}
+	if len(up.Outline) < 2 {
+		t.Fatalf("upload: %+v (want not len(up.Outline) < 2)", up)
+	}
+	if got := up.File.Name; got != "通知.docx" {
+		t.Errorf("upload: up.File.Name = %v, want %v", got, "通知.docx")
 	}
 	// The same file again is recognised at once.
 	st, a = e.upload(t, e.reader, "", file{"again.docx", data})
-	if st != 409 || len(a.Failed) != 1 || !strings.Contains(a.Failed[0].Error.Message, "已经上传过") {
-		t.Fatalf("same file: %d %+v", st, a)
+	if got := st; got != 409 {
+		t.Fatalf("same file: st = %v, want %v", got, 409)
+	}
+	if got := len(a.Failed); got != 1 {
+		t.Fatalf("same file: len(a.Failed) = %v, want %v", got, 1)
+	}
+	if !strings.Contains(a.Failed[0].Error.Message, "已经上传过") {
+		t.Fatalf("same file: %d %+v (want strings.Contains(a.Failed[0].Error.Message, \"已经上传过\"))", st, a)
 	}
 	// The draft's page shows the detected metadata in its form.
 	resp, err := e.reader.Get(fmt.Sprintf("%s/me/uploads/%d", e.ts.URL, up.ID))
@@ -182,24 +215,60 @@ func TestUploadLifecycle(t *testing.T) {
 	}
 	// Submitting with a corrected category makes it pending.
 	var sub wengao.Upload
-	if st := call(t, e.reader, "POST", fmt.Sprintf("%s/api/v1/uploads/%d/submit", e.ts.URL, up.ID), `{"category":"公文/意见"}`, &sub); st != 200 || sub.Status != wengao.UploadPending || sub.Meta.Category != "公文/意见" || sub.Meta.DocNumber != want.DocNumber {
-		t.Fatalf("submit: %d %+v", st, sub)
+	{
+		st := call(t, e.reader, "POST", fmt.Sprintf("%s/api/v1/uploads/%d/submit", e.ts.URL, up.ID), `{"category":"公文/意见"}`, &sub)
+		if got := st; got != 200 {
+			t.Fatalf("submit: st = %v, want %v", got, 200)
+		}
+		if got := sub.Status; got != wengao.UploadPending {
+			t.Fatalf("submit: sub.Status = %v, want %v", got, wengao.UploadPending)
+		}
+		if got := sub.Meta.Category; got != "公文/意见" {
+			t.Fatalf("submit: sub.Meta.Category = %v, want %v", got, "公文/意见")
+		}
+		if got := sub.Meta.DocNumber; got != want.DocNumber {
+			t.Fatalf("submit: sub.Meta.DocNumber = %v, want %v", got, want.DocNumber)
+		}
 	}
 	// Readers may not moderate.
 	var apiErr apiError
-	if st := call(t, e.reader, "GET", e.ts.URL+"/api/v1/admin/uploads?status=pending", "", &apiErr); st != 403 || apiErr.Error.Code != wengao.EFORBIDDEN {
-		t.Fatalf("reader moderating: %d %+v", st, apiErr)
+	{
+		st := call(t, e.reader, "GET", e.ts.URL+"/api/v1/admin/uploads?status=pending", "", &apiErr)
+		if got := st; got != 403 {
+			t.Fatalf("reader moderating: st = %v, want %v", got, 403)
+		}
+		if got := apiErr.Error.Code; got != wengao.EFORBIDDEN {
+			t.Fatalf("reader moderating: apiErr.Error.Code = %v, want %v", got, wengao.EFORBIDDEN)
+		}
 	}
 	var list struct {
 		Total   int
 		Uploads []wengao.Upload
 	}
-	if st := call(t, e.moderator, "GET", e.ts.URL+"/api/v1/admin/uploads?status=pending", "", &list); st != 200 || list.Total != 1 || list.Uploads[0].ID != up.ID {
-		t.Fatalf("pending: %d %+v", st, list)
+	{
+		st := call(t, e.moderator, "GET", e.ts.URL+"/api/v1/admin/uploads?status=pending", "", &list)
+		if got := st; got != 200 {
+			t.Fatalf("pending: st = %v, want %v", got, 200)
+		}
+		if got := list.Total; got != 1 {
+			t.Fatalf("pending: list.Total = %v, want %v", got, 1)
+		}
+		if got := list.Uploads[0].ID; got != up.ID {
+			t.Fatalf("pending: list.Uploads[0].ID = %v, want %v", got, up.ID)
+		}
 	}
 	var approved wengao.Upload
-	if st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/approve", e.ts.URL, up.ID), "", &approved); st != 200 || approved.Status != wengao.UploadApproved || approved.DocumentID == "" {
-		t.Fatalf("approve: %d %+v", st, approved)
+	{
+		st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/approve", e.ts.URL, up.ID), "", &approved)
+		if got := st; got != 200 {
+			t.Fatalf("approve: st = %v, want %v", got, 200)
+		}
+		if got := approved.Status; got != wengao.UploadApproved {
+			t.Fatalf("approve: approved.Status = %v, want %v", got, wengao.UploadApproved)
+		}
+		if approved.DocumentID == "" {
+			t.Fatalf("approve: %d %+v (want not approved.DocumentID == \"\")", st, approved)
+		}
 	}
 	after, _ := e.db.Balance(ctx, e.uploader.ID)
 	if after != before+e.srv.Settings.UploadReward {
@@ -208,26 +277,47 @@ func TestUploadLifecycle(t *testing.T) {
 	// Published: searchable, and the uploader downloads the original free.
 	var res wengao.SearchResult
 	getJSON(t, e.ts.URL+"/api/v1/search?q="+url.QueryEscape(`"独一无二的测试短语"`), 200, &res)
-	if res.Total != 1 || res.Hits[0].ID != approved.DocumentID {
-		t.Fatalf("search after approval: %+v", res)
+	if got := res.Total; got != 1 {
+		t.Fatalf("search after approval: res.Total = %v, want %v", got, 1)
+	}
+	if got := res.Hits[0].ID; got != approved.DocumentID {
+		t.Fatalf("search after approval: res.Hits[0].ID = %v, want %v", got, approved.DocumentID)
 	}
 	dl, body := post(t, e.reader, e.ts.URL+"/api/v1/documents/"+approved.DocumentID+"/download", "", nil)
-	if dl.StatusCode != 200 || dl.Header.Get("X-Points-Charged") != "0" || !bytes.Equal(body, data) {
-		t.Fatalf("uploader's download: %d charged %s, %d bytes (original %d)", dl.StatusCode, dl.Header.Get("X-Points-Charged"), len(body), len(data))
+	if got := dl.StatusCode; got != 200 {
+		t.Fatalf("uploader's download: dl.StatusCode = %v, want %v", got, 200)
+	}
+	if got := dl.Header.Get("X-Points-Charged"); got != "0" {
+		t.Fatalf("uploader's download: dl.Header.Get(\"X-Points-Charged\") = %v, want %v", got, "0")
+	}
+	if !bytes.Equal(body, data) {
+		t.Fatalf("uploader's download: %d charged %s, %d bytes (original %d) (want bytes.Equal(body, data))", dl.StatusCode, dl.Header.Get("X-Points-Charged"), len(body), len(data))
 	}
 	var mine struct {
 		Total   int
 		Uploads []wengao.Upload
 	}
-	if st := call(t, e.reader, "GET", e.ts.URL+"/api/v1/me/uploads", "", &mine); st != 200 || mine.Total != 1 || mine.Uploads[0].Status != wengao.UploadApproved {
-		t.Fatalf("my uploads: %d %+v", st, mine)
+	{
+		st := call(t, e.reader, "GET", e.ts.URL+"/api/v1/me/uploads", "", &mine)
+		if got := st; got != 200 {
+			t.Fatalf("my uploads: st = %v, want %v", got, 200)
+		}
+		if got := mine.Total; got != 1 {
+			t.Fatalf("my uploads: mine.Total = %v, want %v", got, 1)
+		}
+		if got := mine.Uploads[0].Status; got != wengao.UploadApproved {
+			t.Fatalf("my uploads: mine.Uploads[0].Status = %v, want %v", got, wengao.UploadApproved)
+		}
 	}
 	// Deleting takes the reward back; uploading the same text again earns
 	// nothing.
 	req, _ := http.NewRequest("DELETE", fmt.Sprintf("%s/api/v1/admin/uploads/%d", e.ts.URL, up.ID), nil)
 	resp, err = e.moderator.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("delete: %v %v", resp.StatusCode, err)
+	if err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if got := resp.StatusCode; got != 200 {
+		t.Fatalf("delete: resp.StatusCode = %v, want %v", got, 200)
 	}
 	resp.Body.Close()
 	if b, _ := e.db.Balance(ctx, e.uploader.ID); b != before {
@@ -237,17 +327,32 @@ func TestUploadLifecycle(t *testing.T) {
 		t.Errorf("deleted document: %d", st)
 	}
 	st, a = e.upload(t, e.reader, "?submit=1", file{"renamed.docx", data})
-	if st != 201 || a.Uploads[0].Status != wengao.UploadPending {
-		t.Fatalf("re-upload: %d %+v", st, a)
+	if got := st; got != 201 {
+		t.Fatalf("re-upload: st = %v, want %v", got, 201)
 	}
-	if st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/approve", e.ts.URL, a.Uploads[0].ID), "", &approved); st != 200 || approved.Reward != 0 {
-		t.Fatalf("re-approve: %d reward %d", st, approved.Reward)
+	if got := a.Uploads[0].Status; got != wengao.UploadPending {
+		t.Fatalf("re-upload: a.Uploads[0].Status = %v, want %v", got, wengao.UploadPending)
+	}
+	{
+		st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/approve", e.ts.URL, a.Uploads[0].ID), "", &approved)
+		if got := st; got != 200 {
+			t.Fatalf("re-approve: st = %v, want %v", got, 200)
+		}
+		if got := approved.Reward; got != 0 {
+			t.Fatalf("re-approve: approved.Reward = %v, want %v", got, 0)
+		}
 	}
 	if b, _ := e.db.Balance(ctx, e.uploader.ID); b != before {
 		t.Errorf("balance %d after re-upload, want %d", b, before)
 	}
-	if m, err := e.db.CheckLedger(ctx); err != nil || len(m) != 0 {
-		t.Fatalf("ledger: %+v %v", m, err)
+	{
+		m, err := e.db.CheckLedger(ctx)
+		if err != nil {
+			t.Fatalf("ledger: %v", err)
+		}
+		if got := len(m); got != 0 {
+			t.Fatalf("ledger: len(m) = %v, want %v", got, 0)
+		}
 	}
 }
 
@@ -277,12 +382,21 @@ func TestUploadRejectAndNearDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, a := e.upload(t, e.reader, "?submit=1", file{"copy.txt", []byte(gbk)})
-	if st != 201 || len(a.Uploads) != 1 {
-		t.Fatalf("upload: %d %+v", st, a)
+	if got := st; got != 201 {
+		t.Fatalf("upload: st = %v, want %v", got, 201)
+	}
+	if got := len(a.Uploads); got != 1 {
+		t.Fatalf("upload: len(a.Uploads) = %v, want %v", got, 1)
 	}
 	up := a.Uploads[0]
-	if len(up.NearDuplicates) == 0 || up.NearDuplicates[0].ID != orig.ID || up.NearDuplicates[0].Similarity < 0.8 {
-		t.Fatalf("near-duplicates of a copy: %+v", up.NearDuplicates)
+	if len(up.NearDuplicates) == 0 {
+		t.Fatalf("near-duplicates of a copy: %+v (want not len(up.NearDuplicates) == 0)", up.NearDuplicates)
+	}
+	if got := up.NearDuplicates[0].ID; got != orig.ID {
+		t.Fatalf("near-duplicates of a copy: up.NearDuplicates[0].ID = %v, want %v", got, orig.ID)
+	}
+	if up.NearDuplicates[0].Similarity < 0.8 {
+		t.Fatalf("near-duplicates of a copy: %+v (want not up.NearDuplicates[0].Similarity < 0.8)", up.NearDuplicates)
 	}
 	if up.Meta.Title != orig.Title {
 		t.Errorf("GBK title %q, want %q", up.Meta.Title, orig.Title)
@@ -294,24 +408,42 @@ func TestUploadRejectAndNearDuplicates(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(page), "相似度") || !strings.Contains(string(page), `class="overlap"`) {
-		t.Errorf("moderation page lacks the match")
+	if !strings.Contains(string(page), "相似度") {
+		t.Errorf("moderation page lacks the match (want strings.Contains(string(page), \"相似度\"))")
+	}
+	if !strings.Contains(string(page), `class="overlap"`) {
+		t.Errorf("moderation page lacks the match (want strings.Contains(string(page), `class=\"overlap\"`))")
 	}
 	var rej wengao.Upload
-	if st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/reject", e.ts.URL, up.ID), `{"reason":"与已收录文稿重复"}`, &rej); st != 200 || rej.Status != wengao.UploadRejected {
-		t.Fatalf("reject: %d %+v", st, rej)
+	{
+		st := call(t, e.moderator, "POST", fmt.Sprintf("%s/api/v1/admin/uploads/%d/reject", e.ts.URL, up.ID), `{"reason":"与已收录文稿重复"}`, &rej)
+		if got := st; got != 200 {
+			t.Fatalf("reject: st = %v, want %v", got, 200)
+		}
+		if got := rej.Status; got != wengao.UploadRejected {
+			t.Fatalf("reject: rej.Status = %v, want %v", got, wengao.UploadRejected)
+		}
 	}
 	var mine struct{ Uploads []wengao.Upload }
 	call(t, e.reader, "GET", e.ts.URL+"/api/v1/me/uploads", "", &mine)
-	if len(mine.Uploads) != 1 || mine.Uploads[0].Reason != "与已收录文稿重复" {
-		t.Fatalf("the uploader does not see the reason: %+v", mine.Uploads)
+	if got := len(mine.Uploads); got != 1 {
+		t.Fatalf("the uploader does not see the reason: len(mine.Uploads) = %v, want %v", got, 1)
+	}
+	if got := mine.Uploads[0].Reason; got != "与已收录文稿重复" {
+		t.Fatalf("the uploader does not see the reason: mine.Uploads[0].Reason = %v, want %v", got, "与已收录文稿重复")
 	}
 	// Under the reject policy a near-duplicate is rejected at once.
 	e.srv.Settings.NearDuplicatePolicy = wengao.NearDuplicateReject
 	rs[10] = '新'
 	st, a = e.upload(t, e.reader, "", file{"copy2.md", []byte(orig.Title + "\n\n" + string(rs))})
-	if st != 201 || a.Uploads[0].Status != wengao.UploadRejected || !strings.Contains(a.Uploads[0].Reason, "高度相似") {
-		t.Fatalf("reject policy: %d %+v", st, a)
+	if got := st; got != 201 {
+		t.Fatalf("reject policy: st = %v, want %v", got, 201)
+	}
+	if got := a.Uploads[0].Status; got != wengao.UploadRejected {
+		t.Fatalf("reject policy: a.Uploads[0].Status = %v, want %v", got, wengao.UploadRejected)
+	}
+	if !strings.Contains(a.Uploads[0].Reason, "高度相似") {
+		t.Fatalf("reject policy: %d %+v (want strings.Contains(a.Uploads[0].Reason, \"高度相似\"))", st, a)
 	}
 }
 
@@ -349,14 +481,20 @@ func TestHostileUploads(t *testing.T) {
 		if len(a.Failed) > 0 {
 			msg = a.Failed[0].Error.Message
 		}
-		if st != c.status || !strings.Contains(msg, c.msg) {
-			t.Errorf("%s: %d %q, want %d %q", c.name, st, msg, c.status, c.msg)
+		if got := st; got != c.status {
+			t.Errorf("%s: st = %v, want %v", c.name, got, c.status)
+		}
+		if !strings.Contains(msg, c.msg) {
+			t.Errorf("%s: %d %q, want %d %q (want strings.Contains(msg, c.msg))", c.name, st, msg, c.status, c.msg)
 		}
 	}
 	// A body that is not multipart.
 	resp, body := post(t, e.reader, e.ts.URL+"/api/v1/uploads", `{"file":"x"}`, map[string]string{"Content-Type": "application/json"})
-	if resp.StatusCode != 400 || !strings.Contains(string(body), "multipart") {
-		t.Errorf("not multipart: %d %s", resp.StatusCode, body)
+	if got := resp.StatusCode; got != 400 {
+		t.Errorf("not multipart: resp.StatusCode = %v, want %v", got, 400)
+	}
+	if !strings.Contains(string(body), "multipart") {
+		t.Errorf("not multipart: %d %s (want strings.Contains(string(body), \"multipart\"))", resp.StatusCode, body)
 	}
 	// A cross-site upload is refused.
 	resp, _ = post(t, e.reader, e.ts.URL+"/api/v1/uploads", "", map[string]string{"Sec-Fetch-Site": "cross-site"})
@@ -364,15 +502,30 @@ func TestHostileUploads(t *testing.T) {
 		t.Errorf("cross-site upload: %d", resp.StatusCode)
 	}
 	_, total, err := e.db.ListUploads(context.Background(), wengao.UploadFilter{Page: 1, Limit: 10})
-	if err != nil || total != 0 {
-		t.Errorf("%d uploads stored from bad files, %v", total, err)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	if got := total; got != 0 {
+		t.Errorf("total = %v, want %v", got, 0)
 	}
 	// More files than allowed: the first ten are taken, the rest refused.
 	var many []file
 	for i := range 11 {
 		many = append(many, file{fmt.Sprintf("%d.txt", i), []byte(fmt.Sprintf("第%d个文件的内容。", i))})
 	}
-	if st, a := e.upload(t, e.reader, "", many...); st != 201 || len(a.Uploads) != 10 || len(a.Failed) != 1 || !strings.Contains(a.Failed[0].Error.Message, "最多") {
-		t.Errorf("11 files: %d %d uploads %+v", st, len(a.Uploads), a.Failed)
+	{
+		st, a := e.upload(t, e.reader, "", many...)
+		if got := st; got != 201 {
+			t.Errorf("11 files: st = %v, want %v", got, 201)
+		}
+		if got := len(a.Uploads); got != 10 {
+			t.Fatalf("11 files: len(a.Uploads) = %v, want %v", got, 10)
+		}
+		if got := len(a.Failed); got != 1 {
+			t.Fatalf("11 files: len(a.Failed) = %v, want %v", got, 1)
+		}
+		if !strings.Contains(a.Failed[0].Error.Message, "最多") {
+			t.Errorf("11 files: %d %d uploads %+v (want strings.Contains(a.Failed[0].Error.Message, \"最多\"))", st, len(a.Uploads), a.Failed)
+		}
 	}
 }

@@ -71,23 +71,50 @@ func TestCreateUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.ID == 0 || u.Username != "张三_zs-1" || u.Email != "zs@example.com" || u.Role != wengao.RoleReader || u.Points != 20 || u.CreatedAt.IsZero() {
-		t.Errorf("created %+v", u)
+	if u.ID == 0 {
+		t.Errorf("created %+v (want not u.ID == 0)", u)
+	}
+	if got := u.Username; got != "张三_zs-1" {
+		t.Errorf("created: u.Username = %v, want %v", got, "张三_zs-1")
+	}
+	if got := u.Email; got != "zs@example.com" {
+		t.Errorf("created: u.Email = %v, want %v", got, "zs@example.com")
+	}
+	if got := u.Role; got != wengao.RoleReader {
+		t.Errorf("created: u.Role = %v, want %v", got, wengao.RoleReader)
+	}
+	if got := u.Points; got != 20 {
+		t.Errorf("created: u.Points = %v, want %v", got, 20)
+	}
+	if u.CreatedAt.IsZero() {
+		t.Errorf("created %+v (want not u.CreatedAt.IsZero())", u)
 	}
 	entries, total, err := db.Entries(ctx, u.ID, 1, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 1 || entries[0].Kind != wengao.KindSignup || entries[0].Amount != 20 || entries[0].Balance != 20 {
-		t.Errorf("entries %+v", entries)
+	if got := total; got != 1 {
+		t.Errorf("entries: total = %v, want %v", got, 1)
+	}
+	if got := entries[0].Kind; got != wengao.KindSignup {
+		t.Errorf("entries: entries[0].Kind = %v, want %v", got, wengao.KindSignup)
+	}
+	if got := entries[0].Amount; got != 20 {
+		t.Errorf("entries: entries[0].Amount = %v, want %v", got, 20)
+	}
+	if got := entries[0].Balance; got != 20 {
+		t.Errorf("entries: entries[0].Balance = %v, want %v", got, 20)
 	}
 
 	admin, err := db.CreateUser(ctx, wengao.NewUser{Username: "Alice", Password: testPassword, Role: wengao.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !admin.IsAdmin() || admin.Points != 0 {
-		t.Errorf("admin %+v", admin)
+	if !admin.IsAdmin() {
+		t.Errorf("admin %+v (want admin.IsAdmin())", admin)
+	}
+	if got := admin.Points; got != 0 {
+		t.Errorf("admin: admin.Points = %v, want %v", got, 0)
 	}
 
 	for _, name := range []string{"alice", "ALICE", " Alice"} {
@@ -97,11 +124,23 @@ func TestCreateUser(t *testing.T) {
 			t.Errorf("message %q", wengao.ErrorMessage(err))
 		}
 	}
-	if found, err := db.FindUserByName(ctx, "aLiCe"); err != nil || found.ID != admin.ID {
-		t.Errorf("FindUserByName = %+v, %v", found, err)
+	{
+		found, err := db.FindUserByName(ctx, "aLiCe")
+		if err != nil {
+			t.Fatalf("FindUserByName =: %v", err)
+		}
+		if got := found.ID; got != admin.ID {
+			t.Errorf("FindUserByName =: found.ID = %v, want %v", got, admin.ID)
+		}
 	}
-	if found, err := db.FindUserByID(ctx, u.ID); err != nil || found.Username != u.Username {
-		t.Errorf("FindUserByID = %+v, %v", found, err)
+	{
+		found, err := db.FindUserByID(ctx, u.ID)
+		if err != nil {
+			t.Fatalf("FindUserByID =: %v", err)
+		}
+		if got := found.Username; got != u.Username {
+			t.Errorf("FindUserByID =: found.Username = %v, want %v", got, u.Username)
+		}
 	}
 	_, err = db.FindUserByID(ctx, 999)
 	wantCode(t, err, wengao.ENOTFOUND)
@@ -226,8 +265,17 @@ func TestSetUserRole(t *testing.T) {
 	if err := db.SetUserRole(ctx, wengao.Actor{}, u.ID, wengao.RoleModerator); err != nil {
 		t.Fatal(err)
 	}
-	if u, _ = db.FindUserByID(ctx, u.ID); u.Role != wengao.RoleModerator || !u.IsModerator() || u.IsAdmin() {
-		t.Errorf("role %q", u.Role)
+	{
+		u, _ = db.FindUserByID(ctx, u.ID)
+		if got := u.Role; got != wengao.RoleModerator {
+			t.Errorf("role: u.Role = %v, want %v", got, wengao.RoleModerator)
+		}
+		if !u.IsModerator() {
+			t.Errorf("role %q (want u.IsModerator())", u.Role)
+		}
+		if u.IsAdmin() {
+			t.Errorf("role %q (want not u.IsAdmin())", u.Role)
+		}
 	}
 	wantCode(t, db.SetUserRole(ctx, wengao.Actor{}, u.ID, "root"), wengao.EINVALID)
 	wantCode(t, db.SetUserRole(ctx, wengao.Actor{}, 999, wengao.RoleAdmin), wengao.ENOTFOUND)

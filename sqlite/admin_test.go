@@ -77,18 +77,36 @@ func checkShown(t *testing.T, db *sqlite.DB, shown bool) {
 	if ids, _ := searchIDs(t, db, "督察"); has(ids) != shown {
 		t.Errorf("search 督察: %v", ids)
 	}
-	if ids, n := searchIDs(t, db, `"生态环境保护督察工作规定"`); has(ids) != shown || (n == 1) != shown {
-		t.Errorf("phrase search: %d %v", n, ids)
+	{
+		ids, n := searchIDs(t, db, `"生态环境保护督察工作规定"`)
+		if got := has(ids); got != shown {
+			t.Errorf("phrase search: has(ids) = %v, want %v", got, shown)
+		}
+		if got := (n == 1); got != shown {
+			t.Errorf("phrase search: (n == 1) = %v, want %v", got, shown)
+		}
 	}
-	if ids, n := searchIDs(t, db, "-教育"); has(ids) != shown || n != total-1 {
-		t.Errorf("browse without 教育: %d %v", n, ids)
+	{
+		ids, n := searchIDs(t, db, "-教育")
+		if got := has(ids); got != shown {
+			t.Errorf("browse without 教育: has(ids) = %v, want %v", got, shown)
+		}
+		if got := n; got != total-1 {
+			t.Errorf("browse without 教育: n = %v, want %v", got, total-1)
+		}
 	}
 	res, err := db.Search(ctx, wengao.SearchRequest{Query: "", Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Total != total || (facetCount(res.Facets.CategoryTop, "规章") == 1) != shown || (facetCount(res.Facets.Year, "2021") == 2) != shown {
-		t.Errorf("browse: total %d, facets %+v", res.Total, res.Facets)
+	if got := res.Total; got != total {
+		t.Errorf("browse: res.Total = %v, want %v", got, total)
+	}
+	if got := (facetCount(res.Facets.CategoryTop, "规章") == 1); got != shown {
+		t.Errorf("browse: (facetCount(res.Facets.CategoryTop, \"规章\") == 1) = %v, want %v", got, shown)
+	}
+	if got := (facetCount(res.Facets.Year, "2021") == 2); got != shown {
+		t.Errorf("browse: (facetCount(res.Facets.Year, \"2021\") == 2) = %v, want %v", got, shown)
 	}
 	res, err = db.Search(ctx, wengao.SearchRequest{Query: "生态环境", Category: "规章", Limit: 100})
 	if err != nil {
@@ -97,14 +115,32 @@ func checkShown(t *testing.T, db *sqlite.DB, shown bool) {
 	if (res.Total == 1) != shown {
 		t.Errorf("search in 规章: %d", res.Total)
 	}
-	if ids, n := listIDs(t, db); has(ids) != shown || n != total {
-		t.Errorf("list: %d %v", n, ids)
+	{
+		ids, n := listIDs(t, db)
+		if got := has(ids); got != shown {
+			t.Errorf("list: has(ids) = %v, want %v", got, shown)
+		}
+		if got := n; got != total {
+			t.Errorf("list: n = %v, want %v", got, total)
+		}
 	}
-	if n, err := db.CountDocuments(ctx); err != nil || n != total {
-		t.Errorf("count: %d %v, want %d", n, err, total)
+	{
+		n, err := db.CountDocuments(ctx)
+		if err != nil {
+			t.Fatalf("count: %v", err)
+		}
+		if got := n; got != total {
+			t.Errorf("count: n = %v, want %v", got, total)
+		}
 	}
-	if ids := relatedIDs(t, db, "eco-1"); has(ids) != shown || !slices.Contains(ids, "eco-3") {
-		t.Errorf("related of eco-1: %v", ids)
+	{
+		ids := relatedIDs(t, db, "eco-1")
+		if got := has(ids); got != shown {
+			t.Errorf("related of eco-1: has(ids) = %v, want %v", got, shown)
+		}
+		if !slices.Contains(ids, "eco-3") {
+			t.Errorf("related of eco-1: %v (want slices.Contains(ids, \"eco-3\"))", ids)
+		}
 	}
 	if ids := relatedIDs(t, db, "eco-3"); has(ids) != shown {
 		t.Errorf("related of eco-3: %v", ids)
@@ -115,11 +151,23 @@ func checkShown(t *testing.T, db *sqlite.DB, shown bool) {
 	if n := categoryCount(t, db, "意见/生态环境"); n != 2 {
 		t.Errorf("category 意见/生态环境: %d", n)
 	}
-	if ids := topIDs(t, db, ""); has(ids) != shown || !slices.Contains(ids, "eco-1") {
-		t.Errorf("all-time ranking: %v", ids)
+	{
+		ids := topIDs(t, db, "")
+		if got := has(ids); got != shown {
+			t.Errorf("all-time ranking: has(ids) = %v, want %v", got, shown)
+		}
+		if !slices.Contains(ids, "eco-1") {
+			t.Errorf("all-time ranking: %v (want slices.Contains(ids, \"eco-1\"))", ids)
+		}
 	}
-	if ids := topIDs(t, db, "2024-01-01"); has(ids) != shown || !slices.Contains(ids, "eco-1") {
-		t.Errorf("ranking since 2024-01-01: %v", ids)
+	{
+		ids := topIDs(t, db, "2024-01-01")
+		if got := has(ids); got != shown {
+			t.Errorf("ranking since 2024-01-01: has(ids) = %v, want %v", got, shown)
+		}
+		if !slices.Contains(ids, "eco-1") {
+			t.Errorf("ranking since 2024-01-01: %v (want slices.Contains(ids, \"eco-1\"))", ids)
+		}
 	}
 }
 
@@ -142,8 +190,14 @@ func TestDocumentStates(t *testing.T) {
 	for name, h := range handles {
 		t.Run("before/"+name, func(t *testing.T) { checkShown(t, h, true) })
 	}
-	if s, r := docStatus(t, db, "eco-2"); s != wengao.DocPublished || r != "" {
-		t.Errorf("new document: %q %q", s, r)
+	{
+		s, r := docStatus(t, db, "eco-2")
+		if got := s; got != wengao.DocPublished {
+			t.Errorf("new document: s = %v, want %v", got, wengao.DocPublished)
+		}
+		if got := r; got != "" {
+			t.Errorf("new document: r = %v, want %v", got, "")
+		}
 	}
 
 	for _, status := range []string{wengao.DocHidden, wengao.DocDeleted} {
@@ -155,8 +209,14 @@ func TestDocumentStates(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if d.Status != status || d.StatusReason != "核实中" || d.Published() {
-					t.Errorf("find: %q %q", d.Status, d.StatusReason)
+				if got := d.Status; got != status {
+					t.Errorf("find: d.Status = %v, want %v", got, status)
+				}
+				if got := d.StatusReason; got != "核实中" {
+					t.Errorf("find: d.StatusReason = %v, want %v", got, "核实中")
+				}
+				if d.Published() {
+					t.Errorf("find: %q %q (want not d.Published())", d.Status, d.StatusReason)
 				}
 			})
 		}
@@ -164,8 +224,14 @@ func TestDocumentStates(t *testing.T) {
 		for name, h := range handles {
 			t.Run(status+"/published/"+name, func(t *testing.T) { checkShown(t, h, true) })
 		}
-		if s, r := docStatus(t, db, "eco-2"); s != wengao.DocPublished || r != "" {
-			t.Errorf("published again: %q %q", s, r)
+		{
+			s, r := docStatus(t, db, "eco-2")
+			if got := s; got != wengao.DocPublished {
+				t.Errorf("published again: s = %v, want %v", got, wengao.DocPublished)
+			}
+			if got := r; got != "" {
+				t.Errorf("published again: r = %v, want %v", got, "")
+			}
 		}
 	}
 
@@ -174,11 +240,23 @@ func TestDocumentStates(t *testing.T) {
 	docs := deleteTestDocs()
 	mustSave(t, db, docs[1])
 	docs[1].Body = append(docs[1].Body, "本规定自发布之日起施行。")
-	if res, err := db.SaveDocuments(ctx, []*wengao.Document{docs[1]}); err != nil || res[0].Outcome != wengao.Updated {
-		t.Fatalf("save: %v %v", res, err)
+	{
+		res, err := db.SaveDocuments(ctx, []*wengao.Document{docs[1]})
+		if err != nil {
+			t.Fatalf("save: %v", err)
+		}
+		if got := res[0].Outcome; got != wengao.Updated {
+			t.Fatalf("save: res[0].Outcome = %v, want %v", got, wengao.Updated)
+		}
 	}
-	if s, r := docStatus(t, db, "eco-2"); s != wengao.DocHidden || r != "待核" {
-		t.Errorf("after saving again: %q %q", s, r)
+	{
+		s, r := docStatus(t, db, "eco-2")
+		if got := s; got != wengao.DocHidden {
+			t.Errorf("after saving again: s = %v, want %v", got, wengao.DocHidden)
+		}
+		if got := r; got != "待核" {
+			t.Errorf("after saving again: r = %v, want %v", got, "待核")
+		}
 	}
 	for name, h := range handles {
 		t.Run("saved/"+name, func(t *testing.T) { checkShown(t, h, false) })
@@ -230,21 +308,42 @@ func TestSetDocumentPrice(t *testing.T) {
 	if err := db.SetDocumentPrice(ctx, "eco-1", &seven); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := db.FindDocumentByID(ctx, "eco-1"); d.Price == nil || *d.Price != 7 || d.PriceOr(5) != 7 {
-		t.Errorf("price: %v", d.Price)
+	{
+		d, _ := db.FindDocumentByID(ctx, "eco-1")
+		if d.Price == nil {
+			t.Fatalf("price: d.Price is nil")
+		}
+		if got := *d.Price; got != 7 {
+			t.Errorf("price: *d.Price = %v, want %v", got, 7)
+		}
+		if got := d.PriceOr(5); got != 7 {
+			t.Errorf("price: d.PriceOr(5) = %v, want %v", got, 7)
+		}
 	}
 	zero := int64(0)
 	if err := db.SetDocumentPrice(ctx, "eco-1", &zero); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := db.FindDocumentByID(ctx, "eco-1"); d.Price == nil || *d.Price != 0 {
-		t.Errorf("free: %v", d.Price)
+	{
+		d, _ := db.FindDocumentByID(ctx, "eco-1")
+		if d.Price == nil {
+			t.Fatalf("free: d.Price is nil")
+		}
+		if got := *d.Price; got != 0 {
+			t.Errorf("free: *d.Price = %v, want %v", got, 0)
+		}
 	}
 	if err := db.SetDocumentPrice(ctx, "eco-1", nil); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := db.FindDocumentByID(ctx, "eco-1"); d.Price != nil || d.PriceOr(5) != 5 {
-		t.Errorf("default price: %v", d.Price)
+	{
+		d, _ := db.FindDocumentByID(ctx, "eco-1")
+		if got := d.Price; got != nil {
+			t.Errorf("default price: d.Price = %v, want %v", got, nil)
+		}
+		if got := d.PriceOr(5); got != 5 {
+			t.Errorf("default price: d.PriceOr(5) = %v, want %v", got, 5)
+		}
 	}
 	neg := int64(-1)
 	wantCode(t, db.SetDocumentPrice(ctx, "eco-1", &neg), wengao.EINVALID)
@@ -293,8 +392,11 @@ func TestRenameCategory(t *testing.T) {
 	rename := func(from, to string, want int) {
 		t.Helper()
 		n, err := db.RenameCategory(ctx, from, to)
-		if err != nil || n != want {
-			t.Fatalf("rename %q to %q: %d %v, want %d", from, to, n, err, want)
+		if err != nil {
+			t.Fatalf("rename %q to %q: %v", from, to, err)
+		}
+		if got := n; got != want {
+			t.Fatalf("rename %q to %q: n = %v, want %v", from, to, got, want)
 		}
 	}
 	rename(" 意见/生态环境/ ", "意见 / 环保", 2)
@@ -305,8 +407,14 @@ func TestRenameCategory(t *testing.T) {
 		if n := categoryCount(t, h, "意见/生态环境"); n != 0 {
 			t.Errorf("%s: 意见/生态环境 %d", name, n)
 		}
-		if a, b := categorySearch(t, h, "意见/环保"); !slices.Equal(a, []string{"eco-1", "eco-3"}) || !slices.Equal(a, b) {
-			t.Errorf("%s: search 意见/环保: %v %v", name, a, b)
+		{
+			a, b := categorySearch(t, h, "意见/环保")
+			if !slices.Equal(a, []string{"eco-1", "eco-3"}) {
+				t.Errorf("%s: search 意见/环保: %v %v (want slices.Equal(a, []string{\"eco-1\", \"eco-3\"}))", name, a, b)
+			}
+			if !slices.Equal(a, b) {
+				t.Errorf("%s: search 意见/环保: %v %v (want slices.Equal(a, b))", name, a, b)
+			}
 		}
 		if a, b := categorySearch(t, h, "意见/生态环境"); len(a)+len(b) != 0 {
 			t.Errorf("%s: search old name: %v %v", name, a, b)
@@ -331,8 +439,14 @@ func TestRenameCategory(t *testing.T) {
 		if n := categoryCount(t, h, "指导意见"); n != 2 {
 			t.Errorf("%s: 指导意见 %d", name, n)
 		}
-		if a, b := categorySearch(t, h, "指导意见"); !slices.Equal(a, []string{"eco-1", "eco-3"}) || !slices.Equal(a, b) {
-			t.Errorf("%s: search 指导意见: %v %v", name, a, b)
+		{
+			a, b := categorySearch(t, h, "指导意见")
+			if !slices.Equal(a, []string{"eco-1", "eco-3"}) {
+				t.Errorf("%s: search 指导意见: %v %v (want slices.Equal(a, []string{\"eco-1\", \"eco-3\"}))", name, a, b)
+			}
+			if !slices.Equal(a, b) {
+				t.Errorf("%s: search 指导意见: %v %v (want slices.Equal(a, b))", name, a, b)
+			}
 		}
 	}
 
@@ -418,8 +532,11 @@ func TestAdminDocuments(t *testing.T) {
 		{wengao.AdminDocumentFilter{Query: "eco_", Page: 1}, nil, 0},
 	} {
 		ids, total := list(tt.f)
-		if !slices.Equal(ids, tt.ids) || total != tt.total {
-			t.Errorf("%+v: %v %d, want %v %d", tt.f, ids, total, tt.ids, tt.total)
+		if !slices.Equal(ids, tt.ids) {
+			t.Errorf("%+v: %v %d, want %v %d (want slices.Equal(ids, tt.ids))", tt.f, ids, total, tt.ids, tt.total)
+		}
+		if got := total; got != tt.total {
+			t.Errorf("%+v: total = %v, want %v", tt.f, got, tt.total)
 		}
 	}
 	docs, _, _ := db.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocDeleted, Page: 1})
@@ -445,11 +562,35 @@ func TestAdminDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if doc.ID != "edu-1" || len(doc.Body) != 2 || doc.Status != wengao.DocHidden || doc.StatusReason != "待核" {
-		t.Errorf("document: %+v", doc)
+	if got := doc.ID; got != "edu-1" {
+		t.Errorf("document: doc.ID = %v, want %v", got, "edu-1")
 	}
-	if a.Status != wengao.DocHidden || a.Reason != "待核" || a.Price == nil || *a.Price != 7 || a.Reads != 3 || a.UploaderID != 0 {
-		t.Errorf("admin: %+v", a)
+	if got := len(doc.Body); got != 2 {
+		t.Fatalf("document: len(doc.Body) = %v, want %v", got, 2)
+	}
+	if got := doc.Status; got != wengao.DocHidden {
+		t.Errorf("document: doc.Status = %v, want %v", got, wengao.DocHidden)
+	}
+	if got := doc.StatusReason; got != "待核" {
+		t.Errorf("document: doc.StatusReason = %v, want %v", got, "待核")
+	}
+	if got := a.Status; got != wengao.DocHidden {
+		t.Errorf("admin: a.Status = %v, want %v", got, wengao.DocHidden)
+	}
+	if got := a.Reason; got != "待核" {
+		t.Errorf("admin: a.Reason = %v, want %v", got, "待核")
+	}
+	if a.Price == nil {
+		t.Fatalf("admin: a.Price is nil")
+	}
+	if got := *a.Price; got != 7 {
+		t.Errorf("admin: *a.Price = %v, want %v", got, 7)
+	}
+	if got := a.Reads; got != 3 {
+		t.Errorf("admin: a.Reads = %v, want %v", got, 3)
+	}
+	if got := a.UploaderID; got != 0 {
+		t.Errorf("admin: a.UploaderID = %v, want %v", got, 0)
 	}
 	if _, _, err := db.AdminDocument(ctx, "nope"); wengao.ErrorCode(err) != wengao.ENOTFOUND {
 		t.Errorf("unknown: %v", err)
@@ -490,8 +631,11 @@ func TestUserAdmin(t *testing.T) {
 		{wengao.UserFilter{Role: wengao.RoleReader, Query: "bob", Page: 1}, nil, 0},
 	} {
 		ids, total := list(tt.f)
-		if !slices.Equal(ids, tt.ids) || total != tt.total {
-			t.Errorf("%+v: %v %d, want %v %d", tt.f, ids, total, tt.ids, tt.total)
+		if !slices.Equal(ids, tt.ids) {
+			t.Errorf("%+v: %v %d, want %v %d (want slices.Equal(ids, tt.ids))", tt.f, ids, total, tt.ids, tt.total)
+		}
+		if got := total; got != tt.total {
+			t.Errorf("%+v: total = %v, want %v", tt.f, got, tt.total)
 		}
 	}
 	if _, _, err := db.ListUsers(ctx, wengao.UserFilter{Page: 1, Role: "god"}); wengao.ErrorCode(err) != wengao.EINVALID {
@@ -505,8 +649,20 @@ func TestUserAdmin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if au.Username != "bob" || au.Role != wengao.RoleModerator || au.Points != 5 || au.Infringements != 0 || au.Bans != (wengao.Bans{}) {
-		t.Errorf("bob: %+v", au)
+	if got := au.Username; got != "bob" {
+		t.Errorf("bob: au.Username = %v, want %v", got, "bob")
+	}
+	if got := au.Role; got != wengao.RoleModerator {
+		t.Errorf("bob: au.Role = %v, want %v", got, wengao.RoleModerator)
+	}
+	if got := au.Points; got != 5 {
+		t.Errorf("bob: au.Points = %v, want %v", got, 5)
+	}
+	if got := au.Infringements; got != 0 {
+		t.Errorf("bob: au.Infringements = %v, want %v", got, 0)
+	}
+	if got := au.Bans; got != (wengao.Bans{}) {
+		t.Errorf("bob: au.Bans = %v, want %v", got, (wengao.Bans{}))
 	}
 	now := time.Now()
 	bans := wengao.Bans{UploadUntil: now.Add(24 * time.Hour), CommentUntil: now.Add(-time.Hour)}
@@ -518,12 +674,21 @@ func TestUserAdmin(t *testing.T) {
 		!au.Bans.CommentUntil.Equal(bans.CommentUntil.Truncate(time.Second)) {
 		t.Errorf("bans: %+v", au.Bans)
 	}
-	if !wengao.Banned(au.Bans.UploadUntil, now) || wengao.Banned(au.Bans.DownloadUntil, now) || wengao.Banned(au.Bans.CommentUntil, now) {
-		t.Errorf("banned: %+v", au.Bans)
+	if !wengao.Banned(au.Bans.UploadUntil, now) {
+		t.Errorf("banned: %+v (want wengao.Banned(au.Bans.UploadUntil, now))", au.Bans)
+	}
+	if wengao.Banned(au.Bans.DownloadUntil, now) {
+		t.Errorf("banned: %+v (want not wengao.Banned(au.Bans.DownloadUntil, now))", au.Bans)
+	}
+	if wengao.Banned(au.Bans.CommentUntil, now) {
+		t.Errorf("banned: %+v (want not wengao.Banned(au.Bans.CommentUntil, now))", au.Bans)
 	}
 	users, _, _ := db.ListUsers(ctx, wengao.UserFilter{Query: "bob", Page: 1})
-	if len(users) != 1 || !users[0].Bans.UploadUntil.Equal(au.Bans.UploadUntil) {
-		t.Errorf("list: %+v", users)
+	if got := len(users); got != 1 {
+		t.Fatalf("list: len(users) = %v, want %v", got, 1)
+	}
+	if !users[0].Bans.UploadUntil.Equal(au.Bans.UploadUntil) {
+		t.Errorf("list: %+v (want users[0].Bans.UploadUntil.Equal(au.Bans.UploadUntil))", users)
 	}
 	if err := db.SetUserBans(ctx, wengao.Actor{}, bob.ID, wengao.Bans{}); err != nil {
 		t.Fatal(err)
@@ -550,33 +715,75 @@ func TestAudit(t *testing.T) {
 		if err := db.Audit(ctx, e); err != nil {
 			t.Fatal(err)
 		}
-		if e.ID == 0 || time.Since(e.CreatedAt) > time.Minute {
-			t.Errorf("entry: %+v", e)
+		if e.ID == 0 {
+			t.Errorf("entry: %+v (want not e.ID == 0)", e)
+		}
+		if time.Since(e.CreatedAt) > time.Minute {
+			t.Errorf("entry: %+v (want not time.Since(e.CreatedAt) > time.Minute)", e)
 		}
 	}
 	if err := db.Audit(ctx, &wengao.AuditEntry{Action: " "}); wengao.ErrorCode(err) != wengao.EINVALID {
 		t.Errorf("no action: %v", err)
 	}
 	all, total, err := db.ListAudit(ctx, "", 1, 10)
-	if err != nil || total != 3 || len(all) != 3 {
-		t.Fatalf("all: %d %v", total, err)
+	if err != nil {
+		t.Fatalf("all: %v", err)
 	}
-	if all[0].Action != "document.publish" || all[2].Action != "document.hide" || all[1].ActorID != 0 || all[2].ActorName != "admin" || all[2].Detail != "核实中" {
-		t.Errorf("all: %+v", all)
+	if got := total; got != 3 {
+		t.Fatalf("all: total = %v, want %v", got, 3)
 	}
-	if n := len([]rune(all[0].Detail)); n != 2000 || !strings.HasSuffix(all[0].Detail, "…") {
-		t.Errorf("long detail: %d runes", n)
+	if got := len(all); got != 3 {
+		t.Fatalf("all: len(all) = %v, want %v", got, 3)
+	}
+	if got := all[0].Action; got != "document.publish" {
+		t.Errorf("all: all[0].Action = %v, want %v", got, "document.publish")
+	}
+	if got := all[2].Action; got != "document.hide" {
+		t.Errorf("all: all[2].Action = %v, want %v", got, "document.hide")
+	}
+	if got := all[1].ActorID; got != 0 {
+		t.Errorf("all: all[1].ActorID = %v, want %v", got, 0)
+	}
+	if got := all[2].ActorName; got != "admin" {
+		t.Errorf("all: all[2].ActorName = %v, want %v", got, "admin")
+	}
+	if got := all[2].Detail; got != "核实中" {
+		t.Errorf("all: all[2].Detail = %v, want %v", got, "核实中")
+	}
+	{
+		n := len([]rune(all[0].Detail))
+		if got := n; got != 2000 {
+			t.Errorf("long detail: n = %v, want %v", got, 2000)
+		}
+		if !strings.HasSuffix(all[0].Detail, "…") {
+			t.Errorf("long detail: %d runes (want strings.HasSuffix(all[0].Detail, \"…\"))", n)
+		}
 	}
 	doc, total, err := db.ListAudit(ctx, "doc:eco-1", 1, 1)
-	if err != nil || total != 2 || len(doc) != 1 || doc[0].Action != "document.publish" {
-		t.Errorf("by target: %+v %d %v", doc, total, err)
+	if err != nil {
+		t.Fatalf("by target: %v", err)
+	}
+	if got := total; got != 2 {
+		t.Errorf("by target: total = %v, want %v", got, 2)
+	}
+	if got := len(doc); got != 1 {
+		t.Fatalf("by target: len(doc) = %v, want %v", got, 1)
+	}
+	if got := doc[0].Action; got != "document.publish" {
+		t.Errorf("by target: doc[0].Action = %v, want %v", got, "document.publish")
 	}
 	if _, _, err := db.ListAudit(ctx, "", 0, 10); wengao.ErrorCode(err) != wengao.EINVALID {
 		t.Errorf("page 0: %v", err)
 	}
 	for _, q := range []string{`UPDATE audit SET detail = 'x'`, `DELETE FROM audit`} {
-		if err := rawExec(db, q); err == nil || !strings.Contains(err.Error(), "audit entries cannot be") {
-			t.Errorf("%s: %v", q, err)
+		{
+			err := rawExec(db, q)
+			if err == nil {
+				t.Fatalf("%s: err is nil", q)
+			}
+			if !strings.Contains(err.Error(), "audit entries cannot be") {
+				t.Errorf("%s: %v (want strings.Contains(err.Error(), \"audit entries cannot be\"))", q, err)
+			}
 		}
 	}
 	if _, total, _ := db.ListAudit(ctx, "", 1, 10); total != 3 {

@@ -93,8 +93,20 @@ func TestUploadLifecycle(t *testing.T) {
 	up.Meta = wengao.UploadMeta{Title: "  ", Issuer: "国务院办公厅"}
 	up.Body = append([]string{"  "}, uploadBody...) // a blank paragraph is dropped
 	mustCreateUpload(t, db, up)
-	if up.ID == 0 || up.Username != "alice" || up.CreatedAt.IsZero() || up.TextHash == "" || len(up.Body) != len(uploadBody) {
-		t.Fatalf("created: %+v", up)
+	if up.ID == 0 {
+		t.Fatalf("created: %+v (want not up.ID == 0)", up)
+	}
+	if got := up.Username; got != "alice" {
+		t.Fatalf("created: up.Username = %v, want %v", got, "alice")
+	}
+	if up.CreatedAt.IsZero() {
+		t.Fatalf("created: %+v (want not up.CreatedAt.IsZero())", up)
+	}
+	if up.TextHash == "" {
+		t.Fatalf("created: %+v (want not up.TextHash == \"\")", up)
+	}
+	if got := len(up.Body); got != len(uploadBody) {
+		t.Fatalf("created: len(up.Body) = %v, want %v", got, len(uploadBody))
 	}
 	got, err := db.FindUpload(ctx, up.ID)
 	if err != nil {
@@ -104,8 +116,14 @@ func TestUploadLifecycle(t *testing.T) {
 		len(got.Outline) == 0 || got.Outline[0].Paragraph != 1 || len(got.NearDuplicates) != 1 || got.TextHash != up.TextHash {
 		t.Fatalf("found: %+v", got)
 	}
-	if got, err := db.FindUploadByFile(ctx, "f1"); err != nil || got.ID != up.ID {
-		t.Fatalf("by file: %v, %v", got, err)
+	{
+		got, err := db.FindUploadByFile(ctx, "f1")
+		if err != nil {
+			t.Fatalf("by file: %v", err)
+		}
+		if got := got.ID; got != up.ID {
+			t.Fatalf("by file: got.ID = %v, want %v", got, up.ID)
+		}
 	}
 
 	// Only its uploader submits it, with valid metadata.
@@ -129,8 +147,11 @@ func TestUploadLifecycle(t *testing.T) {
 		bad(&m)
 		_, err := db.SubmitUpload(ctx, up.ID, alice.ID, m)
 		wantCode(t, err, wengao.EINVALID)
-		if wengao.ErrorMessage(err) == "" || !strings.HasSuffix(wengao.ErrorMessage(err), "。") {
-			t.Errorf("message %q", wengao.ErrorMessage(err))
+		if wengao.ErrorMessage(err) == "" {
+			t.Errorf("message %q (want not wengao.ErrorMessage(err) == \"\")", wengao.ErrorMessage(err))
+		}
+		if !strings.HasSuffix(wengao.ErrorMessage(err), "。") {
+			t.Errorf("message %q (want strings.HasSuffix(wengao.ErrorMessage(err), \"。\"))", wengao.ErrorMessage(err))
 		}
 	}
 	m := uploadMeta
@@ -140,8 +161,14 @@ func TestUploadLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sub.Status != wengao.UploadPending || sub.Meta.Title != "关于推进政务服务一网通办的意见" || sub.Meta.Category != "意见/政务服务" {
-		t.Fatalf("submitted: %+v", sub.Meta)
+	if got := sub.Status; got != wengao.UploadPending {
+		t.Fatalf("submitted: sub.Status = %v, want %v", got, wengao.UploadPending)
+	}
+	if got := sub.Meta.Title; got != "关于推进政务服务一网通办的意见" {
+		t.Fatalf("submitted: sub.Meta.Title = %v, want %v", got, "关于推进政务服务一网通办的意见")
+	}
+	if got := sub.Meta.Category; got != "意见/政务服务" {
+		t.Fatalf("submitted: sub.Meta.Category = %v, want %v", got, "意见/政务服务")
 	}
 	// A moderator corrects it.
 	sub, err = db.UpdateUploadMeta(ctx, up.ID, 0, uploadMeta)
@@ -155,8 +182,20 @@ func TestUploadLifecycle(t *testing.T) {
 	// Approval publishes it and rewards its uploader, once.
 	ap := mustApprove(t, db, up.ID, mod.ID, reward)
 	docID := wengao.UploadDocumentID(up.ID)
-	if ap.Status != wengao.UploadApproved || ap.DocumentID != docID || ap.Reward != reward || ap.ReviewerID != mod.ID || ap.ReviewedAt == nil {
-		t.Fatalf("approved: %+v", ap)
+	if got := ap.Status; got != wengao.UploadApproved {
+		t.Fatalf("approved: ap.Status = %v, want %v", got, wengao.UploadApproved)
+	}
+	if got := ap.DocumentID; got != docID {
+		t.Fatalf("approved: ap.DocumentID = %v, want %v", got, docID)
+	}
+	if got := ap.Reward; got != reward {
+		t.Fatalf("approved: ap.Reward = %v, want %v", got, reward)
+	}
+	if got := ap.ReviewerID; got != mod.ID {
+		t.Fatalf("approved: ap.ReviewerID = %v, want %v", got, mod.ID)
+	}
+	if ap.ReviewedAt == nil {
+		t.Fatalf("approved: ap.ReviewedAt is nil")
 	}
 	doc, err := db.FindDocumentByID(ctx, docID)
 	if err != nil {
@@ -174,12 +213,33 @@ func TestUploadLifecycle(t *testing.T) {
 		t.Errorf("category: %d", n)
 	}
 	mustBalance(t, db, alice.ID, reward)
-	if e, n := lastEntry(t, db, alice.ID); n != 1 || e.Kind != wengao.KindUploadApproved || e.Amount != reward || e.DocumentID != docID || e.Reason != "上传文稿通过审核" {
-		t.Fatalf("entry: %+v (%d)", e, n)
+	{
+		e, n := lastEntry(t, db, alice.ID)
+		if got := n; got != 1 {
+			t.Fatalf("entry: n = %v, want %v", got, 1)
+		}
+		if got := e.Kind; got != wengao.KindUploadApproved {
+			t.Fatalf("entry: e.Kind = %v, want %v", got, wengao.KindUploadApproved)
+		}
+		if got := e.Amount; got != reward {
+			t.Fatalf("entry: e.Amount = %v, want %v", got, reward)
+		}
+		if got := e.DocumentID; got != docID {
+			t.Fatalf("entry: e.DocumentID = %v, want %v", got, docID)
+		}
+		if got := e.Reason; got != "上传文稿通过审核" {
+			t.Fatalf("entry: e.Reason = %v, want %v", got, "上传文稿通过审核")
+		}
 	}
 	again := mustApprove(t, db, up.ID, mod.ID, 99)
-	if again.Reward != reward || again.DocumentID != docID || *again.ReviewedAt != *ap.ReviewedAt {
-		t.Fatalf("approved again: %+v", again)
+	if got := again.Reward; got != reward {
+		t.Fatalf("approved again: again.Reward = %v, want %v", got, reward)
+	}
+	if got := again.DocumentID; got != docID {
+		t.Fatalf("approved again: again.DocumentID = %v, want %v", got, docID)
+	}
+	if got := *again.ReviewedAt; got != *ap.ReviewedAt {
+		t.Fatalf("approved again: *again.ReviewedAt = %v, want %v", got, *ap.ReviewedAt)
 	}
 	mustBalance(t, db, alice.ID, reward)
 	mustCheckLedger(t, db)
@@ -197,8 +257,11 @@ func TestUploadLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if del.Status != wengao.UploadDeleted || del.DocumentID != docID {
-		t.Fatalf("deleted: %+v", del)
+	if got := del.Status; got != wengao.UploadDeleted {
+		t.Fatalf("deleted: del.Status = %v, want %v", got, wengao.UploadDeleted)
+	}
+	if got := del.DocumentID; got != docID {
+		t.Fatalf("deleted: del.DocumentID = %v, want %v", got, docID)
 	}
 	mustBeGone(t, db, docID, "政务服务 一网通办", 0)
 	if n := categoryCount(t, db, "意见/政务服务"); n != 0 {
@@ -222,11 +285,20 @@ func TestUploadLifecycle(t *testing.T) {
 	for i, u := range []*wengao.Upload{newUpload(alice.ID, "f1"), newUpload(mod.ID, "f2")} {
 		mustCreateUpload(t, db, u)
 		ap := mustApprove(t, db, u.ID, 0, reward) // nobody reviews their own upload; the system may
-		if ap.Status != wengao.UploadApproved || ap.Reward != 0 {
-			t.Fatalf("upload again %d: %+v", i, ap)
+		if got := ap.Status; got != wengao.UploadApproved {
+			t.Fatalf("upload again %d: ap.Status = %v, want %v", i, got, wengao.UploadApproved)
 		}
-		if d, err := db.FindDocumentByID(ctx, ap.DocumentID); err != nil || d.UploaderID != u.UserID {
-			t.Fatalf("document again %d: %+v, %v", i, d, err)
+		if got := ap.Reward; got != 0 {
+			t.Fatalf("upload again %d: ap.Reward = %v, want %v", i, got, 0)
+		}
+		{
+			d, err := db.FindDocumentByID(ctx, ap.DocumentID)
+			if err != nil {
+				t.Fatalf("document again %d: %v", i, err)
+			}
+			if got := d.UploaderID; got != u.UserID {
+				t.Fatalf("document again %d: d.UploaderID = %v, want %v", i, got, u.UserID)
+			}
 		}
 		if _, err := db.DeleteUpload(ctx, u.ID, 0); err != nil {
 			t.Fatal(err)
@@ -279,8 +351,17 @@ func TestDeleteUploadSpent(t *testing.T) {
 	// Taken back in full, below zero (issue 11).
 	mustBalance(t, db, alice.ID, 7-reward)
 	e, _ := lastEntry(t, db, alice.ID)
-	if e.Amount != -reward || e.Balance != 7-reward || e.OperatorID != 0 || e.Kind != wengao.KindAdjust {
-		t.Fatalf("reversal: %+v", e)
+	if got := e.Amount; got != -reward {
+		t.Fatalf("reversal: e.Amount = %v, want %v", got, -reward)
+	}
+	if got := e.Balance; got != 7-reward {
+		t.Fatalf("reversal: e.Balance = %v, want %v", got, 7-reward)
+	}
+	if got := e.OperatorID; got != 0 {
+		t.Fatalf("reversal: e.OperatorID = %v, want %v", got, 0)
+	}
+	if got := e.Kind; got != wengao.KindAdjust {
+		t.Fatalf("reversal: e.Kind = %v, want %v", got, wengao.KindAdjust)
 	}
 	if _, err := db.DeleteUpload(ctx, b.ID, 0); err != nil {
 		t.Fatal(err)
@@ -311,8 +392,17 @@ func TestRejectUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rej.Status != wengao.UploadRejected || rej.Reason != "正文不完整" || rej.ReviewerID != mod.ID || rej.ReviewedAt == nil {
-		t.Fatalf("rejected: %+v", rej)
+	if got := rej.Status; got != wengao.UploadRejected {
+		t.Fatalf("rejected: rej.Status = %v, want %v", got, wengao.UploadRejected)
+	}
+	if got := rej.Reason; got != "正文不完整" {
+		t.Fatalf("rejected: rej.Reason = %v, want %v", got, "正文不完整")
+	}
+	if got := rej.ReviewerID; got != mod.ID {
+		t.Fatalf("rejected: rej.ReviewerID = %v, want %v", got, mod.ID)
+	}
+	if rej.ReviewedAt == nil {
+		t.Fatalf("rejected: rej.ReviewedAt is nil")
 	}
 	_, err = db.FindUploadByFile(ctx, "f1")
 	wantCode(t, err, wengao.ENOTFOUND)
@@ -323,8 +413,14 @@ func TestRejectUpload(t *testing.T) {
 	if _, err := db.FindDocumentByID(ctx, wengao.UploadDocumentID(up.ID)); wengao.ErrorCode(err) != wengao.ENOTFOUND {
 		t.Errorf("document of a rejected upload: %v", err)
 	}
-	if del, err := db.DeleteUpload(ctx, up.ID, 0); err != nil || del.Status != wengao.UploadDeleted {
-		t.Fatalf("delete rejected: %+v, %v", del, err)
+	{
+		del, err := db.DeleteUpload(ctx, up.ID, 0)
+		if err != nil {
+			t.Fatalf("delete rejected: %v", err)
+		}
+		if got := del.Status; got != wengao.UploadDeleted {
+			t.Fatalf("delete rejected: del.Status = %v, want %v", got, wengao.UploadDeleted)
+		}
 	}
 	mustBalance(t, db, alice.ID, 0)
 
@@ -375,8 +471,14 @@ func TestApproveDuplicate(t *testing.T) {
 	if msg := wengao.ErrorMessage(err); msg != "该文稿与已收录的《"+uploadMeta.Title+"》重复。" {
 		t.Errorf("message %q", msg)
 	}
-	if got, err := db.FindUpload(ctx, up.ID); err != nil || got.Status != wengao.UploadPending {
-		t.Fatalf("after refusal: %+v, %v", got, err)
+	{
+		got, err := db.FindUpload(ctx, up.ID)
+		if err != nil {
+			t.Fatalf("after refusal: %v", err)
+		}
+		if got := got.Status; got != wengao.UploadPending {
+			t.Fatalf("after refusal: got.Status = %v, want %v", got, wengao.UploadPending)
+		}
 	}
 	if _, err := db.FindDocumentByID(ctx, wengao.UploadDocumentID(up.ID)); wengao.ErrorCode(err) != wengao.ENOTFOUND {
 		t.Errorf("duplicate published: %v", err)
@@ -407,8 +509,14 @@ func TestApproveConcurrent(t *testing.T) {
 	if _, n := lastEntry(t, db, alice.ID); n != 1 {
 		t.Errorf("%d ledger entries, want 1", n)
 	}
-	if n, err := db.CountDocuments(ctx); err != nil || n != 1 {
-		t.Errorf("%d documents, %v", n, err)
+	{
+		n, err := db.CountDocuments(ctx)
+		if err != nil {
+			t.Fatalf("%v", err)
+		}
+		if got := n; got != 1 {
+			t.Errorf("n = %v, want %v", got, 1)
+		}
 	}
 	mustCheckLedger(t, db)
 }
@@ -428,8 +536,17 @@ func TestApproveInterrupted(t *testing.T) {
 	if ap := mustApprove(t, db, a.ID, 0, reward); ap.Reward != reward {
 		t.Fatalf("adopted: %+v", ap)
 	}
-	if d, err := db.FindDocumentByID(ctx, wengao.UploadDocumentID(a.ID)); err != nil || d.UploaderID != alice.ID || d.File == nil {
-		t.Fatalf("adopted document: %+v, %v", d, err)
+	{
+		d, err := db.FindDocumentByID(ctx, wengao.UploadDocumentID(a.ID))
+		if err != nil {
+			t.Fatalf("adopted document: %v", err)
+		}
+		if got := d.UploaderID; got != alice.ID {
+			t.Fatalf("adopted document: d.UploaderID = %v, want %v", got, alice.ID)
+		}
+		if d.File == nil {
+			t.Fatalf("adopted document: d.File is nil")
+		}
 	}
 
 	b := mustCreateUpload(t, db, newUpload(alice.ID, "fb", "第二篇的正文。"))
@@ -470,8 +587,17 @@ func TestListUploads(t *testing.T) {
 		}
 		var got []int64
 		for _, u := range ups {
-			if u.Body != nil || u.Outline != nil || u.Username == "" || u.Meta.Title == "" && u.Status != wengao.UploadDraft {
-				t.Errorf("listed: %+v", u)
+			if got := u.Body; got != nil {
+				t.Errorf("listed: u.Body = %v, want %v", got, nil)
+			}
+			if got := u.Outline; got != nil {
+				t.Errorf("listed: u.Outline = %v, want %v", got, nil)
+			}
+			if u.Username == "" {
+				t.Errorf("listed: %+v (want not u.Username == \"\")", u)
+			}
+			if u.Meta.Title == "" && u.Status != wengao.UploadDraft {
+				t.Errorf("listed: %+v (want not u.Meta.Title == \"\" && u.Status != wengao.UploadDraft)", u)
 			}
 			got = append(got, u.ID)
 		}
@@ -493,8 +619,14 @@ func TestListUploads(t *testing.T) {
 		{wengao.UploadFilter{Page: 4, Limit: 2}, nil, 5},
 		{wengao.UploadFilter{Page: 1, Status: wengao.UploadApproved}, nil, 0},
 	} {
-		if got, total := list(c.f); !slices.Equal(got, c.want) || total != c.total {
-			t.Errorf("%+v: %v (%d), want %v (%d)", c.f, got, total, c.want, c.total)
+		{
+			got, total := list(c.f)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%+v: %v (%d), want %v (%d) (want slices.Equal(got, c.want))", c.f, got, total, c.want, c.total)
+			}
+			if got := total; got != c.total {
+				t.Errorf("%+v: total = %v, want %v", c.f, got, c.total)
+			}
 		}
 	}
 	_, _, err := db.ListUploads(ctx, wengao.UploadFilter{Page: 0})
@@ -556,12 +688,24 @@ func TestApproveRaces(t *testing.T) {
 		switch u.Status {
 		case wengao.UploadApproved:
 			want += u.Reward
-			if err != nil || d.UploaderID != alice.ID || d.Title != u.Meta.Title || u.Reward != reward {
-				t.Errorf("approved %d: %+v, document %+v, %v", u.ID, u, d, err)
+			if err != nil {
+				t.Fatalf("approved %d: %v", u.ID, err)
+			}
+			if got := d.UploaderID; got != alice.ID {
+				t.Errorf("approved %d: d.UploaderID = %v, want %v", u.ID, got, alice.ID)
+			}
+			if got := d.Title; got != u.Meta.Title {
+				t.Errorf("approved %d: d.Title = %v, want %v", u.ID, got, u.Meta.Title)
+			}
+			if got := u.Reward; got != reward {
+				t.Errorf("approved %d: u.Reward = %v, want %v", u.ID, got, reward)
 			}
 		default:
-			if wengao.ErrorCode(err) != wengao.ENOTFOUND || u.Reward != 0 && u.Status != wengao.UploadDeleted {
-				t.Errorf("%s %d: %+v, document %+v, %v", u.Status, u.ID, u, d, err)
+			if got := wengao.ErrorCode(err); got != wengao.ENOTFOUND {
+				t.Errorf("%s %d: wengao.ErrorCode(err) = %v, want %v", u.Status, u.ID, got, wengao.ENOTFOUND)
+			}
+			if u.Reward != 0 && u.Status != wengao.UploadDeleted {
+				t.Errorf("%s %d: %+v, document %+v, %v (want not u.Reward != 0 && u.Status != wengao.UploadDeleted)", u.Status, u.ID, u, d, err)
 			}
 		}
 	}
@@ -583,8 +727,14 @@ func TestDeleteUploadDocumentGone(t *testing.T) {
 	if err := db.DeleteDocument(ctx, ap.DocumentID); err != nil {
 		t.Fatal(err)
 	}
-	if del, err := db.DeleteUpload(ctx, up.ID, 0); err != nil || del.Status != wengao.UploadDeleted {
-		t.Fatalf("delete: %+v, %v", del, err)
+	{
+		del, err := db.DeleteUpload(ctx, up.ID, 0)
+		if err != nil {
+			t.Fatalf("delete: %v", err)
+		}
+		if got := del.Status; got != wengao.UploadDeleted {
+			t.Fatalf("delete: del.Status = %v, want %v", got, wengao.UploadDeleted)
+		}
 	}
 	mustBalance(t, db, alice.ID, 0)
 	mustCheckLedger(t, db)

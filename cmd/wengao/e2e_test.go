@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -23,8 +24,19 @@ import (
 	"github.com/wengao/wengao/sqlite"
 )
 
-// chromiumPath is where Debian's chromium package puts the browser.
-const chromiumPath = "/usr/bin/chromium"
+// chromiumNames are the commands that may start Chromium, looked up in
+// PATH: Debian's package installs chromium.
+var chromiumNames = []string{"chromium", "chromium-browser"}
+
+// findChromium returns the path of Chromium found in PATH, or "".
+func findChromium() string {
+	for _, name := range chromiumNames {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
 
 // The browsers of the two visitors: an ordinary desktop Chrome (a
 // headless one would be taken for a crawler and not counted) and another.
@@ -140,11 +152,11 @@ func (s *e2eSite) stop(t *testing.T) {
 // test is skipped, except in CI, where it fails.
 func requireChromium(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
+	if findChromium() == "" {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI needs Chromium at %s for the end-to-end test: run scripts/test.sh as root, which installs chromium and fonts-wqy-microhei", chromiumPath)
+			t.Fatalf("CI needs Chromium (%s in PATH) for the end-to-end test: run scripts/test.sh as root, which installs chromium and fonts-wqy-microhei", strings.Join(chromiumNames, " or "))
 		}
-		t.Skipf("no Chromium at %s: skipping the end-to-end test (apt-get install chromium fonts-wqy-microhei)", chromiumPath)
+		t.Skipf("no Chromium (%s) in PATH: skipping the end-to-end test (apt-get install chromium fonts-wqy-microhei)", strings.Join(chromiumNames, " or "))
 	}
 	if testing.Short() {
 		t.Skip("the end-to-end test starts a browser")
@@ -155,7 +167,7 @@ func requireChromium(t *testing.T) {
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
+		chromedp.ExecPath(findChromium()),
 		chromedp.Headless,
 		chromedp.NoSandbox, // tests run as root in CI
 		chromedp.DisableGPU,
