@@ -1,6 +1,10 @@
 package wengao
 
-import "testing"
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
 
 func TestCanChangeDocumentStatus(t *testing.T) {
 	states := []string{DocPublished, DocHidden, DocDeleted}
@@ -71,6 +75,61 @@ func TestCanChangeUploadStatus(t *testing.T) {
 	} {
 		if got := ErrorCode(CanChangeUploadStatus(tt.actor, 2, tt.cur, tt.next)); got != tt.want {
 			t.Errorf("%+v %s→%s: %q, want %q", tt.actor, tt.cur, tt.next, got, tt.want)
+		}
+	}
+}
+
+func TestCanSetUserRole(t *testing.T) {
+	admin := Actor{ID: 1, Role: RoleAdmin}
+	for _, tt := range []struct {
+		name       string
+		actor      Actor
+		targetID   int64
+		targetRole string
+		next       string
+		want       error // nil: allowed
+	}{
+		{"system", Actor{}, 2, RoleAdmin, RoleReader, nil},
+		{"system, unknown role", Actor{}, 2, RoleReader, "root", ErrUnknownRole("root")},
+		{"reader", Actor{ID: 3, Role: RoleReader}, 2, RoleReader, RoleModerator, ErrNotAdmin},
+		{"moderator", Actor{ID: 3, Role: RoleModerator}, 2, RoleReader, RoleModerator, ErrNotAdmin},
+		{"admin on themself", admin, 1, RoleAdmin, RoleReader, ErrOwnRole},
+		{"admin on an admin", admin, 2, RoleAdmin, RoleReader, ErrUserRank},
+		{"admin promotes a reader", admin, 2, RoleReader, RoleModerator, nil},
+		{"admin makes a moderator an admin", admin, 2, RoleModerator, RoleAdmin, nil},
+		{"admin, unknown role", admin, 2, RoleReader, "root", ErrUnknownRole("root")},
+	} {
+		err := CanSetUserRole(tt.actor, tt.targetID, tt.targetRole, tt.next)
+		if tt.want == nil && err != nil {
+			t.Errorf("%s: %v, want nil", tt.name, err)
+		}
+		if tt.want != nil && !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestErrorIs checks that an *Error matches another of the same code and
+// message, whether it is the same value or not, and nothing else.
+func TestErrorIs(t *testing.T) {
+	same := &Error{Code: ENOTFOUND, Message: ErrUserNotFound.Message}
+	for _, tt := range []struct {
+		name   string
+		err    error
+		target error
+		want   bool
+	}{
+		{"identity", ErrUserNotFound, ErrUserNotFound, true},
+		{"same code and message", same, ErrUserNotFound, true},
+		{"wrapped", fmt.Errorf("find: %w", ErrUserNotFound), ErrUserNotFound, true},
+		{"formatted alike", ErrUnknownRole("root"), ErrUnknownRole("root"), true},
+		{"formatted otherwise", ErrUnknownRole("root"), ErrUnknownRole("god"), false},
+		{"other message", ErrDocumentNotFound, ErrUserNotFound, false},
+		{"other code", &Error{Code: EINVALID, Message: ErrUserNotFound.Message}, ErrUserNotFound, false},
+		{"not an *Error", errors.New(ErrUserNotFound.Message), ErrUserNotFound, false},
+	} {
+		if got := errors.Is(tt.err, tt.target); got != tt.want {
+			t.Errorf("%s: errors.Is = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
