@@ -66,5 +66,5 @@ func ErrorMessage(err error) string {
 	} else if errors.As(err, &e) {
 		return e.Message
 	}
-	return "服务器内部错误，请稍后再试。"
+	return MessageInternal
 }

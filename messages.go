@@ -7,6 +7,10 @@ package wengao
 // are variables; messages that name a value are functions. The front
 // ends' own wording is in http/messages.go.
 
+// MessageInternal is what users read of an internal error, whose detail
+// is only logged.
+const MessageInternal = "服务器内部错误，请稍后再试。"
+
 // Accounts and sessions.
 var (
 	ErrUserNotFound     = &Error{Code: ENOTFOUND, Message: "用户不存在。"}

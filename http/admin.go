@@ -482,7 +482,7 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request, me *wenga
 	if err == nil {
 		au, err = s.UserAdmin.FindAdminUser(r.Context(), id)
 	} else {
-		err = wengao.Errorf(wengao.ENOTFOUND, msgUserMissing)
+		err = wengao.ErrUserNotFound
 	}
 	if err != nil {
 		s.errorPage(w, r, err)

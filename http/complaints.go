@@ -264,7 +264,7 @@ func (s *Server) handleAPIResolveComplaint(w http.ResponseWriter, r *http.Reques
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.jsonError(w, r, wengao.Errorf(wengao.ENOTFOUND, msgComplaintMissing))
+		s.jsonError(w, r, wengao.ErrComplaintNotFound)
 		return
 	}
 	var in struct {
@@ -479,7 +479,7 @@ func (s *Server) adminComplaintPage(w http.ResponseWriter, r *http.Request, stat
 	if err == nil {
 		c, err = s.Complaints.FindComplaint(r.Context(), id)
 	} else {
-		err = wengao.Errorf(wengao.ENOTFOUND, msgComplaintMissing)
+		err = wengao.ErrComplaintNotFound
 	}
 	if err != nil {
 		s.errorPage(w, r, err)

@@ -188,7 +188,7 @@ func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, name strin
 	if name != "error" {
 		s.errorPage(w, r, err)
 	} else {
-		http.Error(w, msgInternal, http.StatusInternalServerError)
+		http.Error(w, wengao.MessageInternal, http.StatusInternalServerError)
 	}
 }
 

@@ -77,7 +77,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	status := ErrorStatus(err)
 	msg := wengao.ErrorMessage(err)
 	if code == wengao.EINTERNAL {
-		msg = msgInternal
+		msg = wengao.MessageInternal
 	}
 	v := errorView{layout: s.newLayout(r, statusTitle(status), "", ""), Status: status, Heading: statusTitle(status), Message: msg}
 	v.NoIndex, v.Nav = true, "error"

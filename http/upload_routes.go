@@ -37,7 +37,7 @@ func (s *Server) registerUploadRoutes() {
 func uploadID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, wengao.Errorf(wengao.ENOTFOUND, msgUploadMissing)
+		return 0, wengao.ErrUploadNotFound
 	}
 	return id, nil
 }
@@ -54,7 +54,7 @@ func (s *Server) findVisibleUpload(r *http.Request, u *wengao.User) (*wengao.Upl
 		return nil, err
 	}
 	if up.UserID != u.ID && !u.IsModerator() {
-		return nil, wengao.Errorf(wengao.ENOTFOUND, msgUploadMissing)
+		return nil, wengao.ErrUploadNotFound
 	}
 	return up, nil
 }
