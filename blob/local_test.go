@@ -78,8 +78,14 @@ func TestKey(t *testing.T) {
 		t.Errorf("Key = %s, want %s", got, want)
 	}
 	key, n, err := HashReader(bytes.NewReader(b))
-	if err != nil || key != want || n != int64(len(b)) {
-		t.Errorf("HashReader = %s, %d, %v", key, n, err)
+	if err != nil {
+		t.Fatalf("HashReader =: %v", err)
+	}
+	if got := key; got != want {
+		t.Errorf("HashReader =: key = %v, want %v", got, want)
+	}
+	if got := n; got != int64(len(b)) {
+		t.Errorf("HashReader =: n = %v, want %v", got, int64(len(b)))
 	}
 	if !ValidKey(want) {
 		t.Error("a key is not valid")
@@ -94,13 +100,22 @@ func TestPutOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if key != Key(b) || size != int64(len(b)) {
-		t.Errorf("Put = %s, %d", key, size)
+	if got := key; got != Key(b) {
+		t.Errorf("Put =: key = %v, want %v", got, Key(b))
+	}
+	if got := size; got != int64(len(b)) {
+		t.Errorf("Put =: size = %v, want %v", got, int64(len(b)))
 	}
 	// Laid out as dir/ab/cd/<key>.
 	path := filepath.Join(l.Dir(), key[:2], key[2:4], key)
-	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, b) {
-		t.Errorf("file %s: %v", path, err)
+	{
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("file %s: %v", path, err)
+		}
+		if !bytes.Equal(got, b) {
+			t.Errorf("file %s: %v (want bytes.Equal(got, b))", path, err)
+		}
 	}
 	rc, n, err := l.Open(ctx, key)
 	if err != nil {
@@ -111,18 +126,33 @@ func TestPutOpen(t *testing.T) {
 		t.Errorf("Open size %d", n)
 	}
 	got, err := io.ReadAll(rc)
-	if err != nil || !bytes.Equal(got, b) {
-		t.Errorf("read back %d bytes, %v", len(got), err)
+	if err != nil {
+		t.Fatalf("read back: %v", err)
+	}
+	if !bytes.Equal(got, b) {
+		t.Errorf("read back %d bytes, %v (want bytes.Equal(got, b))", len(got), err)
 	}
 	if _, err := rc.Seek(1000, io.SeekStart); err != nil {
 		t.Fatal(err)
 	}
 	part := make([]byte, 10)
-	if _, err := io.ReadFull(rc, part); err != nil || !bytes.Equal(part, b[1000:1010]) {
-		t.Errorf("after Seek: %v", err)
+	{
+		_, err := io.ReadFull(rc, part)
+		if err != nil {
+			t.Fatalf("after Seek: %v", err)
+		}
+		if !bytes.Equal(part, b[1000:1010]) {
+			t.Errorf("after Seek: %v (want bytes.Equal(part, b[1000:1010]))", err)
+		}
 	}
-	if ok, err := l.Exists(ctx, key); !ok || err != nil {
-		t.Errorf("Exists = %v, %v", ok, err)
+	{
+		ok, err := l.Exists(ctx, key)
+		if !ok {
+			t.Fatalf("Exists = %v, %v (want ok)", ok, err)
+		}
+		if err != nil {
+			t.Errorf("Exists =: %v", err)
+		}
 	}
 	if tt := temps(t, l); len(tt) != 0 {
 		t.Errorf("temporary files left: %v", tt)
@@ -133,8 +163,14 @@ func TestPutEmpty(t *testing.T) {
 	l := newStore(t)
 	for _, max := range []int64{0, 10} {
 		key, size, err := l.Put(context.Background(), strings.NewReader(""), max)
-		if err != nil || key != Key(nil) || size != 0 {
-			t.Errorf("max %d: Put(empty) = %s, %d, %v", max, key, size, err)
+		if err != nil {
+			t.Fatalf("max %d: %v", max, err)
+		}
+		if got := key; got != Key(nil) {
+			t.Errorf("max %d: key = %v, want %v", max, got, Key(nil))
+		}
+		if got := size; got != 0 {
+			t.Errorf("max %d: size = %v, want %v", max, got, 0)
 		}
 	}
 }
@@ -190,22 +226,34 @@ func TestPutTooLarge(t *testing.T) {
 	ctx := context.Background()
 	l := newStore(t)
 	b := content(5, 1000)
-	if _, size, err := l.Put(ctx, bytes.NewReader(b), 1000); err != nil || size != 1000 {
-		t.Fatalf("exactly at the limit: %d, %v", size, err)
+	{
+		_, size, err := l.Put(ctx, bytes.NewReader(b), 1000)
+		if err != nil {
+			t.Fatalf("exactly at the limit: %v", err)
+		}
+		if got := size; got != 1000 {
+			t.Fatalf("exactly at the limit: size = %v, want %v", got, 1000)
+		}
 	}
 	_, _, err := l.Put(ctx, bytes.NewReader(content(6, 1001)), 1000)
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("over the limit: %v", err)
 	}
 	var tl *TooLargeError
-	if !errors.As(err, &tl) || tl.Max != 1000 {
-		t.Errorf("not a *TooLargeError: %v", err)
+	if !errors.As(err, &tl) {
+		t.Errorf("not a *TooLargeError: %v (want errors.As(err, &tl))", err)
+	}
+	if got := tl.Max; got != 1000 {
+		t.Errorf("not a *TooLargeError: tl.Max = %v, want %v", got, 1000)
 	}
 	if !strings.Contains(err.Error(), "1000 bytes") {
 		t.Errorf("message %q does not give the limit", err)
 	}
-	if wengao.ErrorCode(err) != wengao.ETOOLARGE || !strings.Contains(wengao.ErrorMessage(err), "大小上限") {
-		t.Errorf("domain error: %s %q", wengao.ErrorCode(err), wengao.ErrorMessage(err))
+	if got := wengao.ErrorCode(err); got != wengao.ETOOLARGE {
+		t.Errorf("domain error: wengao.ErrorCode(err) = %v, want %v", got, wengao.ETOOLARGE)
+	}
+	if !strings.Contains(wengao.ErrorMessage(err), "大小上限") {
+		t.Errorf("domain error: %s %q (want strings.Contains(wengao.ErrorMessage(err), \"大小上限\"))", wengao.ErrorCode(err), wengao.ErrorMessage(err))
 	}
 	if got := keys(t, l); len(got) != 1 {
 		t.Errorf("stored %v", got)
@@ -280,8 +328,14 @@ func TestMissing(t *testing.T) {
 	if _, _, err := l.Open(ctx, key); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Open(missing) = %v", err)
 	}
-	if ok, err := l.Exists(ctx, key); ok || err != nil {
-		t.Errorf("Exists(missing) = %v, %v", ok, err)
+	{
+		ok, err := l.Exists(ctx, key)
+		if ok {
+			t.Errorf("Exists(missing) = %v, %v (want not ok)", ok, err)
+		}
+		if err != nil {
+			t.Errorf("Exists(missing) =: %v", err)
+		}
 	}
 }
 
@@ -301,8 +355,14 @@ func TestDelete(t *testing.T) {
 		t.Errorf("Open after Delete: %v", err)
 	}
 	// Stored again after a Delete.
-	if k, _, err := l.Put(ctx, strings.NewReader("删除我"), 100); err != nil || k != key {
-		t.Errorf("Put after Delete: %s, %v", k, err)
+	{
+		k, _, err := l.Put(ctx, strings.NewReader("删除我"), 100)
+		if err != nil {
+			t.Fatalf("Put after Delete: %v", err)
+		}
+		if got := k; got != key {
+			t.Errorf("Put after Delete: k = %v, want %v", got, key)
+		}
 	}
 	if ok, _ := l.Exists(ctx, key); !ok {
 		t.Error("not stored again")
@@ -430,8 +490,11 @@ func TestWalk(t *testing.T) {
 	stop := errors.New("stop")
 	calls := 0
 	err := l.Walk(ctx, func(string, int64) error { calls++; return stop })
-	if err != stop || calls != 1 {
-		t.Errorf("Walk with an error: %v after %d calls", err, calls)
+	if got := err; got != stop {
+		t.Errorf("Walk with an error: err = %v, want %v", got, stop)
+	}
+	if got := calls; got != 1 {
+		t.Errorf("Walk with an error: calls = %v, want %v", got, 1)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
@@ -464,14 +527,23 @@ func TestClean(t *testing.T) {
 		t.Errorf("Walk lists temporary files: %v", got)
 	}
 	n, err := l.Clean(ctx)
-	if err != nil || n != 1 {
-		t.Errorf("Clean = %d, %v", n, err)
+	if err != nil {
+		t.Fatalf("Clean =: %v", err)
+	}
+	if got := n; got != 1 {
+		t.Errorf("Clean =: n = %v, want %v", got, 1)
 	}
 	if got := temps(t, l); !slices.Equal(got, []string{"put-222"}) {
 		t.Errorf("left %v", got)
 	}
-	if n, err := l.Clean(ctx); n != 0 || err != nil {
-		t.Errorf("second Clean = %d, %v", n, err)
+	{
+		n, err := l.Clean(ctx)
+		if got := n; got != 0 {
+			t.Errorf("second Clean =: n = %v, want %v", got, 0)
+		}
+		if err != nil {
+			t.Errorf("second Clean =: %v", err)
+		}
 	}
 }
 
@@ -508,8 +580,11 @@ func TestPutFailures(t *testing.T) {
 		t.Errorf("Put with a canceled context: %v", err)
 	}
 	_, _, err = l.Put(context.Background(), io.MultiReader(strings.NewReader("abc"), errReader{}), 100)
-	if err == nil || !strings.Contains(err.Error(), "connection reset") {
-		t.Errorf("failing reader: %v", err)
+	if err == nil {
+		t.Fatalf("failing reader: err is nil")
+	}
+	if !strings.Contains(err.Error(), "connection reset") {
+		t.Errorf("failing reader: %v (want strings.Contains(err.Error(), \"connection reset\"))", err)
 	}
 	if got := keys(t, l); len(got) != 0 {
 		t.Errorf("stored %v", got)

@@ -62,8 +62,14 @@ func TestPhraseTokens(t *testing.T) {
 		{[]string{"今年", "4"}, "今年 年 4", true},
 	} {
 		toks, prefix := PhraseTokens(tc.runs)
-		if got := strings.Join(toks, " "); got != tc.want || prefix != tc.prefix {
-			t.Errorf("PhraseTokens(%q) = %q %v, want %q %v", tc.runs, got, prefix, tc.want, tc.prefix)
+		{
+			got := strings.Join(toks, " ")
+			if got := got; got != tc.want {
+				t.Errorf("PhraseTokens(: got = %v, want %v", got, tc.want)
+			}
+			if got := prefix; got != tc.prefix {
+				t.Errorf("PhraseTokens(: prefix = %v, want %v", got, tc.prefix)
+			}
 		}
 	}
 }

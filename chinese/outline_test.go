@@ -451,8 +451,11 @@ func TestParseHanNumber(t *testing.T) {
 		{strings.Repeat("九", 30), 0, strings.Repeat("九", 30)},
 	} {
 		n, size := parseHanNumber(tc.s)
-		if n != tc.n || tc.s[size:] != tc.rest {
-			t.Errorf("parseHanNumber(%q) = %d, rest %q; want %d, rest %q", tc.s, n, tc.s[size:], tc.n, tc.rest)
+		if got := n; got != tc.n {
+			t.Errorf("parseHanNumber(: n = %v, want %v", got, tc.n)
+		}
+		if got := tc.s[size:]; got != tc.rest {
+			t.Errorf("parseHanNumber(: tc.s[size:] = %v, want %v", got, tc.rest)
 		}
 	}
 }
@@ -537,14 +540,23 @@ func FuzzOutline(f *testing.F) {
 		items := Outline(paragraphs)
 		prevPara, prevLevel := -1, 0
 		for _, it := range items {
-			if it.Paragraph <= prevPara || it.Paragraph >= len(paragraphs) {
-				t.Fatalf("paragraph %d after %d of %d", it.Paragraph, prevPara, len(paragraphs))
+			if it.Paragraph <= prevPara {
+				t.Fatalf("paragraph %d after %d of %d (want not it.Paragraph <= prevPara)", it.Paragraph, prevPara, len(paragraphs))
 			}
-			if it.Level < 1 || it.Level > prevLevel+1 {
-				t.Fatalf("level %d after %d", it.Level, prevLevel)
+			if it.Paragraph >= len(paragraphs) {
+				t.Fatalf("paragraph %d after %d of %d (want not it.Paragraph >= len(paragraphs))", it.Paragraph, prevPara, len(paragraphs))
 			}
-			if it.Marker == "" || it.Text == "" {
-				t.Fatalf("empty marker or text: %+v", it)
+			if it.Level < 1 {
+				t.Fatalf("level %d after %d (want not it.Level < 1)", it.Level, prevLevel)
+			}
+			if it.Level > prevLevel+1 {
+				t.Fatalf("level %d after %d (want not it.Level > prevLevel+1)", it.Level, prevLevel)
+			}
+			if it.Marker == "" {
+				t.Fatalf("empty marker or text: %+v (want not it.Marker == \"\")", it)
+			}
+			if it.Text == "" {
+				t.Fatalf("empty marker or text: %+v (want not it.Text == \"\")", it)
 			}
 			if n := utf8.RuneCountInString(it.Text); n > outlineTextMax+1 {
 				t.Fatalf("text of %d runes: %q", n, it.Text)
@@ -623,8 +635,17 @@ func TestLongLaw(t *testing.T) {
 	for _, it := range items {
 		count[it.Level]++
 	}
-	if count[1] != 7 || count[2] != 84 || count[3] != 252 || count[4] != 0 {
-		t.Errorf("items per level: %v", count)
+	if got := count[1]; got != 7 {
+		t.Errorf("items per level: count[1] = %v, want %v", got, 7)
+	}
+	if got := count[2]; got != 84 {
+		t.Errorf("items per level: count[2] = %v, want %v", got, 84)
+	}
+	if got := count[3]; got != 252 {
+		t.Errorf("items per level: count[3] = %v, want %v", got, 252)
+	}
+	if got := count[4]; got != 0 {
+		t.Errorf("items per level: count[4] = %v, want %v", got, 0)
 	}
 }
 

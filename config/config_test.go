@@ -107,18 +107,30 @@ upload_max_size = "5MB"
 	// WENGAO_CONFIG names the file when --config does not; --config wins.
 	other := writeConfig(t, "other.toml", "addr = :7000\n")
 	c, err = Load("serve", nil, env("WENGAO_CONFIG", other), io.Discard)
-	if err != nil || c.Addr != ":7000" {
-		t.Errorf("WENGAO_CONFIG: %v, addr %q", err, c.Addr)
+	if err != nil {
+		t.Fatalf("WENGAO_CONFIG: %v", err)
+	}
+	if got := c.Addr; got != ":7000" {
+		t.Errorf("WENGAO_CONFIG: c.Addr = %v, want %v", got, ":7000")
 	}
 	c, err = Load("serve", []string{"--config", file}, env("WENGAO_CONFIG", other), io.Discard)
-	if err != nil || c.Addr != "127.0.0.1:9000" {
-		t.Errorf("--config over WENGAO_CONFIG: %v, addr %q", err, c.Addr)
+	if err != nil {
+		t.Fatalf("--config over WENGAO_CONFIG: %v", err)
+	}
+	if got := c.Addr; got != "127.0.0.1:9000" {
+		t.Errorf("--config over WENGAO_CONFIG: c.Addr = %v, want %v", got, "127.0.0.1:9000")
 	}
 	// Flags may follow other arguments' flags in any order, and the last
 	// of a repeated flag wins.
 	c, err = Load("serve", []string{"--addr", ":1", "--seed=false", "--addr=:2"}, env(), io.Discard)
-	if err != nil || c.Addr != ":2" || c.Seed {
-		t.Errorf("repeated flags: %v, addr %q, seed %v", err, c.Addr, c.Seed)
+	if err != nil {
+		t.Fatalf("repeated flags: %v", err)
+	}
+	if got := c.Addr; got != ":2" {
+		t.Errorf("repeated flags: c.Addr = %v, want %v", got, ":2")
+	}
+	if c.Seed {
+		t.Errorf("repeated flags: %v, addr %q, seed %v (want not c.Seed)", err, c.Addr, c.Seed)
 	}
 }
 
@@ -134,8 +146,20 @@ func TestConfigJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":9100" || c.Seed || c.Settings.MaxChars != 800 || c.Settings.UploadMaxBytes != 1<<20 || c.MetricsToken != "s3cret-token" {
-		t.Errorf("got %+v", c)
+	if got := c.Addr; got != ":9100" {
+		t.Errorf("got: c.Addr = %v, want %v", got, ":9100")
+	}
+	if c.Seed {
+		t.Errorf("got %+v (want not c.Seed)", c)
+	}
+	if got := c.Settings.MaxChars; got != 800 {
+		t.Errorf("got: c.Settings.MaxChars = %v, want %v", got, 800)
+	}
+	if c.Settings.UploadMaxBytes != 1<<20 {
+		t.Errorf("got %+v (want not c.Settings.UploadMaxBytes != 1<<20)", c)
+	}
+	if got := c.MetricsToken; got != "s3cret-token" {
+		t.Errorf("got: c.MetricsToken = %v, want %v", got, "s3cret-token")
 	}
 }
 
@@ -164,8 +188,11 @@ func TestConfigFileErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			file := writeConfig(t, "wengao.toml", c.content)
 			_, err := Load("serve", []string{"--config", file}, env(), io.Discard)
-			if err == nil || !strings.Contains(err.Error(), "config "+file+c.want) {
-				t.Errorf("got %v\nwant config %s%s", err, file, c.want)
+			if err == nil {
+				t.Fatalf("got: err is nil")
+			}
+			if !strings.Contains(err.Error(), "config "+file+c.want) {
+				t.Errorf("got %v\nwant config %s%s (want strings.Contains(err.Error(), \"config \"+file+c.want))", err, file, c.want)
 			}
 		})
 	}
@@ -183,8 +210,11 @@ func TestConfigFileErrors(t *testing.T) {
 		t.Run("json "+c.name, func(t *testing.T) {
 			file := writeConfig(t, "wengao.json", c.content)
 			_, err := Load("serve", []string{"--config", file}, env(), io.Discard)
-			if err == nil || !strings.Contains(err.Error(), "config "+file+c.want) {
-				t.Errorf("got %v\nwant config %s%s", err, file, c.want)
+			if err == nil {
+				t.Fatalf("got: err is nil")
+			}
+			if !strings.Contains(err.Error(), "config "+file+c.want) {
+				t.Errorf("got %v\nwant config %s%s (want strings.Contains(err.Error(), \"config \"+file+c.want))", err, file, c.want)
 			}
 		})
 	}
@@ -220,16 +250,22 @@ func TestConfigBadValues(t *testing.T) {
 		{[]string{"extra"}, nil, `serve takes no arguments, got "extra"`},
 	} {
 		_, err := Load("serve", c.args, env(c.env...), io.Discard)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v %v: got %v, want %q", c.args, c.env, err, c.want)
+		if err == nil {
+			t.Fatalf("%v %v: err is nil", c.args, c.env)
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v %v: got %v, want %q (want strings.Contains(err.Error(), c.want))", c.args, c.env, err, c.want)
 		}
 	}
 	// A flag that does not parse fails as flags always did: with the
 	// usage.
 	var usage strings.Builder
 	_, err := Load("serve", []string{"--preview-chars", "x"}, env(), &usage)
-	if err == nil || !strings.Contains(usage.String(), "usage: wengao serve") {
-		t.Errorf("bad flag: %v\n%s", err, usage.String())
+	if err == nil {
+		t.Fatalf("bad flag: err is nil")
+	}
+	if !strings.Contains(usage.String(), "usage: wengao serve") {
+		t.Errorf("bad flag: %v\n%s (want strings.Contains(usage.String(), \"usage: wengao serve\"))", err, usage.String())
 	}
 	if _, err := Load("serve", []string{"-h"}, env(), io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
@@ -237,8 +273,11 @@ func TestConfigBadValues(t *testing.T) {
 	// The legacy spellings of booleans still work.
 	for _, v := range []string{"false", "0", "no", "off", "FALSE"} {
 		c, err := Load("serve", nil, env("WENGAO_SEED", v), io.Discard)
-		if err != nil || c.Seed {
-			t.Errorf("WENGAO_SEED=%s: %v, seed %v", v, err, c.Seed)
+		if err != nil {
+			t.Fatalf("WENGAO_SEED=%s: %v", v, err)
+		}
+		if c.Seed {
+			t.Errorf("WENGAO_SEED=%s: %v, seed %v (want not c.Seed)", v, err, c.Seed)
 		}
 	}
 }
@@ -318,8 +357,14 @@ func TestSize(t *testing.T) {
 			t.Errorf("Size(%d).String() = %q, want %q", s, got, c.text)
 		}
 		var back Size
-		if err := back.Set(s.String()); err != nil || back != s {
-			t.Errorf("Set(%q) back = %d, %v; want %d", s.String(), back, err, s)
+		{
+			err := back.Set(s.String())
+			if err != nil {
+				t.Fatalf("Set(: %v", err)
+			}
+			if got := back; got != s {
+				t.Errorf("Set(: back = %v, want %v", got, s)
+			}
 		}
 	}
 	for _, in := range []string{"", "MB", "twenty", "-1KB", "0", "2000GB"} {

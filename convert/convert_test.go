@@ -72,8 +72,14 @@ func TestConvertDocx(t *testing.T) {
 	if wantH := []int{0, 1, 5, 10}; !reflect.DeepEqual(res.Headings, wantH) {
 		t.Errorf("headings = %v, want %v", res.Headings, wantH)
 	}
-	if res.Title != "关于开展测试工作的通知" || res.Format != FormatDocx || res.Tool != ToolGo {
-		t.Errorf("title, format, tool = %q, %q, %q", res.Title, res.Format, res.Tool)
+	if got := res.Title; got != "关于开展测试工作的通知" {
+		t.Errorf("title, format, tool =: res.Title = %v, want %v", got, "关于开展测试工作的通知")
+	}
+	if got := res.Format; got != FormatDocx {
+		t.Errorf("title, format, tool =: res.Format = %v, want %v", got, FormatDocx)
+	}
+	if got := res.Tool; got != ToolGo {
+		t.Errorf("title, format, tool =: res.Tool = %v, want %v", got, ToolGo)
 	}
 }
 
@@ -94,8 +100,11 @@ func TestConvertDocxStrictAndNoStyles(t *testing.T) {
 		"http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main")
 	data := makeZip(t, zipEntry{"word/document.xml", strict})
 	res := mustConvert(t, "strict.docx", data)
-	if !reflect.DeepEqual(res.Paragraphs, []string{"标题二", "正文。"}) || !reflect.DeepEqual(res.Headings, []int{0}) {
-		t.Errorf("got %q headings %v", res.Paragraphs, res.Headings)
+	if !reflect.DeepEqual(res.Paragraphs, []string{"标题二", "正文。"}) {
+		t.Errorf("got %q headings %v (want reflect.DeepEqual(res.Paragraphs, []string{\"标题二\", \"正文。\"}))", res.Paragraphs, res.Headings)
+	}
+	if !reflect.DeepEqual(res.Headings, []int{0}) {
+		t.Errorf("got %q headings %v (want reflect.DeepEqual(res.Headings, []int{0}))", res.Paragraphs, res.Headings)
 	}
 }
 
@@ -127,8 +136,14 @@ func TestConvertText(t *testing.T) {
 			if !reflect.DeepEqual(res.Paragraphs, want) {
 				t.Errorf("paragraphs = %q", res.Paragraphs)
 			}
-			if res.Title != want[0] || res.Format != FormatText || len(res.Headings) != 0 {
-				t.Errorf("title %q format %q headings %v", res.Title, res.Format, res.Headings)
+			if got := res.Title; got != want[0] {
+				t.Errorf("title: res.Title = %v, want %v", got, want[0])
+			}
+			if got := res.Format; got != FormatText {
+				t.Errorf("title: res.Format = %v, want %v", got, FormatText)
+			}
+			if got := len(res.Headings); got != 0 {
+				t.Errorf("title: len(res.Headings) = %v, want %v", got, 0)
 			}
 		})
 	}
@@ -144,12 +159,24 @@ func TestConvertMarkdown(t *testing.T) {
 	if !reflect.DeepEqual(res.Paragraphs, want) {
 		t.Errorf("paragraphs:\n got %q\nwant %q", res.Paragraphs, want)
 	}
-	if !reflect.DeepEqual(res.Headings, []int{0, 2, 10}) || res.Title != "工作方案" || res.Format != FormatMD {
-		t.Errorf("headings %v title %q format %q", res.Headings, res.Title, res.Format)
+	if !reflect.DeepEqual(res.Headings, []int{0, 2, 10}) {
+		t.Errorf("headings %v title %q format %q (want reflect.DeepEqual(res.Headings, []int{0, 2, 10}))", res.Headings, res.Title, res.Format)
+	}
+	if got := res.Title; got != "工作方案" {
+		t.Errorf("headings: res.Title = %v, want %v", got, "工作方案")
+	}
+	if got := res.Format; got != FormatMD {
+		t.Errorf("headings: res.Format = %v, want %v", got, FormatMD)
 	}
 	// The same content named .txt is plain text.
-	if res := mustConvert(t, "方案.txt", []byte(md)); res.Format != FormatText || res.Paragraphs[0] != "# 工作方案" {
-		t.Errorf("as .txt: %q %q", res.Format, res.Paragraphs[0])
+	{
+		res := mustConvert(t, "方案.txt", []byte(md))
+		if got := res.Format; got != FormatText {
+			t.Errorf("as .txt: res.Format = %v, want %v", got, FormatText)
+		}
+		if got := res.Paragraphs[0]; got != "# 工作方案" {
+			t.Errorf("as .txt: res.Paragraphs[0] = %v, want %v", got, "# 工作方案")
+		}
 	}
 }
 
@@ -171,8 +198,14 @@ func TestConvertHTML(t *testing.T) {
 	if !reflect.DeepEqual(res.Paragraphs, want) {
 		t.Errorf("paragraphs:\n got %q\nwant %q", res.Paragraphs, want)
 	}
-	if !reflect.DeepEqual(res.Headings, []int{0, 8}) || res.Title != "关于印发工作要点的通知" || res.Format != FormatHTML {
-		t.Errorf("headings %v title %q format %q", res.Headings, res.Title, res.Format)
+	if !reflect.DeepEqual(res.Headings, []int{0, 8}) {
+		t.Errorf("headings %v title %q format %q (want reflect.DeepEqual(res.Headings, []int{0, 8}))", res.Headings, res.Title, res.Format)
+	}
+	if got := res.Title; got != "关于印发工作要点的通知" {
+		t.Errorf("headings: res.Title = %v, want %v", got, "关于印发工作要点的通知")
+	}
+	if got := res.Format; got != FormatHTML {
+		t.Errorf("headings: res.Format = %v, want %v", got, FormatHTML)
 	}
 	// A fragment is HTML only when named so; GBK pages are decoded.
 	frag, _ := simplifiedchinese.GBK.NewEncoder().String("<p>第一段</p><p>第二段</p>")
@@ -247,8 +280,17 @@ func TestLimits(t *testing.T) {
 	assertDomainError(t, err, wengao.ETOOLARGE)
 	_, err = convertForTest(t, "big.docx", docx, Limits{MaxUncompressed: 10000})
 	assertDomainError(t, err, wengao.ETOOLARGE)
-	if got := DefaultLimits(); got.MaxFileSize != 20<<20 || got.MaxZipEntries != 2000 || got.ToolTimeout != 30*time.Second {
-		t.Errorf("DefaultLimits() = %+v", got)
+	{
+		got := DefaultLimits()
+		if got.MaxFileSize != 20<<20 {
+			t.Errorf("DefaultLimits() = %+v (want not got.MaxFileSize != 20<<20)", got)
+		}
+		if got := got.MaxZipEntries; got != 2000 {
+			t.Errorf("DefaultLimits() =: got.MaxZipEntries = %v, want %v", got, 2000)
+		}
+		if got := got.ToolTimeout; got != 30*time.Second {
+			t.Errorf("DefaultLimits() =: got.ToolTimeout = %v, want %v", got, 30*time.Second)
+		}
 	}
 	if got := formatSize(20 << 20); got != "20 MB" {
 		t.Errorf("formatSize = %q", got)

@@ -24,8 +24,11 @@ const corpusTolerance = 0.01
 func TestCorpus(t *testing.T) {
 	dir := corpusDir(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil || len(files) == 0 {
+	if err != nil {
 		t.Fatalf("no files in %s: %v", dir, err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no files in %s: %v (want not len(files) == 0)", dir, err)
 	}
 	for _, path := range files {
 		name := filepath.Base(path)
@@ -130,8 +133,14 @@ func compareWithReference(t *testing.T, name string, data []byte, ref, tool stri
 	diff := float64(got-want) / float64(max(want, 1))
 	t.Logf("%s [%s]: %d Han characters, reference %d (%+.2f%%), %d paragraphs, title %q",
 		name, tool, got, want, 100*diff, len(res.Paragraphs), res.Title)
-	if want == 0 || diff > corpusTolerance || diff < -corpusTolerance {
-		t.Errorf("Han characters %d, reference %d: more than %.0f%% apart", got, want, 100*corpusTolerance)
+	if want == 0 {
+		t.Errorf("Han characters %d, reference %d: more than %.0f%% apart (want not want == 0)", got, want, 100*corpusTolerance)
+	}
+	if diff > corpusTolerance {
+		t.Errorf("Han characters %d, reference %d: more than %.0f%% apart (want not diff > corpusTolerance)", got, want, 100*corpusTolerance)
+	}
+	if diff < -corpusTolerance {
+		t.Errorf("Han characters %d, reference %d: more than %.0f%% apart (want not diff < -corpusTolerance)", got, want, 100*corpusTolerance)
 	}
 	squashed := squash(text)
 	lines, found := 0, 0

@@ -33,8 +33,11 @@ func fuzzConvert(t *testing.T, name string, data []byte) {
 	res, err := Convert(context.Background(), name, bytes.NewReader(data), fuzzLimits)
 	if err != nil {
 		var we *wengao.Error
-		if !errors.As(err, &we) || we.Message == "" {
-			t.Fatalf("error %v (%T) is not a *wengao.Error with a message", err, err)
+		if !errors.As(err, &we) {
+			t.Fatalf("error %v (%T) is not a *wengao.Error with a message (want errors.As(err, &we))", err, err)
+		}
+		if we.Message == "" {
+			t.Fatalf("error %v (%T) is not a *wengao.Error with a message (want not we.Message == \"\")", err, err)
 		}
 		return
 	}
@@ -47,14 +50,23 @@ func checkResult(t *testing.T, res *Result) {
 		t.Fatal("a result without paragraphs")
 	}
 	for i, p := range res.Paragraphs {
-		if p == "" || strings.TrimSpace(p) == "" || !utf8.ValidString(p) {
-			t.Fatalf("paragraph %d is %q", i, p)
+		if p == "" {
+			t.Fatalf("paragraph %d is %q (want not p == \"\")", i, p)
+		}
+		if strings.TrimSpace(p) == "" {
+			t.Fatalf("paragraph %d is %q (want not strings.TrimSpace(p) == \"\")", i, p)
+		}
+		if !utf8.ValidString(p) {
+			t.Fatalf("paragraph %d is %q (want utf8.ValidString(p))", i, p)
 		}
 	}
 	last := -1
 	for _, h := range res.Headings {
-		if h <= last || h >= len(res.Paragraphs) {
-			t.Fatalf("headings %v for %d paragraphs", res.Headings, len(res.Paragraphs))
+		if h <= last {
+			t.Fatalf("headings %v for %d paragraphs (want not h <= last)", res.Headings, len(res.Paragraphs))
+		}
+		if h >= len(res.Paragraphs) {
+			t.Fatalf("headings %v for %d paragraphs (want not h >= len(res.Paragraphs))", res.Headings, len(res.Paragraphs))
 		}
 		last = h
 	}

@@ -113,8 +113,11 @@ func checkWellFormed(t testing.TB, parts map[string][]byte) {
 				depth--
 			}
 		}
-		if roots != 1 || depth != 0 {
-			t.Errorf("%s: %d root elements, depth %d at the end", name, roots, depth)
+		if got := roots; got != 1 {
+			t.Errorf("%s: roots = %v, want %v", name, got, 1)
+		}
+		if got := depth; got != 0 {
+			t.Errorf("%s: depth = %v, want %v", name, got, 0)
 		}
 	}
 }
@@ -227,8 +230,11 @@ func TestPackage(t *testing.T) {
 	doc := string(parts["word/document.xml"])
 	rels := string(parts["word/_rels/document.xml.rels"])
 	for _, id := range []string{"rId4", "rId5"} {
-		if !strings.Contains(doc, `r:id="`+id+`"`) || !strings.Contains(rels, `Id="`+id+`"`) {
-			t.Errorf("footer relationship %s not wired", id)
+		if !strings.Contains(doc, `r:id="`+id+`"`) {
+			t.Errorf("footer relationship %s not wired (want strings.Contains(doc, `r:id=\"`+id+`\"`))", id)
+		}
+		if !strings.Contains(rels, `Id="`+id+`"`) {
+			t.Errorf("footer relationship %s not wired (want strings.Contains(rels, `Id=\"`+id+`\"`))", id)
 		}
 	}
 }
@@ -346,8 +352,11 @@ func TestStyles(t *testing.T) {
 	parts, _ := unpack(t, write(t, sample()))
 	styles, _ := readStyles(t, parts["word/styles.xml"])
 	n := styles["Normal"]
-	if n == nil || n.name != "Normal" {
-		t.Fatalf("no Normal style")
+	if n == nil {
+		t.Fatalf("no Normal style: n is nil")
+	}
+	if got := n.name; got != "Normal" {
+		t.Fatalf("no Normal style: n.name = %v, want %v", got, "Normal")
 	}
 	if n.eastAsia != "仿宋_GB2312" || n.ascii != "Times New Roman" || n.size != "32" ||
 		n.firstLineChars != "200" || n.line != "579" || n.lineRule != "exact" {
@@ -373,11 +382,32 @@ func TestStyles(t *testing.T) {
 	if n.charSpacing != "-5" {
 		t.Errorf("Normal: character spacing %q, want -5", n.charSpacing)
 	}
-	if s := styles["Subtitle"]; s == nil || s.eastAsia != "仿宋_GB2312" || s.jc != "center" {
-		t.Errorf("Subtitle = %+v", s)
+	{
+		s := styles["Subtitle"]
+		if s == nil {
+			t.Fatalf("Subtitle =: s is nil")
+		}
+		if got := s.eastAsia; got != "仿宋_GB2312" {
+			t.Errorf("Subtitle =: s.eastAsia = %v, want %v", got, "仿宋_GB2312")
+		}
+		if got := s.jc; got != "center" {
+			t.Errorf("Subtitle =: s.jc = %v, want %v", got, "center")
+		}
 	}
-	if s := styles["Footer"]; s == nil || s.eastAsia != "宋体" || s.ascii != "宋体" || s.size != "28" {
-		t.Errorf("Footer = %+v", s)
+	{
+		s := styles["Footer"]
+		if s == nil {
+			t.Fatalf("Footer =: s is nil")
+		}
+		if got := s.eastAsia; got != "宋体" {
+			t.Errorf("Footer =: s.eastAsia = %v, want %v", got, "宋体")
+		}
+		if got := s.ascii; got != "宋体" {
+			t.Errorf("Footer =: s.ascii = %v, want %v", got, "宋体")
+		}
+		if got := s.size; got != "28" {
+			t.Errorf("Footer =: s.size = %v, want %v", got, "28")
+		}
 	}
 }
 
@@ -414,8 +444,14 @@ func TestFooter(t *testing.T) {
 	parts, _ := unpack(t, write(t, d))
 	for _, name := range []string{"word/footer1.xml", "word/footer2.xml"} {
 		f := string(parts[name])
-		if !strings.Contains(f, "> PAGE </w:instrText>") || !strings.Contains(f, "— ") || !strings.Contains(f, " —") {
-			t.Errorf("%s: no page number field: %s", name, f)
+		if !strings.Contains(f, "> PAGE </w:instrText>") {
+			t.Errorf("%s: no page number field: %s (want strings.Contains(f, \"> PAGE </w:instrText>\"))", name, f)
+		}
+		if !strings.Contains(f, "— ") {
+			t.Errorf("%s: no page number field: %s (want strings.Contains(f, \"— \"))", name, f)
+		}
+		if !strings.Contains(f, " —") {
+			t.Errorf("%s: no page number field: %s (want strings.Contains(f, \" —\"))", name, f)
 		}
 		// The page number alone: no site address on every page.
 		if got := readParas(t, parts[name]); len(got) != 1 {
@@ -598,8 +634,11 @@ func TestRoundTripHostile(t *testing.T) {
 	if res.Title != "标题<w:p>" {
 		t.Errorf("title = %q", res.Title)
 	}
-	if !slices.Contains(res.Paragraphs, "</w:t></w:r></w:p><w:p><w:r><w:t>") || !slices.Contains(res.Paragraphs, "]]>") {
-		t.Errorf("paragraphs = %q", res.Paragraphs)
+	if !slices.Contains(res.Paragraphs, "</w:t></w:r></w:p><w:p><w:r><w:t>") {
+		t.Errorf("paragraphs = %q (want slices.Contains(res.Paragraphs, \"</w:t></w:r></w:p><w:p><w:r><w:t>\"))", res.Paragraphs)
+	}
+	if !slices.Contains(res.Paragraphs, "]]>") {
+		t.Errorf("paragraphs = %q (want slices.Contains(res.Paragraphs, \"]]>\"))", res.Paragraphs)
 	}
 }
 

@@ -440,8 +440,11 @@ func TestGenre(t *testing.T) {
 	}
 	for _, c := range cases {
 		m := Detect(c.title, nil)
-		if m.Genre != c.genre || m.Category != c.category {
-			t.Errorf("%q: genre %q category %q, want %q %q", c.title, m.Genre, m.Category, c.genre, c.category)
+		if got := m.Genre; got != c.genre {
+			t.Errorf("%q: m.Genre = %v, want %v", c.title, got, c.genre)
+		}
+		if got := m.Category; got != c.category {
+			t.Errorf("%q: m.Category = %v, want %v", c.title, got, c.category)
 		}
 	}
 }
@@ -526,8 +529,14 @@ func TestDetectBounded(t *testing.T) {
 	}
 	start := time.Now()
 	m := Detect("", many)
-	if m.Title != "国务院关于印发某某办法的通知" || m.DocNumber != "国发〔2019〕1号" || m.Date.Format("2006-01-02") != "2019-01-02" {
-		t.Errorf("many paragraphs: %+v", m)
+	if got := m.Title; got != "国务院关于印发某某办法的通知" {
+		t.Errorf("many paragraphs: m.Title = %v, want %v", got, "国务院关于印发某某办法的通知")
+	}
+	if got := m.DocNumber; got != "国发〔2019〕1号" {
+		t.Errorf("many paragraphs: m.DocNumber = %v, want %v", got, "国发〔2019〕1号")
+	}
+	if got := m.Date.Format("2006-01-02"); got != "2019-01-02" {
+		t.Errorf("many paragraphs: m.Date.Format(\"2006-01-02\") = %v, want %v", got, "2019-01-02")
 	}
 	Detect(huge, []string{huge, "\n" + huge, huge + "\n"})
 	Detect("", blank)
@@ -556,11 +565,29 @@ func checkInvariants(t *testing.T, m Metadata) {
 		}
 	}
 	if !m.Date.IsZero() {
-		if y := m.Date.Year(); y < 1949 || y > 2100 || m.Date.Location() != time.UTC {
-			t.Fatalf("bad Date %v", m.Date)
+		{
+			y := m.Date.Year()
+			if y < 1949 {
+				t.Fatalf("bad Date %v (want not y < 1949)", m.Date)
+			}
+			if y > 2100 {
+				t.Fatalf("bad Date %v (want not y > 2100)", m.Date)
+			}
+			if got := m.Date.Location(); got != time.UTC {
+				t.Fatalf("bad Date: m.Date.Location() = %v, want %v", got, time.UTC)
+			}
 		}
-		if m.Date.Hour() != 0 || m.Date.Minute() != 0 || m.Date.Second() != 0 || m.Date.Nanosecond() != 0 {
-			t.Fatalf("Date not at midnight: %v", m.Date)
+		if got := m.Date.Hour(); got != 0 {
+			t.Fatalf("Date not at midnight: m.Date.Hour() = %v, want %v", got, 0)
+		}
+		if got := m.Date.Minute(); got != 0 {
+			t.Fatalf("Date not at midnight: m.Date.Minute() = %v, want %v", got, 0)
+		}
+		if got := m.Date.Second(); got != 0 {
+			t.Fatalf("Date not at midnight: m.Date.Second() = %v, want %v", got, 0)
+		}
+		if got := m.Date.Nanosecond(); got != 0 {
+			t.Fatalf("Date not at midnight: m.Date.Nanosecond() = %v, want %v", got, 0)
 		}
 	}
 	if m.Genre != "" && !slices.Contains(Genres, m.Genre) {

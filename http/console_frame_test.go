@@ -33,8 +33,11 @@ func TestConsolePagesHaveTheirFrame(t *testing.T) {
 		t.Fatalf("complaint: %d", st)
 	}
 	st, up := e.upload(t, e.reader, "", file{"通知.docx", noticeDocx(t, "")})
-	if st != 201 && st != 200 || len(up.Uploads) == 0 {
-		t.Fatalf("upload: %d %+v", st, up)
+	if st != 201 && st != 200 {
+		t.Fatalf("upload: %d %+v (want not st != 201 && st != 200)", st, up)
+	}
+	if len(up.Uploads) == 0 {
+		t.Fatalf("upload: %d %+v (want not len(up.Uploads) == 0)", st, up)
 	}
 	pages := map[string]string{ // path → the page's title
 		"/admin":                                  "管理后台",
@@ -69,14 +72,20 @@ func TestConsolePagesHaveTheirFrame(t *testing.T) {
 		if m := titleRe.FindStringSubmatch(page); m != nil {
 			title = html.UnescapeString(m[1])
 		}
-		if !strings.HasPrefix(title, want) || !strings.HasSuffix(title, " - 文稿库") {
-			t.Errorf("%s: <title> %q, want %q… - 文稿库", path, title, want)
+		if !strings.HasPrefix(title, want) {
+			t.Errorf("%s: <title> %q, want %q… - 文稿库 (want strings.HasPrefix(title, want))", path, title, want)
+		}
+		if !strings.HasSuffix(title, " - 文稿库") {
+			t.Errorf("%s: <title> %q, want %q… - 文稿库 (want strings.HasSuffix(title, \" - 文稿库\"))", path, title, want)
 		}
 		if !strings.Contains(page, `<span class="brand-name">文稿库</span>`) {
 			t.Errorf("%s: no site name in the header", path)
 		}
-		if !strings.Contains(page, `<a href="/me" class="account-name">管理员`) || !strings.Contains(page, `action="/logout"`) {
-			t.Errorf("%s: no account links", path)
+		if !strings.Contains(page, `<a href="/me" class="account-name">管理员`) {
+			t.Errorf("%s: no account links (want strings.Contains(page, `<a href=\"/me\" class=\"account-name\">管理员`))", path)
+		}
+		if !strings.Contains(page, `action="/logout"`) {
+			t.Errorf("%s: no account links (want strings.Contains(page, `action=\"/logout\"`))", path)
 		}
 		if !strings.Contains(page, `<meta name="robots" content="noindex`) {
 			t.Errorf("%s: not marked noindex", path)
@@ -114,14 +123,26 @@ func TestConsoleSources(t *testing.T) {
 		t.Errorf("the page does not name the source %q as 测试来源库", doc.Source)
 	}
 	bad := url.Values{"rules": {"只有一栏\n"}}
-	if resp, body := post(t, admin, e.ts.URL+"/admin/sources", bad.Encode(), form); resp.StatusCode != 400 || !strings.Contains(string(body), "只有一栏") {
-		t.Errorf("bad rules: %d", resp.StatusCode)
+	{
+		resp, body := post(t, admin, e.ts.URL+"/admin/sources", bad.Encode(), form)
+		if got := resp.StatusCode; got != 400 {
+			t.Errorf("bad rules: resp.StatusCode = %v, want %v", got, 400)
+		}
+		if !strings.Contains(string(body), "只有一栏") {
+			t.Errorf("bad rules: %d (want strings.Contains(string(body), \"只有一栏\"))", resp.StatusCode)
+		}
 	}
 	st, _, err := e.db.LoadSettings(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := st.Sources; len(got) != 1 || got[0].Name != "测试来源库" {
-		t.Errorf("stored rules %+v", got)
+	{
+		got := st.Sources
+		if got := len(got); got != 1 {
+			t.Fatalf("stored rules: len(got) = %v, want %v", got, 1)
+		}
+		if got := got[0].Name; got != "测试来源库" {
+			t.Errorf("stored rules: got[0].Name = %v, want %v", got, "测试来源库")
+		}
 	}
 }

@@ -291,8 +291,11 @@ func checkPrinted(t *testing.T, doc *wengao.Document, text string) {
 	if len(fullLines) == 0 {
 		t.Fatalf("no full line in\n%s", text)
 	}
-	if mode < 27.5 || mode > 28.5 {
-		t.Errorf("a full line holds %.1f characters (the most frequent width), want 28", mode)
+	if mode < 27.5 {
+		t.Errorf("a full line holds %.1f characters (the most frequent width), want 28 (want not mode < 27.5)", mode)
+	}
+	if mode > 28.5 {
+		t.Errorf("a full line holds %.1f characters (the most frequent width), want 28 (want not mode > 28.5)", mode)
 	}
 	if widest > 29 {
 		t.Errorf("the widest line holds %.1f characters, want at most 29", widest)
@@ -314,8 +317,14 @@ func checkPrinted(t *testing.T, doc *wengao.Document, text string) {
 	}
 	// Pages are whole: the count may round up the quarter more.
 	want := float64(chars) / 616
-	if got := float64(len(pages)); got < math.Floor(want*0.75) || got > math.Ceil(want*1.25) {
-		t.Errorf("%d pages for %d characters, want %.1f ± 25 %%", len(pages), chars, want)
+	{
+		got := float64(len(pages))
+		if got < math.Floor(want*0.75) {
+			t.Errorf("%d pages for %d characters, want %.1f ± 25 %% (want not got < math.Floor(want*0.75))", len(pages), chars, want)
+		}
+		if got > math.Ceil(want*1.25) {
+			t.Errorf("%d pages for %d characters, want %.1f ± 25 %% (want not got > math.Ceil(want*1.25))", len(pages), chars, want)
+		}
 	}
 	// A closer estimate counts the lines each paragraph takes at 28
 	// characters (two more for the indent): the pages must be those of
@@ -328,8 +337,14 @@ func checkPrinted(t *testing.T, doc *wengao.Document, text string) {
 		}
 	}
 	byLines := float64(lines) / 22
-	if got := float64(len(pages)); got < byLines*0.9 || got > math.Ceil(byLines*1.1)+1 {
-		t.Errorf("%d pages for %d lines of 28 characters, want about %.1f", len(pages), lines, byLines)
+	{
+		got := float64(len(pages))
+		if got < byLines*0.9 {
+			t.Errorf("%d pages for %d lines of 28 characters, want about %.1f (want not got < byLines*0.9)", len(pages), lines, byLines)
+		}
+		if got > math.Ceil(byLines*1.1)+1 {
+			t.Errorf("%d pages for %d lines of 28 characters, want about %.1f (want not got > math.Ceil(byLines*1.1)+1)", len(pages), lines, byLines)
+		}
 	}
 	t.Logf("%d characters, %d pages (characters ÷ 616 = %.2f; %d lines ÷ 22 = %.2f); full lines: %d of %.1f characters of %d, widest %.1f; at most %d lines a page",
 		chars, len(pages), want, lines, byLines, counts[mode], mode, len(fullLines), widest, maxLines)
@@ -414,8 +429,11 @@ func TestGeneratedDocxParts(t *testing.T) {
 		t.Errorf("Source = %q", d.Source)
 	}
 	for _, p := range d.Paragraphs {
-		if p == doc.Body[0] || p == doc.Body[1] {
-			t.Errorf("the body repeats the title's line %q", p)
+		if p == doc.Body[0] {
+			t.Errorf("the body repeats the title's line %q (want not p == doc.Body[0])", p)
+		}
+		if p == doc.Body[1] {
+			t.Errorf("the body repeats the title's line %q (want not p == doc.Body[1])", p)
 		}
 	}
 	roles := map[docx.Role]string{}

@@ -82,18 +82,36 @@ func TestConcurrentPurchases(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if codes[200] != 10 || codes[402] != n-10 {
-		t.Fatalf("statuses %v, want 10 × 200 and %d × 402", codes, n-10)
+	if got := codes[200]; got != 10 {
+		t.Fatalf("statuses: codes[200] = %v, want %v", got, 10)
 	}
-	if b, err := db.Balance(ctx, u.ID); err != nil || b != 0 {
-		t.Fatalf("balance %d, %v", b, err)
+	if got := codes[402]; got != n-10 {
+		t.Fatalf("statuses: codes[402] = %v, want %v", got, n-10)
 	}
-	if m, err := db.CheckLedger(ctx); err != nil || len(m) != 0 {
-		t.Fatalf("ledger check: %+v %v", m, err)
+	{
+		b, err := db.Balance(ctx, u.ID)
+		if err != nil {
+			t.Fatalf("balance: %v", err)
+		}
+		if got := b; got != 0 {
+			t.Fatalf("balance: b = %v, want %v", got, 0)
+		}
+	}
+	{
+		m, err := db.CheckLedger(ctx)
+		if err != nil {
+			t.Fatalf("ledger check: %v", err)
+		}
+		if got := len(m); got != 0 {
+			t.Fatalf("ledger check: len(m) = %v, want %v", got, 0)
+		}
 	}
 	_, total, err := db.ListPurchases(ctx, u.ID, 1, 100)
-	if err != nil || total != 10 {
-		t.Fatalf("%d purchases, %v", total, err)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	if got := total; got != 10 {
+		t.Fatalf("total = %v, want %v", got, 10)
 	}
 }
 
@@ -140,8 +158,14 @@ func TestDownloadFlow(t *testing.T) {
 		if got := resp.Header.Get("X-Points-Charged"); got != want {
 			t.Errorf("request %d charged %s, want %s", i, got, want)
 		}
-		if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, "filename*=UTF-8''") {
-			t.Errorf("Content-Disposition %q", cd)
+		{
+			cd := resp.Header.Get("Content-Disposition")
+			if !strings.Contains(cd, "attachment") {
+				t.Errorf("Content-Disposition %q (want strings.Contains(cd, \"attachment\"))", cd)
+			}
+			if !strings.Contains(cd, "filename*=UTF-8''") {
+				t.Errorf("Content-Disposition %q (want strings.Contains(cd, \"filename*=UTF-8''\"))", cd)
+			}
 		}
 		if i == 0 {
 			checkGeneratedDocx(t, body, doc)
@@ -158,8 +182,14 @@ func TestDownloadFlow(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(page), "支付 5 积分并下载") || balance() != start-5 {
-		t.Fatalf("confirmation page: %d, balance %d", resp.StatusCode, balance())
+	if got := resp.StatusCode; got != 200 {
+		t.Fatalf("confirmation page: resp.StatusCode = %v, want %v", got, 200)
+	}
+	if !strings.Contains(string(page), "支付 5 积分并下载") {
+		t.Fatalf("confirmation page: %d, balance %d (want strings.Contains(string(page), \"支付 5 积分并下载\"))", resp.StatusCode, balance())
+	}
+	if got := balance(); got != start-5 {
+		t.Fatalf("confirmation page: balance() = %v, want %v", got, start-5)
 	}
 	key := between(string(page), `name="key" value="`, `"`)
 	if key == "" {
@@ -169,8 +199,11 @@ func TestDownloadFlow(t *testing.T) {
 	hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 	for range 2 { // a double submit
 		resp, _ := post(t, c, ts.URL+"/doc/"+ids[1]+"/download", form, hdr)
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/doc/"+ids[1]+"/download" {
-			t.Fatalf("purchase form: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		if got := resp.StatusCode; got != http.StatusSeeOther {
+			t.Fatalf("purchase form: resp.StatusCode = %v, want %v", got, http.StatusSeeOther)
+		}
+		if got := resp.Header.Get("Location"); got != "/doc/"+ids[1]+"/download" {
+			t.Fatalf("purchase form: resp.Header.Get(\"Location\") = %v, want %v", got, "/doc/"+ids[1]+"/download")
 		}
 	}
 	if got := balance(); got != start-10 {
@@ -182,22 +215,40 @@ func TestDownloadFlow(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !bytes.HasPrefix(body, []byte("PK")) {
-		t.Fatalf("download after purchase: %d", resp.StatusCode)
+	if got := resp.StatusCode; got != 200 {
+		t.Fatalf("download after purchase: resp.StatusCode = %v, want %v", got, 200)
+	}
+	if !bytes.HasPrefix(body, []byte("PK")) {
+		t.Fatalf("download after purchase: %d (want bytes.HasPrefix(body, []byte(\"PK\")))", resp.StatusCode)
 	}
 	// The downloads are listed, newest first.
 	var list struct {
 		Total     int
 		Downloads []wengao.Purchase
 	}
-	if st := call(t, c, "GET", ts.URL+"/api/v1/me/downloads", "", &list); st != 200 || list.Total != 2 || list.Downloads[0].DocumentID != ids[1] || list.Downloads[0].Title == "" {
-		t.Fatalf("downloads: %d %+v", st, list)
+	{
+		st := call(t, c, "GET", ts.URL+"/api/v1/me/downloads", "", &list)
+		if got := st; got != 200 {
+			t.Fatalf("downloads: st = %v, want %v", got, 200)
+		}
+		if got := list.Total; got != 2 {
+			t.Fatalf("downloads: list.Total = %v, want %v", got, 2)
+		}
+		if got := list.Downloads[0].DocumentID; got != ids[1] {
+			t.Fatalf("downloads: list.Downloads[0].DocumentID = %v, want %v", got, ids[1])
+		}
+		if list.Downloads[0].Title == "" {
+			t.Fatalf("downloads: %d %+v (want not list.Downloads[0].Title == \"\")", st, list)
+		}
 	}
 	// Without enough points: a clear error, nothing charged.
 	srv.Settings.DownloadPrice = 1000
 	resp, body = post(t, c, ts.URL+"/api/v1/documents/"+ids[2]+"/download", "", nil)
-	if resp.StatusCode != http.StatusPaymentRequired || !strings.Contains(string(body), "积分不足") {
-		t.Fatalf("poor purchase: %d %s", resp.StatusCode, body)
+	if got := resp.StatusCode; got != http.StatusPaymentRequired {
+		t.Fatalf("poor purchase: resp.StatusCode = %v, want %v", got, http.StatusPaymentRequired)
+	}
+	if !strings.Contains(string(body), "积分不足") {
+		t.Fatalf("poor purchase: %d %s (want strings.Contains(string(body), \"积分不足\"))", resp.StatusCode, body)
 	}
 	// Anonymous visitors are sent to log in.
 	resp, err = (&http.Client{CheckRedirect: c.CheckRedirect}).Get(ts.URL + "/doc/" + ids[1] + "/download")
@@ -205,8 +256,11 @@ func TestDownloadFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
-		t.Fatalf("anonymous download: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	if got := resp.StatusCode; got != http.StatusSeeOther {
+		t.Fatalf("anonymous download: resp.StatusCode = %v, want %v", got, http.StatusSeeOther)
+	}
+	if !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+		t.Fatalf("anonymous download: %d %s (want strings.HasPrefix(resp.Header.Get(\"Location\"), \"/login?next=\"))", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	resp, body = post(t, http.DefaultClient, ts.URL+"/api/v1/documents/"+ids[1]+"/download", "", nil)
 	if resp.StatusCode != 401 {
@@ -215,8 +269,14 @@ func TestDownloadFlow(t *testing.T) {
 	if got := balance(); got != start-10 {
 		t.Fatalf("balance %d, want %d", got, start-10)
 	}
-	if m, err := db.CheckLedger(ctx); err != nil || len(m) != 0 {
-		t.Fatalf("ledger check: %+v %v", m, err)
+	{
+		m, err := db.CheckLedger(ctx)
+		if err != nil {
+			t.Fatalf("ledger check: %v", err)
+		}
+		if got := len(m); got != 0 {
+			t.Fatalf("ledger check: len(m) = %v, want %v", got, 0)
+		}
 	}
 }
 
@@ -287,32 +347,62 @@ func TestAccountPages(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	if code, body := get(c, "/register"); code != 200 || !strings.Contains(body, "注册即送") {
-		t.Fatalf("register page: %d", code)
+	{
+		code, body := get(c, "/register")
+		if got := code; got != 200 {
+			t.Fatalf("register page: code = %v, want %v", got, 200)
+		}
+		if !strings.Contains(body, "注册即送") {
+			t.Fatalf("register page: %d (want strings.Contains(body, \"注册即送\"))", code)
+		}
 	}
 	// Mismatched passwords and a malicious next are handled.
 	resp, body := post(t, c, ts.URL+"/register", url.Values{"username": {"张科长"}, "password": {"secret pass 1"}, "password2": {"secret pass 2"}}.Encode(), form)
-	if resp.StatusCode != 400 || !strings.Contains(string(body), "两次输入的密码不一致") {
-		t.Fatalf("mismatch: %d", resp.StatusCode)
+	if got := resp.StatusCode; got != 400 {
+		t.Fatalf("mismatch: resp.StatusCode = %v, want %v", got, 400)
+	}
+	if !strings.Contains(string(body), "两次输入的密码不一致") {
+		t.Fatalf("mismatch: %d (want strings.Contains(string(body), \"两次输入的密码不一致\"))", resp.StatusCode)
 	}
 	resp, _ = post(t, c, ts.URL+"/register", url.Values{"username": {"张科长"}, "password": {"secret pass 1"}, "password2": {"secret pass 1"}, "next": {"//evil.example/x"}}.Encode(), form)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
-		t.Fatalf("register: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	if got := resp.StatusCode; got != http.StatusSeeOther {
+		t.Fatalf("register: resp.StatusCode = %v, want %v", got, http.StatusSeeOther)
+	}
+	if got := resp.Header.Get("Location"); got != "/" {
+		t.Fatalf("register: resp.Header.Get(\"Location\") = %v, want %v", got, "/")
 	}
 	// The header shows the account on every page, cached or not.
-	if _, body := get(c, "/doc/"+ids[0]); !strings.Contains(body, "张科长") || strings.Contains(body, "wg-slot") {
-		t.Fatalf("document page does not show the account")
+	{
+		_, body := get(c, "/doc/"+ids[0])
+		if !strings.Contains(body, "张科长") {
+			t.Fatalf("document page does not show the account (want strings.Contains(body, \"张科长\"))")
+		}
+		if strings.Contains(body, "wg-slot") {
+			t.Fatalf("document page does not show the account (want not strings.Contains(body, \"wg-slot\"))")
+		}
 	}
-	if _, body := get(http.DefaultClient, "/doc/"+ids[0]); strings.Contains(body, "张科长") || !strings.Contains(body, `href="/login?next=`) {
-		t.Fatalf("anonymous page shows another visitor's account")
+	{
+		_, body := get(http.DefaultClient, "/doc/"+ids[0])
+		if strings.Contains(body, "张科长") {
+			t.Fatalf("anonymous page shows another visitor's account (want not strings.Contains(body, \"张科长\"))")
+		}
+		if !strings.Contains(body, `href="/login?next=`) {
+			t.Fatalf("anonymous page shows another visitor's account (want strings.Contains(body, `href=\"/login?next=`))")
+		}
 	}
 	// Favourite from the article page.
 	resp, _ = post(t, c, ts.URL+"/doc/"+ids[0]+"/favorite", "action=add", form)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("favourite: %d", resp.StatusCode)
 	}
-	if _, body := get(c, "/doc/"+ids[0]); !strings.Contains(body, "★ 已收藏") || !strings.Contains(body, `data-fav-count>1<`) {
-		t.Fatalf("favourite not shown")
+	{
+		_, body := get(c, "/doc/"+ids[0])
+		if !strings.Contains(body, "★ 已收藏") {
+			t.Fatalf("favourite not shown (want strings.Contains(body, \"★ 已收藏\"))")
+		}
+		if !strings.Contains(body, `data-fav-count>1<`) {
+			t.Fatalf("favourite not shown (want strings.Contains(body, `data-fav-count>1<`))")
+		}
 	}
 	if _, body := get(c, "/me/favorites"); !strings.Contains(body, "/doc/"+ids[0]) {
 		t.Fatalf("favourite not listed")
@@ -323,11 +413,20 @@ func TestAccountPages(t *testing.T) {
 		t.Fatalf("sign-in: %d", resp.StatusCode)
 	}
 	resp, body = post(t, c, ts.URL+"/me/signin", "", form)
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(string(body), "今天已经签到过了") {
-		t.Fatalf("second sign-in: %d", resp.StatusCode)
+	if got := resp.StatusCode; got != http.StatusConflict {
+		t.Fatalf("second sign-in: resp.StatusCode = %v, want %v", got, http.StatusConflict)
 	}
-	if _, body := get(c, "/me/ledger"); !strings.Contains(body, "每日签到") || !strings.Contains(body, "注册奖励") {
-		t.Fatalf("ledger page lacks entries")
+	if !strings.Contains(string(body), "今天已经签到过了") {
+		t.Fatalf("second sign-in: %d (want strings.Contains(string(body), \"今天已经签到过了\"))", resp.StatusCode)
+	}
+	{
+		_, body := get(c, "/me/ledger")
+		if !strings.Contains(body, "每日签到") {
+			t.Fatalf("ledger page lacks entries (want strings.Contains(body, \"每日签到\"))")
+		}
+		if !strings.Contains(body, "注册奖励") {
+			t.Fatalf("ledger page lacks entries (want strings.Contains(body, \"注册奖励\"))")
+		}
 	}
 	// A form posted from another site is refused.
 	resp, _ = post(t, c, ts.URL+"/me/signin", "", map[string]string{"Origin": "https://evil.example", "Content-Type": "application/x-www-form-urlencoded"})
@@ -339,8 +438,11 @@ func TestAccountPages(t *testing.T) {
 	jar2, _ := cookiejar.New(nil)
 	c2 := &http.Client{Jar: jar2, CheckRedirect: c.CheckRedirect}
 	resp, _ = post(t, c2, ts.URL+"/login", url.Values{"username": {"张科长"}, "password": {"secret pass 1"}, "next": {"/me"}}.Encode(), form)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/me" {
-		t.Fatalf("login: %d", resp.StatusCode)
+	if got := resp.StatusCode; got != http.StatusSeeOther {
+		t.Fatalf("login: resp.StatusCode = %v, want %v", got, http.StatusSeeOther)
+	}
+	if got := resp.Header.Get("Location"); got != "/me" {
+		t.Fatalf("login: resp.Header.Get(\"Location\") = %v, want %v", got, "/me")
 	}
 	resp, _ = post(t, c, ts.URL+"/me/password", url.Values{"current": {"secret pass 1"}, "new": {"secret pass 2"}, "new2": {"secret pass 2"}}.Encode(), form)
 	if resp.StatusCode != http.StatusSeeOther {
@@ -362,7 +464,10 @@ func TestAccountPages(t *testing.T) {
 	}
 	// Wrong passwords get the same message as unknown users.
 	resp, body = post(t, c, ts.URL+"/login", url.Values{"username": {"张科长"}, "password": {"secret pass 1"}}.Encode(), form)
-	if resp.StatusCode != 401 || !strings.Contains(string(body), "用户名或密码错误") {
-		t.Fatalf("old password: %d", resp.StatusCode)
+	if got := resp.StatusCode; got != 401 {
+		t.Fatalf("old password: resp.StatusCode = %v, want %v", got, 401)
+	}
+	if !strings.Contains(string(body), "用户名或密码错误") {
+		t.Fatalf("old password: %d (want strings.Contains(string(body), \"用户名或密码错误\"))", resp.StatusCode)
 	}
 }

@@ -82,8 +82,11 @@ func TestUploadAndImportAgree(t *testing.T) {
 
 			e := newUploadEnv(t)
 			st, ans := e.upload(t, e.reader, "", file{c.name, data})
-			if st != 201 || len(ans.Uploads) != 1 {
-				t.Fatalf("upload: status %d, %+v", st, ans)
+			if got := st; got != 201 {
+				t.Fatalf("upload: st = %v, want %v", got, 201)
+			}
+			if got := len(ans.Uploads); got != 1 {
+				t.Fatalf("upload: len(ans.Uploads) = %v, want %v", got, 1)
 			}
 			up, err := e.db.FindUpload(ctx, ans.Uploads[0].ID)
 			if err != nil {
@@ -107,8 +110,11 @@ func TestUploadAndImportAgree(t *testing.T) {
 				t.Fatalf("import: %+v", sum)
 			}
 			ids, err := db.DocumentIDs(ctx)
-			if err != nil || len(ids) != 1 {
-				t.Fatalf("import: documents %v, %v", ids, err)
+			if err != nil {
+				t.Fatalf("import: %v", err)
+			}
+			if got := len(ids); got != 1 {
+				t.Fatalf("import: len(ids) = %v, want %v", got, 1)
 			}
 			doc, err := db.FindDocumentByID(ctx, ids[0])
 			if err != nil {

@@ -199,12 +199,18 @@ func checkHistograms(t testing.TB, e *exposition) {
 		}
 		for _, s := range e.find(name + "_count") {
 			b := series[key(s)]
-			if len(b) == 0 || !math.IsInf(b[len(b)-1].le, 1) {
-				t.Fatalf("%s{%s}: no +Inf bucket last", name, key(s))
+			if len(b) == 0 {
+				t.Fatalf("%s{%s}: no +Inf bucket last (want not len(b) == 0)", name, key(s))
+			}
+			if !math.IsInf(b[len(b)-1].le, 1) {
+				t.Fatalf("%s{%s}: no +Inf bucket last (want math.IsInf(b[len(b)-1].le, 1))", name, key(s))
 			}
 			for i := 1; i < len(b); i++ {
-				if b[i].le <= b[i-1].le || b[i].n < b[i-1].n {
-					t.Errorf("%s{%s}: bucket le=%v holds %v after le=%v holding %v", name, key(s), b[i].le, b[i].n, b[i-1].le, b[i-1].n)
+				if b[i].le <= b[i-1].le {
+					t.Errorf("%s{%s}: bucket le=%v holds %v after le=%v holding %v (want not b[i].le <= b[i-1].le)", name, key(s), b[i].le, b[i].n, b[i-1].le, b[i-1].n)
+				}
+				if b[i].n < b[i-1].n {
+					t.Errorf("%s{%s}: bucket le=%v holds %v after le=%v holding %v (want not b[i].n < b[i-1].n)", name, key(s), b[i].le, b[i].n, b[i-1].le, b[i-1].n)
 				}
 			}
 			if b[len(b)-1].n != s.value {
@@ -308,8 +314,17 @@ func TestMetrics(t *testing.T) {
 	// Routes are patterns, never the paths requested.
 	for _, s := range e.find("wengao_http_requests_total") {
 		route := s.labels["route"]
-		if strings.Contains(route, "gov-") || strings.Contains(route, "no-such") || strings.Contains(route, "such/page") || strings.Contains(route, "?") {
-			t.Errorf("route label is a path: %q", route)
+		if strings.Contains(route, "gov-") {
+			t.Errorf("route label is a path: %q (want not strings.Contains(route, \"gov-\"))", route)
+		}
+		if strings.Contains(route, "no-such") {
+			t.Errorf("route label is a path: %q (want not strings.Contains(route, \"no-such\"))", route)
+		}
+		if strings.Contains(route, "such/page") {
+			t.Errorf("route label is a path: %q (want not strings.Contains(route, \"such/page\"))", route)
+		}
+		if strings.Contains(route, "?") {
+			t.Errorf("route label is a path: %q (want not strings.Contains(route, \"?\"))", route)
 		}
 		if route != "other" && route != "/" && !strings.HasPrefix(route, "GET /") {
 			t.Errorf("unexpected route %q", route)
@@ -357,8 +372,11 @@ func TestMetricsToken(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") == "" {
-			t.Errorf("Authorization %q: %d %q", auth, resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+		if got := resp.StatusCode; got != http.StatusUnauthorized {
+			t.Errorf("Authorization %q: resp.StatusCode = %v, want %v", auth, got, http.StatusUnauthorized)
+		}
+		if resp.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("Authorization %q: %d %q (want not resp.Header.Get(\"WWW-Authenticate\") == \"\")", auth, resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
 		}
 	}
 	scrape(t, ts, "s3cret-token")
@@ -409,8 +427,11 @@ func TestMetricsConcurrent(t *testing.T) {
 	}
 	// Every request but the last scrape, which is counted after it writes.
 	want := float64(workers*each + workers*each/10)
-	if total != want || timed != want {
-		t.Errorf("counted %v and timed %v requests, want %v", total, timed, want)
+	if got := total; got != want {
+		t.Errorf("counted: total = %v, want %v", got, want)
+	}
+	if got := timed; got != want {
+		t.Errorf("counted: timed = %v, want %v", got, want)
 	}
 	checkHistograms(t, e)
 }

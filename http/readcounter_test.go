@@ -67,8 +67,11 @@ func TestReadCounterDays(t *testing.T) {
 	if err := c.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if c.Unsaved("a") != 0 || c.Flushes("a") == before {
-		t.Errorf("after the flush: unsaved %d, flushes %d → %d", c.Unsaved("a"), before, c.Flushes("a"))
+	if got := c.Unsaved("a"); got != 0 {
+		t.Errorf("after the flush: c.Unsaved(\"a\") = %v, want %v", got, 0)
+	}
+	if c.Flushes("a") == before {
+		t.Errorf("after the flush: unsaved %d, flushes %d → %d (want not c.Flushes(\"a\") == before)", c.Unsaved("a"), before, c.Flushes("a"))
 	}
 	sort.Slice(store.got, func(i, j int) bool {
 		return store.got[i].DocumentID+store.got[i].Day < store.got[j].DocumentID+store.got[j].Day

@@ -183,8 +183,17 @@ func TestSearchPage(t *testing.T) {
 	}
 	// Sorting by date, and pagination links keep the parameters.
 	body = c.get("/search?q="+url.QueryEscape("安全生产")+"&sort=date", 200)
-	if i, j := strings.Index(body, `/doc/gov-1"`), strings.Index(body, `/doc/law-3"`); i < 0 || j < 0 || i > j {
-		t.Errorf("sort=date: newest first expected")
+	{
+		i, j := strings.Index(body, `/doc/gov-1"`), strings.Index(body, `/doc/law-3"`)
+		if i < 0 {
+			t.Errorf("sort=date: newest first expected (want not i < 0)")
+		}
+		if j < 0 {
+			t.Errorf("sort=date: newest first expected (want not j < 0)")
+		}
+		if i > j {
+			t.Errorf("sort=date: newest first expected (want not i > j)")
+		}
 	}
 	// Nothing found: suggestions.
 	body = c.get("/search?q="+url.QueryEscape(`"安全生产火星" 月球`)+"&category="+url.QueryEscape("公文"), 200)
@@ -305,8 +314,11 @@ func TestReadCounting(t *testing.T) {
 	}
 	p := e.client(t, "Mozilla/5.0 Prefetcher")
 	resp, body := p.do("/doc/gov-2", map[string]string{"Sec-Purpose": "prefetch"})
-	if resp.StatusCode != 200 || shownReads(t, body) != "2" {
-		t.Errorf("a prefetch counted")
+	if got := resp.StatusCode; got != 200 {
+		t.Errorf("a prefetch counted: resp.StatusCode = %v, want %v", got, 200)
+	}
+	if got := shownReads(t, body); got != "2" {
+		t.Errorf("a prefetch counted: shownReads(t, body) = %v, want %v", got, "2")
 	}
 	// The API reports the reads, buffered or written.
 	var doc struct{ Reads int64 }
@@ -326,8 +338,17 @@ func TestReadCounting(t *testing.T) {
 	}
 	today := e.srv.Counter.Today()
 	top, err := e.db.TopDocuments(context.Background(), wengao.RankFilter{Since: wengao.PeriodToday.Since(today), Limit: 5})
-	if err != nil || len(top) != 1 || top[0].ID != "gov-2" || top[0].Reads != 2 {
-		t.Fatalf("today's ranking: %+v %v", top, err)
+	if err != nil {
+		t.Fatalf("today's ranking: %v", err)
+	}
+	if got := len(top); got != 1 {
+		t.Fatalf("today's ranking: len(top) = %v, want %v", got, 1)
+	}
+	if got := top[0].ID; got != "gov-2" {
+		t.Fatalf("today's ranking: top[0].ID = %v, want %v", got, "gov-2")
+	}
+	if got := top[0].Reads; got != 2 {
+		t.Fatalf("today's ranking: top[0].Reads = %v, want %v", got, 2)
 	}
 	// The rank page lists it (rankings are cached briefly, so use a
 	// period not asked for before).
@@ -394,14 +415,32 @@ func TestHTTPBehaviour(t *testing.T) {
 	resp, body := c.do("/doc/gov-1", nil)
 	h := resp.Header
 	csp := h.Get("Content-Security-Policy")
-	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "default-src 'self'") {
-		t.Errorf("CSP: %q", csp)
+	if !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("CSP: %q (want strings.Contains(csp, \"script-src 'self'\"))", csp)
 	}
-	if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" || h.Get("X-Request-Id") == "" {
-		t.Errorf("headers: %v", h)
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP: %q (want not strings.Contains(csp, \"unsafe-inline\"))", csp)
 	}
-	if strings.Contains(body, "<script") || strings.Contains(body, " style=") || strings.Contains(body, "<style") {
-		t.Errorf("a page holds inline script or style")
+	if !strings.Contains(csp, "default-src 'self'") {
+		t.Errorf("CSP: %q (want strings.Contains(csp, \"default-src 'self'\"))", csp)
+	}
+	if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("headers: h.Get(\"X-Content-Type-Options\") = %v, want %v", got, "nosniff")
+	}
+	if h.Get("Referrer-Policy") == "" {
+		t.Errorf("headers: %v (want not h.Get(\"Referrer-Policy\") == \"\")", h)
+	}
+	if h.Get("X-Request-Id") == "" {
+		t.Errorf("headers: %v (want not h.Get(\"X-Request-Id\") == \"\")", h)
+	}
+	if strings.Contains(body, "<script") {
+		t.Errorf("a page holds inline script or style (want not strings.Contains(body, \"<script\"))")
+	}
+	if strings.Contains(body, " style=") {
+		t.Errorf("a page holds inline script or style (want not strings.Contains(body, \" style=\"))")
+	}
+	if strings.Contains(body, "<style") {
+		t.Errorf("a page holds inline script or style (want not strings.Contains(body, \"<style\"))")
 	}
 
 	// Conditional requests.
@@ -416,8 +455,11 @@ func TestHTTPBehaviour(t *testing.T) {
 
 	// Compression.
 	resp, zbody := c.do("/doc/gov-1", map[string]string{"Accept-Encoding": "gzip, deflate, br"})
-	if resp.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
-		t.Fatalf("not gzipped: %v", resp.Header)
+	if got := resp.Header.Get("Content-Encoding"); got != "gzip" {
+		t.Fatalf("not gzipped: resp.Header.Get(\"Content-Encoding\") = %v, want %v", got, "gzip")
+	}
+	if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+		t.Fatalf("not gzipped: %v (want strings.Contains(resp.Header.Get(\"Vary\"), \"Accept-Encoding\"))", resp.Header)
 	}
 	zr, err := gzip.NewReader(strings.NewReader(zbody))
 	if err != nil {
@@ -442,8 +484,17 @@ func TestHTTPBehaviour(t *testing.T) {
 		t.Fatal("no stylesheet link")
 	}
 	resp, cssBody := c.do(css[1], nil)
-	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") || !strings.Contains(cssBody, "--accent") {
-		t.Errorf("static: %d %v", resp.StatusCode, resp.Header)
+	if got := resp.StatusCode; got != 200 {
+		t.Errorf("static: resp.StatusCode = %v, want %v", got, 200)
+	}
+	if got := resp.Header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
+		t.Errorf("static: resp.Header.Get(\"Cache-Control\") = %v, want %v", got, "public, max-age=31536000, immutable")
+	}
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("static: %d %v (want strings.HasPrefix(resp.Header.Get(\"Content-Type\"), \"text/css\"))", resp.StatusCode, resp.Header)
+	}
+	if !strings.Contains(cssBody, "--accent") {
+		t.Errorf("static: %d %v (want strings.Contains(cssBody, \"--accent\"))", resp.StatusCode, resp.Header)
 	}
 	resp, _ = c.do(css[1], map[string]string{"If-None-Match": resp.Header.Get("ETag")})
 	if resp.StatusCode != http.StatusNotModified {
@@ -457,8 +508,14 @@ func TestHTTPBehaviour(t *testing.T) {
 
 	// 404 in Chinese.
 	resp, body = c.do("/no/such/page", nil)
-	if resp.StatusCode != 404 || !strings.Contains(body, "页面不存在") || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-		t.Errorf("404 page: %d %s", resp.StatusCode, body)
+	if got := resp.StatusCode; got != 404 {
+		t.Errorf("404 page: resp.StatusCode = %v, want %v", got, 404)
+	}
+	if !strings.Contains(body, "页面不存在") {
+		t.Errorf("404 page: %d %s (want strings.Contains(body, \"页面不存在\"))", resp.StatusCode, body)
+	}
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("404 page: %d %s (want strings.HasPrefix(resp.Header.Get(\"Content-Type\"), \"text/html\"))", resp.StatusCode, body)
 	}
 	// Category pages.
 	mustContain(t, "category", c.get("/category/"+url.PathEscape("公文"), 200), "国务院文件", `href="/doc/gov-1"`, "最新", "最热")
@@ -506,8 +563,11 @@ func TestSitemapAndFeed(t *testing.T) {
 			docs++
 		}
 	}
-	if docs != 6 || len(set.URLs) < 10 {
-		t.Errorf("sitemap: %d documents of %d URLs", docs, len(set.URLs))
+	if got := docs; got != 6 {
+		t.Errorf("sitemap: docs = %v, want %v", got, 6)
+	}
+	if len(set.URLs) < 10 {
+		t.Errorf("sitemap: %d documents of %d URLs (want not len(set.URLs) < 10)", docs, len(set.URLs))
 	}
 
 	// Past the limit of one sitemap: an index.
@@ -521,8 +581,11 @@ func TestSitemapAndFeed(t *testing.T) {
 	if err := xml.Unmarshal([]byte(c.get("/sitemap.xml", 200)), &idx); err != nil {
 		t.Fatal(err)
 	}
-	if idx.XMLName.Local != "sitemapindex" || len(idx.Sitemaps) != 3 {
-		t.Fatalf("sitemap index: %+v", idx)
+	if got := idx.XMLName.Local; got != "sitemapindex" {
+		t.Fatalf("sitemap index: idx.XMLName.Local = %v, want %v", got, "sitemapindex")
+	}
+	if got := len(idx.Sitemaps); got != 3 {
+		t.Fatalf("sitemap index: len(idx.Sitemaps) = %v, want %v", got, 3)
 	}
 	seen := map[string]bool{}
 	for _, sm := range idx.Sitemaps {
@@ -560,14 +623,23 @@ func TestSitemapAndFeed(t *testing.T) {
 		} `xml:"entry"`
 	}
 	resp, body := c.do("/feed.xml", nil)
-	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/atom+xml") || resp.Header.Get("Last-Modified") == "" {
-		t.Errorf("feed headers: %v", resp.Header)
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/atom+xml") {
+		t.Errorf("feed headers: %v (want strings.HasPrefix(resp.Header.Get(\"Content-Type\"), \"application/atom+xml\"))", resp.Header)
+	}
+	if resp.Header.Get("Last-Modified") == "" {
+		t.Errorf("feed headers: %v (want not resp.Header.Get(\"Last-Modified\") == \"\")", resp.Header)
 	}
 	if err := xml.Unmarshal([]byte(body), &feed); err != nil {
 		t.Fatal(err)
 	}
-	if feed.XMLName.Space != "http://www.w3.org/2005/Atom" || len(feed.Entries) != 6 || feed.Entries[0].Summary == "" {
-		t.Errorf("feed: %+v", feed)
+	if got := feed.XMLName.Space; got != "http://www.w3.org/2005/Atom" {
+		t.Errorf("feed: feed.XMLName.Space = %v, want %v", got, "http://www.w3.org/2005/Atom")
+	}
+	if got := len(feed.Entries); got != 6 {
+		t.Fatalf("feed: len(feed.Entries) = %v, want %v", got, 6)
+	}
+	if feed.Entries[0].Summary == "" {
+		t.Errorf("feed: %+v (want not feed.Entries[0].Summary == \"\")", feed)
 	}
 	resp, _ = c.do("/feed.xml", map[string]string{"If-Modified-Since": resp.Header.Get("Last-Modified")})
 	if resp.StatusCode != http.StatusNotModified {
@@ -576,8 +648,17 @@ func TestSitemapAndFeed(t *testing.T) {
 
 	// QR codes of the site's own pages only.
 	resp, body = c.do("/qr.svg?path="+url.QueryEscape("/doc/gov-1"), nil)
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(body, "<svg") || !strings.Contains(body, "<path") {
-		t.Errorf("qr: %d %.100s", resp.StatusCode, body)
+	if got := resp.StatusCode; got != 200 {
+		t.Errorf("qr: resp.StatusCode = %v, want %v", got, 200)
+	}
+	if got := resp.Header.Get("Content-Type"); got != "image/svg+xml" {
+		t.Errorf("qr: resp.Header.Get(\"Content-Type\") = %v, want %v", got, "image/svg+xml")
+	}
+	if !strings.HasPrefix(body, "<svg") {
+		t.Errorf("qr: %d %.100s (want strings.HasPrefix(body, \"<svg\"))", resp.StatusCode, body)
+	}
+	if !strings.Contains(body, "<path") {
+		t.Errorf("qr: %d %.100s (want strings.Contains(body, \"<path\"))", resp.StatusCode, body)
 	}
 	for _, bad := range []string{"https://evil.example", "//evil.example/x", "", "/x\ny"} {
 		c.get("/qr.svg?path="+url.QueryEscape(bad), 400)
@@ -593,12 +674,27 @@ func TestRenderBodyVisibility(t *testing.T) {
 		},
 	}
 	html, anchors, hidden := wengaohttp.RenderBody(doc, 0)
-	if hidden != 0 || len(anchors) != 2 || !strings.Contains(string(html), "第二段正文&lt;秘密&gt;。") {
-		t.Errorf("full: %s %v %d", html, anchors, hidden)
+	if got := hidden; got != 0 {
+		t.Errorf("full: hidden = %v, want %v", got, 0)
+	}
+	if got := len(anchors); got != 2 {
+		t.Fatalf("full: len(anchors) = %v, want %v", got, 2)
+	}
+	if !strings.Contains(string(html), "第二段正文&lt;秘密&gt;。") {
+		t.Errorf("full: %s %v %d (want strings.Contains(string(html), \"第二段正文&lt;秘密&gt;。\"))", html, anchors, hidden)
 	}
 	html, anchors, hidden = wengaohttp.RenderBody(doc, 12)
-	if hidden != 16 || len(anchors) != 1 || strings.Contains(string(html), "第二段") || strings.Contains(string(html), "重点任务") {
-		t.Errorf("cut: %s %v %d", html, anchors, hidden)
+	if got := hidden; got != 16 {
+		t.Errorf("cut: hidden = %v, want %v", got, 16)
+	}
+	if got := len(anchors); got != 1 {
+		t.Fatalf("cut: len(anchors) = %v, want %v", got, 1)
+	}
+	if strings.Contains(string(html), "第二段") {
+		t.Errorf("cut: %s %v %d (want not strings.Contains(string(html), \"第二段\"))", html, anchors, hidden)
+	}
+	if strings.Contains(string(html), "重点任务") {
+		t.Errorf("cut: %s %v %d (want not strings.Contains(string(html), \"重点任务\"))", html, anchors, hidden)
 	}
 }
 
@@ -648,7 +744,13 @@ func TestConcurrentFirstViews(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || len(body) != 0 || resp.Header.Get("ETag") == "" {
-		t.Errorf("HEAD: %d, %d bytes, %v", resp.StatusCode, len(body), resp.Header)
+	if got := resp.StatusCode; got != 200 {
+		t.Errorf("HEAD: resp.StatusCode = %v, want %v", got, 200)
+	}
+	if got := len(body); got != 0 {
+		t.Fatalf("HEAD: len(body) = %v, want %v", got, 0)
+	}
+	if resp.Header.Get("ETag") == "" {
+		t.Errorf("HEAD: %d, %d bytes, %v (want not resp.Header.Get(\"ETag\") == \"\")", resp.StatusCode, len(body), resp.Header)
 	}
 }

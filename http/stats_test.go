@@ -106,8 +106,14 @@ func readCSV(t *testing.T, resp *http.Response, body []byte) [][]string {
 	if ct := resp.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
-	if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment; filename=") || !strings.HasSuffix(cd, `.csv"`) {
-		t.Errorf("Content-Disposition %q", cd)
+	{
+		cd := resp.Header.Get("Content-Disposition")
+		if !strings.HasPrefix(cd, "attachment; filename=") {
+			t.Errorf("Content-Disposition %q (want strings.HasPrefix(cd, \"attachment; filename=\"))", cd)
+		}
+		if !strings.HasSuffix(cd, `.csv"`) {
+			t.Errorf("Content-Disposition %q (want strings.HasSuffix(cd, `.csv\"`))", cd)
+		}
 	}
 	rest, ok := bytes.CutPrefix(body, []byte("\ufeff"))
 	if !ok {
@@ -124,12 +130,18 @@ func TestStatsAccess(t *testing.T) {
 	e := newStatsEnv(t)
 	for _, path := range []string{"/admin/stats", "/admin/stats?days=7", "/admin/stats/reads.csv?days=7", "/admin/stats/top_queries.csv"} {
 		resp, _ := e.get(t, path, "", "")
-		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
-			t.Errorf("anonymous %s: %d %q, want a redirect to log in", path, resp.StatusCode, resp.Header.Get("Location"))
+		if got := resp.StatusCode; got != http.StatusSeeOther {
+			t.Errorf("anonymous %s: resp.StatusCode = %v, want %v", path, got, http.StatusSeeOther)
+		}
+		if !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+			t.Errorf("anonymous %s: %d %q, want a redirect to log in (want strings.HasPrefix(resp.Header.Get(\"Location\"), \"/login?next=\"))", path, resp.StatusCode, resp.Header.Get("Location"))
 		}
 		resp, body := e.get(t, path, e.reader, "")
-		if resp.StatusCode != http.StatusForbidden || strings.Contains(string(body), "每日阅读") {
-			t.Errorf("reader %s: %d, want 403", path, resp.StatusCode)
+		if got := resp.StatusCode; got != http.StatusForbidden {
+			t.Errorf("reader %s: resp.StatusCode = %v, want %v", path, got, http.StatusForbidden)
+		}
+		if strings.Contains(string(body), "每日阅读") {
+			t.Errorf("reader %s: %d, want 403 (want not strings.Contains(string(body), \"每日阅读\"))", path, resp.StatusCode)
 		}
 		if resp, _ := e.get(t, path, e.moderator, ""); resp.StatusCode != http.StatusOK {
 			t.Errorf("moderator %s: %d", path, resp.StatusCode)
@@ -194,14 +206,26 @@ func TestSearchesRecordedAndShown(t *testing.T) {
 		t.Errorf("top queries CSV:\n%q\nwant\n%q", got, want)
 	}
 	resp, body = e.get(t, "/admin/stats/zero_queries.csv?days=7", e.moderator, "")
-	if got := readCSV(t, resp, body); len(got) != 4 || got[1][1] != "xyz 火星殖民" {
-		t.Errorf("zero-result queries CSV: %q", got)
+	{
+		got := readCSV(t, resp, body)
+		if got := len(got); got != 4 {
+			t.Fatalf("zero-result queries CSV: len(got) = %v, want %v", got, 4)
+		}
+		if got := got[1][1]; got != "xyz 火星殖民" {
+			t.Errorf("zero-result queries CSV: got[1][1] = %v, want %v", got, "xyz 火星殖民")
+		}
 	}
 	resp, body = e.get(t, "/admin/stats/searches.csv?days=7", e.moderator, "")
 	got = readCSV(t, resp, body)
 	today := time.Now().In(wengaohttp.ChinaTime).Format(wengao.DayLayout)
-	if len(got) != 8 || fmt.Sprint(got[0]) != "[日期 搜索次数 无结果搜索次数]" || fmt.Sprint(got[7]) != fmt.Sprint([]string{today, "9", "5"}) {
-		t.Errorf("searches CSV: %q", got)
+	if got := len(got); got != 8 {
+		t.Fatalf("searches CSV: len(got) = %v, want %v", got, 8)
+	}
+	if got := fmt.Sprint(got[0]); got != "[日期 搜索次数 无结果搜索次数]" {
+		t.Errorf("searches CSV: fmt.Sprint(got[0]) = %v, want %v", got, "[日期 搜索次数 无结果搜索次数]")
+	}
+	if got := fmt.Sprint(got[7]); got != fmt.Sprint([]string{today, "9", "5"}) {
+		t.Errorf("searches CSV: fmt.Sprint(got[7]) = %v, want %v", got, fmt.Sprint([]string{today, "9", "5"}))
 	}
 
 	page := string(e.mustGet(t, "/admin/stats?days=7", e.moderator))
@@ -220,8 +244,20 @@ func TestSearchesRecordedAndShown(t *testing.T) {
 	if err := json.Unmarshal(e.mustGet(t, "/api/v1/admin/stats?days=7", e.moderator), &api); err != nil {
 		t.Fatal(err)
 	}
-	if api.Days != 7 || api.Summary.Searches != 9 || api.Summary.ZeroSearches != 5 || len(api.Series[wengao.MetricSearches]) != 7 || len(api.ZeroQueries) != 3 {
-		t.Errorf("API: %+v", api)
+	if got := api.Days; got != 7 {
+		t.Errorf("API: api.Days = %v, want %v", got, 7)
+	}
+	if got := api.Summary.Searches; got != 9 {
+		t.Errorf("API: api.Summary.Searches = %v, want %v", got, 9)
+	}
+	if got := api.Summary.ZeroSearches; got != 5 {
+		t.Errorf("API: api.Summary.ZeroSearches = %v, want %v", got, 5)
+	}
+	if got := len(api.Series[wengao.MetricSearches]); got != 7 {
+		t.Fatalf("API: len(api.Series[wengao.MetricSearches]) = %v, want %v", got, 7)
+	}
+	if got := len(api.ZeroQueries); got != 3 {
+		t.Errorf("API: len(api.ZeroQueries) = %v, want %v", got, 3)
 	}
 }
 
@@ -243,8 +279,14 @@ func TestStatsCSVRows(t *testing.T) {
 	if len(got) != 8 {
 		t.Fatalf("%d rows, want a header and 7 days: %q", len(got), got)
 	}
-	if fmt.Sprint(got[0]) != "[日期 阅读次数]" || fmt.Sprint(got[7]) != fmt.Sprint([]string{today, "7"}) || fmt.Sprint(got[5]) != fmt.Sprint([]string{twoDaysAgo, "4"}) {
-		t.Errorf("reads CSV: %q", got)
+	if got := fmt.Sprint(got[0]); got != "[日期 阅读次数]" {
+		t.Errorf("reads CSV: fmt.Sprint(got[0]) = %v, want %v", got, "[日期 阅读次数]")
+	}
+	if got := fmt.Sprint(got[7]); got != fmt.Sprint([]string{today, "7"}) {
+		t.Errorf("reads CSV: fmt.Sprint(got[7]) = %v, want %v", got, fmt.Sprint([]string{today, "7"}))
+	}
+	if got := fmt.Sprint(got[5]); got != fmt.Sprint([]string{twoDaysAgo, "4"}) {
+		t.Errorf("reads CSV: fmt.Sprint(got[5]) = %v, want %v", got, fmt.Sprint([]string{twoDaysAgo, "4"}))
 	}
 	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="wengao-reads-`+now.AddDate(0, 0, -6).Format(wengao.DayLayout)+"-"+today+`.csv"` {
 		t.Errorf("Content-Disposition %q", cd)
@@ -304,8 +346,11 @@ func TestStatsPageCharts(t *testing.T) {
 					t.Fatalf("chart is not well-formed XML: %v\n%s", err, c)
 				}
 			}
-			if !strings.Contains(c, `role="img"`) || !strings.Contains(c, "<title") {
-				t.Errorf("chart without role or title: %.200s", c)
+			if !strings.Contains(c, `role="img"`) {
+				t.Errorf("chart without role or title: %.200s (want strings.Contains(c, `role=\"img\"`))", c)
+			}
+			if !strings.Contains(c, "<title") {
+				t.Errorf("chart without role or title: %.200s (want strings.Contains(c, \"<title\"))", c)
 			}
 		}
 	}
@@ -381,15 +426,27 @@ func TestSearchLogBuffer(t *testing.T) {
 
 	// Nothing is written twice; an invalid batch is dropped, not retried.
 	store.got = nil
-	if err := l.Flush(context.Background()); err != nil || len(store.got) != 0 {
-		t.Errorf("second flush: %v %v", store.got, err)
+	{
+		err := l.Flush(context.Background())
+		if err != nil {
+			t.Fatalf("second flush: %v", err)
+		}
+		if got := len(store.got); got != 0 {
+			t.Errorf("second flush: len(store.got) = %v, want %v", got, 0)
+		}
 	}
 	l.Record("x", 1)
 	store.fail = wengao.Errorf(wengao.EINVALID, "bad")
 	l.Flush(context.Background())
 	store.fail = nil
-	if err := l.Flush(context.Background()); err != nil || len(store.got) != 0 {
-		t.Errorf("after an invalid batch: %v %v", store.got, err)
+	{
+		err := l.Flush(context.Background())
+		if err != nil {
+			t.Fatalf("after an invalid batch: %v", err)
+		}
+		if got := len(store.got); got != 0 {
+			t.Errorf("after an invalid batch: len(store.got) = %v, want %v", got, 0)
+		}
 	}
 }
 
@@ -417,8 +474,11 @@ func TestSearchLogFlushedOnClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Searches != 2 || sum.ZeroSearches != 1 {
-		t.Errorf("after a graceful stop the store has %+v", sum)
+	if got := sum.Searches; got != 2 {
+		t.Errorf("after a graceful stop the store has: sum.Searches = %v, want %v", got, 2)
+	}
+	if got := sum.ZeroSearches; got != 1 {
+		t.Errorf("after a graceful stop the store has: sum.ZeroSearches = %v, want %v", got, 1)
 	}
 }
 

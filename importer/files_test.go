@@ -108,16 +108,22 @@ func TestImportWalkFiles(t *testing.T) {
 	var rels []string
 	for _, j := range jobs {
 		rels = append(rels, j.rel)
-		if j.size != 1 || j.path != filepath.Join(dir, filepath.FromSlash(j.rel)) {
-			t.Errorf("job %+v", j)
+		if got := j.size; got != 1 {
+			t.Errorf("job: j.size = %v, want %v", got, 1)
+		}
+		if got := j.path; got != filepath.Join(dir, filepath.FromSlash(j.rel)) {
+			t.Errorf("job: j.path = %v, want %v", got, filepath.Join(dir, filepath.FromSlash(j.rel)))
 		}
 	}
 	want := []string{"a.TXT", "b.docx", "sub/c.pdf", "sub/deeper/d.md", "sub/e.html", "sub/f.htm", "sub/g.doc"}
 	if !reflect.DeepEqual(rels, want) {
 		t.Errorf("walk found %q, want %q", rels, want)
 	}
-	if im.sum.Ignored != 3 || len(im.sum.Failures) != 0 {
-		t.Errorf("ignored %d, failures %v; want 3 ignored, no failure", im.sum.Ignored, im.sum.Failures)
+	if got := im.sum.Ignored; got != 3 {
+		t.Errorf("ignored: im.sum.Ignored = %v, want %v", got, 3)
+	}
+	if got := len(im.sum.Failures); got != 0 {
+		t.Errorf("ignored: len(im.sum.Failures) = %v, want %v", got, 0)
 	}
 }
 
@@ -128,8 +134,26 @@ func TestImportFileDocument(t *testing.T) {
 	if reason != "" {
 		t.Fatal(reason)
 	}
-	if doc.Title != res.Title || doc.Body[0] != "各位考生：" || doc.Source != "sub/通知.docx" || doc.Date != "2019-07-03" || doc.Author != "上饶市公安局" || doc.Category == "" || strings.Contains(doc.Category, "/") {
-		t.Errorf("document %+v", doc)
+	if got := doc.Title; got != res.Title {
+		t.Errorf("document: doc.Title = %v, want %v", got, res.Title)
+	}
+	if got := doc.Body[0]; got != "各位考生：" {
+		t.Errorf("document: doc.Body[0] = %v, want %v", got, "各位考生：")
+	}
+	if got := doc.Source; got != "sub/通知.docx" {
+		t.Errorf("document: doc.Source = %v, want %v", got, "sub/通知.docx")
+	}
+	if got := doc.Date; got != "2019-07-03" {
+		t.Errorf("document: doc.Date = %v, want %v", got, "2019-07-03")
+	}
+	if got := doc.Author; got != "上饶市公安局" {
+		t.Errorf("document: doc.Author = %v, want %v", got, "上饶市公安局")
+	}
+	if doc.Category == "" {
+		t.Errorf("document %+v (want not doc.Category == \"\")", doc)
+	}
+	if strings.Contains(doc.Category, "/") {
+		t.Errorf("document %+v (want not strings.Contains(doc.Category, \"/\"))", doc)
 	}
 	// No title anywhere: the file name.
 	res = &convert.Result{Format: "pdf", Paragraphs: []string{"这是一段很长的正文，说明了很多事情，没有标题，也没有落款，只是正文而已。"}}
@@ -138,8 +162,14 @@ func TestImportFileDocument(t *testing.T) {
 	}
 	// A text file: the first line is the title, even a sentence.
 	res = &convert.Result{Format: "txt", Title: "", Paragraphs: []string{"今天开了一个会。", "会上讲了三件事。"}}
-	if doc, _ := FileDocument(res, "x.txt", true); doc.Title != "今天开了一个会。" || !reflect.DeepEqual(doc.Body, []string{"会上讲了三件事。"}) {
-		t.Errorf("text file: %+v", doc)
+	{
+		doc, _ := FileDocument(res, "x.txt", true)
+		if got := doc.Title; got != "今天开了一个会。" {
+			t.Errorf("text file: doc.Title = %v, want %v", got, "今天开了一个会。")
+		}
+		if !reflect.DeepEqual(doc.Body, []string{"会上讲了三件事。"}) {
+			t.Errorf("text file: %+v (want reflect.DeepEqual(doc.Body, []string{\"会上讲了三件事。\"}))", doc)
+		}
 	}
 	res = &convert.Result{Format: "txt", Paragraphs: []string{"只有标题"}}
 	if _, reason := FileDocument(res, "x.txt", true); reason != "no body after the title line" {
@@ -181,31 +211,73 @@ func TestImportFilesOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Imported != n || sum.Files != n+5 || sum.Ignored != 1 || len(sum.Duplicates) != 1 {
-		t.Fatalf("summary %+v", sum)
+	if got := sum.Imported; got != n {
+		t.Fatalf("summary: sum.Imported = %v, want %v", got, n)
 	}
-	if d := sum.Duplicates[0]; d.Path != filepath.Join(dir, "d0", "f000z-copy.txt") || d.OfPath != filepath.Join(dir, "d0", "f000.txt") {
-		t.Errorf("duplicate %+v", d)
+	if got := sum.Files; got != n+5 {
+		t.Fatalf("summary: sum.Files = %v, want %v", got, n+5)
+	}
+	if got := sum.Ignored; got != 1 {
+		t.Fatalf("summary: sum.Ignored = %v, want %v", got, 1)
+	}
+	if got := len(sum.Duplicates); got != 1 {
+		t.Fatalf("summary: len(sum.Duplicates) = %v, want %v", got, 1)
+	}
+	{
+		d := sum.Duplicates[0]
+		if got := d.Path; got != filepath.Join(dir, "d0", "f000z-copy.txt") {
+			t.Errorf("duplicate: d.Path = %v, want %v", got, filepath.Join(dir, "d0", "f000z-copy.txt"))
+		}
+		if got := d.OfPath; got != filepath.Join(dir, "d0", "f000.txt") {
+			t.Errorf("duplicate: d.OfPath = %v, want %v", got, filepath.Join(dir, "d0", "f000.txt"))
+		}
 	}
 	failed := map[string]string{}
 	for _, f := range sum.Failures {
 		failed[filepath.Base(f.Path)] = f.Reason
 	}
-	if len(failed) != 4 || !strings.Contains(failed["big.txt"], "超过 100 KB") || failed["empty.md"] != "empty file" || !strings.Contains(failed["broken.docx"], "损坏") || failed["broken-copy.docx"] != failed["broken.docx"] {
-		t.Errorf("failures %q", failed)
+	if got := len(failed); got != 4 {
+		t.Fatalf("failures: len(failed) = %v, want %v", got, 4)
+	}
+	if !strings.Contains(failed["big.txt"], "超过 100 KB") {
+		t.Errorf("failures %q (want strings.Contains(failed[\"big.txt\"], \"超过 100 KB\"))", failed)
+	}
+	if got := failed["empty.md"]; got != "empty file" {
+		t.Errorf("failures: failed[\"empty.md\"] = %v, want %v", got, "empty file")
+	}
+	if !strings.Contains(failed["broken.docx"], "损坏") {
+		t.Errorf("failures %q (want strings.Contains(failed[\"broken.docx\"], \"损坏\"))", failed)
+	}
+	if got := failed["broken-copy.docx"]; got != failed["broken.docx"] {
+		t.Errorf("failures: failed[\"broken-copy.docx\"] = %v, want %v", got, failed["broken.docx"])
 	}
 	// Saved in order.
 	for i, id := range svc.order {
-		if d := svc.docs[id]; d.Title != fmt.Sprintf("第%d号文件", i) || d.Source != fmt.Sprintf("d%d/f%03d.txt", i/20, i) {
-			t.Fatalf("document %d is %q from %s", i, d.Title, d.Source)
+		{
+			d := svc.docs[id]
+			if got := d.Title; got != fmt.Sprintf("第%d号文件", i) {
+				t.Fatalf("document: d.Title = %v, want %v", got, fmt.Sprintf("第%d号文件", i))
+			}
+			if got := d.Source; got != fmt.Sprintf("d%d/f%03d.txt", i/20, i) {
+				t.Fatalf("document: d.Source = %v, want %v", got, fmt.Sprintf("d%d/f%03d.txt", i/20, i))
+			}
 		}
 	}
 	if svc.batches != (n+6)/7 {
 		t.Errorf("%d batches, want %d", svc.batches, (n+6)/7)
 	}
 	last := prog.updates[len(prog.updates)-1]
-	if prog.done != 1 || last.TotalFiles != n+5 || last.Files != n+5 || last.Fraction() != 1 {
-		t.Errorf("progress: last %+v, done %d", last, prog.done)
+	if got := prog.done; got != 1 {
+		t.Errorf("progress: prog.done = %v, want %v", got, 1)
+	}
+	if got := last.TotalFiles; got != n+5 {
+		t.Errorf("progress: last.TotalFiles = %v, want %v", got, n+5)
+	}
+	if got := last.Files; got != n+5 {
+		t.Errorf("progress: last.Files = %v, want %v", got, n+5)
+	}
+	if got := last.Fraction(); got != 1 {
+		t.Errorf("progress: last.Fraction() = %v, want %v", got, 1)
 	}
 	for i := 1; i < len(prog.updates); i++ {
 		if prog.updates[i].Files < prog.updates[i-1].Files {
@@ -215,8 +287,17 @@ func TestImportFilesOrder(t *testing.T) {
 
 	// Again: nothing new.
 	sum, err = (&Importer{Service: svc, Workers: 3, Limits: convert.Limits{MaxFileSize: 100 << 10}}).Run(context.Background(), []string{dir})
-	if err != nil || sum.Imported != 0 || sum.Updated != 0 || sum.Unchanged != n {
-		t.Fatalf("re-import: %+v %v", sum, err)
+	if err != nil {
+		t.Fatalf("re-import: %v", err)
+	}
+	if got := sum.Imported; got != 0 {
+		t.Fatalf("re-import: sum.Imported = %v, want %v", got, 0)
+	}
+	if got := sum.Updated; got != 0 {
+		t.Fatalf("re-import: sum.Updated = %v, want %v", got, 0)
+	}
+	if got := sum.Unchanged; got != n {
+		t.Fatalf("re-import: sum.Unchanged = %v, want %v", got, n)
 	}
 }
 
@@ -232,8 +313,17 @@ func TestImportFilesCanceled(t *testing.T) {
 	svc := &memService{}
 	im := &Importer{Service: svc, BatchSize: 10, Workers: 4, Progress: cancelAfter{cancel, 50}}
 	sum, err := im.Run(ctx, []string{dir})
-	if err != nil || len(sum.Failures) != 0 || sum.Imported == 0 || sum.Imported >= 200 {
-		t.Fatalf("canceled run: %+v %v", sum, err)
+	if err != nil {
+		t.Fatalf("canceled run: %v", err)
+	}
+	if got := len(sum.Failures); got != 0 {
+		t.Fatalf("canceled run: len(sum.Failures) = %v, want %v", got, 0)
+	}
+	if sum.Imported == 0 {
+		t.Fatalf("canceled run: %+v %v (want not sum.Imported == 0)", sum, err)
+	}
+	if sum.Imported >= 200 {
+		t.Fatalf("canceled run: %+v %v (want not sum.Imported >= 200)", sum, err)
 	}
 	// What is counted is saved.
 	if len(svc.docs) != sum.Imported {
@@ -243,8 +333,14 @@ func TestImportFilesCanceled(t *testing.T) {
 
 	// A write error stops the import with the error.
 	svc = &memService{saveErr: fmt.Errorf("disk full")}
-	if _, err := (&Importer{Service: svc, BatchSize: 5}).Run(context.Background(), []string{dir}); err == nil || !strings.Contains(err.Error(), "disk full") {
-		t.Errorf("write error: %v", err)
+	{
+		_, err := (&Importer{Service: svc, BatchSize: 5}).Run(context.Background(), []string{dir})
+		if err == nil {
+			t.Fatalf("write error: err is nil")
+		}
+		if !strings.Contains(err.Error(), "disk full") {
+			t.Errorf("write error: %v (want strings.Contains(err.Error(), \"disk full\"))", err)
+		}
 	}
 	waitGoroutines(t, before)
 }
@@ -286,8 +382,11 @@ func TestImportWriteReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	if !strings.HasPrefix(out, "\ufeff文件,行号,类型,原因,") || !strings.Contains(out, "\r\n") {
-		t.Fatalf("want a BOM, the header and CRLF:\n%q", out)
+	if !strings.HasPrefix(out, "\ufeff文件,行号,类型,原因,") {
+		t.Fatalf("want a BOM, the header and CRLF:\n%q (want strings.HasPrefix(out, \"\\ufeff文件,行号,类型,原因,\"))", out)
+	}
+	if !strings.Contains(out, "\r\n") {
+		t.Fatalf("want a BOM, the header and CRLF:\n%q (want strings.Contains(out, \"\\r\\n\"))", out)
 	}
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
 	if err != nil {
@@ -328,16 +427,31 @@ func TestImportNearDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Imported != 2 || len(sum.NearDuplicates) != 1 {
-		t.Fatalf("summary %+v", sum)
+	if got := sum.Imported; got != 2 {
+		t.Fatalf("summary: sum.Imported = %v, want %v", got, 2)
+	}
+	if got := len(sum.NearDuplicates); got != 1 {
+		t.Fatalf("summary: len(sum.NearDuplicates) = %v, want %v", got, 1)
 	}
 	nd := sum.NearDuplicates[0]
-	if nd.Path != filepath.Join(dir, "b.txt") || nd.Similarity != 0.9 || nd.Of != svc.order[0] || nd.ID != svc.order[1] {
-		t.Errorf("near-duplicate %+v, documents %q", nd, svc.order)
+	if got := nd.Path; got != filepath.Join(dir, "b.txt") {
+		t.Errorf("near-duplicate: nd.Path = %v, want %v", got, filepath.Join(dir, "b.txt"))
+	}
+	if got := nd.Similarity; got != 0.9 {
+		t.Errorf("near-duplicate: nd.Similarity = %v, want %v", got, 0.9)
+	}
+	if got := nd.Of; got != svc.order[0] {
+		t.Errorf("near-duplicate: nd.Of = %v, want %v", got, svc.order[0])
+	}
+	if got := nd.ID; got != svc.order[1] {
+		t.Errorf("near-duplicate: nd.ID = %v, want %v", got, svc.order[1])
 	}
 	// Unchanged documents are not reported again.
 	sum, _ = (&Importer{Service: svc}).Run(context.Background(), []string{dir})
-	if sum.Unchanged != 2 || len(sum.NearDuplicates) != 0 {
-		t.Errorf("re-import: %+v", sum)
+	if got := sum.Unchanged; got != 2 {
+		t.Errorf("re-import: sum.Unchanged = %v, want %v", got, 2)
+	}
+	if got := len(sum.NearDuplicates); got != 0 {
+		t.Errorf("re-import: len(sum.NearDuplicates) = %v, want %v", got, 0)
 	}
 }

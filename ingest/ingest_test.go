@@ -71,19 +71,37 @@ func TestFromResult(t *testing.T) {
 			t.Errorf("%s %q, want %q", c.what, c.got, c.want)
 		}
 	}
-	if text.Signature != Sign(res.Title, wantBody) || text.Signature.Empty() {
-		t.Errorf("signature is not Sign(title, body)")
+	if got := text.Signature; got != Sign(res.Title, wantBody) {
+		t.Errorf("signature is not Sign(title, body): text.Signature = %v, want %v", got, Sign(res.Title, wantBody))
+	}
+	if text.Signature.Empty() {
+		t.Errorf("signature is not Sign(title, body) (want not text.Signature.Empty())")
 	}
 
 	// No title anywhere: the file name.
 	res = &convert.Result{Format: convert.FormatPDF, Paragraphs: []string{"这是一段很长的正文，说明了很多事情，没有标题，也没有落款，只是正文而已。"}}
-	if text, err := FromResult(res, "a/b/无题.pdf", false); err != nil || text.Meta.Title != "无题" {
-		t.Errorf("title from the file name: %+v, %v", text, err)
+	{
+		text, err := FromResult(res, "a/b/无题.pdf", false)
+		if err != nil {
+			t.Fatalf("title from the file name: %v", err)
+		}
+		if got := text.Meta.Title; got != "无题" {
+			t.Errorf("title from the file name: text.Meta.Title = %v, want %v", got, "无题")
+		}
 	}
 	// A text file read with its first line as title, even a sentence.
 	res = &convert.Result{Format: convert.FormatText, Paragraphs: []string{"# 今天开了一个会。", "会上讲了三件事。"}}
-	if text, err := FromResult(res, "x.txt", true); err != nil || text.Meta.Title != "今天开了一个会。" || !reflect.DeepEqual(text.Body, []string{"会上讲了三件事。"}) {
-		t.Errorf("text file: %+v, %v", text, err)
+	{
+		text, err := FromResult(res, "x.txt", true)
+		if err != nil {
+			t.Fatalf("text file: %v", err)
+		}
+		if got := text.Meta.Title; got != "今天开了一个会。" {
+			t.Errorf("text file: text.Meta.Title = %v, want %v", got, "今天开了一个会。")
+		}
+		if !reflect.DeepEqual(text.Body, []string{"会上讲了三件事。"}) {
+			t.Errorf("text file: %+v, %v (want reflect.DeepEqual(text.Body, []string{\"会上讲了三件事。\"}))", text, err)
+		}
 	}
 
 	for _, c := range []struct {
@@ -114,8 +132,14 @@ func TestFile(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := File(ctx, "通知.txt", strings.NewReader(body), Options{}); err == nil || errors.Is(err, ErrTimeout) {
-		t.Errorf("cancelled: err %v, want the cancellation", err)
+	{
+		_, err := File(ctx, "通知.txt", strings.NewReader(body), Options{})
+		if err == nil {
+			t.Fatalf("cancelled: err is nil")
+		}
+		if errors.Is(err, ErrTimeout) {
+			t.Errorf("cancelled: err %v, want the cancellation (want not errors.Is(err, ErrTimeout))", err)
+		}
 	}
 }
 

@@ -97,8 +97,11 @@ func TestHandler(t *testing.T) {
 	}
 	w = httptest.NewRecorder()
 	reg.Handler().ServeHTTP(w, httptest.NewRequest("HEAD", "/metrics", nil))
-	if w.Code != http.StatusOK || w.Body.Len() != 0 {
-		t.Errorf("HEAD: %d, %d bytes", w.Code, w.Body.Len())
+	if got := w.Code; got != http.StatusOK {
+		t.Errorf("HEAD: w.Code = %v, want %v", got, http.StatusOK)
+	}
+	if got := w.Body.Len(); got != 0 {
+		t.Errorf("HEAD: w.Body.Len() = %v, want %v", got, 0)
 	}
 }
 
@@ -210,8 +213,11 @@ func TestConcurrent(t *testing.T) {
 		total += vec.With(route).Value()
 		count += hv.With(route).Count()
 	}
-	if total != workers*each || count != workers*each {
-		t.Errorf("counted %d and observed %d, want %d", total, count, workers*each)
+	if got := total; got != workers*each {
+		t.Errorf("counted: total = %v, want %v", got, workers*each)
+	}
+	if got := count; got != workers*each {
+		t.Errorf("counted: count = %v, want %v", got, workers*each)
 	}
 	if g.Value() != 0 {
 		t.Errorf("gauge %v, want 0", g.Value())

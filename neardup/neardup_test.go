@@ -102,8 +102,11 @@ func substitute(rng *rand.Rand, paras []string, rate float64) []string {
 
 func TestIdentical(t *testing.T) {
 	a, b := Sign(law), Sign(slices.Clone(law))
-	if a != b || Similarity(a, b) != 1 {
-		t.Fatalf("identical texts: similarity %v", Similarity(a, b))
+	if got := a; got != b {
+		t.Fatalf("identical texts: a = %v, want %v", got, b)
+	}
+	if got := Similarity(a, b); got != 1 {
+		t.Fatalf("identical texts: Similarity(a, b) = %v, want %v", got, 1)
 	}
 	if a.Empty() {
 		t.Fatal("signature of a text is empty")
@@ -121,8 +124,14 @@ func TestDisjoint(t *testing.T) {
 	// by chance, but few. (A single equal value of 128 already makes a
 	// similarity of 0.18: FromJaccard takes a square root.)
 	c := synth(rng, 3000, 0, 1000)
-	if j, s := EstimateJaccard(Sign(a), Sign(c)), Similarity(Sign(a), Sign(c)); j > 0.03 || s > 0.3 {
-		t.Fatalf("unrelated texts: Jaccard %v, similarity %v (exact Jaccard %v)", j, s, exact(a, c))
+	{
+		j, s := EstimateJaccard(Sign(a), Sign(c)), Similarity(Sign(a), Sign(c))
+		if j > 0.03 {
+			t.Fatalf("unrelated texts: Jaccard %v, similarity %v (exact Jaccard %v) (want not j > 0.03)", j, s, exact(a, c))
+		}
+		if s > 0.3 {
+			t.Fatalf("unrelated texts: Jaccard %v, similarity %v (exact Jaccard %v) (want not s > 0.3)", j, s, exact(a, c))
+		}
 	}
 }
 
@@ -184,8 +193,11 @@ func TestFromJaccard(t *testing.T) {
 	prev := 0.0
 	for n := 1; n <= NumHashes; n++ {
 		s := FromJaccard(float64(n) / NumHashes)
-		if s <= prev || s > 1 {
-			t.Fatalf("FromJaccard not increasing at %d/%d: %v", n, NumHashes, s)
+		if s <= prev {
+			t.Fatalf("FromJaccard not increasing at %d/%d: %v (want not s <= prev)", n, NumHashes, s)
+		}
+		if s > 1 {
+			t.Fatalf("FromJaccard not increasing at %d/%d: %v (want not s > 1)", n, NumHashes, s)
 		}
 		prev = s
 	}
@@ -204,8 +216,11 @@ func TestEqualAtLeast(t *testing.T) {
 		for _, threshold := range []float64{0, 0.3, 0.5, 0.8, 0.95, 1} {
 			n, ok := equalAtLeast(&a, &b, minEqual(threshold))
 			sim := Similarity(a, b)
-			if ok != (sim >= threshold) || ok && FromJaccard(float64(n)/NumHashes) != sim {
-				t.Errorf("keep %v, threshold %v: %d %v, similarity %v", keep, threshold, n, ok, sim)
+			if got := ok; got != (sim >= threshold) {
+				t.Errorf("keep %v, threshold %v: ok = %v, want %v", keep, threshold, got, (sim >= threshold))
+			}
+			if ok && FromJaccard(float64(n)/NumHashes) != sim {
+				t.Errorf("keep %v, threshold %v: %d %v, similarity %v (want not ok && FromJaccard(float64(n)/NumHashes) != sim)", keep, threshold, n, ok, sim)
 			}
 		}
 	}
@@ -243,8 +258,14 @@ func TestShuffled(t *testing.T) {
 	}
 	var x Index
 	x.Add(1, Sign(orig))
-	if m := x.Query(Sign(sh), 0.8); len(m) != 1 || m[0].ID != 1 {
-		t.Fatalf("shuffled paragraphs not found: %v", m)
+	{
+		m := x.Query(Sign(sh), 0.8)
+		if got := len(m); got != 1 {
+			t.Fatalf("shuffled paragraphs not found: len(m) = %v, want %v", got, 1)
+		}
+		if got := m[0].ID; got != 1 {
+			t.Fatalf("shuffled paragraphs not found: m[0].ID = %v, want %v", got, 1)
+		}
 	}
 }
 
@@ -256,8 +277,14 @@ func TestTraditional(t *testing.T) {
 
 func TestTiny(t *testing.T) {
 	for _, text := range [][]string{nil, {}, {""}, {" ", "\t"}, {"，。！", "——"}} {
-		if s := Sign(text); !s.Empty() || s != (Signature{}) {
-			t.Errorf("%q: signature not empty", text)
+		{
+			s := Sign(text)
+			if !s.Empty() {
+				t.Errorf("%q: signature not empty (want s.Empty())", text)
+			}
+			if got := s; got != (Signature{}) {
+				t.Errorf("%q: s = %v, want %v", text, got, (Signature{}))
+			}
 		}
 	}
 	empty := Sign(nil)
@@ -276,8 +303,11 @@ func TestTiny(t *testing.T) {
 	// Texts shorter than K are one shingle of the whole.
 	short := "甲乙丁戊"[:3*(K-1)] // K − 1 runes
 	ab, ab2, ac := Sign([]string{short}), Sign([]string{"，" + short + "。"}), Sign([]string{"丙" + short[3:]})
-	if ab.Empty() || Similarity(ab, ab2) != 1 {
-		t.Errorf("tiny text: similarity %v", Similarity(ab, ab2))
+	if ab.Empty() {
+		t.Errorf("tiny text: similarity %v (want not ab.Empty())", Similarity(ab, ab2))
+	}
+	if got := Similarity(ab, ab2); got != 1 {
+		t.Errorf("tiny text: Similarity(ab, ab2) = %v, want %v", got, 1)
 	}
 	if s := Similarity(ab, ac); s != 0 {
 		t.Errorf("different tiny texts: similarity %v", s)
@@ -295,8 +325,14 @@ func TestTiny(t *testing.T) {
 		}
 	}
 	// 4 of 6 shingles shared: J = 2/3, similarity 0.89 for K = 2.
-	if s := Similarity(few, Sign([]string{"一二三四五七"})); s <= 0.5 || s >= 1 {
-		t.Errorf("4 shingles of 6 shared: similarity %v (exact %v)", s, FromJaccard(exact([]string{"一二三四五六"}, []string{"一二三四五七"})))
+	{
+		s := Similarity(few, Sign([]string{"一二三四五七"}))
+		if s <= 0.5 {
+			t.Errorf("4 shingles of 6 shared: similarity %v (exact %v) (want not s <= 0.5)", s, FromJaccard(exact([]string{"一二三四五六"}, []string{"一二三四五七"})))
+		}
+		if s >= 1 {
+			t.Errorf("4 shingles of 6 shared: similarity %v (exact %v) (want not s >= 1)", s, FromJaccard(exact([]string{"一二三四五六"}, []string{"一二三四五七"})))
+		}
 	}
 }
 
@@ -325,15 +361,27 @@ func TestSimilarityEstimate(t *testing.T) {
 			}
 		}
 		j, e := exact(a, b), EstimateJaccard(Sign(a), Sign(b))
-		if d := e - j; d < -0.15 || d > 0.15 {
-			t.Errorf("exact Jaccard %v, estimated %v", j, e)
+		{
+			d := e - j
+			if d < -0.15 {
+				t.Errorf("exact Jaccard %v, estimated %v (want not d < -0.15)", j, e)
+			}
+			if d > 0.15 {
+				t.Errorf("exact Jaccard %v, estimated %v (want not d > 0.15)", j, e)
+			}
 		}
 		s, x := Similarity(Sign(a), Sign(b)), ExactSimilarity(a, b)
 		if x != FromJaccard(j) {
 			t.Errorf("ExactSimilarity %v, FromJaccard(Jaccard) %v", x, FromJaccard(j))
 		}
-		if d := s - x; d < -0.15 || d > 0.15 {
-			t.Errorf("exact similarity %v, estimated %v", x, s)
+		{
+			d := s - x
+			if d < -0.15 {
+				t.Errorf("exact similarity %v, estimated %v (want not d < -0.15)", x, s)
+			}
+			if d > 0.15 {
+				t.Errorf("exact similarity %v, estimated %v (want not d > 0.15)", x, s)
+			}
 		}
 	}
 }
@@ -344,13 +392,22 @@ func TestMarshal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Empty() && len(data) != 1 || !s.Empty() && len(data) != EncodedLen {
-			t.Fatalf("encoded length %d", len(data))
+		if s.Empty() && len(data) != 1 {
+			t.Fatalf("encoded length %d (want not s.Empty() && len(data) != 1)", len(data))
+		}
+		if !s.Empty() && len(data) != EncodedLen {
+			t.Fatalf("encoded length %d (want s.Empty() && len(data) != EncodedLen)", len(data))
 		}
 		var u Signature
 		u[3] = 7
-		if err := u.UnmarshalBinary(data); err != nil || u != s {
-			t.Fatalf("round trip: %v", err)
+		{
+			err := u.UnmarshalBinary(data)
+			if err != nil {
+				t.Fatalf("round trip: %v", err)
+			}
+			if got := u; got != s {
+				t.Fatalf("round trip: u = %v, want %v", got, s)
+			}
 		}
 	}
 	good, _ := Sign(law).MarshalBinary()
@@ -412,8 +469,14 @@ func TestOverlapSelf(t *testing.T) {
 		t.Fatalf("%d passages for %d paragraphs", len(ps), len(a))
 	}
 	for i, p := range ps {
-		if p.A != p.B || p.A.Paragraph != i || p.Text != strings.TrimRight(a[i], "，。") {
-			t.Fatalf("passage %d: %+v", i, p)
+		if got := p.A; got != p.B {
+			t.Fatalf("passage %d: p.A = %v, want %v", i, got, p.B)
+		}
+		if got := p.A.Paragraph; got != i {
+			t.Fatalf("passage %d: p.A.Paragraph = %v, want %v", i, got, i)
+		}
+		if got := p.Text; got != strings.TrimRight(a[i], "，。") {
+			t.Fatalf("passage %d: p.Text = %v, want %v", i, got, strings.TrimRight(a[i], "，。"))
 		}
 	}
 	// An edited copy: passages between the edits, in order.
@@ -459,8 +522,20 @@ func TestIndex(t *testing.T) {
 		t.Fatalf("Len %d", x.Len())
 	}
 	m := x.Query(Sign(docs[7]), 0.8)
-	if len(m) != 2 || m[0] != (Match{7, 1}) || m[1].ID != 100 || m[1].Similarity < 0.8 || m[1].Similarity >= 1 {
-		t.Fatalf("Query: %+v", m)
+	if got := len(m); got != 2 {
+		t.Fatalf("Query: len(m) = %v, want %v", got, 2)
+	}
+	if got := m[0]; got != (Match{7, 1}) {
+		t.Fatalf("Query: m[0] = %v, want %v", got, (Match{7, 1}))
+	}
+	if got := m[1].ID; got != 100 {
+		t.Fatalf("Query: m[1].ID = %v, want %v", got, 100)
+	}
+	if m[1].Similarity < 0.8 {
+		t.Fatalf("Query: %+v (want not m[1].Similarity < 0.8)", m)
+	}
+	if m[1].Similarity >= 1 {
+		t.Fatalf("Query: %+v (want not m[1].Similarity >= 1)", m)
 	}
 	// Threshold is applied.
 	if m := x.Query(Sign(docs[7]), 1); len(m) != 1 {
@@ -469,16 +544,31 @@ func TestIndex(t *testing.T) {
 	x.Remove(7)
 	x.Remove(7)
 	x.Remove(1000)
-	if m := x.Query(Sign(docs[7]), 0.8); len(m) != 1 || m[0].ID != 100 {
-		t.Fatalf("after Remove: %+v", m)
+	{
+		m := x.Query(Sign(docs[7]), 0.8)
+		if got := len(m); got != 1 {
+			t.Fatalf("after Remove: len(m) = %v, want %v", got, 1)
+		}
+		if got := m[0].ID; got != 100 {
+			t.Fatalf("after Remove: m[0].ID = %v, want %v", got, 100)
+		}
 	}
 	// Add replaces.
 	x.Add(100, Sign(docs[8]))
 	if m := x.Query(Sign(near), 0.5); len(m) != 0 {
 		t.Fatalf("after replacing: %+v", m)
 	}
-	if m := x.Query(Sign(docs[8]), 0.8); len(m) != 2 || m[0].ID != 8 || m[1].ID != 100 {
-		t.Fatalf("replacement: %+v", m)
+	{
+		m := x.Query(Sign(docs[8]), 0.8)
+		if got := len(m); got != 2 {
+			t.Fatalf("replacement: len(m) = %v, want %v", got, 2)
+		}
+		if got := m[0].ID; got != 8 {
+			t.Fatalf("replacement: m[0].ID = %v, want %v", got, 8)
+		}
+		if got := m[1].ID; got != 100 {
+			t.Fatalf("replacement: m[1].ID = %v, want %v", got, 100)
+		}
 	}
 	x.Add(100, Signature{})
 	if x.Len() != 49 {
@@ -487,8 +577,11 @@ func TestIndex(t *testing.T) {
 	for id := range int64(50) {
 		x.Remove(id)
 	}
-	if x.Len() != 0 || len(x.buckets) != 0 {
-		t.Fatalf("not empty: %d, %d keys", x.Len(), len(x.buckets))
+	if got := x.Len(); got != 0 {
+		t.Fatalf("not empty: x.Len() = %v, want %v", got, 0)
+	}
+	if got := len(x.buckets); got != 0 {
+		t.Fatalf("not empty: len(x.buckets) = %v, want %v", got, 0)
 	}
 }
 
@@ -554,20 +647,47 @@ func FuzzSign(f *testing.F) {
 		}
 		data, _ := s.MarshalBinary()
 		var u Signature
-		if err := u.UnmarshalBinary(data); err != nil || u != s {
-			t.Fatalf("round trip: %v", err)
+		{
+			err := u.UnmarshalBinary(data)
+			if err != nil {
+				t.Fatalf("round trip: %v", err)
+			}
+			if got := u; got != s {
+				t.Fatalf("round trip: u = %v, want %v", got, s)
+			}
 		}
 		// Similarity is symmetric and in [0, 1].
 		other := Sign([]string{text[:int(cut)%(len(text)+1)]})
 		sim := Similarity(s, other)
-		if sim != Similarity(other, s) || sim < 0 || sim > 1 {
-			t.Fatalf("similarity %v", sim)
+		if got := sim; got != Similarity(other, s) {
+			t.Fatalf("similarity: sim = %v, want %v", got, Similarity(other, s))
 		}
-		if j := EstimateJaccard(s, other); sim != FromJaccard(j) || (j == 0) != (sim == 0) || j > sim {
-			t.Fatalf("Jaccard %v, similarity %v", j, sim)
+		if sim < 0 {
+			t.Fatalf("similarity %v (want not sim < 0)", sim)
 		}
-		if x := ExactSimilarity(paras, []string{text[:int(cut)%(len(text)+1)]}); x < 0 || x > 1 {
-			t.Fatalf("exact similarity %v", x)
+		if sim > 1 {
+			t.Fatalf("similarity %v (want not sim > 1)", sim)
+		}
+		{
+			j := EstimateJaccard(s, other)
+			if got := sim; got != FromJaccard(j) {
+				t.Fatalf("Jaccard: sim = %v, want %v", got, FromJaccard(j))
+			}
+			if got := (j == 0); got != (sim == 0) {
+				t.Fatalf("Jaccard: (j == 0) = %v, want %v", got, (sim == 0))
+			}
+			if j > sim {
+				t.Fatalf("Jaccard %v, similarity %v (want not j > sim)", j, sim)
+			}
+		}
+		{
+			x := ExactSimilarity(paras, []string{text[:int(cut)%(len(text)+1)]})
+			if x < 0 {
+				t.Fatalf("exact similarity %v (want not x < 0)", x)
+			}
+			if x > 1 {
+				t.Fatalf("exact similarity %v (want not x > 1)", x)
+			}
 		}
 	})
 }
@@ -599,20 +719,44 @@ func FuzzOverlap(f *testing.F) {
 				s     Span
 				paras []string
 			}{{p.A, a}, {p.B, b}} {
-				if c.s.Paragraph < 0 || c.s.Paragraph >= len(c.paras) || c.s.Start < 0 || c.s.Start >= c.s.End || c.s.End > len(c.paras[c.s.Paragraph]) {
-					t.Fatalf("span out of range: %+v", p)
+				if c.s.Paragraph < 0 {
+					t.Fatalf("span out of range: %+v (want not c.s.Paragraph < 0)", p)
 				}
-				if para := c.paras[c.s.Paragraph]; !runeBoundary(para, c.s.Start) || !runeBoundary(para, c.s.End) {
-					t.Fatalf("span cuts a rune: %+v", p)
+				if c.s.Paragraph >= len(c.paras) {
+					t.Fatalf("span out of range: %+v (want not c.s.Paragraph >= len(c.paras))", p)
+				}
+				if c.s.Start < 0 {
+					t.Fatalf("span out of range: %+v (want not c.s.Start < 0)", p)
+				}
+				if c.s.Start >= c.s.End {
+					t.Fatalf("span out of range: %+v (want not c.s.Start >= c.s.End)", p)
+				}
+				if c.s.End > len(c.paras[c.s.Paragraph]) {
+					t.Fatalf("span out of range: %+v (want not c.s.End > len(c.paras[c.s.Paragraph]))", p)
+				}
+				{
+					para := c.paras[c.s.Paragraph]
+					if !runeBoundary(para, c.s.Start) {
+						t.Fatalf("span cuts a rune: %+v (want runeBoundary(para, c.s.Start))", p)
+					}
+					if !runeBoundary(para, c.s.End) {
+						t.Fatalf("span cuts a rune: %+v (want runeBoundary(para, c.s.End))", p)
+					}
 				}
 			}
-			if p.Text != a[p.A.Paragraph][p.A.Start:p.A.End] || p.Runes < 1 {
-				t.Fatalf("bad passage %+v", p)
+			if got := p.Text; got != a[p.A.Paragraph][p.A.Start:p.A.End] {
+				t.Fatalf("bad passage: p.Text = %v, want %v", got, a[p.A.Paragraph][p.A.Start:p.A.End])
+			}
+			if p.Runes < 1 {
+				t.Fatalf("bad passage %+v (want not p.Runes < 1)", p)
 			}
 			if i > 0 {
 				q := ps[i-1]
-				if p.A.Paragraph < q.A.Paragraph || p.A.Paragraph == q.A.Paragraph && p.A.Start < q.A.Start {
-					t.Fatalf("out of order: %+v, %+v", q, p)
+				if p.A.Paragraph < q.A.Paragraph {
+					t.Fatalf("out of order: %+v, %+v (want not p.A.Paragraph < q.A.Paragraph)", q, p)
+				}
+				if p.A.Paragraph == q.A.Paragraph && p.A.Start < q.A.Start {
+					t.Fatalf("out of order: %+v, %+v (want not p.A.Paragraph == q.A.Paragraph && p.A.Start < q.A.Start)", q, p)
 				}
 			}
 		}

@@ -29,8 +29,11 @@ func TestExpand(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("clauses %q, want %q", got, want)
 	}
-	if len(q.Excluded) != 2 || q.Excluded[1].Runs[0] != "党委" {
-		t.Errorf("excluded %+v", q.Excluded)
+	if got := len(q.Excluded); got != 2 {
+		t.Fatalf("excluded: len(q.Excluded) = %v, want %v", got, 2)
+	}
+	if got := q.Excluded[1].Runs[0]; got != "党委" {
+		t.Errorf("excluded: q.Excluded[1].Runs[0] = %v, want %v", got, "党委")
 	}
 	if !q.Clauses[1][1].Phrase {
 		t.Error("a phrase's variant is not a phrase")

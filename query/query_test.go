@@ -10,37 +10,67 @@ func TestParse(t *testing.T) {
 	if len(q.Clauses) != 2 {
 		t.Fatalf("clauses = %d, want 2: %+v", len(q.Clauses), q.Clauses)
 	}
-	if got := q.Clauses[1][0]; !got.Phrase || !reflect.DeepEqual(got.Runs, []string{"细化工产业发"}) {
-		t.Errorf("phrase = %+v", got)
+	{
+		got := q.Clauses[1][0]
+		if !got.Phrase {
+			t.Errorf("phrase = %+v (want got.Phrase)", got)
+		}
+		if !reflect.DeepEqual(got.Runs, []string{"细化工产业发"}) {
+			t.Errorf("phrase = %+v (want reflect.DeepEqual(got.Runs, []string{\"细化工产业发\"}))", got)
+		}
 	}
-	if len(q.Excluded) != 1 || q.Excluded[0].Runs[0] != "农业" {
-		t.Errorf("excluded = %+v", q.Excluded)
+	if got := len(q.Excluded); got != 1 {
+		t.Fatalf("excluded =: len(q.Excluded) = %v, want %v", got, 1)
 	}
-	if q.Category != "报告" || q.Year != 2024 {
-		t.Errorf("filters: category %q year %d", q.Category, q.Year)
+	if got := q.Excluded[0].Runs[0]; got != "农业" {
+		t.Errorf("excluded =: q.Excluded[0].Runs[0] = %v, want %v", got, "农业")
+	}
+	if got := q.Category; got != "报告" {
+		t.Errorf("filters: q.Category = %v, want %v", got, "报告")
+	}
+	if got := q.Year; got != 2024 {
+		t.Errorf("filters: q.Year = %v, want %v", got, 2024)
 	}
 }
 
 func TestParseOr(t *testing.T) {
 	q := Parse(`营商环境 OR 市场主体 优化`)
-	if len(q.Clauses) != 2 || len(q.Clauses[0]) != 2 || q.Clauses[1][0].Runs[0] != "优化" {
-		t.Fatalf("clauses = %+v", q.Clauses)
+	if got := len(q.Clauses); got != 2 {
+		t.Fatalf("clauses =: len(q.Clauses) = %v, want %v", got, 2)
+	}
+	if got := len(q.Clauses[0]); got != 2 {
+		t.Fatalf("clauses =: len(q.Clauses[0]) = %v, want %v", got, 2)
+	}
+	if got := q.Clauses[1][0].Runs[0]; got != "优化" {
+		t.Fatalf("clauses =: q.Clauses[1][0].Runs[0] = %v, want %v", got, "优化")
 	}
 	// A leading OR has nothing to join and is ignored.
-	if q := Parse(`OR 安全`); len(q.Clauses) != 1 || len(q.Clauses[0]) != 1 {
-		t.Fatalf("leading OR: %+v", q.Clauses)
+	{
+		q := Parse(`OR 安全`)
+		if got := len(q.Clauses); got != 1 {
+			t.Fatalf("leading OR: len(q.Clauses) = %v, want %v", got, 1)
+		}
+		if got := len(q.Clauses[0]); got != 1 {
+			t.Fatalf("leading OR: len(q.Clauses[0]) = %v, want %v", got, 1)
+		}
 	}
 }
 
 func TestParseDates(t *testing.T) {
 	q := Parse(`from:2020-01-01 to:2023 政府`)
-	if q.From != "2020-01-01" || q.To != "2023-12-31" {
-		t.Fatalf("from %q to %q", q.From, q.To)
+	if got := q.From; got != "2020-01-01" {
+		t.Fatalf("from: q.From = %v, want %v", got, "2020-01-01")
+	}
+	if got := q.To; got != "2023-12-31" {
+		t.Fatalf("from: q.To = %v, want %v", got, "2023-12-31")
 	}
 	// A bad value is text, not a filter.
 	q = Parse(`year:abc`)
-	if q.Year != 0 || len(q.Clauses) != 1 {
-		t.Fatalf("year:abc → %+v", q)
+	if got := q.Year; got != 0 {
+		t.Fatalf("year:abc →: q.Year = %v, want %v", got, 0)
+	}
+	if got := len(q.Clauses); got != 1 {
+		t.Fatalf("year:abc →: len(q.Clauses) = %v, want %v", got, 1)
 	}
 }
 

@@ -228,15 +228,21 @@ func TestBackupSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ := db.CountDocuments(ctx)
-	if snap.Documents != n || n == 0 {
-		t.Fatalf("snapshot of %d documents, want %d", snap.Documents, n)
+	if got := snap.Documents; got != n {
+		t.Fatalf("snapshot of: snap.Documents = %v, want %v", got, n)
+	}
+	if n == 0 {
+		t.Fatalf("snapshot of %d documents, want %d (want not n == 0)", snap.Documents, n)
 	}
 	insp, err := sqlite.InspectFile(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if insp.Documents != n || len(insp.UnknownMigrations()) != 0 {
-		t.Errorf("inspect: %+v", insp)
+	if got := insp.Documents; got != n {
+		t.Errorf("inspect: insp.Documents = %v, want %v", got, n)
+	}
+	if got := len(insp.UnknownMigrations()); got != 0 {
+		t.Errorf("inspect: len(insp.UnknownMigrations()) = %v, want %v", got, 0)
 	}
 	copyDB := openSnapshot(t, path)
 	ids, err := copyDB.DocumentIDs(ctx)
@@ -272,8 +278,11 @@ func TestBackupRefuses(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	_, err := sqlite.BackupFile(ctx, filepath.Join(dir, "missing", sqlite.FileName), filepath.Join(dir, "snap.db"))
-	if err == nil || !strings.Contains(err.Error(), "no database") {
-		t.Errorf("missing source: %v", err)
+	if err == nil {
+		t.Fatalf("missing source: err is nil")
+	}
+	if !strings.Contains(err.Error(), "no database") {
+		t.Errorf("missing source: %v (want strings.Contains(err.Error(), \"no database\"))", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "missing")); err == nil {
 		t.Error("a backup of a missing database created its folder")
@@ -333,8 +342,14 @@ func TestInspectFileDamaged(t *testing.T) {
 	}
 	raw.Exec(`CREATE TABLE t (x)`)
 	raw.Close()
-	if _, err := sqlite.InspectFile(ctx, other); err == nil || !strings.Contains(err.Error(), "not a wengao database") {
-		t.Errorf("foreign database: %v", err)
+	{
+		_, err := sqlite.InspectFile(ctx, other)
+		if err == nil {
+			t.Fatalf("foreign database: err is nil")
+		}
+		if !strings.Contains(err.Error(), "not a wengao database") {
+			t.Errorf("foreign database: %v (want strings.Contains(err.Error(), \"not a wengao database\"))", err)
+		}
 	}
 }
 
@@ -342,7 +357,13 @@ func TestInspectFileDamaged(t *testing.T) {
 // migrations this one does not know.
 func TestBackupUnknownMigrations(t *testing.T) {
 	s := &sqlite.Snapshot{Migrations: append(sqlite.Migrations(), "migrations/999_future.sql")}
-	if got := s.UnknownMigrations(); len(got) != 1 || got[0] != "migrations/999_future.sql" {
-		t.Errorf("unknown migrations: %v", got)
+	{
+		got := s.UnknownMigrations()
+		if got := len(got); got != 1 {
+			t.Fatalf("unknown migrations: len(got) = %v, want %v", got, 1)
+		}
+		if got := got[0]; got != "migrations/999_future.sql" {
+			t.Errorf("unknown migrations: got[0] = %v, want %v", got, "migrations/999_future.sql")
+		}
 	}
 }

@@ -116,14 +116,32 @@ func mustBeGone(t *testing.T, db *sqlite.DB, id, titleWords string, total int) {
 	if ids, _ := searchIDs(t, db, titleWords); slices.Contains(ids, id) {
 		t.Errorf("search %q still finds %s: %v", titleWords, id, ids)
 	}
-	if ids, n := searchIDs(t, db, ""); n != total || slices.Contains(ids, id) {
-		t.Errorf("browse: %d documents %v, want %d without %s", n, ids, total, id)
+	{
+		ids, n := searchIDs(t, db, "")
+		if got := n; got != total {
+			t.Errorf("browse: n = %v, want %v", got, total)
+		}
+		if slices.Contains(ids, id) {
+			t.Errorf("browse: %d documents %v, want %d without %s (want not slices.Contains(ids, id))", n, ids, total, id)
+		}
 	}
-	if ids, n := listIDs(t, db); n != total || slices.Contains(ids, id) {
-		t.Errorf("list: %d documents %v, want %d without %s", n, ids, total, id)
+	{
+		ids, n := listIDs(t, db)
+		if got := n; got != total {
+			t.Errorf("list: n = %v, want %v", got, total)
+		}
+		if slices.Contains(ids, id) {
+			t.Errorf("list: %d documents %v, want %d without %s (want not slices.Contains(ids, id))", n, ids, total, id)
+		}
 	}
-	if n, err := db.CountDocuments(ctx); err != nil || n != total {
-		t.Errorf("count %d, %v; want %d", n, err, total)
+	{
+		n, err := db.CountDocuments(ctx)
+		if err != nil {
+			t.Fatalf("count: %v", err)
+		}
+		if got := n; got != total {
+			t.Errorf("count: n = %v, want %v", got, total)
+		}
 	}
 	if _, err := db.RelatedDocuments(ctx, id, 5); wengao.ErrorCode(err) != wengao.ENOTFOUND {
 		t.Errorf("related of %s after delete: %v", id, err)
@@ -174,11 +192,23 @@ func TestDeleteDocument(t *testing.T) {
 	for name, h := range map[string]*sqlite.DB{"same": db, "other": other} {
 		t.Run(name, func(t *testing.T) {
 			mustBeGone(t, h, "eco-2", "生态环境保护督察工作规定", 3)
-			if ids, n := searchIDs(t, h, "督察"); n != 1 || !slices.Equal(ids, []string{"eco-1"}) {
-				t.Errorf("search 督察: %d %v, want eco-1 alone", n, ids)
+			{
+				ids, n := searchIDs(t, h, "督察")
+				if got := n; got != 1 {
+					t.Errorf("search 督察: n = %v, want %v", got, 1)
+				}
+				if !slices.Equal(ids, []string{"eco-1"}) {
+					t.Errorf("search 督察: %d %v, want eco-1 alone (want slices.Equal(ids, []string{\"eco-1\"}))", n, ids)
+				}
 			}
-			if ids := relatedIDs(t, h, "eco-1"); slices.Contains(ids, "eco-2") || !slices.Contains(ids, "eco-3") {
-				t.Errorf("related after delete: %v", ids)
+			{
+				ids := relatedIDs(t, h, "eco-1")
+				if slices.Contains(ids, "eco-2") {
+					t.Errorf("related after delete: %v (want not slices.Contains(ids, \"eco-2\"))", ids)
+				}
+				if !slices.Contains(ids, "eco-3") {
+					t.Errorf("related after delete: %v (want slices.Contains(ids, \"eco-3\"))", ids)
+				}
 			}
 			if n := categoryCount(t, h, "规章"); n != 0 {
 				t.Errorf("category 规章 after delete: %d", n)
@@ -190,17 +220,47 @@ func TestDeleteDocument(t *testing.T) {
 	}
 
 	// What referred to it went with it.
-	if n, err := db.CountFavorites(ctx, "eco-2"); err != nil || n != 0 {
-		t.Errorf("favourites: %d, %v", n, err)
+	{
+		n, err := db.CountFavorites(ctx, "eco-2")
+		if err != nil {
+			t.Fatalf("favourites: %v", err)
+		}
+		if got := n; got != 0 {
+			t.Errorf("favourites: n = %v, want %v", got, 0)
+		}
 	}
-	if favs, n, err := db.ListFavorites(ctx, u.ID, 1, 10); err != nil || n != 0 || len(favs) != 0 {
-		t.Errorf("list favourites: %v %d %v", favs, n, err)
+	{
+		favs, n, err := db.ListFavorites(ctx, u.ID, 1, 10)
+		if err != nil {
+			t.Fatalf("list favourites: %v", err)
+		}
+		if got := n; got != 0 {
+			t.Errorf("list favourites: n = %v, want %v", got, 0)
+		}
+		if got := len(favs); got != 0 {
+			t.Errorf("list favourites: len(favs) = %v, want %v", got, 0)
+		}
 	}
-	if ps, n, err := db.ListPurchases(ctx, u.ID, 1, 10); err != nil || n != 0 || len(ps) != 0 {
-		t.Errorf("purchases: %v %d %v", ps, n, err)
+	{
+		ps, n, err := db.ListPurchases(ctx, u.ID, 1, 10)
+		if err != nil {
+			t.Fatalf("purchases: %v", err)
+		}
+		if got := n; got != 0 {
+			t.Errorf("purchases: n = %v, want %v", got, 0)
+		}
+		if got := len(ps); got != 0 {
+			t.Errorf("purchases: len(ps) = %v, want %v", got, 0)
+		}
 	}
-	if top, err := db.TopDocuments(ctx, wengao.RankFilter{Since: "2024-01-01"}); err != nil || len(top) != 0 {
-		t.Errorf("top: %v %v", top, err)
+	{
+		top, err := db.TopDocuments(ctx, wengao.RankFilter{Since: "2024-01-01"})
+		if err != nil {
+			t.Fatalf("top: %v", err)
+		}
+		if got := len(top); got != 0 {
+			t.Errorf("top: len(top) = %v, want %v", got, 0)
+		}
 	}
 	for _, q := range []string{
 		`SELECT COUNT(*) FROM pragma_foreign_key_check`,
@@ -245,8 +305,14 @@ func TestDeleteDocumentRowReuse(t *testing.T) {
 	for name, h := range map[string]*sqlite.DB{"same": db, "other": other} {
 		t.Run(name, func(t *testing.T) {
 			mustBeGone(t, h, "edu-1", "深化教育教学改革", 4)
-			if ids, n := searchIDs(t, h, "法治政府"); n != 1 || !slices.Equal(ids, []string{"law-1"}) {
-				t.Errorf("search new document: %d %v", n, ids)
+			{
+				ids, n := searchIDs(t, h, "法治政府")
+				if got := n; got != 1 {
+					t.Errorf("search new document: n = %v, want %v", got, 1)
+				}
+				if !slices.Equal(ids, []string{"law-1"}) {
+					t.Errorf("search new document: %d %v (want slices.Equal(ids, []string{\"law-1\"}))", n, ids)
+				}
 			}
 			if n := categoryCount(t, h, "通知/教育"); n != 0 {
 				t.Errorf("category 通知/教育: %d", n)

@@ -19,8 +19,11 @@ func TestFTSErrorByCode(t *testing.T) {
 	ctx := context.Background()
 
 	ids, err := db.matchIDs(ctx, "body_fts", `"unterminated AND (`)
-	if err != nil || ids != nil {
-		t.Errorf("bad FTS5 query: ids %v, err %v; want no ids and no error", ids, err)
+	if err != nil {
+		t.Fatalf("bad FTS5 query: %v", err)
+	}
+	if got := ids; got != nil {
+		t.Errorf("bad FTS5 query: ids = %v, want %v", got, nil)
 	}
 
 	cancelled, cancel := context.WithCancel(ctx)

@@ -16,8 +16,14 @@ func TestFavorites(t *testing.T) {
 
 	add := func(userID int64, doc string, want int) {
 		t.Helper()
-		if n, err := db.AddFavorite(ctx, userID, doc); err != nil || n != want {
-			t.Errorf("AddFavorite(%d, %s) = %d, %v; want %d", userID, doc, n, err, want)
+		{
+			n, err := db.AddFavorite(ctx, userID, doc)
+			if err != nil {
+				t.Fatalf("AddFavorite(: %v", err)
+			}
+			if got := n; got != want {
+				t.Errorf("AddFavorite(: n = %v, want %v", got, want)
+			}
 		}
 	}
 	add(alice.ID, "d0", 1)
@@ -27,34 +33,85 @@ func TestFavorites(t *testing.T) {
 	_, err := db.AddFavorite(ctx, alice.ID, "nope")
 	wantCode(t, err, wengao.ENOTFOUND)
 
-	if n, err := db.CountFavorites(ctx, "d0"); err != nil || n != 2 {
-		t.Errorf("CountFavorites(d0) = %d, %v", n, err)
+	{
+		n, err := db.CountFavorites(ctx, "d0")
+		if err != nil {
+			t.Fatalf("CountFavorites(d0) =: %v", err)
+		}
+		if got := n; got != 2 {
+			t.Errorf("CountFavorites(d0) =: n = %v, want %v", got, 2)
+		}
 	}
-	if n, err := db.CountFavorites(ctx, "d1"); err != nil || n != 0 {
-		t.Errorf("CountFavorites(d1) = %d, %v", n, err)
+	{
+		n, err := db.CountFavorites(ctx, "d1")
+		if err != nil {
+			t.Fatalf("CountFavorites(d1) =: %v", err)
+		}
+		if got := n; got != 0 {
+			t.Errorf("CountFavorites(d1) =: n = %v, want %v", got, 0)
+		}
 	}
-	if ok, err := db.IsFavorite(ctx, alice.ID, "d2"); err != nil || !ok {
-		t.Errorf("IsFavorite(alice, d2) = %v, %v", ok, err)
+	{
+		ok, err := db.IsFavorite(ctx, alice.ID, "d2")
+		if err != nil {
+			t.Fatalf("IsFavorite(alice, d2) =: %v", err)
+		}
+		if !ok {
+			t.Errorf("IsFavorite(alice, d2) = %v, %v (want ok)", ok, err)
+		}
 	}
-	if ok, err := db.IsFavorite(ctx, bob.ID, "d2"); err != nil || ok {
-		t.Errorf("IsFavorite(bob, d2) = %v, %v", ok, err)
+	{
+		ok, err := db.IsFavorite(ctx, bob.ID, "d2")
+		if err != nil {
+			t.Fatalf("IsFavorite(bob, d2) =: %v", err)
+		}
+		if ok {
+			t.Errorf("IsFavorite(bob, d2) = %v, %v (want not ok)", ok, err)
+		}
 	}
 
 	favs, total, err := db.ListFavorites(ctx, alice.ID, 1, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 2 || len(favs) != 2 || favs[0].DocumentID != "d2" || favs[0].Title != "关于第2项工作的通知" || favs[1].DocumentID != "d0" || favs[0].CreatedAt.IsZero() {
-		t.Errorf("ListFavorites = %d, %+v", total, favs)
+	if got := total; got != 2 {
+		t.Errorf("ListFavorites =: total = %v, want %v", got, 2)
+	}
+	if got := len(favs); got != 2 {
+		t.Fatalf("ListFavorites =: len(favs) = %v, want %v", got, 2)
+	}
+	if got := favs[0].DocumentID; got != "d2" {
+		t.Errorf("ListFavorites =: favs[0].DocumentID = %v, want %v", got, "d2")
+	}
+	if got := favs[0].Title; got != "关于第2项工作的通知" {
+		t.Errorf("ListFavorites =: favs[0].Title = %v, want %v", got, "关于第2项工作的通知")
+	}
+	if got := favs[1].DocumentID; got != "d0" {
+		t.Errorf("ListFavorites =: favs[1].DocumentID = %v, want %v", got, "d0")
+	}
+	if favs[0].CreatedAt.IsZero() {
+		t.Errorf("ListFavorites = %d, %+v (want not favs[0].CreatedAt.IsZero())", total, favs)
 	}
 	_, _, err = db.ListFavorites(ctx, alice.ID, 0, 10)
 	wantCode(t, err, wengao.EINVALID)
 
-	if n, err := db.RemoveFavorite(ctx, alice.ID, "d0"); err != nil || n != 1 {
-		t.Errorf("RemoveFavorite = %d, %v", n, err)
+	{
+		n, err := db.RemoveFavorite(ctx, alice.ID, "d0")
+		if err != nil {
+			t.Fatalf("RemoveFavorite =: %v", err)
+		}
+		if got := n; got != 1 {
+			t.Errorf("RemoveFavorite =: n = %v, want %v", got, 1)
+		}
 	}
-	if n, err := db.RemoveFavorite(ctx, alice.ID, "d0"); err != nil || n != 1 {
-		t.Errorf("RemoveFavorite again = %d, %v", n, err)
+	{
+		n, err := db.RemoveFavorite(ctx, alice.ID, "d0")
+		if err != nil {
+			t.Fatalf("RemoveFavorite again =: %v", err)
+		}
+		if got := n; got != 1 {
+			t.Errorf("RemoveFavorite again =: n = %v, want %v", got, 1)
+		}
 	}
 	if ok, _ := db.IsFavorite(ctx, alice.ID, "d0"); ok {
 		t.Error("still a favourite after removal")

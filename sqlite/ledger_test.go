@@ -71,8 +71,11 @@ func TestPurchaseConcurrent(t *testing.T) {
 	}
 	start.Done()
 	wg.Wait()
-	if charged.Load() != 10 || refused.Load() != 190 {
-		t.Errorf("%d charged, %d refused; want 10 and 190", charged.Load(), refused.Load())
+	if got := charged.Load(); got != 10 {
+		t.Errorf("charged.Load() = %v, want %v", got, 10)
+	}
+	if got := refused.Load(); got != 190 {
+		t.Errorf("refused.Load() = %v, want %v", got, 190)
 	}
 	mustBalance(t, db, u.ID, 0)
 	mustCheckLedger(t, db)
@@ -84,8 +87,17 @@ func TestPurchaseConcurrent(t *testing.T) {
 		t.Errorf("%d entries, want 11", total)
 	}
 	for i, e := range entries[:10] {
-		if e.Kind != wengao.KindDownload || e.Amount != -price || e.Balance != int64(i)*price || e.DocumentID == "" {
-			t.Errorf("entry %d: %+v", i, e)
+		if got := e.Kind; got != wengao.KindDownload {
+			t.Errorf("entry %d: e.Kind = %v, want %v", i, got, wengao.KindDownload)
+		}
+		if got := e.Amount; got != -price {
+			t.Errorf("entry %d: e.Amount = %v, want %v", i, got, -price)
+		}
+		if got := e.Balance; got != int64(i)*price {
+			t.Errorf("entry %d: e.Balance = %v, want %v", i, got, int64(i)*price)
+		}
+		if e.DocumentID == "" {
+			t.Errorf("entry %d: %+v (want not e.DocumentID == \"\")", i, e)
 		}
 	}
 }
@@ -113,8 +125,14 @@ func TestPurchaseReplay(t *testing.T) {
 			if ok {
 				charged.Add(1)
 			}
-			if p.DocumentID != "d0" || p.Cost != price || p.UserID != u.ID {
-				t.Errorf("purchase %+v", p)
+			if got := p.DocumentID; got != "d0" {
+				t.Errorf("purchase: p.DocumentID = %v, want %v", got, "d0")
+			}
+			if got := p.Cost; got != price {
+				t.Errorf("purchase: p.Cost = %v, want %v", got, price)
+			}
+			if got := p.UserID; got != u.ID {
+				t.Errorf("purchase: p.UserID = %v, want %v", got, u.ID)
 			}
 		}()
 	}
@@ -130,14 +148,26 @@ func TestPurchaseReplay(t *testing.T) {
 	// Keys belong to their user.
 	other := mustCreateUser(t, db, "bob", 0)
 	mustGrant(t, db, other.ID, 10)
-	if _, ok, err := db.Purchase(ctx, other.ID, "d0", price, "same-key"); err != nil || !ok {
-		t.Errorf("another user's same key: charged=%v, %v", ok, err)
+	{
+		_, ok, err := db.Purchase(ctx, other.ID, "d0", price, "same-key")
+		if err != nil {
+			t.Fatalf("another user's same key: %v", err)
+		}
+		if !ok {
+			t.Errorf("another user's same key: charged=%v, %v (want ok)", ok, err)
+		}
 	}
 	mustCheckLedger(t, db)
 	// Two rights granted for d0 (the replays made none), none for d2.
 	for id, want := range map[string]int{"d0": 2, "d2": 0} {
-		if got, err := db.CountDownloads(ctx, id); err != nil || got != want {
-			t.Errorf("CountDownloads(%s) = %d, %v; want %d", id, got, err, want)
+		{
+			got, err := db.CountDownloads(ctx, id)
+			if err != nil {
+				t.Fatalf("CountDownloads(: %v", err)
+			}
+			if got := got; got != want {
+				t.Errorf("CountDownloads(: got = %v, want %v", got, want)
+			}
 		}
 	}
 }
@@ -153,8 +183,11 @@ func TestPurchaseValidity(t *testing.T) {
 	_, err := db.FindPurchase(ctx, u.ID, "d0")
 	wantCode(t, err, wengao.ENOTFOUND)
 	first, ok, err := db.Purchase(ctx, u.ID, "d0", price, "k1")
-	if err != nil || !ok {
-		t.Fatalf("first purchase: charged=%v, %v", ok, err)
+	if err != nil {
+		t.Fatalf("first purchase: %v", err)
+	}
+	if !ok {
+		t.Fatalf("first purchase: charged=%v, %v (want ok)", ok, err)
 	}
 	if d := first.ExpiresAt.Sub(first.CreatedAt); d != wengao.PurchaseValidity {
 		t.Errorf("valid for %v", d)
@@ -162,12 +195,24 @@ func TestPurchaseValidity(t *testing.T) {
 	// Again, with another key or none: free, and the same purchase.
 	for _, key := range []string{"k2", ""} {
 		p, ok, err := db.Purchase(ctx, u.ID, "d0", price, key)
-		if err != nil || ok || *p != *first {
-			t.Errorf("second purchase (key %q): %+v, charged=%v, %v", key, p, ok, err)
+		if err != nil {
+			t.Fatalf("second purchase (key %q): %v", key, err)
+		}
+		if ok {
+			t.Errorf("second purchase (key %q): %+v, charged=%v, %v (want not ok)", key, p, ok, err)
+		}
+		if got := *p; got != *first {
+			t.Errorf("second purchase (key %q): *p = %v, want %v", key, got, *first)
 		}
 	}
-	if p, err := db.FindPurchase(ctx, u.ID, "d0"); err != nil || *p != *first {
-		t.Errorf("FindPurchase = %+v, %v", p, err)
+	{
+		p, err := db.FindPurchase(ctx, u.ID, "d0")
+		if err != nil {
+			t.Fatalf("FindPurchase =: %v", err)
+		}
+		if got := *p; got != *first {
+			t.Errorf("FindPurchase =: *p = %v, want %v", got, *first)
+		}
 	}
 	mustBalance(t, db, u.ID, 2*price)
 
@@ -177,8 +222,14 @@ func TestPurchaseValidity(t *testing.T) {
 	wantCode(t, err, wengao.ENOTFOUND)
 	_, _, err = db.Purchase(ctx, u.ID, "d0", price, "k1")
 	wantCode(t, err, wengao.ECONFLICT)
-	if _, ok, err := db.Purchase(ctx, u.ID, "d0", price, "k3"); err != nil || !ok {
-		t.Errorf("purchase after expiry: charged=%v, %v", ok, err)
+	{
+		_, ok, err := db.Purchase(ctx, u.ID, "d0", price, "k3")
+		if err != nil {
+			t.Fatalf("purchase after expiry: %v", err)
+		}
+		if !ok {
+			t.Errorf("purchase after expiry: charged=%v, %v (want ok)", ok, err)
+		}
 	}
 	mustBalance(t, db, u.ID, price)
 	mustCheckLedger(t, db)
@@ -193,8 +244,14 @@ func TestPurchaseErrors(t *testing.T) {
 
 	_, _, err := db.Purchase(ctx, u.ID, "d0", price, "")
 	wantCode(t, err, wengao.EPAYMENT)
-	if msg := wengao.ErrorMessage(err); !strings.HasPrefix(msg, "积分不足") || !strings.Contains(msg, "4 积分") {
-		t.Errorf("message %q", msg)
+	{
+		msg := wengao.ErrorMessage(err)
+		if !strings.HasPrefix(msg, "积分不足") {
+			t.Errorf("message %q (want strings.HasPrefix(msg, \"积分不足\"))", msg)
+		}
+		if !strings.Contains(msg, "4 积分") {
+			t.Errorf("message %q (want strings.Contains(msg, \"4 积分\"))", msg)
+		}
 	}
 	_, _, err = db.Purchase(ctx, u.ID, "nope", price, "")
 	wantCode(t, err, wengao.ENOTFOUND)
@@ -208,8 +265,14 @@ func TestPurchaseErrors(t *testing.T) {
 
 	// Free access (the uploader's) charges nothing and is recorded.
 	p, ok, err := db.Purchase(ctx, u.ID, "d1", 0, "")
-	if err != nil || ok || p.Cost != 0 {
-		t.Fatalf("free purchase: %+v, charged=%v, %v", p, ok, err)
+	if err != nil {
+		t.Fatalf("free purchase: %v", err)
+	}
+	if ok {
+		t.Fatalf("free purchase: %+v, charged=%v, %v (want not ok)", p, ok, err)
+	}
+	if got := p.Cost; got != 0 {
+		t.Fatalf("free purchase: p.Cost = %v, want %v", got, 0)
 	}
 	if _, err := db.FindPurchase(ctx, u.ID, "d1"); err != nil {
 		t.Error(err)
@@ -228,8 +291,14 @@ func TestGrant(t *testing.T) {
 	if err := db.Grant(ctx, e); err != nil {
 		t.Fatal(err)
 	}
-	if e.ID == 0 || e.Balance != 5 || e.CreatedAt.IsZero() {
-		t.Errorf("entry %+v", e)
+	if e.ID == 0 {
+		t.Errorf("entry %+v (want not e.ID == 0)", e)
+	}
+	if got := e.Balance; got != 5 {
+		t.Errorf("entry: e.Balance = %v, want %v", got, 5)
+	}
+	if e.CreatedAt.IsZero() {
+		t.Errorf("entry %+v (want not e.CreatedAt.IsZero())", e)
 	}
 	// Never below zero.
 	err := db.Grant(ctx, &wengao.LedgerEntry{UserID: u.ID, Kind: wengao.KindAdjust, Amount: -6, Reason: "再扣"})
@@ -257,8 +326,14 @@ func TestGrant(t *testing.T) {
 		t.Errorf("page 1 (%d entries): %+v", total, entries)
 	}
 	entries, _, err = db.Entries(ctx, u.ID, 2, 2)
-	if err != nil || len(entries) != 1 || entries[0].Kind != wengao.KindSignup {
-		t.Errorf("page 2: %+v, %v", entries, err)
+	if err != nil {
+		t.Fatalf("page 2: %v", err)
+	}
+	if got := len(entries); got != 1 {
+		t.Fatalf("page 2: len(entries) = %v, want %v", got, 1)
+	}
+	if got := entries[0].Kind; got != wengao.KindSignup {
+		t.Errorf("page 2: entries[0].Kind = %v, want %v", got, wengao.KindSignup)
 	}
 	_, _, err = db.Entries(ctx, u.ID, 0, 2)
 	wantCode(t, err, wengao.EINVALID)
@@ -275,8 +350,14 @@ func TestSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Kind != wengao.KindSignIn || e.Amount != 2 || e.Balance != 2 {
-		t.Errorf("entry %+v", e)
+	if got := e.Kind; got != wengao.KindSignIn {
+		t.Errorf("entry: e.Kind = %v, want %v", got, wengao.KindSignIn)
+	}
+	if got := e.Amount; got != 2 {
+		t.Errorf("entry: e.Amount = %v, want %v", got, 2)
+	}
+	if got := e.Balance; got != 2 {
+		t.Errorf("entry: e.Balance = %v, want %v", got, 2)
 	}
 	_, err = db.SignIn(ctx, u.ID, "2025-03-01", 2)
 	wantCode(t, err, wengao.ECONFLICT)
@@ -304,8 +385,11 @@ func TestLedgerAppendOnly(t *testing.T) {
 		`DELETE FROM ledger`,
 	} {
 		err := rawExec(db, q)
-		if err == nil || !strings.Contains(err.Error(), "ledger entries cannot be") {
-			t.Errorf("%s: %v", q, err)
+		if err == nil {
+			t.Fatalf("%s: err is nil", q)
+		}
+		if !strings.Contains(err.Error(), "ledger entries cannot be") {
+			t.Errorf("%s: %v (want strings.Contains(err.Error(), \"ledger entries cannot be\"))", q, err)
 		}
 	}
 	_, total, _ := db.Entries(context.Background(), u.ID, 1, 10)
@@ -329,7 +413,10 @@ func TestCheckLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []wengao.LedgerMismatch{{UserID: bob.ID, Username: "bob", Cached: 21, Sum: 20}}
-	if len(bad) != 1 || bad[0] != want[0] {
-		t.Errorf("CheckLedger = %+v, want %+v", bad, want)
+	if got := len(bad); got != 1 {
+		t.Fatalf("CheckLedger =: len(bad) = %v, want %v", got, 1)
+	}
+	if got := bad[0]; got != want[0] {
+		t.Errorf("CheckLedger =: bad[0] = %v, want %v", got, want[0])
 	}
 }

@@ -131,15 +131,33 @@ func TestNearDuplicateImport(t *testing.T) {
 			res = append(res, save(t, db, docs[i:min(i+batch, len(docs))]...)...)
 		}
 		copyRes, otherRes := res[len(res)-2], res[len(res)-1]
-		if copyRes.Outcome != wengao.Imported || copyRes.NearDuplicateOf != orig.ID || copyRes.Similarity < 0.8 || copyRes.Similarity >= 1 {
-			t.Fatalf("batch %d: 10%%-edited copy of %s: %+v", batch, orig.ID, copyRes)
+		if got := copyRes.Outcome; got != wengao.Imported {
+			t.Fatalf("batch %d: copyRes.Outcome = %v, want %v", batch, got, wengao.Imported)
 		}
-		if otherRes.Outcome != wengao.Imported || otherRes.NearDuplicateOf != "" || otherRes.Similarity != 0 {
-			t.Fatalf("batch %d: unrelated document: %+v", batch, otherRes)
+		if got := copyRes.NearDuplicateOf; got != orig.ID {
+			t.Fatalf("batch %d: copyRes.NearDuplicateOf = %v, want %v", batch, got, orig.ID)
+		}
+		if copyRes.Similarity < 0.8 {
+			t.Fatalf("batch %d: 10%%-edited copy of %s: %+v (want not copyRes.Similarity < 0.8)", batch, orig.ID, copyRes)
+		}
+		if copyRes.Similarity >= 1 {
+			t.Fatalf("batch %d: 10%%-edited copy of %s: %+v (want not copyRes.Similarity >= 1)", batch, orig.ID, copyRes)
+		}
+		if got := otherRes.Outcome; got != wengao.Imported {
+			t.Fatalf("batch %d: otherRes.Outcome = %v, want %v", batch, got, wengao.Imported)
+		}
+		if got := otherRes.NearDuplicateOf; got != "" {
+			t.Fatalf("batch %d: otherRes.NearDuplicateOf = %v, want %v", batch, got, "")
+		}
+		if got := otherRes.Similarity; got != 0 {
+			t.Fatalf("batch %d: otherRes.Similarity = %v, want %v", batch, got, 0)
 		}
 		for i, r := range res[:len(first)] {
-			if r.NearDuplicateOf == r.ID || (r.NearDuplicateOf != "" && r.Similarity < 0.8) {
-				t.Fatalf("batch %d: document %d: %+v", batch, i, r)
+			if r.NearDuplicateOf == r.ID {
+				t.Fatalf("batch %d: document %d: %+v (want not r.NearDuplicateOf == r.ID)", batch, i, r)
+			}
+			if r.NearDuplicateOf != "" && r.Similarity < 0.8 {
+				t.Fatalf("batch %d: document %d: %+v (want not (r.NearDuplicateOf != \"\" && r.Similarity < 0.8))", batch, i, r)
 			}
 		}
 
@@ -147,14 +165,35 @@ func TestNearDuplicateImport(t *testing.T) {
 		// the near-duplicates.
 		dup := cloneDoc(orig)
 		dup.ID = "dup"
-		if r := save(t, db, dup)[0]; r.Outcome != wengao.Duplicate || r.DuplicateOf != orig.ID || r.NearDuplicateOf != "" {
-			t.Fatalf("batch %d: exact duplicate: %+v", batch, r)
+		{
+			r := save(t, db, dup)[0]
+			if got := r.Outcome; got != wengao.Duplicate {
+				t.Fatalf("batch %d: r.Outcome = %v, want %v", batch, got, wengao.Duplicate)
+			}
+			if got := r.DuplicateOf; got != orig.ID {
+				t.Fatalf("batch %d: r.DuplicateOf = %v, want %v", batch, got, orig.ID)
+			}
+			if got := r.NearDuplicateOf; got != "" {
+				t.Fatalf("batch %d: r.NearDuplicateOf = %v, want %v", batch, got, "")
+			}
 		}
 		// A document updated with a 2 %-edited text of its own is not
 		// its own near-duplicate, but the copy's (or another's).
 		upd := editDoc(orig, orig.ID, 0.02, 2)
-		if r := save(t, db, upd)[0]; r.Outcome != wengao.Updated || r.NearDuplicateOf == "" || r.NearDuplicateOf == orig.ID || r.Similarity < 0.8 {
-			t.Fatalf("batch %d: update: %+v", batch, r)
+		{
+			r := save(t, db, upd)[0]
+			if got := r.Outcome; got != wengao.Updated {
+				t.Fatalf("batch %d: r.Outcome = %v, want %v", batch, got, wengao.Updated)
+			}
+			if r.NearDuplicateOf == "" {
+				t.Fatalf("batch %d: update: %+v (want not r.NearDuplicateOf == \"\")", batch, r)
+			}
+			if r.NearDuplicateOf == orig.ID {
+				t.Fatalf("batch %d: update: %+v (want not r.NearDuplicateOf == orig.ID)", batch, r)
+			}
+			if r.Similarity < 0.8 {
+				t.Fatalf("batch %d: update: %+v (want not r.Similarity < 0.8)", batch, r)
+			}
 		}
 	}
 }
@@ -169,12 +208,27 @@ func TestFindNearDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) == 0 || ms[0].ID != orig.ID || ms[0].Title != orig.Title || ms[0].Similarity < 0.8 || ms[0].Similarity >= 1 {
-		t.Fatalf("10%%-edited copy of %s: %+v", orig.ID, ms)
+	if len(ms) == 0 {
+		t.Fatalf("10%%-edited copy of %s: %+v (want not len(ms) == 0)", orig.ID, ms)
+	}
+	if got := ms[0].ID; got != orig.ID {
+		t.Fatalf("10%%-edited copy of %s: ms[0].ID = %v, want %v", orig.ID, got, orig.ID)
+	}
+	if got := ms[0].Title; got != orig.Title {
+		t.Fatalf("10%%-edited copy of %s: ms[0].Title = %v, want %v", orig.ID, got, orig.Title)
+	}
+	if ms[0].Similarity < 0.8 {
+		t.Fatalf("10%%-edited copy of %s: %+v (want not ms[0].Similarity < 0.8)", orig.ID, ms)
+	}
+	if ms[0].Similarity >= 1 {
+		t.Fatalf("10%%-edited copy of %s: %+v (want not ms[0].Similarity >= 1)", orig.ID, ms)
 	}
 	for i, m := range ms {
-		if m.Similarity < 0.8 || i > 0 && m.Similarity > ms[i-1].Similarity {
-			t.Fatalf("matches: %+v", ms)
+		if m.Similarity < 0.8 {
+			t.Fatalf("matches: %+v (want not m.Similarity < 0.8)", ms)
+		}
+		if i > 0 && m.Similarity > ms[i-1].Similarity {
+			t.Fatalf("matches: %+v (want not i > 0 && m.Similarity > ms[i-1].Similarity)", ms)
 		}
 	}
 	// The document itself, excluded.
@@ -188,15 +242,33 @@ func TestFindNearDuplicates(t *testing.T) {
 		}
 	}
 	ms, err = db.FindNearDuplicates(ctx, orig.Title, orig.Body, 0.8, "", 1)
-	if err != nil || len(ms) != 1 || ms[0].ID != orig.ID || ms[0].Similarity != 1 {
-		t.Fatalf("the document itself: %+v %v", ms, err)
+	if err != nil {
+		t.Fatalf("the document itself: %v", err)
+	}
+	if got := len(ms); got != 1 {
+		t.Fatalf("the document itself: len(ms) = %v, want %v", got, 1)
+	}
+	if got := ms[0].ID; got != orig.ID {
+		t.Fatalf("the document itself: ms[0].ID = %v, want %v", got, orig.ID)
+	}
+	if got := ms[0].Similarity; got != 1 {
+		t.Fatalf("the document itself: ms[0].Similarity = %v, want %v", got, 1)
 	}
 	// Paragraphs joined by line breaks or shuffled are the same text.
 	sh := slices.Clone(orig.Body)
 	slices.Reverse(sh)
 	ms, err = db.FindNearDuplicates(ctx, orig.Title, []string{strings.Join(sh, "\n")}, 0.8, "", 1)
-	if err != nil || len(ms) != 1 || ms[0].ID != orig.ID || ms[0].Similarity != 1 {
-		t.Fatalf("shuffled paragraphs: %+v %v", ms, err)
+	if err != nil {
+		t.Fatalf("shuffled paragraphs: %v", err)
+	}
+	if got := len(ms); got != 1 {
+		t.Fatalf("shuffled paragraphs: len(ms) = %v, want %v", got, 1)
+	}
+	if got := ms[0].ID; got != orig.ID {
+		t.Fatalf("shuffled paragraphs: ms[0].ID = %v, want %v", got, orig.ID)
+	}
+	if got := ms[0].Similarity; got != 1 {
+		t.Fatalf("shuffled paragraphs: ms[0].Similarity = %v, want %v", got, 1)
 	}
 	// Unrelated text, and no text.
 	rng := rand.New(rand.NewPCG(4, 4))
@@ -206,8 +278,11 @@ func TestFindNearDuplicates(t *testing.T) {
 	}
 	for _, body := range [][]string{{sb.String()}, nil, {"，。"}} {
 		ms, err = db.FindNearDuplicates(ctx, "", body, 0.8, "", 5)
-		if err != nil || len(ms) != 0 {
-			t.Fatalf("unrelated text: %+v %v", ms, err)
+		if err != nil {
+			t.Fatalf("unrelated text: %v", err)
+		}
+		if got := len(ms); got != 0 {
+			t.Fatalf("unrelated text: len(ms) = %v, want %v", got, 0)
 		}
 	}
 	// Only published documents are near-duplicates of an upload.
@@ -246,8 +321,14 @@ func TestNearDuplicateUpdateReplacesBands(t *testing.T) {
 	// Document a gets the text of b.
 	upd := cloneDoc(b)
 	upd.ID = a.ID
-	if r := save(t, db, upd)[0]; r.Outcome != wengao.Updated || r.NearDuplicateOf != "" {
-		t.Fatalf("update: %+v", r)
+	{
+		r := save(t, db, upd)[0]
+		if got := r.Outcome; got != wengao.Updated {
+			t.Fatalf("update: r.Outcome = %v, want %v", got, wengao.Updated)
+		}
+		if got := r.NearDuplicateOf; got != "" {
+			t.Fatalf("update: r.NearDuplicateOf = %v, want %v", got, "")
+		}
 	}
 	if found(a) || !found(b) {
 		t.Fatal("old text still matches, or the new one does not")
@@ -312,8 +393,14 @@ func TestBackfillSignatures(t *testing.T) {
 	if !near(db) {
 		t.Fatal("not found before")
 	}
-	if n, err := db.BackfillSignatures(ctx); err != nil || n != 0 {
-		t.Fatalf("nothing missing: %d %v", n, err)
+	{
+		n, err := db.BackfillSignatures(ctx)
+		if err != nil {
+			t.Fatalf("nothing missing: %v", err)
+		}
+		if got := n; got != 0 {
+			t.Fatalf("nothing missing: n = %v, want %v", got, 0)
+		}
 	}
 	// Signatures deleted, as in a database made before migration 005
 	// (whose band keys, left here, are stale).
@@ -321,8 +408,14 @@ func TestBackfillSignatures(t *testing.T) {
 	if _, err := raw.Exec(`DELETE FROM document_signatures WHERE id IN (SELECT id FROM documents ORDER BY id LIMIT 25)`); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.BackfillSignatures(ctx); err != nil || n != 25 {
-		t.Fatalf("backfill: %d %v", n, err)
+	{
+		n, err := db.BackfillSignatures(ctx)
+		if err != nil {
+			t.Fatalf("backfill: %v", err)
+		}
+		if got := n; got != 25 {
+			t.Fatalf("backfill: n = %v, want %v", got, 25)
+		}
 	}
 	if !near(db) {
 		t.Fatal("not found after the backfill")
@@ -350,8 +443,14 @@ func TestBackfillSignatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.BackfillSignatures(ctx); err != nil || n != len(ids) {
-		t.Fatalf("other version: %d %v", n, err)
+	{
+		n, err := db.BackfillSignatures(ctx)
+		if err != nil {
+			t.Fatalf("other version: %v", err)
+		}
+		if got := n; got != len(ids) {
+			t.Fatalf("other version: n = %v, want %v", got, len(ids))
+		}
 	}
 	if !near(db) {
 		t.Fatal("not found after the version change")
@@ -360,8 +459,11 @@ func TestBackfillSignatures(t *testing.T) {
 	if err := raw.QueryRow(`SELECT (SELECT COUNT(*) FROM document_signatures), (SELECT COUNT(*) FROM document_bands)`).Scan(&sigs, &bands); err != nil {
 		t.Fatal(err)
 	}
-	if sigs != len(ids) || bands != len(ids)*neardup.Bands {
-		t.Fatalf("%d signatures, %d band keys", sigs, bands)
+	if got := sigs; got != len(ids) {
+		t.Fatalf("sigs = %v, want %v", got, len(ids))
+	}
+	if got := bands; got != len(ids)*neardup.Bands {
+		t.Fatalf("bands = %v, want %v", got, len(ids)*neardup.Bands)
 	}
 	db.Close()
 }

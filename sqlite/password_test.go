@@ -25,8 +25,14 @@ func TestPasswordHash(t *testing.T) {
 		{"正确的密码 horse ", false},
 		{"", false},
 	} {
-		if ok, err := verifyPassword(tt.password, h); err != nil || ok != tt.want {
-			t.Errorf("verify(%q) = %v, %v", tt.password, ok, err)
+		{
+			ok, err := verifyPassword(tt.password, h)
+			if err != nil {
+				t.Fatalf("verify(: %v", err)
+			}
+			if got := ok; got != tt.want {
+				t.Errorf("verify(: ok = %v, want %v", got, tt.want)
+			}
 		}
 	}
 
@@ -34,8 +40,14 @@ func TestPasswordHash(t *testing.T) {
 	// the reference implementation's output for
 	// echo -n password | argon2 somesalt -id -t 2 -m 16 -p 4 -l 32 -e
 	const ref = "$argon2id$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$GpZ3sK/oH9p7VIiV56G/64Zo/8GaUw434IimaPqxwCo"
-	if ok, err := verifyPassword("password", ref); err != nil || !ok {
-		t.Errorf("reference hash: %v, %v", ok, err)
+	{
+		ok, err := verifyPassword("password", ref)
+		if err != nil {
+			t.Fatalf("reference hash: %v", err)
+		}
+		if !ok {
+			t.Errorf("reference hash: %v, %v (want ok)", ok, err)
+		}
 	}
 
 	for _, bad := range []string{

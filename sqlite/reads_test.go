@@ -66,8 +66,14 @@ func TestRecordReads(t *testing.T) {
 			t.Fatalf("since %q: %+v, want %+v", tt.since, got, tt.want)
 		}
 		for i := range got {
-			if got[i].ID != tt.want[i].ID || got[i].Reads != tt.want[i].Reads || got[i].Title == "" {
-				t.Errorf("since %q: [%d] = %+v, want %+v", tt.since, i, got[i], tt.want[i])
+			if got := got[i].ID; got != tt.want[i].ID {
+				t.Errorf("since %q: got[i].ID = %v, want %v", tt.since, got, tt.want[i].ID)
+			}
+			if got := got[i].Reads; got != tt.want[i].Reads {
+				t.Errorf("since %q: got[i].Reads = %v, want %v", tt.since, got, tt.want[i].Reads)
+			}
+			if got[i].Title == "" {
+				t.Errorf("since %q: [%d] = %+v, want %+v (want not got[i].Title == \"\")", tt.since, i, got[i], tt.want[i])
 			}
 		}
 	}
@@ -80,8 +86,11 @@ func TestRecordReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Hits[0].ID != "a" || res.Hits[0].Reads != 6 {
-		t.Errorf("search by reads: %+v", res.Hits)
+	if got := res.Hits[0].ID; got != "a" {
+		t.Errorf("search by reads: res.Hits[0].ID = %v, want %v", got, "a")
+	}
+	if got := res.Hits[0].Reads; got != 6 {
+		t.Errorf("search by reads: res.Hits[0].Reads = %v, want %v", got, 6)
 	}
 	if err := db.RecordReads(ctx, []wengao.Read{{DocumentID: "c", Day: "2024-05-08", Count: 10}}); err != nil {
 		t.Fatal(err)
@@ -122,8 +131,11 @@ func TestRecordReadsKeepsImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := db.SaveDocuments(ctx, []*wengao.Document{doc()})
-	if err != nil || res[0].Outcome != wengao.Unchanged {
-		t.Fatalf("re-import after reads: %+v %v", res, err)
+	if err != nil {
+		t.Fatalf("re-import after reads: %v", err)
+	}
+	if got := res[0].Outcome; got != wengao.Unchanged {
+		t.Fatalf("re-import after reads: res[0].Outcome = %v, want %v", got, wengao.Unchanged)
 	}
 	d := doc()
 	d.Body = []string{"加强安全生产监管。"}
@@ -161,16 +173,25 @@ func TestListDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ids(got) != tt.want || total != 4 {
-			t.Errorf("%+v: %s (total %d), want %s", tt.f, ids(got), total, tt.want)
+		if got := ids(got); got != tt.want {
+			t.Errorf("%+v: ids(got) = %v, want %v", tt.f, got, tt.want)
+		}
+		if got := total; got != 4 {
+			t.Errorf("%+v: total = %v, want %v", tt.f, got, 4)
 		}
 	}
 	got, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Order: wengao.OrderAdded, Limit: 1, SummaryRunes: 6})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[0].Summary != "各单位： 请…" || got[0].Category != "公文/通知" || got[0].CreatedAt.IsZero() {
-		t.Errorf("summary: %+v", got[0])
+	if got := got[0].Summary; got != "各单位： 请…" {
+		t.Errorf("summary: got[0].Summary = %v, want %v", got, "各单位： 请…")
+	}
+	if got := got[0].Category; got != "公文/通知" {
+		t.Errorf("summary: got[0].Category = %v, want %v", got, "公文/通知")
+	}
+	if got[0].CreatedAt.IsZero() {
+		t.Errorf("summary: %+v (want not got[0].CreatedAt.IsZero())", got[0])
 	}
 	if _, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Order: "title"}); wengao.ErrorCode(err) != wengao.EINVALID {
 		t.Errorf("unknown order: %v", err)
@@ -187,10 +208,25 @@ func TestCategories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cats) != 3 || cats[0].Path != "公文" || cats[0].Count != 2 || len(cats[0].Children) != 2 {
-		t.Fatalf("categories: %+v", cats)
+	if got := len(cats); got != 3 {
+		t.Fatalf("categories: len(cats) = %v, want %v", got, 3)
 	}
-	if c := cats[0].Children[0]; c.Path != "公文/意见" && c.Path != "公文/通知" || c.Count != 1 {
-		t.Errorf("children: %+v", cats[0].Children)
+	if got := cats[0].Path; got != "公文" {
+		t.Fatalf("categories: cats[0].Path = %v, want %v", got, "公文")
+	}
+	if got := cats[0].Count; got != 2 {
+		t.Fatalf("categories: cats[0].Count = %v, want %v", got, 2)
+	}
+	if got := len(cats[0].Children); got != 2 {
+		t.Fatalf("categories: len(cats[0].Children) = %v, want %v", got, 2)
+	}
+	{
+		c := cats[0].Children[0]
+		if c.Path != "公文/意见" && c.Path != "公文/通知" {
+			t.Errorf("children: %+v (want not c.Path != \"公文/意见\" && c.Path != \"公文/通知\")", cats[0].Children)
+		}
+		if got := c.Count; got != 1 {
+			t.Errorf("children: c.Count = %v, want %v", got, 1)
+		}
 	}
 }

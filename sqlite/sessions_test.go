@@ -18,18 +18,30 @@ func TestSessionLogout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Token) != 43 || s.User.ID != u.ID {
-		t.Errorf("session %+v", s)
+	if got := len(s.Token); got != 43 {
+		t.Fatalf("session: len(s.Token) = %v, want %v", got, 43)
 	}
-	if d := time.Until(s.ExpiresAt); d < wengao.SessionIdle-time.Minute || d > wengao.SessionIdle {
-		t.Errorf("expires in %v", d)
+	if got := s.User.ID; got != u.ID {
+		t.Errorf("session: s.User.ID = %v, want %v", got, u.ID)
+	}
+	{
+		d := time.Until(s.ExpiresAt)
+		if d < wengao.SessionIdle-time.Minute {
+			t.Errorf("expires in %v (want not d < wengao.SessionIdle-time.Minute)", d)
+		}
+		if d > wengao.SessionIdle {
+			t.Errorf("expires in %v (want not d > wengao.SessionIdle)", d)
+		}
 	}
 	found, err := db.FindSession(ctx, s.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if found.User.Username != "alice" || found.Token != "" {
-		t.Errorf("found %+v", found)
+	if got := found.User.Username; got != "alice" {
+		t.Errorf("found: found.User.Username = %v, want %v", got, "alice")
+	}
+	if got := found.Token; got != "" {
+		t.Errorf("found: found.Token = %v, want %v", got, "")
 	}
 
 	if err := db.DeleteSession(ctx, s.Token); err != nil {
@@ -137,7 +149,13 @@ func TestSessionSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if found, err := db.FindSession(ctx, s.Token); err != nil || found.User.ID != u.ID {
-		t.Errorf("after reopening: %+v, %v", found, err)
+	{
+		found, err := db.FindSession(ctx, s.Token)
+		if err != nil {
+			t.Fatalf("after reopening: %v", err)
+		}
+		if got := found.User.ID; got != u.ID {
+			t.Errorf("after reopening: found.User.ID = %v, want %v", got, u.ID)
+		}
 	}
 }

@@ -17,8 +17,11 @@ func TestSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v != 0 || !reflect.DeepEqual(s, wengao.DefaultSettings()) {
-		t.Errorf("never saved: %d %+v", v, s)
+	if got := v; got != 0 {
+		t.Errorf("never saved: v = %v, want %v", got, 0)
+	}
+	if !reflect.DeepEqual(s, wengao.DefaultSettings()) {
+		t.Errorf("never saved: %d %+v (want reflect.DeepEqual(s, wengao.DefaultSettings()))", v, s)
 	}
 
 	want := wengao.DefaultSettings()
@@ -33,13 +36,31 @@ func TestSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The saving process sees its save at once.
-	if s, v, err = db.LoadSettings(ctx); err != nil || v != 1 || !reflect.DeepEqual(s, want) {
-		t.Errorf("after save: %d %+v %v", v, s, err)
+	{
+		s, v, err = db.LoadSettings(ctx)
+		if err != nil {
+			t.Fatalf("after save: %v", err)
+		}
+		if got := v; got != 1 {
+			t.Errorf("after save: v = %v, want %v", got, 1)
+		}
+		if !reflect.DeepEqual(s, want) {
+			t.Errorf("after save: %d %+v %v (want reflect.DeepEqual(s, want))", v, s, err)
+		}
 	}
 	// Another process reads them from the database.
 	other := mustOpenOther(t, db)
-	if s, v, err = other.LoadSettings(ctx); err != nil || v != 1 || !reflect.DeepEqual(s, want) {
-		t.Errorf("other: %d %+v %v", v, s, err)
+	{
+		s, v, err = other.LoadSettings(ctx)
+		if err != nil {
+			t.Fatalf("other: %v", err)
+		}
+		if got := v; got != 1 {
+			t.Errorf("other: v = %v, want %v", got, 1)
+		}
+		if !reflect.DeepEqual(s, want) {
+			t.Errorf("other: %d %+v %v (want reflect.DeepEqual(s, want))", v, s, err)
+		}
 	}
 
 	for _, bad := range []func(*wengao.Settings){
@@ -63,8 +84,14 @@ func TestSettings(t *testing.T) {
 	if err := db.SaveSettings(ctx, want); err != nil {
 		t.Fatal(err)
 	}
-	if s, v, _ = db.LoadSettings(ctx); v != 2 || !reflect.DeepEqual(s, want) {
-		t.Errorf("second save: %d %+v", v, s)
+	{
+		s, v, _ = db.LoadSettings(ctx)
+		if got := v; got != 2 {
+			t.Errorf("second save: v = %v, want %v", got, 2)
+		}
+		if !reflect.DeepEqual(s, want) {
+			t.Errorf("second save: %d %+v (want reflect.DeepEqual(s, want))", v, s)
+		}
 	}
 	// The other process notices within a second or so.
 	deadline := time.Now().Add(3 * time.Second)
@@ -95,8 +122,11 @@ func TestSettings(t *testing.T) {
 	}
 	old := wengao.DefaultSettings()
 	old.SiteName, old.SignupBonus = "旧站", 1
-	if v != 3 || !reflect.DeepEqual(s, old) {
-		t.Errorf("partial: %d %+v", v, s)
+	if got := v; got != 3 {
+		t.Errorf("partial: v = %v, want %v", got, 3)
+	}
+	if !reflect.DeepEqual(s, old) {
+		t.Errorf("partial: %d %+v (want reflect.DeepEqual(s, old))", v, s)
 	}
 }
 
@@ -133,7 +163,16 @@ func TestSettingsConcurrent(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if s, v, err := db.LoadSettings(ctx); err != nil || v != 20 || s.SignupBonus != 20 {
-		t.Errorf("last: %d %d %v", v, s.SignupBonus, err)
+	{
+		s, v, err := db.LoadSettings(ctx)
+		if err != nil {
+			t.Fatalf("last: %v", err)
+		}
+		if got := v; got != 20 {
+			t.Errorf("last: v = %v, want %v", got, 20)
+		}
+		if got := s.SignupBonus; got != 20 {
+			t.Errorf("last: s.SignupBonus = %v, want %v", got, 20)
+		}
 	}
 }

@@ -153,13 +153,28 @@ func TestStatsDailySeries(t *testing.T) {
 
 	// One day.
 	series, err := db.DailySeries(ctx, wengao.MetricReads, chinaDay("2024-05-03"), chinaDay("2024-05-03"))
-	if err != nil || len(series) != 1 || series[0] != (wengao.DayValue{Day: "2024-05-03", Value: 7}) {
-		t.Errorf("one day = %v, %v", series, err)
+	if err != nil {
+		t.Fatalf("one day =: %v", err)
+	}
+	if got := len(series); got != 1 {
+		t.Fatalf("one day =: len(series) = %v, want %v", got, 1)
+	}
+	if got := series[0]; got != (wengao.DayValue{Day: "2024-05-03", Value: 7}) {
+		t.Errorf("one day =: series[0] = %v, want %v", got, (wengao.DayValue{Day: "2024-05-03", Value: 7}))
 	}
 	// A period without any data is all zeros.
 	series, err = db.DailySeries(ctx, wengao.MetricDownloads, chinaDay("2020-01-01"), chinaDay("2020-01-07"))
-	if err != nil || len(series) != 7 || series[6].Day != "2020-01-07" || series[6].Value != 0 {
-		t.Errorf("empty period = %v, %v", series, err)
+	if err != nil {
+		t.Fatalf("empty period =: %v", err)
+	}
+	if got := len(series); got != 7 {
+		t.Fatalf("empty period =: len(series) = %v, want %v", got, 7)
+	}
+	if got := series[6].Day; got != "2020-01-07" {
+		t.Errorf("empty period =: series[6].Day = %v, want %v", got, "2020-01-07")
+	}
+	if got := series[6].Value; got != 0 {
+		t.Errorf("empty period =: series[6].Value = %v, want %v", got, 0)
 	}
 
 	for name, f := range map[string]func() error{
@@ -193,8 +208,14 @@ func TestStatsTopQueriesAndSummary(t *testing.T) {
 		t.Errorf("top = %v, want %v", top, want)
 	}
 	top, err = db.TopQueries(ctx, from, to, 1, false)
-	if err != nil || len(top) != 1 || top[0].Query != "安全生产" {
-		t.Errorf("top 1 = %v, %v", top, err)
+	if err != nil {
+		t.Fatalf("top 1 =: %v", err)
+	}
+	if got := len(top); got != 1 {
+		t.Fatalf("top 1 =: len(top) = %v, want %v", got, 1)
+	}
+	if got := top[0].Query; got != "安全生产" {
+		t.Errorf("top 1 =: top[0].Query = %v, want %v", got, "安全生产")
 	}
 	zero, err := db.TopQueries(ctx, from, to, 10, true)
 	if err != nil {
@@ -205,8 +226,14 @@ func TestStatsTopQueriesAndSummary(t *testing.T) {
 		t.Errorf("zero = %v, want %v", zero, want)
 	}
 	none, err := db.TopQueries(ctx, chinaDay("2020-01-01"), chinaDay("2020-01-02"), 10, false)
-	if err != nil || none == nil || len(none) != 0 {
-		t.Errorf("no queries = %#v, %v", none, err)
+	if err != nil {
+		t.Fatalf("no queries =: %v", err)
+	}
+	if none == nil {
+		t.Fatalf("no queries =: none is nil")
+	}
+	if got := len(none); got != 0 {
+		t.Errorf("no queries =: len(none) = %v, want %v", got, 0)
 	}
 
 	sum, err := db.Summary(ctx, from, to)
@@ -240,8 +267,11 @@ func TestStatsRecordSearchesInvalid(t *testing.T) {
 		t.Fatalf("mixed batch: %v", err)
 	}
 	sum, err := db.Summary(ctx, chinaDay("2024-05-01"), chinaDay("2024-05-01"))
-	if err != nil || sum.Searches != 0 {
-		t.Errorf("after refused batches: %+v, %v", sum, err)
+	if err != nil {
+		t.Fatalf("after refused batches: %v", err)
+	}
+	if got := sum.Searches; got != 0 {
+		t.Errorf("after refused batches: sum.Searches = %v, want %v", got, 0)
 	}
 	if err := db.RecordSearches(ctx, nil); err != nil {
 		t.Errorf("empty batch: %v", err)
@@ -252,8 +282,14 @@ func TestStatsRecordSearchesInvalid(t *testing.T) {
 		t.Fatal(err)
 	}
 	top, err := db.TopQueries(ctx, chinaDay("2024-05-01"), chinaDay("2024-05-01"), 5, true)
-	if err != nil || len(top) != 1 || top[0].Query != long {
-		t.Errorf("long query: %v, %v", top, err)
+	if err != nil {
+		t.Fatalf("long query: %v", err)
+	}
+	if got := len(top); got != 1 {
+		t.Fatalf("long query: len(top) = %v, want %v", got, 1)
+	}
+	if got := top[0].Query; got != long {
+		t.Errorf("long query: top[0].Query = %v, want %v", got, long)
 	}
 }
 
@@ -278,7 +314,13 @@ func TestStatsToday(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Downloads != 1 || sum.PointsSpent != 10 || sum.PointsEarned < 30 {
-		t.Errorf("today: %+v", sum)
+	if got := sum.Downloads; got != 1 {
+		t.Errorf("today: sum.Downloads = %v, want %v", got, 1)
+	}
+	if got := sum.PointsSpent; got != 10 {
+		t.Errorf("today: sum.PointsSpent = %v, want %v", got, 10)
+	}
+	if sum.PointsEarned < 30 {
+		t.Errorf("today: %+v (want not sum.PointsEarned < 30)", sum)
 	}
 }

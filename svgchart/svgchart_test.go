@@ -99,20 +99,38 @@ func checkSVG(t *testing.T, s string) {
 		case xml.StartElement:
 			if depth == 0 {
 				roots++
-				if e.Name.Local != "svg" || e.Name.Space != "http://www.w3.org/2000/svg" {
-					t.Fatalf("root element %v", e.Name)
+				if got := e.Name.Local; got != "svg" {
+					t.Fatalf("root element: e.Name.Local = %v, want %v", got, "svg")
+				}
+				if got := e.Name.Space; got != "http://www.w3.org/2000/svg" {
+					t.Fatalf("root element: e.Name.Space = %v, want %v", got, "http://www.w3.org/2000/svg")
 				}
 			}
 			depth++
-			if e.Name.Local == "script" || e.Name.Local == "style" || e.Name.Local == "foreignObject" {
-				t.Errorf("element <%s>", e.Name.Local)
+			if e.Name.Local == "script" {
+				t.Errorf("element <%s> (want not e.Name.Local == \"script\")", e.Name.Local)
+			}
+			if e.Name.Local == "style" {
+				t.Errorf("element <%s> (want not e.Name.Local == \"style\")", e.Name.Local)
+			}
+			if e.Name.Local == "foreignObject" {
+				t.Errorf("element <%s> (want not e.Name.Local == \"foreignObject\")", e.Name.Local)
 			}
 			for _, a := range e.Attr {
-				if a.Name.Local == "style" || strings.HasPrefix(a.Name.Local, "on") || a.Name.Local == "href" {
-					t.Errorf("attribute %s on <%s>", a.Name.Local, e.Name.Local)
+				if a.Name.Local == "style" {
+					t.Errorf("attribute %s on <%s> (want not a.Name.Local == \"style\")", a.Name.Local, e.Name.Local)
 				}
-				if strings.Contains(a.Value, "NaN") || strings.Contains(a.Value, "Inf") {
-					t.Errorf("attribute %s=%q", a.Name.Local, a.Value)
+				if strings.HasPrefix(a.Name.Local, "on") {
+					t.Errorf("attribute %s on <%s> (want not strings.HasPrefix(a.Name.Local, \"on\"))", a.Name.Local, e.Name.Local)
+				}
+				if a.Name.Local == "href" {
+					t.Errorf("attribute %s on <%s> (want not a.Name.Local == \"href\")", a.Name.Local, e.Name.Local)
+				}
+				if strings.Contains(a.Value, "NaN") {
+					t.Errorf("attribute %s=%q (want not strings.Contains(a.Value, \"NaN\"))", a.Name.Local, a.Value)
+				}
+				if strings.Contains(a.Value, "Inf") {
+					t.Errorf("attribute %s=%q (want not strings.Contains(a.Value, \"Inf\"))", a.Name.Local, a.Value)
 				}
 			}
 		case xml.EndElement:
@@ -156,8 +174,14 @@ func TestRobustness(t *testing.T) {
 			}
 		})
 	}
-	if s := Render(cases["hostile text"]); strings.Contains(s, "<b>") || strings.Contains(s, "</svg><script>") {
-		t.Errorf("text not escaped:\n%s", s)
+	{
+		s := Render(cases["hostile text"])
+		if strings.Contains(s, "<b>") {
+			t.Errorf("text not escaped:\n%s (want not strings.Contains(s, \"<b>\"))", s)
+		}
+		if strings.Contains(s, "</svg><script>") {
+			t.Errorf("text not escaped:\n%s (want not strings.Contains(s, \"</svg><script>\"))", s)
+		}
 	}
 }
 

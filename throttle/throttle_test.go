@@ -114,8 +114,11 @@ func TestSuccessForgivesAccountNotAddress(t *testing.T) {
 	}
 	th.Failure("carol", "10.0.0.1")
 	ok, wait := th.Allow("dave", "10.0.0.1")
-	if ok || wait <= 0 {
-		t.Errorf("address not locked: ok=%v wait=%v", ok, wait)
+	if ok {
+		t.Errorf("address not locked: ok=%v wait=%v (want not ok)", ok, wait)
+	}
+	if wait <= 0 {
+		t.Errorf("address not locked: ok=%v wait=%v (want not wait <= 0)", ok, wait)
 	}
 }
 
@@ -161,8 +164,11 @@ func TestPendingExpire(t *testing.T) {
 	th.Allow("alice", "10.0.0.1")
 	th.Allow("alice", "10.0.0.1")
 	ok, wait := th.Allow("alice", "10.0.0.1")
-	if ok || wait != time.Minute {
-		t.Fatalf("ok=%v wait=%v, want refused for 1m", ok, wait)
+	if ok {
+		t.Fatalf("ok=%v wait=%v, want refused for 1m (want not ok)", ok, wait)
+	}
+	if got := wait; got != time.Minute {
+		t.Fatalf("ok=: wait = %v, want %v", got, time.Minute)
 	}
 	c.add(time.Minute)
 	if ok, _ := th.Allow("alice", "10.0.0.1"); !ok {
@@ -175,8 +181,14 @@ func TestBoundedMemory(t *testing.T) {
 	for i := range 1000 {
 		guess(th, fmt.Sprintf("user%d", i), fmt.Sprintf("10.0.%d.%d", i/250, i%250))
 	}
-	if a, i := th.Len(); a > 100 || i > 100 {
-		t.Errorf("remembers %d accounts and %d addresses, want at most 100 each", a, i)
+	{
+		a, i := th.Len()
+		if a > 100 {
+			t.Errorf("remembers %d accounts and %d addresses, want at most 100 each (want not a > 100)", a, i)
+		}
+		if i > 100 {
+			t.Errorf("remembers %d accounts and %d addresses, want at most 100 each (want not i > 100)", a, i)
+		}
 	}
 	// The most recent are kept.
 	for range 4 {
@@ -197,8 +209,11 @@ func TestError(t *testing.T) {
 		{14*time.Minute + time.Second, "登录尝试过于频繁，请 15 分钟后再试。"},
 	} {
 		err := Error(tt.wait)
-		if wengao.ErrorCode(err) != wengao.ETOOMANY || err.Message != tt.want {
-			t.Errorf("Error(%v) = %v", tt.wait, err)
+		if got := wengao.ErrorCode(err); got != wengao.ETOOMANY {
+			t.Errorf("Error(: wengao.ErrorCode(err) = %v, want %v", got, wengao.ETOOMANY)
+		}
+		if got := err.Message; got != tt.want {
+			t.Errorf("Error(: err.Message = %v, want %v", got, tt.want)
 		}
 	}
 }
@@ -214,8 +229,11 @@ func TestLimiter(t *testing.T) {
 		c.add(10 * time.Second)
 	}
 	ok, wait := l.Allow("10.0.0.1", 3)
-	if ok || wait != 30*time.Second {
-		t.Fatalf("fourth event: ok=%v wait=%v, want refused for 30s", ok, wait)
+	if ok {
+		t.Fatalf("fourth event: ok=%v wait=%v, want refused for 30s (want not ok)", ok, wait)
+	}
+	if got := wait; got != 30*time.Second {
+		t.Fatalf("fourth event: wait = %v, want %v", got, 30*time.Second)
 	}
 	if ok, _ := l.Allow("10.0.0.2", 3); !ok {
 		t.Error("another key refused")

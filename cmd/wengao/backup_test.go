@@ -167,8 +167,11 @@ func writeSampleCopies(t *testing.T, path string, copies int) int {
 func readBackupManifest(t *testing.T, path string) *backup.Manifest {
 	t.Helper()
 	members := readBackupMembers(t, path)
-	if len(members) == 0 || members[0].hdr.Name != backup.ManifestName {
-		t.Fatalf("%s does not start with its manifest", path)
+	if len(members) == 0 {
+		t.Fatalf("%s does not start with its manifest (want not len(members) == 0)", path)
+	}
+	if got := members[0].hdr.Name; got != backup.ManifestName {
+		t.Fatalf("members[0].hdr.Name = %v, want %v", got, backup.ManifestName)
 	}
 	var m backup.Manifest
 	if err := json.Unmarshal(members[0].body, &m); err != nil {
@@ -356,8 +359,11 @@ func TestBackupWhileImportingAndPurchasing(t *testing.T) {
 	}
 	addUploads(t, db, files, readers[0].ID, admin.ID, "甲", 6, func(i int) bool { return i%2 == 0 })
 	seeded, err := db.DocumentIDs(ctx)
-	if err != nil || len(seeded) < 80 {
-		t.Fatalf("seeded library: %d documents, %v", len(seeded), err)
+	if err != nil {
+		t.Fatalf("seeded library: %v", err)
+	}
+	if len(seeded) < 80 {
+		t.Fatalf("seeded library: %d documents, %v (want not len(seeded) < 80)", len(seeded), err)
 	}
 
 	// The import, in another process.
@@ -508,8 +514,11 @@ func TestBackupWhileImportingAndPurchasing(t *testing.T) {
 	if !strings.Contains(out, fmt.Sprintf("%d documents, %d users, %d files", m.Documents, m.Users, m.Files)) {
 		t.Errorf("restore summary does not give the manifest's counts %d/%d/%d:\n%s", m.Documents, m.Users, m.Files, out)
 	}
-	if m.Documents <= len(seeded) || m.Documents >= final {
-		t.Errorf("the backup holds %d documents: want a snapshot taken mid-import, between %d and %d", m.Documents, len(seeded), final)
+	if m.Documents <= len(seeded) {
+		t.Fatalf("the backup holds %d documents: want a snapshot taken mid-import, between %d and %d (want not m.Documents <= len(seeded))", m.Documents, len(seeded), final)
+	}
+	if m.Documents >= final {
+		t.Errorf("the backup holds %d documents: want a snapshot taken mid-import, between %d and %d (want not m.Documents >= final)", m.Documents, len(seeded), final)
 	}
 	if out, err := runCLI(t, "ledger", "check", "--data", restored); err != nil {
 		t.Errorf("ledger check of the restored store: %v\n%s", err, out)
@@ -521,11 +530,20 @@ func TestBackupWhileImportingAndPurchasing(t *testing.T) {
 	}
 	defer rdb.Close()
 	n, err := rdb.CountDocuments(ctx)
-	if err != nil || n != m.Documents {
-		t.Errorf("restored store: %d documents, manifest %d (%v)", n, m.Documents, err)
+	if err != nil {
+		t.Fatalf("restored store: %v", err)
 	}
-	if users := rawCount(t, restored, `SELECT COUNT(*) FROM users`); users != m.Users || users != len(readers)+1 {
-		t.Errorf("restored store: %d users, manifest %d, want %d", users, m.Users, len(readers)+1)
+	if got := n; got != m.Documents {
+		t.Errorf("restored store: n = %v, want %v", got, m.Documents)
+	}
+	{
+		users := rawCount(t, restored, `SELECT COUNT(*) FROM users`)
+		if got := users; got != m.Users {
+			t.Errorf("restored store: users = %v, want %v", got, m.Users)
+		}
+		if got := users; got != len(readers)+1 {
+			t.Errorf("restored store: users = %v, want %v", got, len(readers)+1)
+		}
 	}
 	// Every charge has its purchase.
 	if a, b := rawCount(t, restored, `SELECT COUNT(*) FROM ledger WHERE kind = 'download'`),
@@ -587,8 +605,11 @@ func TestBackupWhileImportingAndPurchasing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if nfiles != m.Files || nfiles < 6 {
-		t.Errorf("restored %d files, manifest %d", nfiles, m.Files)
+	if got := nfiles; got != m.Files {
+		t.Errorf("restored: nfiles = %v, want %v", got, m.Files)
+	}
+	if nfiles < 6 {
+		t.Errorf("restored %d files, manifest %d (want not nfiles < 6)", nfiles, m.Files)
 	}
 	snap, err := sqlite.InspectFile(ctx, filepath.Join(restored, sqlite.FileName))
 	if err != nil {
@@ -691,8 +712,11 @@ func TestBackupRefusesToOverwrite(t *testing.T) {
 	data, archive := smallBackup(t)
 	before, _ := os.ReadFile(archive)
 	out, err := runCLI(t, "backup", "--data", data, "--to", archive)
-	if err == nil || !strings.Contains(out+err.Error(), "already exists") {
-		t.Fatalf("backup over an existing file: %v\n%s", err, out)
+	if err == nil {
+		t.Fatalf("backup over an existing file: err is nil")
+	}
+	if !strings.Contains(out+err.Error(), "already exists") {
+		t.Fatalf("backup over an existing file: %v\n%s (want strings.Contains(out+err.Error(), \"already exists\"))", err, out)
 	}
 	if after, _ := os.ReadFile(archive); !bytes.Equal(before, after) {
 		t.Error("the existing backup was changed")
@@ -710,14 +734,23 @@ func TestBackupRefusesToOverwrite(t *testing.T) {
 	// A missing data folder is not created.
 	missing := filepath.Join(t.TempDir(), "nothing")
 	out, err = runCLI(t, "backup", "--data", missing, "--to", filepath.Join(t.TempDir(), "x.tar"))
-	if err == nil || !strings.Contains(err.Error(), "no wengao database") {
-		t.Errorf("backup of a missing folder: %v\n%s", err, out)
+	if err == nil {
+		t.Fatalf("backup of a missing folder: err is nil")
+	}
+	if !strings.Contains(err.Error(), "no wengao database") {
+		t.Errorf("backup of a missing folder: %v\n%s (want strings.Contains(err.Error(), \"no wengao database\"))", err, out)
 	}
 	if _, err := os.Stat(missing); err == nil {
 		t.Error("backup created the missing data folder")
 	}
-	if out, err := runCLI(t, "backup", "--data", data); err == nil || !strings.Contains(out, "--to FILE") {
-		t.Errorf("backup without --to: %v\n%s", err, out)
+	{
+		out, err := runCLI(t, "backup", "--data", data)
+		if err == nil {
+			t.Fatalf("backup without --to: err is nil")
+		}
+		if !strings.Contains(out, "--to FILE") {
+			t.Errorf("backup without --to: %v\n%s (want strings.Contains(out, \"--to FILE\"))", err, out)
+		}
 	}
 }
 
@@ -737,8 +770,11 @@ func TestRestoreSmall(t *testing.T) {
 		t.Errorf("restored folder holds %v", names)
 	}
 	out, err = runCLI(t, "search", "--data", target, "精细化工")
-	if err != nil || !strings.Contains(out, "1 documents") {
-		t.Errorf("search the restored store: %v\n%s", err, out)
+	if err != nil {
+		t.Fatalf("search the restored store: %v", err)
+	}
+	if !strings.Contains(out, "1 documents") {
+		t.Errorf("search the restored store: %v\n%s (want strings.Contains(out, \"1 documents\"))", err, out)
 	}
 	_ = data
 }
@@ -748,8 +784,14 @@ func TestRestoreRefusesNonEmptyFolder(t *testing.T) {
 	target := t.TempDir()
 	writeFile(t, filepath.Join(target, "notes.txt"), "keep me")
 	out, err := runCLI(t, "restore", "--data", target, archive)
-	if err == nil || !strings.Contains(err.Error(), "is not empty") || !strings.Contains(err.Error(), "notes.txt") {
-		t.Fatalf("restore into a non-empty folder: %v\n%s", err, out)
+	if err == nil {
+		t.Fatalf("restore into a non-empty folder: err is nil")
+	}
+	if !strings.Contains(err.Error(), "is not empty") {
+		t.Fatalf("restore into a non-empty folder: %v\n%s (want strings.Contains(err.Error(), \"is not empty\"))", err, out)
+	}
+	if !strings.Contains(err.Error(), "notes.txt") {
+		t.Fatalf("restore into a non-empty folder: %v\n%s (want strings.Contains(err.Error(), \"notes.txt\"))", err, out)
 	}
 	names, _ := readDirNames(target)
 	if strings.Join(names, ",") != "notes.txt" {
@@ -786,8 +828,14 @@ func TestRestoreCorruptedBackup(t *testing.T) {
 			target = t.TempDir()
 		}
 		out, err := runCLI(t, "restore", "--data", target, corrupt)
-		if err == nil || !strings.Contains(err.Error(), "checksum mismatch") || !strings.Contains(err.Error(), backup.DBName) {
-			t.Fatalf("restore of a corrupted backup: %v\n%s", err, out)
+		if err == nil {
+			t.Fatalf("restore of a corrupted backup: err is nil")
+		}
+		if !strings.Contains(err.Error(), "checksum mismatch") {
+			t.Fatalf("restore of a corrupted backup: %v\n%s (want strings.Contains(err.Error(), \"checksum mismatch\"))", err, out)
+		}
+		if !strings.Contains(err.Error(), backup.DBName) {
+			t.Fatalf("restore of a corrupted backup: %v\n%s (want strings.Contains(err.Error(), backup.DBName))", err, out)
 		}
 		assertUntouched(t, target, existed)
 		if !existed {
@@ -801,8 +849,14 @@ func TestRestoreCorruptedBackup(t *testing.T) {
 	short := filepath.Join(t.TempDir(), "short.tar")
 	os.WriteFile(short, buf[:start+len(members[1].body)/2], 0o644)
 	target := t.TempDir()
-	if _, err := runCLI(t, "restore", "--data", target, short); err == nil || !strings.Contains(err.Error(), "truncated") {
-		t.Errorf("restore of a truncated backup: %v", err)
+	{
+		_, err := runCLI(t, "restore", "--data", target, short)
+		if err == nil {
+			t.Fatalf("restore of a truncated backup: err is nil")
+		}
+		if !strings.Contains(err.Error(), "truncated") {
+			t.Errorf("restore of a truncated backup: %v (want strings.Contains(err.Error(), \"truncated\"))", err)
+		}
 	}
 	assertUntouched(t, target, true)
 
@@ -828,8 +882,14 @@ func TestRestoreCorruptedBackup(t *testing.T) {
 	// A file that is no backup at all.
 	junk := filepath.Join(t.TempDir(), "junk.tar")
 	os.WriteFile(junk, []byte("this is not a tar file, just some text that goes on for a while"), 0o644)
-	if _, err := runCLI(t, "restore", "--data", target, junk); err == nil || !strings.Contains(err.Error(), "not a usable wengao backup") {
-		t.Errorf("restore of junk: %v", err)
+	{
+		_, err := runCLI(t, "restore", "--data", target, junk)
+		if err == nil {
+			t.Fatalf("restore of junk: err is nil")
+		}
+		if !strings.Contains(err.Error(), "not a usable wengao backup") {
+			t.Errorf("restore of junk: %v (want strings.Contains(err.Error(), \"not a usable wengao backup\"))", err)
+		}
 	}
 	assertUntouched(t, target, true)
 }
@@ -942,8 +1002,11 @@ func TestRestoreRefusesHostileMembers(t *testing.T) {
 			writeTar(t, path, c.members)
 			target := filepath.Join(parent, "sub", "data")
 			out, err := runCLI(t, "restore", "--data", target, path)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("want an error containing %q, got %v\n%s", c.want, err, out)
+			if err == nil {
+				t.Fatalf("want an error containing: err is nil")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("want an error containing %q, got %v\n%s (want strings.Contains(err.Error(), c.want))", c.want, err, out)
 			}
 			t.Log(err)
 			assertUntouched(t, target, false)

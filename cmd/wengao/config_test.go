@@ -22,7 +22,10 @@ func TestConfigCommand(t *testing.T) {
 		t.Errorf("the secret is printed:\n%s", out)
 	}
 	out, err = runCLI(t, "config", "--preview-percent", "0")
-	if err == nil || !strings.Contains(err.Error(), "preview_percent (flag)") {
-		t.Errorf("bad value: %v\n%s", err, out)
+	if err == nil {
+		t.Fatalf("bad value: err is nil")
+	}
+	if !strings.Contains(err.Error(), "preview_percent (flag)") {
+		t.Errorf("bad value: %v\n%s (want strings.Contains(err.Error(), \"preview_percent (flag)\"))", err, out)
 	}
 }

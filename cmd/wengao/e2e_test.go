@@ -444,13 +444,25 @@ func TestSiteInChromium(t *testing.T) {
 		if all := eval[int](t, ctx, `document.querySelectorAll(".doc-body > *").length`); all <= shown {
 			t.Errorf("logged in: %d paragraphs, the preview had %d", all, shown)
 		}
-		if name := eval[string](t, ctx, `document.querySelector(".account-nav .account-name").textContent`); !strings.Contains(name, "浏览器读者") || !strings.Contains(name, "20 积分") {
-			t.Errorf("account links: %q", name)
+		{
+			name := eval[string](t, ctx, `document.querySelector(".account-nav .account-name").textContent`)
+			if !strings.Contains(name, "浏览器读者") {
+				t.Errorf("account links: %q (want strings.Contains(name, \"浏览器读者\"))", name)
+			}
+			if !strings.Contains(name, "20 积分") {
+				t.Errorf("account links: %q (want strings.Contains(name, \"20 积分\"))", name)
+			}
 		}
 
 		clickAndWait(t, ctx, `.doc-actions form[data-fav] button`)
-		if fav := eval[string](t, ctx, `document.querySelector(".doc-actions form[data-fav] button").textContent`); !strings.Contains(fav, "已收藏") || !strings.Contains(fav, "1") {
-			t.Errorf("favourite button after clicking: %q", fav)
+		{
+			fav := eval[string](t, ctx, `document.querySelector(".doc-actions form[data-fav] button").textContent`)
+			if !strings.Contains(fav, "已收藏") {
+				t.Errorf("favourite button after clicking: %q (want strings.Contains(fav, \"已收藏\"))", fav)
+			}
+			if !strings.Contains(fav, "1") {
+				t.Errorf("favourite button after clicking: %q (want strings.Contains(fav, \"1\"))", fav)
+			}
 		}
 
 		downloads := t.TempDir()
@@ -476,8 +488,11 @@ func TestSiteInChromium(t *testing.T) {
 			t.Fatal("no .docx downloaded")
 		}
 		data, err := os.ReadFile(file)
-		if err != nil || !bytes.HasPrefix(data, []byte("PK")) {
+		if err != nil {
 			t.Fatalf("downloaded file %s: %v", file, err)
+		}
+		if !bytes.HasPrefix(data, []byte("PK")) {
+			t.Fatalf("downloaded file %s: %v (want bytes.HasPrefix(data, []byte(\"PK\")))", file, err)
 		}
 
 		do(t, ctx, "ledger", chromedp.Navigate(site.URL+"/me/ledger"), chromedp.WaitVisible(chromedp.CSS("table.ledger")))
@@ -512,8 +527,14 @@ func TestSiteInChromium(t *testing.T) {
 		do(t, ctx, "click outline", chromedp.Click(chromedp.CSS(link), chromedp.NodeVisible),
 			chromedp.Poll[chromedp.Void](fmt.Sprintf(`location.hash === %q`, href), chromedp.WithPollingTimeout(10*time.Second)))
 		top := eval[float64](t, ctx, fmt.Sprintf(`document.querySelector(%q).getBoundingClientRect().top`, href))
-		if top < -2 || top > 120 || eval[float64](t, ctx, `window.scrollY`) <= 0 {
-			t.Errorf("after jumping to %s its heading is at %.0f px", href, top)
+		if top < -2 {
+			t.Errorf("after jumping to %s its heading is at %.0f px (want not top < -2)", href, top)
+		}
+		if top > 120 {
+			t.Errorf("after jumping to %s its heading is at %.0f px (want not top > 120)", href, top)
+		}
+		if eval[float64](t, ctx, `window.scrollY`) <= 0 {
+			t.Errorf("after jumping to %s its heading is at %.0f px (want not eval[float64](t, ctx, `window.scrollY`) <= 0)", href, top)
 		}
 		if text := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).textContent`, href)); text == "" {
 			t.Errorf("outline target %s is empty", href)
@@ -683,8 +704,11 @@ func TestSiteInChromium(t *testing.T) {
 		clickAndWait(t, admin, `#mask-form button`)
 		do(t, admin, "article again", chromedp.Navigate(site.URL+first), chromedp.WaitVisible(chromedp.CSS(".doc-body")))
 		text := eval[string](t, admin, `document.body.textContent`)
-		if strings.Contains(text, "党委") || !strings.Contains(text, "D委") {
-			t.Errorf("after the rule the page shows 党委: %v, D委: %v", strings.Contains(text, "党委"), strings.Contains(text, "D委"))
+		if strings.Contains(text, "党委") {
+			t.Errorf("after the rule the page shows 党委: %v, D委: %v (want not strings.Contains(text, \"党委\"))", strings.Contains(text, "党委"), strings.Contains(text, "D委"))
+		}
+		if !strings.Contains(text, "D委") {
+			t.Errorf("after the rule the page shows 党委: %v, D委: %v (want strings.Contains(text, \"D委\"))", strings.Contains(text, "党委"), strings.Contains(text, "D委"))
 		}
 		if after := searchCount(); after != before {
 			t.Errorf("search for 党委: %q before the rule, %q after", before, after)

@@ -133,8 +133,14 @@ func TestImportDocumentFiles(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	report := filepath.Join(dir, "report.csv")
 	out, err := runCLI(t, "import", "--data", data, "--quiet", "--report", report, src)
-	if code, ok := err.(exitError); !ok || code != 1 {
-		t.Fatalf("import: want exit status 1 for the broken files, got %v\n%s", err, out)
+	{
+		code, ok := err.(exitError)
+		if !ok {
+			t.Fatalf("import: want exit status 1 for the broken files, got %v\n%s (want ok)", err, out)
+		}
+		if got := code; got != 1 {
+			t.Fatalf("import: code = %v, want %v", got, 1)
+		}
 	}
 	for _, want := range []string{"imported " + strconv.Itoa(len(goods)) + ", ", "failed 2,", "ignored 1 file of another type", "report: 2 failed", report} {
 		if !strings.Contains(out, want) {
@@ -162,15 +168,30 @@ func TestImportDocumentFiles(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", g.rel, err)
 		}
-		if doc.Source != g.rel || len([]rune(doc.Title)) < 4 || !hanRE.MatchString(doc.Title) || len(doc.Body) == 0 {
-			t.Errorf("%s: source %q, title %q, %d paragraphs", g.rel, doc.Source, doc.Title, len(doc.Body))
+		if got := doc.Source; got != g.rel {
+			t.Errorf("%s: doc.Source = %v, want %v", g.rel, got, g.rel)
+		}
+		if len([]rune(doc.Title)) < 4 {
+			t.Fatalf("%s: source %q, title %q, %d paragraphs (want not len([]rune(doc.Title)) < 4)", g.rel, doc.Source, doc.Title, len(doc.Body))
+		}
+		if !hanRE.MatchString(doc.Title) {
+			t.Errorf("%s: source %q, title %q, %d paragraphs (want hanRE.MatchString(doc.Title))", g.rel, doc.Source, doc.Title, len(doc.Body))
+		}
+		if len(doc.Body) == 0 {
+			t.Errorf("%s: source %q, title %q, %d paragraphs (want not len(doc.Body) == 0)", g.rel, doc.Source, doc.Title, len(doc.Body))
 		}
 		if res.Title != "" && compactText(doc.Title) != compactText(res.Title) {
 			t.Errorf("%s: title %q, convert's %q", g.rel, doc.Title, res.Title)
 		}
 		// The body is convert's text less the title lines.
-		if n, want := textLen(doc.Body)+len(compactText(doc.Title)), textLen(res.Paragraphs); n < want*9/10 || n > want+len(compactText(doc.Title)) {
-			t.Errorf("%s: %d bytes of text stored, convert read %d", g.rel, n, want)
+		{
+			n, want := textLen(doc.Body)+len(compactText(doc.Title)), textLen(res.Paragraphs)
+			if n < want*9/10 {
+				t.Errorf("%s: %d bytes of text stored, convert read %d (want not n < want*9/10)", g.rel, n, want)
+			}
+			if n > want+len(compactText(doc.Title)) {
+				t.Errorf("%s: %d bytes of text stored, convert read %d (want not n > want+len(compactText(doc.Title)))", g.rel, n, want)
+			}
 		}
 		for _, p := range doc.Body {
 			if !slices.Contains(res.Paragraphs, p) {
@@ -178,13 +199,25 @@ func TestImportDocumentFiles(t *testing.T) {
 				break
 			}
 		}
-		if doc.Date != "" && !regexp.MustCompile(`^\d{4}-\d\d-\d\d$`).MatchString(doc.Date) || strings.Contains(doc.Category, "/") {
-			t.Errorf("%s: date %q, category %q", g.rel, doc.Date, doc.Category)
+		if doc.Date != "" && !regexp.MustCompile(`^\d{4}-\d\d-\d\d$`).MatchString(doc.Date) {
+			t.Errorf("%s: date %q, category %q (want not doc.Date != \"\" && !regexp.MustCompile(`^\\d{4}-\\d\\d-\\d\\d$`).MatchString(doc.Date))", g.rel, doc.Date, doc.Category)
+		}
+		if strings.Contains(doc.Category, "/") {
+			t.Errorf("%s: date %q, category %q (want not strings.Contains(doc.Category, \"/\"))", g.rel, doc.Date, doc.Category)
 		}
 	}
 	gbkDoc := docs[len(docs)-1]
-	if gbkDoc.Title != "关于开展冬季消防安全检查的通知" || gbkDoc.Date != "2023-11-20" || gbkDoc.Author != "县应急管理局" || gbkDoc.Body[0] != "各乡镇、各部门：" {
-		t.Errorf("GBK text file: %+v", gbkDoc)
+	if got := gbkDoc.Title; got != "关于开展冬季消防安全检查的通知" {
+		t.Errorf("GBK text file: gbkDoc.Title = %v, want %v", got, "关于开展冬季消防安全检查的通知")
+	}
+	if got := gbkDoc.Date; got != "2023-11-20" {
+		t.Errorf("GBK text file: gbkDoc.Date = %v, want %v", got, "2023-11-20")
+	}
+	if got := gbkDoc.Author; got != "县应急管理局" {
+		t.Errorf("GBK text file: gbkDoc.Author = %v, want %v", got, "县应急管理局")
+	}
+	if got := gbkDoc.Body[0]; got != "各乡镇、各部门：" {
+		t.Errorf("GBK text file: gbkDoc.Body[0] = %v, want %v", got, "各乡镇、各部门：")
 	}
 	if n, _ := db.CountDocuments(ctx); n != len(goods) {
 		t.Errorf("%d documents stored, want %d", n, len(goods))
@@ -212,8 +245,14 @@ func TestImportDocumentFiles(t *testing.T) {
 			failed[filepath.ToSlash(rel)] = r[3]
 		}
 	}
-	if len(failed) != 2 || !hanRE.MatchString(failed["坏文件.docx"]) || !hanRE.MatchString(failed["二级/三级/空.pdf"]) {
-		t.Errorf("report failures: %q", failed)
+	if got := len(failed); got != 2 {
+		t.Fatalf("report failures: len(failed) = %v, want %v", got, 2)
+	}
+	if !hanRE.MatchString(failed["坏文件.docx"]) {
+		t.Errorf("report failures: %q (want hanRE.MatchString(failed[\"坏文件.docx\"]))", failed)
+	}
+	if !hanRE.MatchString(failed["二级/三级/空.pdf"]) {
+		t.Errorf("report failures: %q (want hanRE.MatchString(failed[\"二级/三级/空.pdf\"]))", failed)
 	}
 
 	// A revised copy of a document, imported on its own, is saved and
@@ -226,11 +265,29 @@ func TestImportDocumentFiles(t *testing.T) {
 	writeFile(t, filepath.Join(revDir, "修订稿.txt"), orig.Title+"（修订稿）\n"+strings.Join(revised, "\n"))
 	revReport := filepath.Join(dir, "revised.csv")
 	out, err = runCLI(t, "import", "--data", data, "--quiet", "--report", revReport, revDir)
-	if err != nil || !strings.Contains(out, "imported 1, ") || !strings.Contains(out, "near-duplicates 1 ") {
-		t.Errorf("near-duplicate import: %v\n%s", err, out)
+	if err != nil {
+		t.Fatalf("near-duplicate import: %v", err)
 	}
-	if rows := readReport(t, revReport); len(rows) != 2 || rows[1][2] != importer.KindNearDuplicate || rows[1][5] != orig.ID || rows[1][6] < "0.80" {
-		t.Errorf("near-duplicate report: %q", rows)
+	if !strings.Contains(out, "imported 1, ") {
+		t.Errorf("near-duplicate import: %v\n%s (want strings.Contains(out, \"imported 1, \"))", err, out)
+	}
+	if !strings.Contains(out, "near-duplicates 1 ") {
+		t.Errorf("near-duplicate import: %v\n%s (want strings.Contains(out, \"near-duplicates 1 \"))", err, out)
+	}
+	{
+		rows := readReport(t, revReport)
+		if got := len(rows); got != 2 {
+			t.Fatalf("near-duplicate report: len(rows) = %v, want %v", got, 2)
+		}
+		if got := rows[1][2]; got != importer.KindNearDuplicate {
+			t.Errorf("near-duplicate report: rows[1][2] = %v, want %v", got, importer.KindNearDuplicate)
+		}
+		if got := rows[1][5]; got != orig.ID {
+			t.Errorf("near-duplicate report: rows[1][5] = %v, want %v", got, orig.ID)
+		}
+		if rows[1][6] < "0.80" {
+			t.Errorf("near-duplicate report: %q (want not rows[1][6] < \"0.80\")", rows)
+		}
 	}
 
 	// Importing again adds nothing.
@@ -239,8 +296,11 @@ func TestImportDocumentFiles(t *testing.T) {
 		t.Errorf("re-import:\n%s", out)
 	}
 	// The default report goes to reportDir.
-	if !strings.Contains(out, "report: 2 failed") || !strings.Contains(out, reportDir) {
-		t.Errorf("re-import report:\n%s", out)
+	if !strings.Contains(out, "report: 2 failed") {
+		t.Errorf("re-import report:\n%s (want strings.Contains(out, \"report: 2 failed\"))", out)
+	}
+	if !strings.Contains(out, reportDir) {
+		t.Errorf("re-import report:\n%s (want strings.Contains(out, reportDir))", out)
 	}
 }
 
@@ -260,8 +320,17 @@ func TestImportFileLimits(t *testing.T) {
 	odd := filepath.Join(dir, "a.xyz")
 	writeFile(t, odd, "x")
 	out, err := runCLI(t, "import", "--data", data, "--max-file-size", "100KB", "--report", report, pdf, docx, odd)
-	if err == nil || !strings.Contains(out, "imported 1, ") || !strings.Contains(out, "超过 100 KB 的上限") || !strings.Contains(out, "a.xyz: unsupported file type") {
-		t.Fatalf("limits: %v\n%s", err, out)
+	if err == nil {
+		t.Fatalf("limits: err is nil")
+	}
+	if !strings.Contains(out, "imported 1, ") {
+		t.Fatalf("limits: %v\n%s (want strings.Contains(out, \"imported 1, \"))", err, out)
+	}
+	if !strings.Contains(out, "超过 100 KB 的上限") {
+		t.Fatalf("limits: %v\n%s (want strings.Contains(out, \"超过 100 KB 的上限\"))", err, out)
+	}
+	if !strings.Contains(out, "a.xyz: unsupported file type") {
+		t.Fatalf("limits: %v\n%s (want strings.Contains(out, \"a.xyz: unsupported file type\"))", err, out)
 	}
 	if rows := readReport(t, report); len(rows) != 3 {
 		t.Errorf("report: %q", rows)
@@ -272,8 +341,17 @@ func TestImportFileLimits(t *testing.T) {
 	before, _ := filepath.Glob(filepath.Join(reportDir, "*.csv"))
 	out, err = runCLI(t, "import", "--data", data, pdf)
 	after, _ := filepath.Glob(filepath.Join(reportDir, "*.csv"))
-	if err != nil || !strings.Contains(out, "imported 1, ") || strings.Contains(out, "report:") || len(after) != len(before) {
-		t.Errorf("clean import: %v, reports %d → %d\n%s", err, len(before), len(after), out)
+	if err != nil {
+		t.Fatalf("clean import: %v", err)
+	}
+	if !strings.Contains(out, "imported 1, ") {
+		t.Errorf("clean import: %v, reports %d → %d\n%s (want strings.Contains(out, \"imported 1, \"))", err, len(before), len(after), out)
+	}
+	if strings.Contains(out, "report:") {
+		t.Errorf("clean import: %v, reports %d → %d\n%s (want not strings.Contains(out, \"report:\"))", err, len(before), len(after), out)
+	}
+	if got := len(after); got != len(before) {
+		t.Errorf("clean import: len(after) = %v, want %v", got, len(before))
 	}
 }
 
@@ -291,8 +369,11 @@ func readReport(t *testing.T, path string) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) == 0 || !slices.Equal(rows[0], importer.ReportHeader) {
-		t.Fatalf("report header: %q", rows)
+	if len(rows) == 0 {
+		t.Fatalf("report header: %q (want not len(rows) == 0)", rows)
+	}
+	if !slices.Equal(rows[0], importer.ReportHeader) {
+		t.Fatalf("report header: %q (want slices.Equal(rows[0], importer.ReportHeader))", rows)
 	}
 	return rows
 }

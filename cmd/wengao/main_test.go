@@ -69,8 +69,11 @@ func TestImportJSONL(t *testing.T) {
 	// A changed record updates in place.
 	writeFile(t, file, `{"id":"d2","title":"营口市精细化工产业发展报告","date":"2023-06-28","body":"推进新材料产业发展。"}`)
 	out, err = runCLI(t, "import", "--data", data, file)
-	if err != nil || !strings.Contains(out, "imported 0, updated 1") {
-		t.Fatalf("update: %v\n%s", err, out)
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	if !strings.Contains(out, "imported 0, updated 1") {
+		t.Fatalf("update: %v\n%s (want strings.Contains(out, \"imported 0, updated 1\"))", err, out)
 	}
 
 	out, err = runCLI(t, "search", "--data", data, "--json", "新材料")
@@ -89,13 +92,34 @@ func TestImportJSONL(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("search --json output is not JSON: %v\n%s", err, out)
 	}
-	if res.Total != 1 || res.Hits[0].ID != "d2" || res.Hits[0].Date != "2023-06-28" || !strings.Contains(res.Hits[0].Snippet, "<mark>新材料</mark>") || res.TookMS == nil || res.Facets["category"] == nil {
-		t.Fatalf("search --json: %s", out)
+	if got := res.Total; got != 1 {
+		t.Fatalf("search --json: res.Total = %v, want %v", got, 1)
+	}
+	if got := res.Hits[0].ID; got != "d2" {
+		t.Fatalf("search --json: res.Hits[0].ID = %v, want %v", got, "d2")
+	}
+	if got := res.Hits[0].Date; got != "2023-06-28" {
+		t.Fatalf("search --json: res.Hits[0].Date = %v, want %v", got, "2023-06-28")
+	}
+	if !strings.Contains(res.Hits[0].Snippet, "<mark>新材料</mark>") {
+		t.Fatalf("search --json: %s (want strings.Contains(res.Hits[0].Snippet, \"<mark>新材料</mark>\"))", out)
+	}
+	if res.TookMS == nil {
+		t.Fatalf("search --json: res.TookMS is nil")
+	}
+	if res.Facets["category"] == nil {
+		t.Fatalf("search --json: res.Facets[\"category\"] is nil")
 	}
 	// Flags after the query work too, and text output is readable.
 	out, err = runCLI(t, "search", "安全生产", "--data", data, "--limit", "1")
-	if err != nil || !strings.Contains(out, "1 documents") || !strings.Contains(out, "【安全生产】") {
-		t.Fatalf("search text: %v\n%s", err, out)
+	if err != nil {
+		t.Fatalf("search text: %v", err)
+	}
+	if !strings.Contains(out, "1 documents") {
+		t.Fatalf("search text: %v\n%s (want strings.Contains(out, \"1 documents\"))", err, out)
+	}
+	if !strings.Contains(out, "【安全生产】") {
+		t.Fatalf("search text: %v\n%s (want strings.Contains(out, \"【安全生产】\"))", err, out)
 	}
 }
 
@@ -111,8 +135,11 @@ func TestImportTextFolder(t *testing.T) {
 	writeFile(t, filepath.Join(src, "gbk.txt"), string([]byte{0xb9, 0xa4, 0xd7, 0xf7, 0xb1, 0xa8, 0xb8, 0xe6, '\n', 0xd5, 0xfd, 0xce, 0xc4}))
 	data := filepath.Join(dir, "data")
 	out, _ := runCLI(t, "import", "--data", data, filepath.Join(dir, "src"))
-	if !strings.Contains(out, "imported 3,") || !strings.Contains(out, "empty.txt: empty file") {
-		t.Fatalf("folder import:\n%s", out)
+	if !strings.Contains(out, "imported 3,") {
+		t.Fatalf("folder import:\n%s (want strings.Contains(out, \"imported 3,\"))", out)
+	}
+	if !strings.Contains(out, "empty.txt: empty file") {
+		t.Fatalf("folder import:\n%s (want strings.Contains(out, \"empty.txt: empty file\"))", out)
 	}
 	out, _ = runCLI(t, "search", "--data", data, "工作报告")
 	if !strings.Contains(out, "1 documents") {
@@ -259,11 +286,17 @@ func TestUsage(t *testing.T) {
 		t.Error("no command: want an error")
 	}
 	out, err := runCLI(t, "frobnicate")
-	if err == nil || !strings.Contains(out, "unknown command") {
-		t.Errorf("unknown command: %v %s", err, out)
+	if err == nil {
+		t.Fatalf("unknown command: err is nil")
+	}
+	if !strings.Contains(out, "unknown command") {
+		t.Errorf("unknown command: %v %s (want strings.Contains(out, \"unknown command\"))", err, out)
 	}
 	out, err = runCLI(t, "import", "--data", t.TempDir(), "/does/not/exist.jsonl")
-	if err == nil || !strings.Contains(out, "cannot open") {
-		t.Errorf("missing file: %v %s", err, out)
+	if err == nil {
+		t.Fatalf("missing file: err is nil")
+	}
+	if !strings.Contains(out, "cannot open") {
+		t.Errorf("missing file: %v %s (want strings.Contains(out, \"cannot open\"))", err, out)
 	}
 }

@@ -47,8 +47,14 @@ func TestSeedPageMasking(t *testing.T) {
 		}
 	}
 	out, err := runCLI(t, "mask", "list", "--data", data)
-	if err != nil || !strings.Contains(out, "民主党派\t民主D派") || !strings.Contains(out, "党委\tD委") {
-		t.Errorf("mask list: %v\n%s", err, out)
+	if err != nil {
+		t.Fatalf("mask list: %v", err)
+	}
+	if !strings.Contains(out, "民主党派\t民主D派") {
+		t.Errorf("mask list: %v\n%s (want strings.Contains(out, \"民主党派\\t民主D派\"))", err, out)
+	}
+	if !strings.Contains(out, "党委\tD委") {
+		t.Errorf("mask list: %v\n%s (want strings.Contains(out, \"党委\\tD委\"))", err, out)
 	}
 	if out, err := runCLI(t, "mask", "remove", "--data", data, "党委"); err != nil {
 		t.Fatalf("mask remove: %v\n%s", err, out)
