@@ -603,18 +603,17 @@ func (s *Server) handleAdminUploadForm(w http.ResponseWriter, r *http.Request) {
 	}
 	a := uploadAction{Name: r.PathValue("action"), Reason: strings.TrimSpace(r.PostForm.Get("reason"))}
 	switch a.Name {
-	case "approve", "reject", "delete":
-	case "meta":
-		meta := readMeta(r.PostForm.Get)
-		a.Meta = &meta
+	case "reject", "delete":
+	case "approve", "meta":
+		// The meta form, and the approve form when it shows them, carry
+		// the metadata as the moderator left it.
+		if a.Name == "meta" || r.PostForm.Has("title") {
+			meta := readMeta(r.PostForm.Get)
+			a.Meta = &meta
+		}
 	default:
 		s.notFound(w, r)
 		return
-	}
-	// The approve form carries the metadata as the moderator left it.
-	if a.Name == "approve" && r.PostForm.Has("title") {
-		meta := readMeta(r.PostForm.Get)
-		a.Meta = &meta
 	}
 	done, err := s.moderateUpload(r.Context(), u, up.ID, a)
 	if err != nil {
