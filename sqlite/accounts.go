@@ -83,7 +83,7 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 		return nil, err
 	}
 
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 	} else if taken > 0 {
 		return nil, wengao.Errorf(wengao.ECONFLICT, "用户名已被使用。")
 	}
-	now := time.Now().Unix()
+	now := tx.now.Unix()
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO users (username, email, password_hash, role, created_at, password_changed_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, nu.Username, nu.Email, hash, nu.Role, now, now).Scan(&id); err != nil {
@@ -195,13 +195,13 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next st
 		return err
 	}
 
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ? AND password_hash = ?`,
-		hash, time.Now().Unix(), userID, old)
+		hash, tx.now.Unix(), userID, old)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (db *DB) SetUserRole(ctx context.Context, userID int64, role string) error 
 	if !wengao.ValidRole(role) {
 		return wengao.Errorf(wengao.EINVALID, "未知的角色：%q。", role)
 	}
-	n, err := db.execAudited(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, userID)
+	n, err := db.execAudited(ctx, nil, `UPDATE users SET role = ? WHERE id = ?`, role, userID)
 	if err != nil {
 		return err
 	} else if n == 0 {
