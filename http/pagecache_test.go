@@ -18,7 +18,7 @@ func TestPageRenderWaiterCancelled(t *testing.T) {
 		_, err := c.render(context.Background(), "k", func() (*cachedPage, error) {
 			close(started)
 			<-release
-			return newCachedPage([]byte("<p>page</p>"), 0, 0, time.Minute), nil
+			return newCachedPage([]byte("<p>page</p>"), 0, 0, time.Now().Add(time.Minute)), nil
 		})
 		leader <- err
 	}()

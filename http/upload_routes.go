@@ -238,10 +238,11 @@ func (s *Server) handleAPIModerate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := path2action(r)
+	e, ctx := s.auditing(r, "upload."+action, "upload:"+strconv.FormatInt(id, 10), "")
 	var up *wengao.Upload
 	switch action {
 	case "approve":
-		up, err = s.Uploads.ApproveUpload(r.Context(), id, u.ID, s.settings(r.Context()).UploadReward)
+		up, err = s.Uploads.ApproveUpload(ctx, id, u.ID, s.settings(r.Context()).UploadReward)
 	case "reject":
 		var body struct {
 			Reason string `json:"reason"`
@@ -250,25 +251,24 @@ func (s *Server) handleAPIModerate(w http.ResponseWriter, r *http.Request) {
 			err = wengao.Errorf(wengao.EINVALID, msgBadJSON)
 			break
 		}
-		up, err = s.Uploads.RejectUpload(r.Context(), id, u.ID, body.Reason)
+		e.Detail = body.Reason
+		up, err = s.Uploads.RejectUpload(ctx, id, u.ID, body.Reason)
 	case "meta":
 		if up, err = s.Uploads.FindUpload(r.Context(), id); err != nil {
 			break
 		}
 		var meta wengao.UploadMeta
 		if meta, err = readMetaJSON(r, up.Meta); err == nil {
-			up, err = s.Uploads.UpdateUploadMeta(r.Context(), id, meta)
+			up, err = s.Uploads.UpdateUploadMeta(ctx, id, meta)
 		}
 	case "delete":
-		up, err = s.Uploads.DeleteUpload(r.Context(), id, u.ID)
+		up, err = s.Uploads.DeleteUpload(ctx, id, u.ID)
 	}
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
 	}
-	if action == "approve" || action == "delete" {
-		s.pages.clear()
-	}
+	s.audited(r, e)
 	writeJSON(w, http.StatusOK, up)
 }
 
@@ -549,8 +549,8 @@ func (s *Server) handleAdminUploadForm(w http.ResponseWriter, r *http.Request) {
 		s.uploadDetail(w, r, http.StatusBadRequest, up, true, wengao.ErrorMessage(err), "")
 		return
 	}
-	ctx := r.Context()
 	action := r.PathValue("action")
+	e, ctx := s.auditing(r, "upload."+action, "upload:"+strconv.FormatInt(up.ID, 10), "")
 	var done *wengao.Upload
 	switch action {
 	case "approve":
@@ -562,7 +562,8 @@ func (s *Server) handleAdminUploadForm(w http.ResponseWriter, r *http.Request) {
 		}
 		done, err = s.Uploads.ApproveUpload(ctx, up.ID, u.ID, s.settings(r.Context()).UploadReward)
 	case "reject":
-		done, err = s.Uploads.RejectUpload(ctx, up.ID, u.ID, strings.TrimSpace(r.PostForm.Get("reason")))
+		e.Detail = strings.TrimSpace(r.PostForm.Get("reason"))
+		done, err = s.Uploads.RejectUpload(ctx, up.ID, u.ID, e.Detail)
 	case "meta":
 		done, err = s.Uploads.UpdateUploadMeta(ctx, up.ID, readMeta(r.PostForm.Get))
 	case "delete":
@@ -575,9 +576,7 @@ func (s *Server) handleAdminUploadForm(w http.ResponseWriter, r *http.Request) {
 		s.uploadDetail(w, r, ErrorStatus(err), up, true, wengao.ErrorMessage(err), "")
 		return
 	}
-	if action == "approve" || action == "delete" {
-		s.pages.clear()
-	}
+	s.audited(r, e)
 	if action == "meta" {
 		http.Redirect(w, r, "/admin/uploads/"+strconv.FormatInt(done.ID, 10)+"?notice=saved", http.StatusSeeOther)
 		return
