@@ -145,7 +145,9 @@ func TestOnChange(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	log := watchChanges(db)
-	docs := func(ids ...string) wengao.Change { return wengao.Change{Kind: wengao.ChangeDocuments, DocumentIDs: ids} }
+	docs := func(ids ...string) wengao.Change {
+		return wengao.Change{Kind: wengao.ChangeDocuments, DocumentIDs: ids}
+	}
 
 	mustSave(t, db, deleteTestDocs()...)
 	log.wantChanges(t, "save", docs("eco-1", "eco-2", "eco-3", "edu-1"))
