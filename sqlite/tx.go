@@ -122,9 +122,11 @@ func (db *DB) OnChange(fn func(wengao.Change)) {
 // bumpDocVersion moves doc_version on and returns it, for the rows the
 // transaction writes to carry as their seq: the metadata cache of every
 // process reads them on its next refresh, and the subscribers of OnChange
-// hear of documents ids (none: any) once the transaction commits. Every
-// write that changes what readers see of a document goes through here
-// or through deleteDocumentTx.
+// hear of documents ids (none: any) once the transaction commits. The
+// writes that change what readers see of a document go through here,
+// deleteDocumentTx or writeDocuments (which takes its version first and
+// names the documents once written); one that needs no new version (a
+// price) calls Tx.changed itself.
 func (tx *Tx) bumpDocVersion(ctx context.Context, ids ...string) (int64, error) {
 	var v int64
 	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&v); err != nil {
