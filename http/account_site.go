@@ -275,7 +275,7 @@ var meNotices = map[string]string{
 
 func (s *Server) renderMe(w http.ResponseWriter, r *http.Request, u *wengao.User, tab string, status int, notice, errMsg string) {
 	ctx := r.Context()
-	v := meView{User: u, Tab: tab, Notice: meNotices[notice], Error: errMsg, Settings: s.settings(r.Context()), Now: time.Now()}
+	v := meView{User: u, Tab: tab, Notice: meNotices[notice], Error: errMsg, Settings: s.settings(r.Context()), Now: s.now()}
 	title := "个人中心"
 	for _, t := range meTabs {
 		path := "/me"
@@ -349,7 +349,7 @@ func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) {
 // signIn records the user's daily sign-in (签到) for today in the site's
 // time zone.
 func (s *Server) signIn(ctx context.Context, u *wengao.User) (*wengao.LedgerEntry, error) {
-	return s.Ledger.SignIn(ctx, u.ID, time.Now().In(siteZone).Format(wengao.DayLayout), s.settings(ctx).SignInPoints)
+	return s.Ledger.SignIn(ctx, u.ID, s.now().In(siteZone).Format(wengao.DayLayout), s.settings(ctx).SignInPoints)
 }
 
 // siteZone is the time zone of the site's calendar days.

@@ -304,7 +304,6 @@ func (s *Server) changeDocumentStatus(r *http.Request, u *wengao.User, action, i
 	if err := s.DocAdmin.SetDocumentStatus(ctx, wengao.ActorOf(u), id, status, reason); err != nil {
 		return err
 	}
-	s.pages.clear()
 	s.audited(r, e)
 	return nil
 }
@@ -335,7 +334,6 @@ func (s *Server) editDocument(r *http.Request, action, id string) error {
 	if err != nil {
 		return err
 	}
-	s.pages.clear()
 	s.audited(r, e)
 	return nil
 }
@@ -417,7 +415,6 @@ func (s *Server) handleAdminCategoriesForm(w http.ResponseWriter, r *http.Reques
 		s.adminCategories(w, r, ErrorStatus(err), wengao.ErrorMessage(err), "")
 		return
 	}
-	s.pages.clear()
 	if e.ID == 0 {
 		e.Detail += " (" + strconv.Itoa(n) + ")"
 	}
@@ -446,7 +443,7 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	v := adminUsersView{Users: users, Total: total, Query: q, Now: time.Now()}
+	v := adminUsersView{Users: users, Total: total, Query: q, Now: s.now()}
 	v.Pages = paginate(page, (total+limit-1)/limit, func(n int) string { return "/admin/users?q=" + urlQuery(q) + "&page=" + strconv.Itoa(n) })
 	s.adminRender(w, r, http.StatusOK, "admin_users", "用户管理", &v)
 }
@@ -488,7 +485,7 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request, me *wenga
 		s.errorPage(w, r, err)
 		return
 	}
-	v := adminUserView{U: au, IsAdmin: me.IsAdmin(), Error: errMsg, Notice: notice, Roles: []string{wengao.RoleReader, wengao.RoleModerator, wengao.RoleAdmin}, Now: time.Now()}
+	v := adminUserView{U: au, IsAdmin: me.IsAdmin(), Error: errMsg, Notice: notice, Roles: []string{wengao.RoleReader, wengao.RoleModerator, wengao.RoleAdmin}, Now: s.now()}
 	v.Ledger, _, _ = s.Ledger.Entries(r.Context(), au.ID, 1, 20)
 	if s.Audit != nil {
 		v.History, _, _ = s.Audit.ListAudit(r.Context(), "user:"+strconv.FormatInt(au.ID, 10), 1, 20)
@@ -640,7 +637,6 @@ func (s *Server) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request)
 		s.adminSettings(w, r, ErrorStatus(err), st, wengao.ErrorMessage(err), "")
 		return
 	}
-	s.pages.clear()
 	s.audited(r, e)
 	http.Redirect(w, r, "/admin/settings?notice=saved", http.StatusSeeOther)
 }

@@ -58,8 +58,7 @@ type complaintJSON struct {
 }
 
 // fileComplaint records a complaint from the visitor of r, who may not
-// be banned from sending messages, and drops the cached pages its
-// document was on. A takedown notice asks to hide its document at once
+// be banned from sending messages. A takedown notice asks to hide its document at once
 // only when the operator's policy says so and the notice is within the
 // daily limits of its account and address; the store then hides it if
 // the notice qualifies and the account is in good standing.
@@ -69,7 +68,7 @@ func (s *Server) fileComplaint(r *http.Request, c *wengao.Complaint) error {
 	if u != nil {
 		c.UserID = u.ID
 		if s.UserAdmin != nil {
-			if au, err := s.UserAdmin.FindAdminUser(r.Context(), u.ID); err == nil && wengao.Banned(au.Bans.CommentUntil, time.Now()) {
+			if au, err := s.UserAdmin.FindAdminUser(r.Context(), u.ID); err == nil && wengao.Banned(au.Bans.CommentUntil, s.now()) {
 				return wengao.Errorf(wengao.EFORBIDDEN, msgBannedComment, au.Bans.CommentUntil.In(siteZone).Format("2006-01-02 15:04"))
 			}
 		}
@@ -80,9 +79,6 @@ func (s *Server) fileComplaint(r *http.Request, c *wengao.Complaint) error {
 	e, ctx := s.auditing(r, "complaint.open", "complaint:", c.Kind+" "+c.DocumentID)
 	if err := s.Complaints.CreateComplaint(ctx, c); err != nil {
 		return err
-	}
-	if c.DocumentID != "" && c.Kind == wengao.ComplaintCopyright {
-		s.pages.clear()
 	}
 	if e.ID == 0 {
 		e.Target += strconv.FormatInt(c.ID, 10)
@@ -249,7 +245,6 @@ func (s *Server) resolveComplaint(r *http.Request, u *wengao.User, id int64, act
 	if err != nil {
 		return nil, err
 	}
-	s.pages.clear()
 	s.audited(r, e)
 	return c, nil
 }

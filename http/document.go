@@ -74,7 +74,7 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 	if s.Counter != nil {
 		flushes = s.Counter.Flushes(id)
 	}
-	p := s.pages.get(key, time.Now())
+	p := s.pages.get(key, s.now())
 	if p == nil || p.flushes != flushes {
 		var err error
 		p, err = s.pages.render(r.Context(), key, func() (*cachedPage, error) { return s.renderDocument(r, id, vis, flushes) })

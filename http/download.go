@@ -306,7 +306,7 @@ func (s *Server) ban(r *http.Request, u *wengao.User, until func(wengao.Bans) ti
 	if err != nil {
 		return err
 	}
-	if t := until(au.Bans); wengao.Banned(t, time.Now()) {
+	if t := until(au.Bans); wengao.Banned(t, s.now()) {
 		return wengao.Errorf(wengao.EFORBIDDEN, msg, t.In(siteZone).Format("2006-01-02 15:04"))
 	}
 	return nil

@@ -81,7 +81,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // X-Request-Id response header) and logs it when done.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := time.Now() // a duration: the monotonic clock, see measure
 		id := requestIDPrefix + "-" + strconv.FormatUint(requestCounter.Add(1), 36)
 		w.Header().Set("X-Request-Id", id)
 		// One context value for the request's id and its signed-in user.

@@ -29,6 +29,9 @@ type pageCache struct {
 	// renders holds the renders in progress, so that concurrent requests
 	// for a page missing from the cache render it once.
 	renders map[string]*pageRender
+	// gen counts the clears: a render that began before one may show
+	// what the clear was for, and is not cached.
+	gen uint64
 }
 
 // pageRender is a render in progress; done is closed when it ends.
@@ -120,6 +123,7 @@ func (c *pageCache) render(ctx context.Context, key string, build func() (*cache
 	}
 	r := &pageRender{done: make(chan struct{})}
 	c.renders[key] = r
+	gen := c.gen
 	c.mu.Unlock()
 
 	defer func() {
@@ -134,15 +138,19 @@ func (c *pageCache) render(ctx context.Context, key string, build func() (*cache
 	defer func() { <-renderSlots }()
 	r.page, r.err = build()
 	if r.err == nil {
-		c.put(key, r.page)
+		c.put(key, r.page, gen)
 	}
 	return r.page, r.err
 }
 
-// put caches p under key, evicting other pages when the cache is full.
-func (c *pageCache) put(key string, p *cachedPage) {
+// put caches p under key, evicting other pages when the cache is full,
+// unless the cache was cleared since generation gen.
+func (c *pageCache) put(key string, p *cachedPage, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
 	if c.entries == nil {
 		c.entries = map[string]*cachedPage{}
 	}
@@ -169,9 +177,10 @@ func (c *pageCache) put(key string, p *cachedPage) {
 	c.size += p.size
 }
 
-// newCachedPage returns a page for the cache, split at its slots.
-func newCachedPage(body []byte, reads int64, flushes uint64, ttl time.Duration) *cachedPage {
-	p := &cachedPage{reads: reads, flushes: flushes, expires: time.Now().Add(ttl), size: len(body)}
+// newCachedPage returns a page for the cache, split at its slots, kept
+// until expires.
+func newCachedPage(body []byte, reads int64, flushes uint64, expires time.Time) *cachedPage {
+	p := &cachedPage{reads: reads, flushes: flushes, expires: expires, size: len(body)}
 	body = bytes.Clone(body)
 	for {
 		at, which := -1, slot(0)
@@ -247,10 +256,12 @@ func (p *cachedPage) serve(s *Server, w http.ResponseWriter, r *http.Request, va
 }
 
 // clear drops every cached page, after a change that shows on many pages
-// (a document published or removed).
+// (a document published or removed), and keeps the renders under way
+// from caching what they read before it.
 func (c *pageCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.entries = nil
 	c.size = 0
+	c.gen++
 }

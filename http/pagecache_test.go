@@ -18,7 +18,7 @@ func TestPageRenderWaiterCancelled(t *testing.T) {
 		_, err := c.render(context.Background(), "k", func() (*cachedPage, error) {
 			close(started)
 			<-release
-			return newCachedPage([]byte("<p>page</p>"), 0, 0, time.Minute), nil
+			return newCachedPage([]byte("<p>page</p>"), 0, 0, time.Now().Add(time.Minute)), nil
 		})
 		leader <- err
 	}()
@@ -49,5 +49,32 @@ func TestPageRenderWaiterCancelled(t *testing.T) {
 	}
 	if c.get("k", time.Now()) == nil {
 		t.Error("the render was not cached")
+	}
+}
+
+// TestPageRenderBeforeClear: a render that began before the cache was
+// cleared may show what the clear was for, and is not cached.
+func TestPageRenderBeforeClear(t *testing.T) {
+	var c pageCache
+	now := time.Now()
+	if _, err := c.render(context.Background(), "k", func() (*cachedPage, error) {
+		c.clear() // a write committed while the page was rendered
+		return newCachedPage([]byte("<p>stale</p>"), 0, 0, now.Add(time.Minute)), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if c.get("k", now) != nil {
+		t.Error("a page rendered across a clear was cached")
+	}
+	if _, err := c.render(context.Background(), "k", func() (*cachedPage, error) {
+		return newCachedPage([]byte("<p>fresh</p>"), 0, 0, now.Add(time.Minute)), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if c.get("k", now) == nil {
+		t.Error("a page rendered after the clear was not cached")
+	}
+	if c.get("k", now.Add(2*time.Minute)) != nil {
+		t.Error("a page was served past its expiry")
 	}
 }

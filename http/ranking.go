@@ -38,7 +38,7 @@ func (s *Server) today() time.Time {
 	if s.Counter != nil {
 		return s.Counter.Today()
 	}
-	return time.Now().In(ChinaTime)
+	return s.now().In(ChinaTime)
 }
 
 // ranking returns up to n of the most read documents of a period. A
@@ -49,7 +49,7 @@ func (s *Server) ranking(ctx context.Context, p wengao.Period, n int) []wengao.R
 	}
 	since := p.Since(s.today())
 	key := string(p) + since
-	now := time.Now()
+	now := s.now()
 	s.rankings.mu.Lock()
 	e, ok := s.rankings.entries[key]
 	s.rankings.mu.Unlock()

@@ -198,7 +198,7 @@ func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, name strin
 func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string, build func() (string, any, error)) {
 	// Pages hold absolute links to the site, which may come from the request.
 	key = s.baseURL(r) + "\x00" + key
-	if p := s.pages.get(key, time.Now()); p != nil {
+	if p := s.pages.get(key, s.now()); p != nil {
 		p.serve(s, w, r, s.slotValues(r, 0, nil))
 		return
 	}
@@ -241,7 +241,7 @@ func (s *Server) renderPage(ctx context.Context, name string, data any, reads in
 	if err := s.execute(buf, name, data); err != nil {
 		return nil, err
 	}
-	return newCachedPage(s.maskBytes(ctx, buf.Bytes()), reads, flushes, pageTTL), nil
+	return newCachedPage(s.maskBytes(ctx, buf.Bytes()), reads, flushes, s.now().Add(pageTTL)), nil
 }
 
 // writeBody writes a complete response body: with an ETag made from it

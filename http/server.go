@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -78,6 +79,14 @@ type Server struct {
 	Throttle *throttle.LoginThrottle
 	// Settings are the operator's figures: sign-up bonus, prices.
 	Settings wengao.Settings
+	// Changes tells the server of committed writes, so that it drops the
+	// pages they make stale; nil takes Documents when it can tell (a
+	// store implementing wengao.ChangeNotifier). The server subscribes
+	// once, when it serves its first request.
+	Changes wengao.ChangeNotifier
+	// Now returns the current time; tests set it to move time on. Set it
+	// before the server is used.
+	Now func() time.Time
 
 	// Attribution is Markdown shown on the about page: where the sample
 	// library's documents come from.
@@ -103,11 +112,13 @@ type Server struct {
 	held      heldBlobs
 	// sitemapMax overrides sitemapMaxURLs in tests.
 	sitemapMax int
+	watchOnce  sync.Once // subscribes to Changes
 }
 
 // NewServer returns a server with its routes registered.
 func NewServer() *Server {
-	s := &Server{mux: http.NewServeMux(), Logger: slog.Default(), Throttle: throttle.New(0, 0, 0, 0), Settings: wengao.DefaultSettings(), limits: newLimiters()}
+	s := &Server{mux: http.NewServeMux(), Logger: slog.Default(), Throttle: throttle.New(0, 0, 0, 0), Settings: wengao.DefaultSettings(), limits: newLimiters(),
+		Now: time.Now}
 	s.server = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -133,7 +144,37 @@ func NewServer() *Server {
 
 // ServeHTTP passes requests through the middleware to the router.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.watchOnce.Do(s.watchChanges)
 	s.handler.ServeHTTP(w, r)
+}
+
+// watchChanges subscribes the server's caches to the changes its stores
+// commit: a write path cannot forget to drop the pages it made stale,
+// since none of them does it.
+func (s *Server) watchChanges() {
+	n := s.Changes
+	if n == nil {
+		n, _ = s.Documents.(wengao.ChangeNotifier)
+	}
+	if n == nil {
+		return
+	}
+	n.OnChange(func(c wengao.Change) {
+		switch c.Kind {
+		case wengao.ChangeDocuments, wengao.ChangeSettings:
+			// Lists, categories and the home page show documents too,
+			// and the settings show on every page: all go.
+			s.pages.clear()
+		}
+	})
+}
+
+// now returns the current time from the server's clock.
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
 }
 
 // Open starts listening on Addr and serving in the background, and starts

@@ -130,7 +130,7 @@ func (s *Server) favoriteCount(ctx context.Context, id string) int {
 	if s.Favorites == nil {
 		return 0
 	}
-	now := time.Now()
+	now := s.now()
 	s.favs.mu.Lock()
 	c, ok := s.favs.m[id]
 	s.favs.mu.Unlock()
@@ -152,7 +152,7 @@ func (s *Server) setFavoriteCount(id string, n int) {
 	if s.favs.m == nil || len(s.favs.m) > 100000 {
 		s.favs.m = map[string]favCount{}
 	}
-	s.favs.m[id] = favCount{n: n, expires: time.Now().Add(favCountTTL)}
+	s.favs.m[id] = favCount{n: n, expires: s.now().Add(favCountTTL)}
 }
 
 // anonActions keeps the buttons shown to visitors who have not logged in,

@@ -74,7 +74,6 @@ func (s *Server) handleAdminSourcesForm(w http.ResponseWriter, r *http.Request) 
 		s.adminSources(w, r, ErrorStatus(err), current, text, wengao.ErrorMessage(err), "")
 		return
 	}
-	s.pages.clear()
 	http.Redirect(w, r, "/admin/sources?notice=saved", http.StatusSeeOther)
 }
 

@@ -49,6 +49,8 @@ func mustLoadStatic() *staticAssets {
 }
 
 func loadStatic(fsys fs.FS) (*staticAssets, error) {
+	// The embedded files have no time of their own: they date from the
+	// program's start (package initialisation, before any clock is set).
 	a := &staticAssets{byName: map[string]*staticAsset{}, byHashed: map[string]*staticAsset{}, modTime: time.Now().UTC().Truncate(time.Second)}
 	entries, err := fs.ReadDir(fsys, "static")
 	if err != nil {

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -264,7 +263,7 @@ func (s *Server) handleAPIModerate(w http.ResponseWriter, r *http.Request) {
 		}
 		a.Meta = &meta
 	}
-	up, err := s.moderateUpload(r.Context(), u, id, a)
+	up, err := s.moderateUpload(r, u, id, a)
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
@@ -287,7 +286,8 @@ type uploadAction struct {
 // moderator u: the one action behind the API and the console, which
 // only translate their input and its outcome. The store checks who may
 // do what.
-func (s *Server) moderateUpload(ctx context.Context, u *wengao.User, id int64, a uploadAction) (*wengao.Upload, error) {
+func (s *Server) moderateUpload(r *http.Request, u *wengao.User, id int64, a uploadAction) (*wengao.Upload, error) {
+	e, ctx := s.auditing(r, "upload."+a.Name, "upload:"+strconv.FormatInt(id, 10), a.Reason)
 	var up *wengao.Upload
 	var err error
 	switch a.Name {
@@ -297,12 +297,13 @@ func (s *Server) moderateUpload(ctx context.Context, u *wengao.User, id int64, a
 				return nil, err
 			}
 			if up.Status == wengao.UploadPending {
-				if _, err := s.Uploads.UpdateUploadMeta(ctx, id, u.ID, *a.Meta); err != nil {
+				// Not audited on its own: the approval's entry covers it.
+				if _, err := s.Uploads.UpdateUploadMeta(r.Context(), id, u.ID, *a.Meta); err != nil {
 					return nil, err
 				}
 			}
 		}
-		up, err = s.Uploads.ApproveUpload(ctx, id, u.ID, s.settings(ctx).UploadReward)
+		up, err = s.Uploads.ApproveUpload(ctx, id, u.ID, s.settings(r.Context()).UploadReward)
 	case "reject":
 		up, err = s.Uploads.RejectUpload(ctx, id, u.ID, a.Reason)
 	case "meta":
@@ -318,9 +319,7 @@ func (s *Server) moderateUpload(ctx context.Context, u *wengao.User, id int64, a
 	if err != nil {
 		return nil, err
 	}
-	if a.Name == "approve" || a.Name == "delete" {
-		s.pages.clear()
-	}
+	s.audited(r, e)
 	return up, nil
 }
 
@@ -615,7 +614,7 @@ func (s *Server) handleAdminUploadForm(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	done, err := s.moderateUpload(r.Context(), u, up.ID, a)
+	done, err := s.moderateUpload(r, u, up.ID, a)
 	if err != nil {
 		if cur, ferr := s.Uploads.FindUpload(r.Context(), up.ID); ferr == nil {
 			up = cur // as it stands after the refusal

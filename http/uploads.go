@@ -150,7 +150,7 @@ func (s *Server) receiveUpload(ctx context.Context, u *wengao.User, name string,
 		return nil, wengao.Errorf(wengao.EINVALID, msgUploadFormat)
 	}
 	settings := s.settings(ctx)
-	count, used, err := s.Uploads.UploadUsage(ctx, u.ID, time.Now().Add(-24*time.Hour))
+	count, used, err := s.Uploads.UploadUsage(ctx, u.ID, s.now().Add(-24*time.Hour))
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 		return nil, err
 	}
 
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 	} else if taken > 0 {
 		return nil, wengao.ErrUsernameTaken
 	}
-	now := time.Now().Unix()
+	now := tx.now.Unix()
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO users (username, email, password_hash, role, created_at, password_changed_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, nu.Username, nu.Email, hash, nu.Role, now, now).Scan(&id); err != nil {
@@ -192,13 +192,13 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next st
 		return err
 	}
 
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ? AND password_hash = ?`,
-		hash, time.Now().Unix(), userID, old)
+		hash, tx.now.Unix(), userID, old)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next st
 // SetUserRole changes a user's role, when the rules let actor
 // (wengao.CanSetUserRole).
 func (db *DB) SetUserRole(ctx context.Context, actor wengao.Actor, userID int64, role string) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}

@@ -100,18 +100,18 @@ func (db *DB) AdminDocument(ctx context.Context, id string) (*wengao.Document, *
 
 // setDocumentStatusTx moves the document with row id rowID to status,
 // with a reason (cleared for published) and the complaint holding it (0
-// for none), under a new doc_version, so that the metadata cache of every
+// for none), under a new doc_version (Tx.bumpDocVersion), so that the metadata cache of every
 // process takes it out of (or back into) what readers see.
-func setDocumentStatusTx(ctx context.Context, tx *sql.Tx, rowID int64, status, reason string, hold int64) error {
+func setDocumentStatusTx(ctx context.Context, tx *Tx, rowID int64, extID, status, reason string, hold int64) error {
 	if status == wengao.DocPublished {
 		reason = ""
 	}
-	var version int64
-	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&version); err != nil {
+	version, err := tx.bumpDocVersion(ctx, extID)
+	if err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE documents SET status = ?, status_reason = ?, status_at = ?, hold_complaint = ?, seq = ? WHERE id = ?`,
-		status, reason, time.Now().Unix(), nullID(hold), version, rowID)
+	_, err = tx.ExecContext(ctx, `UPDATE documents SET status = ?, status_reason = ?, status_at = ?, hold_complaint = ?, seq = ? WHERE id = ?`,
+		status, reason, tx.now.Unix(), nullID(hold), version, rowID)
 	return err
 }
 
@@ -137,7 +137,7 @@ func (db *DB) SetDocumentStatus(ctx context.Context, actor wengao.Actor, id, sta
 	if utf8.RuneCountInString(reason) > statusReasonMaxRunes {
 		return wengao.ErrReasonTooLong(statusReasonMaxRunes)
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -153,22 +153,18 @@ func (db *DB) SetDocumentStatus(ctx context.Context, actor wengao.Actor, id, sta
 	if err := wengao.CanChangeDocumentStatus(role, current, status); err != nil {
 		return err
 	}
-	if err := setDocumentStatusTx(ctx, tx, rowID, status, reason, 0); err != nil {
+	if err := setDocumentStatusTx(ctx, tx, rowID, id, status, reason, 0); err != nil {
 		return err
 	}
 	if err := auditTx(ctx, tx); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	db.forgetRelated()
-	return nil
+	return tx.Commit()
 }
 
 // PurgeDocument removes a document in the recycle bin for good.
 func (db *DB) PurgeDocument(ctx context.Context, id string) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -186,11 +182,7 @@ func (db *DB) PurgeDocument(ctx context.Context, id string) error {
 	if err := auditTx(ctx, tx); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	db.forgetRelated()
-	return nil
+	return tx.Commit()
 }
 
 // SetDocumentPrice sets a document's own price, or clears it.
@@ -202,7 +194,7 @@ func (db *DB) SetDocumentPrice(ctx context.Context, id string, price *int64) err
 		}
 		p = *price
 	}
-	n, err := db.execAudited(ctx, `UPDATE documents SET price = ? WHERE ext_id = ?`, p, id)
+	n, err := db.execAudited(ctx, func(tx *Tx) { tx.changed(wengao.ChangeDocuments, id) }, `UPDATE documents SET price = ? WHERE ext_id = ?`, p, id)
 	if err != nil {
 		return err
 	} else if n == 0 {
@@ -262,7 +254,7 @@ func (db *DB) RenameCategory(ctx context.Context, from, to string) (int, error) 
 	// wildcards cannot disturb.
 	const under = `substr(category, 1, length(?) + 1) = ? || '/'`
 
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -282,8 +274,8 @@ func (db *DB) RenameCategory(ctx context.Context, from, to string) (int, error) 
 	if children > 0 && strings.Contains(to, "/") {
 		return 0, wengao.ErrCategoryHasChildren(from)
 	}
-	var version int64
-	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&version); err != nil {
+	version, err := tx.bumpDocVersion(ctx)
+	if err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE documents SET category = ?, seq = ? WHERE category = ?`, to, version, from); err != nil {
@@ -311,7 +303,6 @@ func (db *DB) RenameCategory(ctx context.Context, from, to string) (int, error) 
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
-	db.forgetRelated()
 	return exact + children, nil
 }
 
@@ -394,7 +385,7 @@ func (db *DB) FindAdminUser(ctx context.Context, id int64) (*wengao.AdminUser, e
 
 // SetUserBans replaces a user's bans, when the actor ranks above them.
 func (db *DB) SetUserBans(ctx context.Context, actor wengao.Actor, id int64, b wengao.Bans) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,28 +24,29 @@ const (
 // method does record themselves instead, in their own transaction, when
 // their context carries an entry (wengao.NewContextWithAudit).
 func (db *DB) Audit(ctx context.Context, e *wengao.AuditEntry) error {
-	return insertAudit(ctx, db.write, e)
+	return insertAudit(ctx, db.write, e, db.Now())
 }
 
 // auditTx writes the audit entry ctx carries in tx, the transaction of the
 // action it records, unless there is none or it is written already.
-func auditTx(ctx context.Context, tx *sql.Tx) error {
+func auditTx(ctx context.Context, tx *Tx) error {
 	e := wengao.AuditFromContext(ctx)
 	if e == nil || e.ID != 0 {
 		return nil
 	}
-	return insertAudit(ctx, tx, e)
+	return insertAudit(ctx, tx, e, tx.now)
 }
 
-// insertAudit appends e to the log with q and fills its ID and CreatedAt.
-func insertAudit(ctx context.Context, q queryer, e *wengao.AuditEntry) error {
+// insertAudit appends e to the log with q and fills its ID and CreatedAt
+// (now).
+func insertAudit(ctx context.Context, q queryer, e *wengao.AuditEntry, now time.Time) error {
 	e.Action = strings.TrimSpace(e.Action)
 	if e.Action == "" || utf8.RuneCountInString(e.Action) > auditActionMaxRunes {
 		return wengao.ErrAuditAction(auditActionMaxRunes)
 	}
 	e.Target = cutRunes(e.Target, auditTargetMaxRunes)
 	e.Detail = cutRunes(e.Detail, auditDetailMaxRunes)
-	e.CreatedAt = time.Now().UTC().Truncate(time.Second)
+	e.CreatedAt = now.UTC().Truncate(time.Second)
 	return q.QueryRowContext(ctx, `INSERT INTO audit (actor_id, actor_name, action, target, detail, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, e.ActorID, e.ActorName, e.Action, e.Target, e.Detail, e.CreatedAt.Unix()).Scan(&e.ID)
 }
@@ -97,9 +97,10 @@ func cutRunes(s string, n int) string {
 // execAudited runs a statement that is a whole action in a transaction
 // with the audit entry ctx carries, and returns the number of rows it
 // changed. When it changed none, nothing is kept: neither the statement
-// nor the entry.
-func (db *DB) execAudited(ctx context.Context, query string, args ...any) (int64, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+// nor the entry. Otherwise changed, when not nil, records in the
+// transaction what the statement changed (Tx.changed).
+func (db *DB) execAudited(ctx context.Context, changed func(*Tx), query string, args ...any) (int64, error) {
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -114,6 +115,9 @@ func (db *DB) execAudited(ctx context.Context, query string, args ...any) (int64
 	}
 	if err := auditTx(ctx, tx); err != nil {
 		return 0, err
+	}
+	if changed != nil {
+		changed(tx)
 	}
 	return n, tx.Commit()
 }

@@ -98,7 +98,7 @@ func findComplaint(ctx context.Context, q rowsQueryer, id int64) (*wengao.Compla
 
 // addComplaintEvent records a step of a complaint's handling; actor 0 is
 // the system.
-func addComplaintEvent(ctx context.Context, tx *sql.Tx, complaintID int64, action string, actor int64, note string, now int64) error {
+func addComplaintEvent(ctx context.Context, tx *Tx, complaintID int64, action string, actor int64, note string, now int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (complaint_id, action, actor_id, note, created_at) VALUES (?, ?, ?, ?, ?)`,
 		complaintID, action, nullID(actor), note, now)
 	return err
@@ -176,7 +176,7 @@ func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 	if c.EvidenceFile != nil {
 		file = *c.EvidenceFile
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 			}
 		}
 	}
-	now := time.Now().Unix()
+	now := tx.now.Unix()
 	if err := tx.QueryRowContext(ctx, `INSERT INTO complaints (document_id, document_title, kind, reason, contact, evidence,
 		evidence_key, evidence_name, evidence_size, user_id, status, created_at, rights_holder, work) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id`,
 		c.DocumentID, c.DocumentTitle, c.Kind, c.Reason, c.Contact, c.Evidence, file.Key, file.Name, file.Size, nullID(c.UserID), now,
@@ -213,10 +213,9 @@ func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 	if err := addComplaintEvent(ctx, tx, c.ID, eventOpened, c.UserID, "", now); err != nil {
 		return err
 	}
-	hid := standing
-	if hid {
+	if standing {
 		reason := complaintHoldReason(c.ID)
-		if err := setDocumentStatusTx(ctx, tx, docRowID, wengao.DocHidden, reason, c.ID); err != nil {
+		if err := setDocumentStatusTx(ctx, tx, docRowID, c.DocumentID, wengao.DocHidden, reason, c.ID); err != nil {
 			return err
 		}
 		if err := addComplaintEvent(ctx, tx, c.ID, eventHidden, 0, reason, now); err != nil {
@@ -236,9 +235,6 @@ func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	if hid {
-		db.forgetRelated()
-	}
 	*c = *out
 	return nil
 }
@@ -246,7 +242,7 @@ func (db *DB) CreateComplaint(ctx context.Context, c *wengao.Complaint) error {
 // goodStanding reports whether u may hide a document at once with a
 // takedown notice (wengao.GoodStanding), reading their bans and rejected
 // complaints in tx.
-func goodStanding(ctx context.Context, tx *sql.Tx, u *wengao.User, minAge time.Duration) (bool, error) {
+func goodStanding(ctx context.Context, tx *Tx, u *wengao.User, minAge time.Duration) (bool, error) {
 	var upload, download, comment int64
 	var rejected int
 	if err := tx.QueryRowContext(ctx, `SELECT ban_upload_until, ban_download_until, ban_comment_until,
@@ -255,7 +251,7 @@ func goodStanding(ctx context.Context, tx *sql.Tx, u *wengao.User, minAge time.D
 		return false, err
 	}
 	return wengao.GoodStanding(u, wengao.Bans{UploadUntil: unixOrZero(upload), DownloadUntil: unixOrZero(download), CommentUntil: unixOrZero(comment)},
-		rejected, minAge, time.Now()), nil
+		rejected, minAge, tx.now), nil
 }
 
 // FindComplaint returns a complaint with its events.
@@ -313,12 +309,12 @@ func (db *DB) ListComplaints(ctx context.Context, f wengao.ComplaintFilter) ([]w
 // resolveComplaint starts the resolution of an open complaint: it checks
 // the note, locks the complaint in a write transaction and records its
 // new state and event. The caller does the rest in tx and commits.
-func (db *DB) resolveComplaint(ctx context.Context, id, operatorID int64, note, status string) (*sql.Tx, *wengao.Complaint, int64, error) {
+func (db *DB) resolveComplaint(ctx context.Context, id, operatorID int64, note, status string) (*Tx, *wengao.Complaint, int64, error) {
 	note = strings.TrimSpace(note)
 	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > complaintNoteMaxRunes {
 		return nil, nil, 0, wengao.ErrComplaintNoteTooLong(complaintNoteMaxRunes)
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -343,7 +339,7 @@ func (db *DB) resolveComplaint(ctx context.Context, id, operatorID int64, note, 
 		tx.Rollback()
 		return nil, nil, 0, err
 	}
-	now := time.Now().Unix()
+	now := tx.now.Unix()
 	if _, err := tx.ExecContext(ctx, `UPDATE complaints SET status = ?, note = ?, resolved_at = ? WHERE id = ?`, status, note, now, id); err != nil {
 		tx.Rollback()
 		return nil, nil, 0, err
@@ -375,7 +371,6 @@ func (db *DB) UpholdComplaint(ctx context.Context, id, operatorID int64, note st
 		return nil, err
 	}
 	defer tx.Rollback()
-	changed := false
 	if c.Kind == wengao.ComplaintCopyright && c.DocumentID != "" {
 		var notes []string
 		reason := fmt.Sprintf("版权投诉成立（投诉 #%d）", c.ID)
@@ -385,10 +380,9 @@ func (db *DB) UpholdComplaint(ctx context.Context, id, operatorID int64, note st
 		case err != nil:
 			return nil, err
 		case status != wengao.DocDeleted:
-			if err := setDocumentStatusTx(ctx, tx, rowID, wengao.DocDeleted, reason, 0); err != nil {
+			if err := setDocumentStatusTx(ctx, tx, rowID, c.DocumentID, wengao.DocDeleted, reason, 0); err != nil {
 				return nil, err
 			}
-			changed = true
 			notes = append(notes, "文档已移入回收站")
 		default:
 			notes = append(notes, "文档已在回收站中")
@@ -417,9 +411,6 @@ func (db *DB) UpholdComplaint(ctx context.Context, id, operatorID int64, note st
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	if changed {
-		db.forgetRelated()
-	}
 	return out, nil
 }
 
@@ -428,7 +419,7 @@ func (db *DB) UpholdComplaint(ctx context.Context, id, operatorID int64, note st
 // count rises; an approved upload is marked deleted and its reward taken
 // back, at most the uploader's balance. It returns the points taken and
 // whether there was such an upload.
-func (db *DB) punishUploader(ctx context.Context, tx *sql.Tx, docID string, operatorID int64, reason string, now int64) (int64, bool, error) {
+func (db *DB) punishUploader(ctx context.Context, tx *Tx, docID string, operatorID int64, reason string, now int64) (int64, bool, error) {
 	var uploadID, userID, reward int64
 	var status string
 	err := tx.QueryRowContext(ctx, `SELECT id, user_id, status, reward FROM uploads WHERE document_id = ? AND status IN ('approved', 'deleted')
@@ -458,7 +449,7 @@ func (db *DB) punishUploader(ctx context.Context, tx *sql.Tx, docID string, oper
 // DeleteUpload and an upheld complaint: a KindAdjust entry of all of it
 // (wengao.RewardTakeBack), even when the balance goes below zero, naming
 // the document, the reason and the operator. It returns the points taken.
-func takeBackReward(ctx context.Context, tx *sql.Tx, userID, reward int64, docID, reason string, operatorID int64) (int64, error) {
+func takeBackReward(ctx context.Context, tx *Tx, userID, reward int64, docID, reason string, operatorID int64) (int64, error) {
 	take := wengao.RewardTakeBack(reward)
 	if take <= 0 {
 		return 0, nil
@@ -481,7 +472,6 @@ func (db *DB) RejectComplaint(ctx context.Context, id, operatorID int64, note st
 		return nil, err
 	}
 	defer tx.Rollback()
-	changed := false
 	if c.Kind == wengao.ComplaintCopyright && c.DocumentID != "" {
 		rowID, status, hold, err := findDocumentState(ctx, tx, c.DocumentID)
 		if err != nil && wengao.ErrorCode(err) != wengao.ENOTFOUND {
@@ -494,19 +484,20 @@ func (db *DB) RejectComplaint(ctx context.Context, id, operatorID int64, note st
 				return nil, err
 			}
 			if next == 0 {
-				if err := setDocumentStatusTx(ctx, tx, rowID, wengao.DocPublished, "", 0); err != nil {
+				if err := setDocumentStatusTx(ctx, tx, rowID, c.DocumentID, wengao.DocPublished, "", 0); err != nil {
 					return nil, err
 				}
 				if err := addComplaintEvent(ctx, tx, c.ID, eventPublished, 0, "文档已重新发布", now); err != nil {
 					return nil, err
 				}
-				changed = true
 			} else if hold != next {
 				// Still hidden, now by the next complaint.
 				if _, err := tx.ExecContext(ctx, `UPDATE documents SET hold_complaint = ?, status_reason = ? WHERE id = ?`,
 					next, complaintHoldReason(next), rowID); err != nil {
 					return nil, err
 				}
+				// Shown to operators on the document's page.
+				tx.changed(wengao.ChangeDocuments, c.DocumentID)
 			}
 		}
 	}
@@ -519,9 +510,6 @@ func (db *DB) RejectComplaint(ctx context.Context, id, operatorID int64, note st
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
-	}
-	if changed {
-		db.forgetRelated()
 	}
 	return out, nil
 }

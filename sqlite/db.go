@@ -15,7 +15,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/search"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -29,6 +31,11 @@ const FileName = "wengao.db"
 // DB is an open wengao database.
 type DB struct {
 	Path string
+
+	// Now returns the current time; tests set it to move time on instead
+	// of ageing rows or sleeping. Write transactions read it once, when
+	// they begin (Tx.now). Set it before the DB is used.
+	Now func() time.Time
 
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // a pool of read-only connections
@@ -44,6 +51,8 @@ type DB struct {
 	dfMu      sync.Mutex
 	dfCache   map[string]int // document frequencies, see docFreq
 	dfVersion int64
+
+	changes changeSubscribers // see OnChange
 }
 
 // Open opens (creating when needed) the database in the data folder dir and
@@ -82,7 +91,7 @@ func OpenFile(path string) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{Path: path, write: w}
+	db := &DB{Path: path, write: w, Now: time.Now}
 	if err := db.migrate(context.Background()); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -102,6 +111,12 @@ func OpenFile(path string) (*DB, error) {
 	}
 	db.maskers = search.NewMaskers(db)
 	db.engine = search.New(searchStore{db}, db.maskers)
+	// Related reading is cached until documents change.
+	db.OnChange(func(c wengao.Change) {
+		if c.Kind == wengao.ChangeDocuments {
+			db.forgetRelated()
+		}
+	})
 	// Sign the documents saved before near-duplicates were looked for, or
 	// under another signature version: one query when there are none.
 	if _, err := db.BackfillSignatures(context.Background()); err != nil {

@@ -15,9 +15,9 @@ import (
 // the index and need nothing. Deleting the row fires the documents_deleted
 // trigger (migration 006), which bumps doc_version and logs the row id, so
 // that the metadata cache of every process forgets the document on its
-// next refresh. Callers that commit should then call db.forgetRelated.
+// next refresh; the subscribers of OnChange hear of it once tx commits.
 // Returns ENOTFOUND when there is no such document.
-func (db *DB) deleteDocumentTx(ctx context.Context, tx *sql.Tx, extID string) error {
+func (db *DB) deleteDocumentTx(ctx context.Context, tx *Tx, extID string) error {
 	var rowID int64
 	if err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE ext_id = ?`, extID).Scan(&rowID); errors.Is(err, sql.ErrNoRows) {
 		return wengao.ErrDocumentNotFound
@@ -48,6 +48,7 @@ func (db *DB) deleteDocumentTx(ctx context.Context, tx *sql.Tx, extID string) er
 			return err
 		}
 	}
+	tx.changed(wengao.ChangeDocuments, extID)
 	return nil
 }
 
@@ -55,7 +56,7 @@ func (db *DB) deleteDocumentTx(ctx context.Context, tx *sql.Tx, extID string) er
 // one transaction. Ledger entries naming it stay: they name it by its
 // external id. Returns ENOTFOUND when there is no such document.
 func (db *DB) DeleteDocument(ctx context.Context, extID string) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -63,9 +64,5 @@ func (db *DB) DeleteDocument(ctx context.Context, extID string) error {
 	if err := db.deleteDocumentTx(ctx, tx, extID); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	db.forgetRelated()
-	return nil
+	return tx.Commit()
 }

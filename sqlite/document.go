@@ -190,36 +190,16 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 			}
 		})
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	w, err := newDocWriter(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	defer w.close()
-	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&w.version); err != nil {
-		return nil, err
-	}
-	results := make([]wengao.ImportResult, 0, len(docs))
-	for i := range docs {
+	results, err := writeDocuments(ctx, tx, len(docs), func(i int) *prepared {
 		<-ready[i]
-		p := preps[i]
-		if p.err != nil {
-			return nil, wengao.Errorf(wengao.EINVALID, "document %q: %s", p.doc.ID, wengao.ErrorMessage(p.err))
-		}
-		if p.nearErr != nil {
-			return nil, p.nearErr
-		}
-		res, err := w.save(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		results = append(results, res)
-	}
-	if err := w.writeIndex(ctx); err != nil {
+		return preps[i]
+	})
+	if err != nil {
 		return nil, err
 	}
 	// An operator's edit is recorded unless it was refused as a duplicate.
@@ -234,13 +214,51 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	db.forgetRelated()
+	return results, nil
+}
+
+// writeDocuments writes n prepared documents in tx, document i once
+// prep(i) returns it, with their index, under a new doc_version.
+func writeDocuments(ctx context.Context, tx *Tx, n int, prep func(i int) *prepared) ([]wengao.ImportResult, error) {
+	w, err := newDocWriter(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+	results := make([]wengao.ImportResult, 0, n)
+	var changed []string
+	for i := range n {
+		p := prep(i)
+		if p.err != nil {
+			return nil, wengao.Errorf(wengao.EINVALID, "document %q: %s", p.doc.ID, wengao.ErrorMessage(p.err))
+		}
+		if p.nearErr != nil {
+			return nil, p.nearErr
+		}
+		res, err := w.save(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, res)
+		if res.Outcome == wengao.Imported || res.Outcome == wengao.Updated {
+			changed = append(changed, res.ID)
+		}
+	}
+	if err := w.writeIndex(ctx); err != nil {
+		return nil, err
+	}
+	// Only now are the written documents known: their rows carry the
+	// version taken at the start (w.version), and the subscribers of
+	// OnChange hear of them alone.
+	if len(changed) > 0 {
+		tx.changed(wengao.ChangeDocuments, changed...)
+	}
 	return results, nil
 }
 
 // docWriter writes one batch of documents inside a transaction.
 type docWriter struct {
-	tx      *sql.Tx
+	tx      *Tx
 	version int64
 	now     int64
 	stmts   map[string]*sql.Stmt
@@ -276,8 +294,13 @@ var docWriterSQL = map[string]string{
 	"addBody":    `INSERT INTO body_fts (rowid, b) VALUES (?, ?)`,
 }
 
-func newDocWriter(ctx context.Context, tx *sql.Tx) (*docWriter, error) {
-	w := &docWriter{tx: tx, now: time.Now().Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}, resigned: map[int64]bool{}}
+// newDocWriter prepares the writer's statements in tx and takes a new
+// doc_version for the rows it writes.
+func newDocWriter(ctx context.Context, tx *Tx) (*docWriter, error) {
+	w := &docWriter{tx: tx, now: tx.now.Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}, resigned: map[int64]bool{}}
+	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&w.version); err != nil {
+		return nil, err
+	}
 	for _, m := range []map[string]string{docWriterSQL, dupWriterSQL} {
 		for name, q := range m {
 			st, err := tx.PrepareContext(ctx, q)

@@ -20,7 +20,7 @@ func countFavorites(ctx context.Context, q queryer, documentID string) (int, err
 
 // AddFavorite adds a document to the user's favourites.
 func (db *DB) AddFavorite(ctx context.Context, userID int64, documentID string) (int, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -35,7 +35,7 @@ func (db *DB) AddFavorite(ctx context.Context, userID int64, documentID string) 
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO favorites (user_id, document_id, created_at) VALUES (?, ?, ?)
-		ON CONFLICT DO NOTHING`, userID, docRowID, time.Now().Unix()); err != nil {
+		ON CONFLICT DO NOTHING`, userID, docRowID, tx.now.Unix()); err != nil {
 		return 0, err
 	}
 	n, err := countFavorites(ctx, tx, documentID)
@@ -47,7 +47,7 @@ func (db *DB) AddFavorite(ctx context.Context, userID int64, documentID string) 
 
 // RemoveFavorite removes a document from the user's favourites.
 func (db *DB) RemoveFavorite(ctx context.Context, userID int64, documentID string) (int, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return 0, err
 	}

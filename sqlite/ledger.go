@@ -21,13 +21,13 @@ const maxKeyBytes = 200
 // BEGIN IMMEDIATE), no concurrent change can slip in between. It fills
 // e's ID, Balance and CreatedAt. Returns ENOTFOUND for an unknown user and
 // EPAYMENT when the balance would go below zero.
-func appendEntry(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry) error {
+func appendEntry(ctx context.Context, tx *Tx, e *wengao.LedgerEntry) error {
 	return appendEntryTo(ctx, tx, e, false)
 }
 
 // appendEntryTo is appendEntry that, with mayGoNegative, lets the balance
 // go below zero: a reward taken back in full (wengao.RewardTakeBack).
-func appendEntryTo(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry, mayGoNegative bool) error {
+func appendEntryTo(ctx context.Context, tx *Tx, e *wengao.LedgerEntry, mayGoNegative bool) error {
 	var balance int64
 	if err := tx.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, e.UserID).Scan(&balance); errors.Is(err, sql.ErrNoRows) {
 		return wengao.ErrUserNotFound
@@ -44,7 +44,7 @@ func appendEntryTo(ctx context.Context, tx *sql.Tx, e *wengao.LedgerEntry, mayGo
 		return wengao.ErrInsufficientPoints(balance, -e.Amount)
 	}
 	e.Balance = balance + e.Amount
-	e.CreatedAt = time.Now().UTC().Truncate(time.Second)
+	e.CreatedAt = tx.now
 	var operator any
 	if e.OperatorID != 0 {
 		operator = e.OperatorID
@@ -109,7 +109,7 @@ func (db *DB) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
 	case e.Kind == wengao.KindAdjust && e.Reason == "":
 		return wengao.ErrAdjustReasonRequired
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (db *DB) SignIn(ctx context.Context, userID int64, day string, points int64
 	if points < 0 || points > wengao.MaxPoints {
 		return nil, wengao.ErrSignInRewardRange
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -191,12 +191,12 @@ func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cos
 	if len(key) > maxKeyBytes {
 		return nil, false, wengao.ErrRequestIDTooLong
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, false, err
 	}
 	defer tx.Rollback()
-	now := time.Now()
+	now := tx.now
 
 	// A replayed request gets what the first one got.
 	if key != "" {
@@ -263,7 +263,7 @@ func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cos
 
 // FindPurchase returns the user's valid purchase of a document.
 func (db *DB) FindPurchase(ctx context.Context, userID int64, documentID string) (*wengao.Purchase, error) {
-	return validPurchase(ctx, db.read, userID, documentID, time.Now())
+	return validPurchase(ctx, db.read, userID, documentID, db.Now())
 }
 
 // ListPurchases returns a page of the user's purchases, newest first.

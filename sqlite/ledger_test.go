@@ -11,6 +11,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 const price = 5
@@ -175,7 +176,7 @@ func TestPurchaseReplay(t *testing.T) {
 // TestPurchaseValidity: paying once allows downloads for 30 days.
 func TestPurchaseValidity(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db, clock := sqlitetest.OpenWithClock(t)
 	mustSaveDocs(t, db, 2)
 	u := mustCreateUser(t, db, "alice", 0)
 	mustGrant(t, db, u.ID, 3*price)
@@ -216,8 +217,15 @@ func TestPurchaseValidity(t *testing.T) {
 	}
 	mustBalance(t, db, u.ID, 2*price)
 
+	// Still valid on its last second.
+	clock.Advance(wengao.PurchaseValidity - time.Second)
+	if p, err := db.FindPurchase(ctx, u.ID, "d0"); err != nil {
+		t.Errorf("FindPurchase on the last second: %v", err)
+	} else if *p != *first {
+		t.Errorf("FindPurchase on the last second = %+v, want %+v", p, first)
+	}
 	// Once expired, the document costs again; the old key is spent.
-	mustRawExec(t, db, `UPDATE purchases SET expires_at = ?`, time.Now().Unix()-1)
+	clock.Advance(time.Second)
 	_, err = db.FindPurchase(ctx, u.ID, "d0")
 	wantCode(t, err, wengao.ENOTFOUND)
 	_, _, err = db.Purchase(ctx, u.ID, "d0", price, "k1")

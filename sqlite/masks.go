@@ -39,7 +39,7 @@ func (db *DB) MaskRules(ctx context.Context) ([]wengao.MaskRule, int64, error) {
 // most every maskCheckEvery. The caller holds the cache's lock.
 func (db *DB) refreshMasks(ctx context.Context) error {
 	c := &db.masks
-	now := time.Now()
+	now := db.Now()
 	if c.loaded && now.Sub(c.checked) < maskCheckEvery {
 		return nil
 	}
@@ -96,28 +96,29 @@ func (db *DB) AddMask(ctx context.Context, m wengao.MaskRule) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	_, err := db.execAudited(ctx, `INSERT INTO masks (word, shown, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (word) DO UPDATE SET shown = excluded.shown`, m.Word, m.Shown, time.Now().Unix())
-	db.forgetMasks()
+	_, err := db.execAudited(ctx, db.forgetMasksOnCommit, `INSERT INTO masks (word, shown, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (word) DO UPDATE SET shown = excluded.shown`, m.Word, m.Shown, db.Now().Unix())
 	return err
 }
 
 // RemoveMask removes the rule of a word.
 func (db *DB) RemoveMask(ctx context.Context, word string) error {
-	n, err := db.execAudited(ctx, `DELETE FROM masks WHERE word = ?`, word)
+	n, err := db.execAudited(ctx, db.forgetMasksOnCommit, `DELETE FROM masks WHERE word = ?`, word)
 	if err != nil {
 		return err
 	}
-	db.forgetMasks()
 	if n == 0 {
 		return wengao.ErrMaskNotFound(word)
 	}
 	return nil
 }
 
-// forgetMasks makes the next read of the rules check their version.
-func (db *DB) forgetMasks() {
-	db.masks.mu.Lock()
-	db.masks.checked = time.Time{}
-	db.masks.mu.Unlock()
+// forgetMasksOnCommit makes the next read of the rules after tx commits
+// check their version.
+func (db *DB) forgetMasksOnCommit(tx *Tx) {
+	tx.OnCommit(func() {
+		db.masks.mu.Lock()
+		db.masks.checked = time.Time{}
+		db.masks.mu.Unlock()
+	})
 }

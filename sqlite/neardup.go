@@ -397,7 +397,7 @@ func (db *DB) BackfillSignatures(ctx context.Context) (int, error) {
 // resetDupSignatures deletes every signature and band key, which are of
 // another version, and records the current one.
 func (db *DB) resetDupSignatures(ctx context.Context) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -416,7 +416,7 @@ func (db *DB) resetDupSignatures(ctx context.Context) error {
 // backfill signs up to sigBackfillBatch documents without a signature, in one
 // transaction, and returns how many.
 func (db *DB) backfillSigs(ctx context.Context) (int, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return 0, err
 	}

@@ -32,7 +32,7 @@ func (db *DB) RecordReads(ctx context.Context, reads []wengao.Read) error {
 		return nil
 	}
 
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}

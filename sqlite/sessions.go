@@ -31,19 +31,18 @@ func (db *DB) CreateSession(ctx context.Context, userID int64) (*wengao.Session,
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	sum := sha256.Sum256(raw)
-	now := time.Now()
-	s := &wengao.Session{
-		Token:     token,
-		CreatedAt: now.UTC().Truncate(time.Second),
-		LastSeen:  now.UTC().Truncate(time.Second),
-		ExpiresAt: now.Add(wengao.SessionIdle).UTC().Truncate(time.Second),
-	}
-
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
+	now := tx.now
+	s := &wengao.Session{
+		Token:     token,
+		CreatedAt: now,
+		LastSeen:  now,
+		ExpiresAt: now.Add(wengao.SessionIdle),
+	}
 	if s.User, err = findUser(ctx, tx, `u.id = ?`, userID); err != nil {
 		return nil, err
 	}
@@ -65,7 +64,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (*wengao.Session, e
 	if !ok {
 		return nil, wengao.ErrSessionExpired
 	}
-	now := time.Now()
+	now := db.Now()
 	var created, lastSeen, expires int64
 	row := db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, s.created_at, s.last_seen, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`, hash, now.Unix())

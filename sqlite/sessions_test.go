@@ -7,6 +7,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 func TestSessionLogout(t *testing.T) {
@@ -81,52 +82,67 @@ func TestDeleteUserSessions(t *testing.T) {
 
 func TestSessionExpiry(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db, clock := sqlitetest.OpenWithClock(t)
 	u := mustCreateUser(t, db, "alice", 0)
-	now := time.Now().Unix()
-	day := int64(24 * 60 * 60)
 
-	// Expired.
-	s, _ := db.CreateSession(ctx, u.ID)
-	mustRawExec(t, db, `UPDATE sessions SET expires_at = ?`, now-1)
-	_, err := db.FindSession(ctx, s.Token)
+	// Expired: unused for SessionIdle.
+	s, err := db.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := clock.Now().Add(wengao.SessionIdle); !s.ExpiresAt.Equal(want) {
+		t.Errorf("new session expires at %v, want %v", s.ExpiresAt, want)
+	}
+	clock.Advance(wengao.SessionIdle)
+	_, err = db.FindSession(ctx, s.Token)
 	wantCode(t, err, wengao.EUNAUTHORIZED)
 
 	// Used recently: not extended, so no write per request.
-	s, _ = db.CreateSession(ctx, u.ID) // purges the expired one
-	mustRawExec(t, db, `UPDATE sessions SET expires_at = ?`, now+day)
+	s, err = db.CreateSession(ctx, u.ID) // purges the expired one
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(wengao.SessionRefresh - time.Second)
 	found, err := db.FindSession(ctx, s.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if found.ExpiresAt.Unix() != now+day {
-		t.Errorf("extended within the refresh interval: %v", found.ExpiresAt)
+	if !found.ExpiresAt.Equal(s.ExpiresAt) {
+		t.Errorf("extended within the refresh interval: expires at %v, want %v", found.ExpiresAt, s.ExpiresAt)
 	}
 
-	// Last used two hours ago: the expiry slides to 30 days from now.
-	mustRawExec(t, db, `UPDATE sessions SET last_seen = ?`, now-2*60*60)
+	// Last used SessionRefresh ago: the expiry slides to SessionIdle
+	// from now.
+	clock.Advance(time.Second)
 	found, err = db.FindSession(ctx, s.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Until(found.ExpiresAt); d < wengao.SessionIdle-time.Minute {
-		t.Errorf("expires in %v after sliding", d)
+	if want := clock.Now().Add(wengao.SessionIdle); !found.ExpiresAt.Equal(want) {
+		t.Errorf("slid expiry %v, want %v", found.ExpiresAt, want)
 	}
-	again, _ := db.FindSession(ctx, s.Token)
+	again, err := db.FindSession(ctx, s.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !again.ExpiresAt.Equal(found.ExpiresAt) {
 		t.Errorf("slid expiry not stored: %v, then %v", found.ExpiresAt, again.ExpiresAt)
 	}
 
-	// But never past the maximum age.
-	created := now - 89*day
-	mustRawExec(t, db, `UPDATE sessions SET created_at = ?, last_seen = ?`, created, now-2*60*60)
-	found, err = db.FindSession(ctx, s.Token)
-	if err != nil {
-		t.Fatal(err)
+	// But never past the maximum age, however often it is used.
+	maxAge := s.CreatedAt.Add(wengao.SessionMaxAge)
+	for clock.Now().Add(wengao.SessionIdle).Before(maxAge) {
+		clock.Advance(wengao.SessionIdle / 2)
+		if found, err = db.FindSession(ctx, s.Token); err != nil {
+			t.Fatalf("used at %v: %v", clock.Now(), err)
+		}
 	}
-	if want := created + int64(wengao.SessionMaxAge/time.Second); found.ExpiresAt.Unix() != want {
-		t.Errorf("expires at %v, want the maximum age %v", found.ExpiresAt, time.Unix(want, 0))
+	if !found.ExpiresAt.Equal(maxAge) {
+		t.Errorf("expires at %v, want the maximum age %v", found.ExpiresAt, maxAge)
 	}
+	clock.Advance(found.ExpiresAt.Sub(clock.Now()))
+	_, err = db.FindSession(ctx, s.Token)
+	wantCode(t, err, wengao.EUNAUTHORIZED)
 }
 
 // TestSessionSurvivesRestart checks that sessions live in the database.

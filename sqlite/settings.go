@@ -55,7 +55,7 @@ func (db *DB) LoadSettings(ctx context.Context) (wengao.Settings, int64, error) 
 	c := db.settingsCache()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := time.Now()
+	now := db.Now()
 	if c.loaded && now.Sub(c.checked) < settingsCheckEvery {
 		return c.settings, c.version, nil
 	}
@@ -93,15 +93,18 @@ func (db *DB) SaveSettings(ctx context.Context, s wengao.Settings) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.execAudited(ctx, `INSERT INTO settings (id, data, version, updated_at) VALUES (1, ?, 1, ?)
-		ON CONFLICT (id) DO UPDATE SET data = excluded.data, version = version + 1, updated_at = excluded.updated_at`,
-		string(data), time.Now().Unix()); err != nil {
-		return err
-	}
 	// This process sees its own save at once.
-	c := db.settingsCache()
-	c.mu.Lock()
-	c.checked = time.Time{}
-	c.mu.Unlock()
-	return nil
+	saved := func(tx *Tx) {
+		tx.OnCommit(func() {
+			c := db.settingsCache()
+			c.mu.Lock()
+			c.checked = time.Time{}
+			c.mu.Unlock()
+		})
+		tx.changed(wengao.ChangeSettings)
+	}
+	_, err = db.execAudited(ctx, saved, `INSERT INTO settings (id, data, version, updated_at) VALUES (1, ?, 1, ?)
+		ON CONFLICT (id) DO UPDATE SET data = excluded.data, version = version + 1, updated_at = excluded.updated_at`,
+		string(data), db.Now().Unix())
+	return err
 }

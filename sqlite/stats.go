@@ -44,7 +44,7 @@ func (db *DB) RecordSearches(ctx context.Context, counts []wengao.SearchCount) e
 		return nil
 	}
 
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}

@@ -223,7 +223,7 @@ func (db *DB) CreateUpload(ctx context.Context, u *wengao.Upload) error {
 		near = []byte("[]")
 	}
 
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (db *DB) CreateUpload(ctx context.Context, u *wengao.Upload) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now().Unix()
+	now := tx.now.Unix()
 	m := u.Meta
 	if err := tx.QueryRowContext(ctx, `INSERT INTO uploads (user_id, status, file_key, file_name, file_size, format,
 		title, issuer, doc_number, date, genre, category, body, outline, chars, text_hash, near_duplicates, created_at, updated_at)
@@ -307,7 +307,7 @@ func (db *DB) setUploadMeta(ctx context.Context, id, owner, reviewer int64, meta
 	if err != nil {
 		return nil, err
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ func (db *DB) setUploadMeta(ctx context.Context, id, owner, reviewer int64, meta
 		return nil, wengao.ErrUploadNotEditable(status)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE uploads SET status = 'pending', title = ?, issuer = ?, doc_number = ?, date = ?, genre = ?, category = ?,
-		updated_at = ? WHERE id = ?`, meta.Title, meta.Issuer, meta.DocNumber, meta.Date, meta.Genre, meta.Category, time.Now().Unix(), id); err != nil {
+		updated_at = ? WHERE id = ?`, meta.Title, meta.Issuer, meta.DocNumber, meta.Date, meta.Genre, meta.Category, tx.now.Unix(), id); err != nil {
 		return nil, err
 	}
 	u, err := findUpload(ctx, tx, id)
@@ -378,16 +378,15 @@ func uploadDocument(u *wengao.Upload) *wengao.Document {
 	}
 }
 
-// ApproveUpload publishes a pending upload and rewards its uploader.
+// ApproveUpload publishes a pending upload and rewards its uploader, in
+// one transaction: the document with its index, its uploader and file,
+// the reward, the content keys that earned it, the upload's new state and
+// the audit entry of ctx are all written, or none is.
 //
-// The document is written by SaveDocuments, in a transaction of its own;
-// a second transaction then checks that the upload is still pending with
-// the same metadata and records the approval, the document's uploader
-// and file, and the reward. Should the upload have changed in between
-// (rejected, deleted, corrected), the second transaction removes the
-// document again. A crash between the two leaves a published document
-// that approving again adopts (SaveDocuments finds it unchanged), and
-// that rejecting or deleting the upload removes.
+// What can be derived outside the transaction is: the document's tokens
+// and signature, and the similarity the reward weighs. Should the upload
+// have changed meanwhile (rejected, deleted, corrected), the transaction
+// finds it and writes nothing.
 func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward int64) (*wengao.Upload, error) {
 	if reward < 0 || reward > wengao.MaxPoints {
 		return nil, wengao.ErrRewardRange
@@ -414,28 +413,16 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 	if _, err := validateUploadMeta(u.Meta); err != nil {
 		return nil, err
 	}
-
-	results, err := db.SaveDocuments(ctx, []*wengao.Document{uploadDocument(u)})
-	if err != nil {
-		return nil, err
+	prep := prepareDocument(uploadDocument(u))
+	if prep.err == nil {
+		prep.near, prep.nearErr = db.lookupStored(ctx, &prep.sig)
 	}
-	if len(results) == 1 && results[0].Outcome == wengao.Duplicate {
-		var title string
-		if err := db.read.QueryRowContext(ctx, `SELECT title FROM documents WHERE ext_id = ?`, results[0].DuplicateOf).Scan(&title); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-		if title == "" {
-			title = results[0].DuplicateOf
-		}
-		return nil, wengao.ErrUploadDuplicate(title)
-	}
-
 	nearest, err := db.rewardNearest(ctx, u, docID)
 	if err != nil {
 		return nil, err
 	}
 
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -444,38 +431,32 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 	if err != nil {
 		return nil, err
 	}
-	if cur.Status == wengao.UploadApproved && cur.DocumentID == docID {
+	switch {
+	case cur.Status == wengao.UploadApproved && cur.DocumentID == docID:
 		return cur, nil // approved meanwhile, by a concurrent call
+	case cur.Status != wengao.UploadPending:
+		return nil, wengao.ErrUploadNotReviewable(cur.Status)
+	case cur.Meta != u.Meta:
+		return nil, wengao.ErrUploadMetaChanged
 	}
-	// Rejected or deleted since it was read, or its metadata corrected
-	// while a concurrent approval wrote the document: take back the
-	// document just written.
-	takeBack := func(refusal *wengao.Error) (*wengao.Upload, error) {
-		if err := db.deleteDocumentTx(ctx, tx, docID); err != nil && wengao.ErrorCode(err) != wengao.ENOTFOUND {
-			return nil, err
-		}
-		if err := tx.Commit(); err != nil {
-			return nil, err
-		}
-		db.forgetRelated()
-		return nil, refusal
-	}
-	if cur.Status != wengao.UploadPending {
-		return takeBack(wengao.ErrUploadNotReviewable(cur.Status))
-	}
-	want := uploadDocument(cur)
-	var docRowID int64
-	var docHash string
-	var got wengao.Document
-	if err := tx.QueryRowContext(ctx, `SELECT id, hash, title, date, category, author, source FROM documents WHERE ext_id = ?`, docID).Scan(
-		&docRowID, &docHash, &got.Title, &got.Date, &got.Category, &got.Author, &got.Source); errors.Is(err, sql.ErrNoRows) {
-		// Deleted in between.
-		return nil, wengao.ErrApprovedDocumentDeleted
-	} else if err != nil {
+	results, err := writeDocuments(ctx, tx, 1, func(int) *prepared { return prep })
+	if err != nil {
 		return nil, err
 	}
-	if got.Title != want.Title || got.Date != want.Date || got.Category != want.Category || got.Author != want.Author || got.Source != want.Source {
-		return takeBack(wengao.ErrUploadMetaChanged)
+	if results[0].Outcome == wengao.Duplicate {
+		var title string
+		if err := tx.QueryRowContext(ctx, `SELECT title FROM documents WHERE ext_id = ?`, results[0].DuplicateOf).Scan(&title); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		if title == "" {
+			title = results[0].DuplicateOf
+		}
+		return nil, wengao.ErrUploadDuplicate(title)
+	}
+	var docRowID int64
+	var docHash string
+	if err := tx.QueryRowContext(ctx, `SELECT id, hash FROM documents WHERE ext_id = ?`, docID).Scan(&docRowID, &docHash); err != nil {
+		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE documents SET uploader_id = ?, file_key = ?, file_name = ?, file_size = ? WHERE id = ?`,
 		cur.UserID, cur.File.Key, cur.File.Name, cur.File.Size, docRowID); err != nil {
@@ -495,7 +476,7 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rewarded_content WHERE key IN (`+placeholders(len(keys))+`)`, keys...).Scan(&rewarded); err != nil {
 		return nil, err
 	}
-	now := time.Now().Unix()
+	now := tx.now.Unix()
 	granted := wengao.UploadReward(reward, rewarded > 0, nearest)
 	if granted > 0 {
 		e := &wengao.LedgerEntry{UserID: cur.UserID, Kind: wengao.KindUploadApproved, Amount: granted, DocumentID: docID, Reason: reasonUploadApproved}
@@ -512,6 +493,9 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 				return nil, err
 			}
 		}
+	}
+	if err := auditTx(ctx, tx); err != nil {
+		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE uploads SET status = 'approved', document_id = ?, reward = ?, reviewer_id = ?, reason = '',
 		reviewed_at = ?, updated_at = ? WHERE id = ?`, docID, granted, nullID(reviewerID), now, now, id); err != nil {
@@ -576,7 +560,7 @@ func (db *DB) RejectUpload(ctx context.Context, id, reviewerID int64, reason str
 	if utf8.RuneCountInString(reason) > wengao.UploadReasonMaxRunes {
 		return nil, wengao.ErrRejectReasonTooLong
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -599,11 +583,10 @@ func (db *DB) RejectUpload(ctx context.Context, id, reviewerID int64, reason str
 		return nil, wengao.ErrUploadNotRejectable(status)
 	}
 	// A document left by an approval cut short goes with it.
-	forgot, err := db.dropUnapprovedDocument(ctx, tx, id)
-	if err != nil {
+	if err := db.dropUnapprovedDocument(ctx, tx, id); err != nil {
 		return nil, err
 	}
-	now := time.Now().Unix()
+	now := tx.now.Unix()
 	if _, err := tx.ExecContext(ctx, `UPDATE uploads SET status = 'rejected', reason = ?, reviewer_id = ?, reviewed_at = ?, updated_at = ? WHERE id = ?`,
 		reason, nullID(reviewerID), now, now, id); err != nil {
 		return nil, err
@@ -612,31 +595,28 @@ func (db *DB) RejectUpload(ctx context.Context, id, reviewerID int64, reason str
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := auditTx(ctx, tx); err != nil {
 		return nil, err
 	}
-	if forgot {
-		db.forgetRelated()
-	}
-	return u, nil
+	return u, tx.Commit()
 }
 
 // dropUnapprovedDocument removes the document of an upload that is not
-// approved, should an approval cut short have left one. It reports
-// whether there was one.
-func (db *DB) dropUnapprovedDocument(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
+// approved, should one be there: approvals were two transactions before
+// they were one, and one cut short between them left its document.
+func (db *DB) dropUnapprovedDocument(ctx context.Context, tx *Tx, id int64) error {
 	err := db.deleteDocumentTx(ctx, tx, wengao.UploadDocumentID(id))
 	if wengao.ErrorCode(err) == wengao.ENOTFOUND {
-		return false, nil
+		return nil
 	}
-	return err == nil, err
+	return err
 }
 
 // DeleteUpload marks an upload deleted; for an approved one it removes
 // its document and takes back its reward in full (wengao.RewardTakeBack),
 // even below a zero balance.
 func (db *DB) DeleteUpload(ctx context.Context, id, operatorID int64) (*wengao.Upload, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -655,34 +635,26 @@ func (db *DB) DeleteUpload(ctx context.Context, id, operatorID int64) (*wengao.U
 	if err := wengao.CanChangeUploadStatus(wengao.Actor{ID: operatorID, Role: role}, cur.UserID, cur.Status, wengao.UploadDeleted); err != nil {
 		return nil, err
 	}
-	forgot := false
 	if cur.Status == wengao.UploadApproved {
 		// The document may be gone already, deleted by an operator.
-		switch err := db.deleteDocumentTx(ctx, tx, cur.DocumentID); wengao.ErrorCode(err) {
-		case "":
-			forgot = true
-		case wengao.ENOTFOUND:
-		default:
+		if err := db.deleteDocumentTx(ctx, tx, cur.DocumentID); err != nil && wengao.ErrorCode(err) != wengao.ENOTFOUND {
 			return nil, err
 		}
 		if _, err := takeBackReward(ctx, tx, cur.UserID, cur.Reward, cur.DocumentID, reasonUploadDeleted, operatorID); err != nil {
 			return nil, err
 		}
-	} else if forgot, err = db.dropUnapprovedDocument(ctx, tx, id); err != nil {
+	} else if err := db.dropUnapprovedDocument(ctx, tx, id); err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE uploads SET status = 'deleted', updated_at = ? WHERE id = ?`, time.Now().Unix(), id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE uploads SET status = 'deleted', updated_at = ? WHERE id = ?`, tx.now.Unix(), id); err != nil {
 		return nil, err
 	}
 	u, err := findUpload(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := auditTx(ctx, tx); err != nil {
 		return nil, err
 	}
-	if forgot {
-		db.forgetRelated()
-	}
-	return u, nil
+	return u, tx.Commit()
 }

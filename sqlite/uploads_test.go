@@ -521,8 +521,9 @@ func TestApproveConcurrent(t *testing.T) {
 	mustCheckLedger(t, db)
 }
 
-// TestApproveInterrupted: an approval cut short after publishing leaves a
-// document; approving again adopts it, rejecting removes it.
+// TestApproveInterrupted: an approval cut short after publishing, when
+// approvals were two transactions, left a document; approving again
+// adopts it, rejecting removes it.
 func TestApproveInterrupted(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)

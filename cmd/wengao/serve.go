@@ -62,6 +62,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv.Contact = cfg.Contact
 	srv.Documents = db
+	srv.Changes = db // drops cached pages after writes
 	srv.Search = http.InstrumentSearch(db, reg)
 	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
 	srv.Browse = db
