@@ -29,29 +29,37 @@ func testServer(tb testing.TB) (sharedtest.S3Server, *minio.Client) {
 	return srv, c
 }
 
-// newBucket makes a bucket of its own for tb, emptied and removed at its
-// end, and returns its location.
+// testBucket is the bucket the tests share, each under a prefix of its
+// own: SeaweedFS gives every bucket volumes of its own, so a bucket per
+// test would cost much more.
+const testBucket = "wengao-test"
+
+// newBucket returns a location of its own for tb: the test bucket
+// (made if missing) under a new prefix, emptied at the end of tb. prefix,
+// when not empty, is added under it.
 func newBucket(tb testing.TB, prefix string) (*Location, Credentials, *minio.Client) {
 	tb.Helper()
 	srv, c := testServer(tb)
+	ctx := context.Background()
+	if ok, err := c.BucketExists(ctx, testBucket); err != nil {
+		tb.Fatalf("bucket %s: %v", testBucket, err)
+	} else if !ok {
+		err := c.MakeBucket(ctx, testBucket, minio.MakeBucketOptions{})
+		if code := minio.ToErrorResponse(err).Code; err != nil && code != "BucketAlreadyOwnedByYou" && code != "BucketAlreadyExists" {
+			tb.Fatalf("make bucket %s: %v", testBucket, err)
+		}
+	}
 	var b [6]byte
 	rand.Read(b[:])
-	name := "wengao-test-" + hex.EncodeToString(b[:])
-	ctx := context.Background()
-	if err := c.MakeBucket(ctx, name, minio.MakeBucketOptions{}); err != nil {
-		tb.Fatalf("make bucket %s: %v", name, err)
-	}
+	top := "t" + hex.EncodeToString(b[:]) + "/"
 	tb.Cleanup(func() {
-		for obj := range c.ListObjects(ctx, name, minio.ListObjectsOptions{Recursive: true}) {
+		for obj := range c.ListObjects(ctx, testBucket, minio.ListObjectsOptions{Prefix: top, Recursive: true}) {
 			if obj.Err == nil {
-				c.RemoveObject(ctx, name, obj.Key, minio.RemoveObjectOptions{})
+				c.RemoveObject(ctx, testBucket, obj.Key, minio.RemoveObjectOptions{})
 			}
 		}
-		if err := c.RemoveBucket(ctx, name); err != nil {
-			tb.Logf("remove bucket %s: %v", name, err)
-		}
 	})
-	loc := &Location{Bucket: name, Prefix: prefix, Endpoint: srv.Endpoint}
+	loc := &Location{Bucket: testBucket, Prefix: top + prefix, Endpoint: srv.Endpoint}
 	return loc, Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey}, c
 }
 
@@ -92,8 +100,9 @@ func TestWalkSkipsOtherObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"other/" + key, key, "files/notakey", "files/" + key + ".bak", "files/x/" + key} {
-		if _, err := c.PutObject(ctx, s.loc.Bucket, name, strings.NewReader("x"), 1, minio.PutObjectOptions{}); err != nil {
+	top := strings.TrimSuffix(s.loc.Prefix, "files/")
+	for _, name := range []string{"other/" + key, key, "files/notakey", "files/" + key + ".bak", "files/x/" + key, "filesx/" + key} {
+		if _, err := c.PutObject(ctx, s.loc.Bucket, top+name, strings.NewReader("x"), 1, minio.PutObjectOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
