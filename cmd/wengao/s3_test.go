@@ -193,21 +193,22 @@ func TestServeWithS3(t *testing.T) {
 		for !strings.Contains(out.String(), "wengao is serving at") {
 			select {
 			case err := <-done:
-				return logs.String(), err
+				return logs.String(), err // done: the logs are flushed
 			case <-deadline:
 				t.Fatalf("wengao serve did not start:\n%s", logs.String())
 			case <-time.After(20 * time.Millisecond):
 			}
 		}
 		cancel()
-		return logs.String(), <-done
+		err := <-done // before reading the logs, which the end flushes
+		return logs.String(), err
 	}
 	logs, err := serve()
 	if err != nil {
 		t.Fatalf("serve: %v\n%s", err, logs)
 	}
 	if !strings.Contains(logs, s3Bucket) {
-		t.Errorf("the log does not name the bucket:\n%s", logs)
+		t.Errorf("the log does not name the bucket %s:\n%s", s3Bucket, logs)
 	}
 
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret")
@@ -219,7 +220,7 @@ func TestServeWithS3(t *testing.T) {
 	if _, err = serve(); err == nil || !strings.Contains(err.Error(), "AWS_SECRET_ACCESS_KEY") {
 		t.Errorf("serve without a secret: %v, want a message naming AWS_SECRET_ACCESS_KEY", err)
 	}
-	if _, err := runCLI(t, "serve", "--data", dir, "--blob", "s3://x?endpont=a"); err == nil || !strings.Contains(err.Error(), `unknown parameter "endpont"`) {
+	if _, err := runCLI(t, "serve", "--data", dir, "--blob", "s3://wengao-x?endpont=a"); err == nil || !strings.Contains(err.Error(), `unknown parameter "endpont"`) {
 		t.Errorf("serve with a misspelt blob URL: %v", err)
 	}
 }
