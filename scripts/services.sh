@@ -113,7 +113,7 @@ build_weed() {
 	dir=$(go mod download -json "github.com/seaweedfs/seaweedfs@$SEAWEEDFS_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' || true)
 	[ -n "$dir" ] || return 1
 	mkdir -p "$(dirname "$out")"
-	(cd "$dir" && GOFLAGS=-buildvcs=false go build -o "$out.tmp" ./weed) && mv "$out.tmp" "$out"
+	(cd "$dir" && GOFLAGS=-buildvcs=false go build -o "$out.$$.tmp" ./weed) && mv "$out.$$.tmp" "$out"
 }
 
 # http_status prints the status code of GET / on a loopback port.
