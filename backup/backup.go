@@ -94,7 +94,14 @@ type Member struct {
 // returns its manifest and the size of the file. An existing file is kept
 // unless force is set; a backup that fails leaves no file behind. Warnings
 // (files missing on the site) go to warn.
-func Write(ctx context.Context, data, to string, force bool, warn io.Writer) (_ *Manifest, size int64, err error) {
+func Write(ctx context.Context, data, to string, force bool, warn io.Writer) (*Manifest, int64, error) {
+	return WriteFrom(ctx, data, nil, to, force, warn)
+}
+
+// WriteFrom is Write for a site whose files are kept in files (an S3
+// bucket) rather than in the data folder; nil means the data folder's.
+// The archive is the same: a restore puts the files where it is told.
+func WriteFrom(ctx context.Context, data string, files blob.Lister, to string, force bool, warn io.Writer) (_ *Manifest, size int64, err error) {
 	to, err = filepath.Abs(to)
 	if err != nil {
 		return nil, 0, err
@@ -139,12 +146,15 @@ func Write(ctx context.Context, data, to string, force bool, warn io.Writer) (_ 
 
 	// 2. The files, listed after the snapshot. The store's folder is not
 	// created when missing: a backup changes nothing.
-	var files *blob.Local
 	filesDir := filepath.Join(data, FilesDir)
-	if fi, err := os.Stat(filesDir); err == nil && fi.IsDir() {
-		if files, err = blob.NewLocal(filesDir); err != nil {
-			return nil, 0, err
+	if files == nil {
+		if fi, err := os.Stat(filesDir); err == nil && fi.IsDir() {
+			if files, err = blob.NewLocal(filesDir); err != nil {
+				return nil, 0, err
+			}
 		}
+	} else {
+		filesDir = fmt.Sprint(files) // named in messages
 	}
 	stored := map[string]bool{}
 	if files != nil {
@@ -349,7 +359,16 @@ const restoreStaging = ".wengao-restore"
 // checksums, the database's integrity and its search indexes, and brings
 // the database to this version's schema. On failure it removes what it
 // wrote, leaving data as it found it. Warnings go to warn.
-func Restore(ctx context.Context, from, data string, warn io.Writer) (_ *Result, err error) {
+func Restore(ctx context.Context, from, data string, warn io.Writer) (*Result, error) {
+	return RestoreTo(ctx, from, data, nil, warn)
+}
+
+// RestoreTo is Restore for a site whose files are kept in files (an S3
+// bucket) rather than in the data folder; nil means the data folder's.
+// The files are checked and stored there as they are read; a restore that
+// fails leaves those it stored, which no record refers to (wengao blobs
+// gc removes them).
+func RestoreTo(ctx context.Context, from, data string, files blob.Store, warn io.Writer) (_ *Result, err error) {
 	// The target: missing, or an empty folder.
 	var created string // the first folder made, removed on failure
 	switch fi, err := os.Stat(data); {
@@ -454,9 +473,10 @@ func Restore(ctx context.Context, from, data string, warn io.Writer) (_ *Result,
 	if err := os.Mkdir(staging, 0o750); err != nil {
 		return nil, err
 	}
-	files, err := blob.NewLocal(filepath.Join(staging, FilesDir))
-	if err != nil {
-		return nil, err
+	if files == nil {
+		if files, err = blob.NewLocal(filepath.Join(staging, FilesDir)); err != nil {
+			return nil, err
+		}
 	}
 	dbPath := filepath.Join(staging, sqlite.FileName)
 	seen := map[string]bool{}
@@ -707,7 +727,7 @@ func extractFile(ctx context.Context, path string, r io.Reader, mem Member) (err
 
 // extractBlob stores the member mem, read from r, in files, checking that
 // its content is what its name says.
-func extractBlob(ctx context.Context, files *blob.Local, r io.Reader, mem Member) error {
+func extractBlob(ctx context.Context, files blob.Store, r io.Reader, mem Member) error {
 	key, n, err := files.Put(ctx, io.LimitReader(r, mem.Size), mem.Size)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/wengao/wengao"
 )
@@ -29,6 +30,21 @@ type Store interface {
 	// Delete removes the content of key; a key that is not stored is not
 	// an error.
 	Delete(ctx context.Context, key string) error
+}
+
+// Lister is a Store whose content can be listed and dated: backups copy
+// every file, and the sweep of unreferenced files (wengao blobs gc)
+// leaves the young ones alone.
+type Lister interface {
+	Store
+	// Walk calls fn with the key and size of every stored file, in the
+	// order of the keys. An error from fn stops the walk and is
+	// returned.
+	Walk(ctx context.Context, fn func(key string, size int64) error) error
+	// ModTime returns when the content of key was last stored: a Put of
+	// content already stored renews it. A key that is not stored gives
+	// an error satisfying errors.Is(err, fs.ErrNotExist).
+	ModTime(ctx context.Context, key string) (time.Time, error)
 }
 
 // KeyLen is the length of a key: 64 hex digits.

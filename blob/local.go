@@ -35,7 +35,7 @@ type Local struct {
 	tmp string
 }
 
-var _ Store = (*Local)(nil)
+var _ Lister = (*Local)(nil)
 
 // Permissions of what Local creates.
 const (
@@ -68,6 +68,9 @@ func NewLocal(dir string) (*Local, error) {
 
 // Dir returns the store's directory.
 func (l *Local) Dir() string { return l.dir }
+
+// String names the store for messages: its directory.
+func (l *Local) String() string { return l.dir }
 
 // path returns the file of a valid key.
 func (l *Local) path(key string) string {
@@ -307,8 +310,11 @@ func (l *Local) Walk(ctx context.Context, fn func(key string, size int64) error)
 // ModTime returns when the content of key was last stored. A sweep of
 // files no record refers to leaves the young ones alone: their records
 // may be about to be written.
-func (l *Local) ModTime(key string) (time.Time, error) {
+func (l *Local) ModTime(ctx context.Context, key string) (time.Time, error) {
 	if err := checkKey(key); err != nil {
+		return time.Time{}, err
+	}
+	if err := ctx.Err(); err != nil {
 		return time.Time{}, err
 	}
 	fi, err := os.Stat(l.path(key))

@@ -19,6 +19,7 @@ import (
 	"unicode"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/blob/s3"
 	"github.com/wengao/wengao/http"
 	"golang.org/x/text/width"
 )
@@ -29,6 +30,9 @@ import (
 type Config struct {
 	// Data is the data folder: database and files.
 	Data string
+	// Blob is where the uploaded files are kept: "" for the data folder's
+	// files/, or an S3 bucket's URL (package blob/s3).
+	Blob string
 	// Addr is the listen address.
 	Addr string
 	// BaseURL is the site's public address; "" takes it from each request.
@@ -108,6 +112,8 @@ func (o *configOption) envName() string  { return "WENGAO_" + strings.ToUpper(o.
 var configOptions = []*configOption{
 	{key: "data", usage: "data `folder`", field: func(c *Config) any { return &c.Data },
 		check: func(c *Config) error { return nonEmpty(c.Data) }},
+	{key: "blob", usage: BlobUsage, field: func(c *Config) any { return &c.Blob },
+		check: func(c *Config) error { return CheckBlob(c.Blob) }},
 	{key: "addr", usage: "listen `address`", field: func(c *Config) any { return &c.Addr },
 		check: func(c *Config) error { return checkAddr(c.Addr) }},
 	{key: "base_url", usage: "public `URL` of the site for canonical links, sitemap and feed, e.g. https://wengao.example.org; empty: taken from each request",
@@ -259,6 +265,21 @@ func (o *configOption) format(c *Config) string {
 		return strconv.Quote(o.text(c))
 	}
 	return o.text(c)
+}
+
+// BlobUsage describes the blob option, for the commands that take it.
+const BlobUsage = "where uploaded files are kept: empty for the data folder's files/, or `s3://BUCKET[/PREFIX]?endpoint=HOST:PORT&region=…&secure=false`, with credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN"
+
+// CheckBlob returns what is wrong with a blob option's value.
+func CheckBlob(s string) error {
+	if s == "" {
+		return nil
+	}
+	if !s3.IsURL(s) {
+		return fmt.Errorf("%q is not an s3:// URL (leave it empty for the data folder)", s)
+	}
+	_, err := s3.ParseURL(s)
+	return err
 }
 
 func nonEmpty(s string) error {

@@ -43,6 +43,13 @@ if [ -n "$unformatted" ]; then
 	echo "gofmt: not formatted:"; echo "$unformatted"; exit 1
 fi
 
+# Throw-away services for the tests (scripts/services.sh): a PostgreSQL
+# cluster (Debian's postgresql, installed when missing and root) and
+# SeaweedFS's S3 server (built from the Go module proxy when missing), on
+# loopback ports, stopped and removed when the script ends.
+. scripts/services.sh
+start_services
+
 echo "== go test -race"
 go test -race -count=1 -timeout 20m ./...
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -21,10 +20,11 @@ const defaultBlobGrace = time.Hour
 // stored files that no upload, document or complaint refers to.
 func runBlobs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "gc" {
-		fmt.Fprintln(stderr, "usage: wengao blobs gc [--data DIR] [--dry-run] [--grace 1h]")
+		fmt.Fprintln(stderr, "usage: wengao blobs gc [--data DIR] [--blob s3://…] [--dry-run] [--grace 1h]")
 		return exitError(2)
 	}
 	fs, data := newFlagSet("blobs gc", stderr)
+	blobURL := blobFlag(fs)
 	dry := fs.Bool("dry-run", false, "list the files that would be removed, remove nothing")
 	grace := fs.Duration("grace", defaultBlobGrace, "leave files younger than this (uploads in progress)")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
@@ -35,7 +35,7 @@ func runBlobs(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	files, err := blob.NewLocal(filepath.Join(*data, "files"))
+	files, err := openFiles(ctx, *blobURL, *data)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func runBlobs(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // before now. The files are listed before the references are read, and
 // each is checked again just before it goes, so a record written
 // meanwhile keeps its file.
-func collectBlobs(ctx context.Context, idx wengao.BlobIndex, store *blob.Local, grace time.Duration, dry bool, now time.Time, out io.Writer) (int, int64, error) {
+func collectBlobs(ctx context.Context, idx wengao.BlobIndex, store blob.Lister, grace time.Duration, dry bool, now time.Time, out io.Writer) (int, int64, error) {
 	type stored struct {
 		key  string
 		size int64
@@ -78,7 +78,7 @@ func collectBlobs(ctx context.Context, idx wengao.BlobIndex, store *blob.Local, 
 		if refs[f.key] {
 			continue
 		}
-		mt, err := store.ModTime(f.key)
+		mt, err := store.ModTime(ctx, f.key)
 		if err != nil || now.Sub(mt) < grace {
 			continue // gone, or young: its record may be on its way
 		}

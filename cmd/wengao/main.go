@@ -23,12 +23,15 @@ Usage:
   wengao user add [--data DIR] [--admin|--moderator] [--password-stdin] NAME
   wengao points grant [--data DIR] USER N --reason TEXT
   wengao ledger check [--data DIR]
-  wengao backup [--data DIR] [--force] --to FILE  consistent backup while serving (.tar, .tar.gz)
-  wengao restore [--data DIR] FILE               restore a backup into an empty data folder
+  wengao backup [--data DIR] [--blob URL] [--force] --to FILE  consistent backup while serving (.tar, .tar.gz)
+  wengao restore [--data DIR] [--blob URL] FILE  restore a backup into an empty data folder
   wengao mask add|list|remove [--data DIR] WORD SHOWN   display masking (党委 shown as D委)
-  wengao blobs gc [--data DIR] [--dry-run] [--grace 1h]  remove stored files no record refers to
+  wengao blobs gc [--data DIR] [--blob URL] [--dry-run] [--grace 1h]  remove stored files no record refers to
 
-The data folder defaults to ./wengao-data (environment WENGAO_DATA).
+The data folder defaults to ./wengao-data (environment WENGAO_DATA). Uploaded
+files are kept in its files/ folder, or with --blob s3://BUCKET?endpoint=HOST:PORT
+(environment WENGAO_BLOB; credentials from AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY) in an S3 bucket.
 serve also reads a config file (--config FILE or WENGAO_CONFIG) and WENGAO_*
 variables; wengao serve -h lists its options.
 `

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -68,14 +67,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.Browse = db
 	srv.Masks, srv.Maskers = db, db.Maskers()
 	srv.Settings = cfg.Settings
-	files, err := blob.NewLocal(filepath.Join(cfg.Data, "files"))
+	files, err := openFiles(ctx, cfg.Blob, cfg.Data)
 	if err != nil {
 		return err
 	}
-	if n, err := files.Clean(ctx); err != nil {
-		logger.Warn("clean unfinished files", "err", err)
-	} else if n > 0 {
-		logger.Info("removed unfinished files", "count", n)
+	if local, ok := files.(*blob.Local); ok {
+		if n, err := local.Clean(ctx); err != nil {
+			logger.Warn("clean unfinished files", "err", err)
+		} else if n > 0 {
+			logger.Info("removed unfinished files", "count", n)
+		}
 	}
 	srv.Files = files
 	srv.Uploads, srv.Near = db, db
@@ -94,7 +95,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := srv.Open(); err != nil {
 		return err
 	}
-	logger.Info("wengao serving", "url", srv.URL(), "data", cfg.Data)
+	logger.Info("wengao serving", "url", srv.URL(), "data", cfg.Data, "files", fmt.Sprint(files))
 	fmt.Fprintf(stdout, "wengao is serving at %s\n", srv.URL())
 
 	<-ctx.Done()
