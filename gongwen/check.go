@@ -93,15 +93,15 @@ func Check(title string, paragraphs []string) []Finding {
 		}
 		ps[i] = strings.ToValidUTF8(p, "\uFFFD")
 	}
-	c := &checker{ps: ps}
+	c := &checker{ps: ps, quoted: make([]bool, len(ps))}
 	c.layout = Structure(title, ps)
 	c.segments()
 	c.attachments()
 	c.title(title)
+	c.pairs()
 	c.outline()
 	c.docNumbers()
 	c.dates()
-	c.pairs()
 	c.halfWidth()
 	slices.SortStableFunc(c.out, func(a, b Finding) int { return cmp.Compare(a.Line, b.Line) })
 	if len(c.out) > maxFindings {
@@ -122,6 +122,9 @@ type checker struct {
 	// paragraphs of the 附件说明, which are not headings.
 	listed map[int]bool
 	skip   map[int]bool
+	// quoted[i] is set when paragraph i is inside a quotation opened
+	// above it: its numbers belong to the quoted text (set by pairs).
+	quoted []bool
 	// hasList is set when the document has a 附件说明 or attachment labels.
 	hasList bool
 	out     []Finding

@@ -75,7 +75,7 @@ func (c *checker) headings() ([]heading, bool) {
 		} else if hh, ok := badHanComma(p, i); ok {
 			h, found = hh, true
 		}
-		if !found || c.skip[i] || c.layout.Role(i) != RoleBody {
+		if !found || c.skip[i] || c.quoted[i] || c.layout.Role(i) != RoleBody {
 			continue
 		}
 		if h.kind == chinese.HeadingTiao {

@@ -175,13 +175,29 @@ func (c *checker) attachments() {
 				continue
 			}
 			n := attachmentNumber(p[m[2]:m[3]])
-			if n <= 0 || c.listed[n] || reported[n] {
+			if n <= 0 || c.listed[n] || reported[n] || otherAnnex(p[:m[0]]) || strings.HasPrefix(p[m[1]:], "第") {
 				continue
 			}
 			reported[n] = true
 			c.add(i, RuleAttachmentMissing, fmt.Sprintf(msgAttachMissing, strings.TrimPrefix(p[m[0]:m[1]], "见")), expAttachRef, nil)
 		}
 	}
+}
+
+// otherAnnex reports whether the text before a reference to "附件一"
+// names another document, whose annex it is: "《……基本法》附件一",
+// "基本法附件二".
+func otherAnnex(before string) bool {
+	if strings.HasSuffix(before, "》") || strings.HasSuffix(before, "〉") {
+		return true
+	}
+	for _, w := range []string{"法", "条例", "公约", "协定", "议定书", "章程"} {
+		if strings.HasSuffix(before, w) {
+			// "本法附件一" is this document's own annex; "基本法附件一" is not.
+			return !strings.HasSuffix(before, "本"+w) || strings.HasSuffix(before, "基本法")
+		}
+	}
+	return false
 }
 
 // reAttachmentRef matches a reference to an attachment: "附件3", "附件二",
@@ -406,21 +422,35 @@ const maxPairFindings = 3
 // over several lines closes on a later line, a quotation of several
 // paragraphs in its last one.
 const (
-	pairCarry  = 2
-	quoteCarry = 10
+	pairCarry  = 6
+	quoteCarry = 30
 )
 
+// pairMark is an opening mark of a pair, with its paragraph.
+type pairMark struct {
+	r    rune
+	para int
+}
+
+// markQuoted marks the paragraphs after o's down to para as quoted when o
+// opens a quotation.
+func (c *checker) markQuoted(o pairMark, para int) {
+	if o.r != '“' {
+		return
+	}
+	for k := o.para + 1; k <= para; k++ {
+		c.quoted[k] = true
+	}
+}
+
 // pairs flags paired punctuation left open, closed without opening or
-// closed by the wrong mark. A mark may be closed a few paragraphs further
+// closed by the wrong mark, and marks the paragraphs inside a quotation
+// opened above them (c.quoted). A mark may be closed a few paragraphs further
 // down (pairCarry, quoteCarry), and a quotation that goes on over several
 // paragraphs may open each of them with “ and close only the last. Table
 // rows (with tabs or "|") are skipped.
 func (c *checker) pairs() {
-	type open struct {
-		r    rune
-		para int
-	}
-	var stack []open
+	var stack []pairMark
 	count := map[int]int{}
 	report := func(i int, msg string) {
 		if count[i] < maxPairFindings {
@@ -428,7 +458,7 @@ func (c *checker) pairs() {
 		}
 		count[i]++
 	}
-	reportOpen := func(o open) {
+	reportOpen := func(o pairMark) {
 		report(o.para, fmt.Sprintf(msgPairOpen, string(o.r), string(pairOpen[o.r])))
 	}
 	for i, p := range c.ps {
@@ -458,7 +488,19 @@ func (c *checker) pairs() {
 		for off, r := range p[start:] {
 			off += start
 			if _, ok := pairOpen[r]; ok {
-				stack = append(stack, open{r, i})
+				if r == '“' {
+					// A quotation opened in this paragraph while one of
+					// an earlier paragraph is still open: that one was
+					// left open by mistake.
+					for k := 0; k < len(stack); k++ {
+						if stack[k].r == '“' && stack[k].para < i {
+							reportOpen(stack[k])
+							stack = slices.Delete(stack, k, k+1)
+							k--
+						}
+					}
+				}
+				stack = append(stack, pairMark{r, i})
 				continue
 			}
 			want, ok := pairClose[r]
@@ -475,13 +517,21 @@ func (c *checker) pairs() {
 			for j >= 0 && pairFamily(stack[j].r) != pairFamily(want) {
 				j--
 			}
+			top := len(stack) - 1
 			switch {
+			case j < 0 && top >= 0 && stack[top].para == i && stack[top].r != '“' && stack[top].r != '‘' &&
+				r != '”' && r != '’':
+				// "（……】": one bracket closed by another.
+				report(i, fmt.Sprintf(msgPairMismatch, string(stack[top].r), string(r)))
+				stack = stack[:top]
 			case j < 0:
 				report(i, fmt.Sprintf(msgPairClose, string(r), string(want)))
 			case j == len(stack)-1:
+				c.markQuoted(stack[j], i)
 				stack = stack[:j]
 			default:
 				report(i, fmt.Sprintf(msgPairMismatch, string(stack[len(stack)-1].r), string(r)))
+				c.markQuoted(stack[j], i)
 				stack = stack[:j]
 			}
 		}
@@ -557,6 +607,9 @@ func (c *checker) halfWidth() {
 				inner := p[o+1 : off]
 				if t, toff := trimPara(p); toff == o && len(inner) <= 3 && strings.Trim(inner, "0123456789一二三四五六七八九十") == "" && len(t) > 0 {
 					continue // a heading marker "(1)": heading-punct
+				}
+				if len(inner) == 4 && strings.Trim(inner, "0123456789") == "" && isDigit(runeAt(p, off+1)) {
+					continue // the year of a 发文字号 "国发(2019)4号": docnum-bracket
 				}
 				if isHan(runeBefore(p, o)) || isHan(runeAt(p, off+1)) || strings.ContainsFunc(inner, isHan) {
 					at = append(at, o, off)
