@@ -25,7 +25,7 @@ func (c *checker) segments() {
 			s++
 		}
 		c.seg[i] = s
-		if i > 0 && len(p) < 200 {
+		if i > 0 && len(p) < 200 && strings.Contains(p, "年") {
 			if _, ok := standaloneDate(strings.ReplaceAll(cleanText(p), " ", "")); ok {
 				s++
 			}
@@ -163,7 +163,7 @@ func (c *checker) attachments() {
 	reported := map[int]bool{}
 	noList := false
 	for i, p := range c.ps {
-		if c.skip[i] || c.layout.Role(i) != RoleBody {
+		if c.skip[i] || c.layout.Role(i) != RoleBody || !strings.Contains(p, "附件") {
 			continue
 		}
 		for _, m := range reAttachmentRef.FindAllStringSubmatchIndex(p, -1) {
@@ -299,7 +299,7 @@ func (c *checker) docNumbers() {
 		break
 	}
 	for i, p := range c.ps {
-		if i == head {
+		if i == head || !strings.Contains(p, "号") {
 			continue
 		}
 		for _, m := range reCitedBracket.FindAllStringSubmatchIndex(p, -1) {
@@ -332,6 +332,9 @@ func daysIn(y, m int) int {
 // and a 成文日期 in Chinese numerals.
 func (c *checker) dates() {
 	for i, p := range c.ps {
+		if !strings.Contains(p, "月") {
+			continue
+		}
 		for _, m := range reArabicDate.FindAllStringSubmatchIndex(p, -1) {
 			if m[2] < 0 && isDigit(runeBefore(p, m[0])) {
 				continue // "12023年" or "112月": not a date
@@ -488,10 +491,10 @@ func (c *checker) pairs() {
 		for off, r := range p[start:] {
 			off += start
 			if _, ok := pairOpen[r]; ok {
-				if r == '“' {
-					// A quotation opened in this paragraph while one of
-					// an earlier paragraph is still open: that one was
-					// left open by mistake.
+				if prev := runeBefore(p, off); r == '“' && (prev == '：' || prev == ':') {
+					// A new quotation ("修改为：“") while one of an
+					// earlier paragraph is still open: that one was left
+					// open by mistake.
 					for k := 0; k < len(stack); k++ {
 						if stack[k].r == '“' && stack[k].para < i {
 							reportOpen(stack[k])
@@ -510,12 +513,12 @@ func (c *checker) pairs() {
 			if r == '’' && isLatin(runeBefore(p, off)) {
 				continue // an apostrophe
 			}
-			if (r == ')' || r == '）') && enumeratorBefore(p, off) {
-				continue // "1）", "a)"
-			}
 			j := len(stack) - 1
 			for j >= 0 && pairFamily(stack[j].r) != pairFamily(want) {
 				j--
+			}
+			if j < 0 && (r == ')' || r == '）') && enumeratorBefore(p, off) {
+				continue // "1）", "a)"
 			}
 			top := len(stack) - 1
 			switch {
