@@ -27,8 +27,9 @@ const (
 // and is mostly slips of the stored text rather than false positives.
 // With seed 17 over the whole corpus: heading-number 17 documents (3.4%),
 // 14 of them real defects of the text (a 第一章 or an item （一） lost,
-// 第二节 twice), 3 false (the 2018 constitutional amendment and a
-// judicial interpretation numbering sections （一） among its articles);
+// 第二节 twice), 3 false (the 2018 constitutional amendment, an amendment
+// decision and a judicial interpretation with sections （一） among its
+// articles);
 // punct-half-width 48 (9.6%), all real half-width marks between Chinese
 // characters; punct-pair 7 (1.4%), all real (a stray 《, “纲要（草案）》,
 // a header note's brackets in the wrong order, quotations of amendments
@@ -70,11 +71,40 @@ func TestCheckCorpus(t *testing.T) {
 		n = 1000
 	}
 	docs, _ := readCorpus(t, n, false)
+	verbose := os.Getenv("CHECK_VERBOSE") != ""
+
+	// The 公文 and reports (the corpus's State Council documents and
+	// work reports) are what drafts look like; their figures are logged
+	// apart. Many are older than GB/T 9704-2012 and write the 成文日期 in
+	// Chinese numerals, as GB/T 9704-1999 had it.
+	var official []corpusDoc
+	for _, d := range docs {
+		if strings.HasPrefix(d.ID, "gov-") || strings.HasPrefix(d.ID, "gwr-") || strings.HasPrefix(d.ID, "pgwr-") || strings.HasPrefix(d.ID, "cpc-") {
+			official = append(official, d)
+		}
+	}
+	if len(official) > 0 {
+		t.Logf("公文 and reports:")
+		tallyCheck(t, official, false)
+	}
+
 	rng := rand.New(rand.NewPCG(checkSeed, checkSeed))
 	rng.Shuffle(len(docs), func(i, j int) { docs[i], docs[j] = docs[j], docs[i] })
 	docs = docs[:min(checkSample, len(docs))]
-	verbose := os.Getenv("CHECK_VERBOSE") != ""
+	t.Logf("sample (seed %d):", checkSeed)
+	flagged := tallyCheck(t, docs, verbose)
+	for _, rule := range CheckRules {
+		pct := 100 * float64(flagged[rule]) / float64(len(docs))
+		if pct > checkCeilings[rule] {
+			t.Errorf("%s flags %.1f%% of the corpus documents, above the ceiling %.0f%%", rule, pct, checkCeilings[rule])
+		}
+	}
+}
 
+// tallyCheck runs Check over docs, logs for each rule how many documents
+// it flags, and returns those counts.
+func tallyCheck(t *testing.T, docs []corpusDoc, verbose bool) map[string]int {
+	t.Helper()
 	flagged := map[string]int{}
 	findings := map[string]int{}
 	clean := 0
@@ -96,14 +126,12 @@ func TestCheckCorpus(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d documents (seed %d), %d without findings (%.1f%%)", len(docs), checkSeed, clean, 100*float64(clean)/float64(len(docs)))
+	t.Logf("%d documents, %d without findings (%.1f%%)", len(docs), clean, 100*float64(clean)/float64(len(docs)))
 	for _, rule := range CheckRules {
-		pct := 100 * float64(flagged[rule]) / float64(len(docs))
-		t.Logf("%-20s %3d documents (%4.1f%%), %4d findings", rule, flagged[rule], pct, findings[rule])
-		if pct > checkCeilings[rule] {
-			t.Errorf("%s flags %.1f%% of the corpus documents, above the ceiling %.0f%%", rule, pct, checkCeilings[rule])
-		}
+		t.Logf("  %-20s %3d documents (%4.1f%%), %4d findings", rule, flagged[rule],
+			100*float64(flagged[rule])/float64(len(docs)), findings[rule])
 	}
+	return flagged
 }
 
 // checkFilesWant holds the findings, counted by rule, of the real files

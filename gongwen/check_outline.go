@@ -68,10 +68,10 @@ func (c *checker) headings() ([]heading, bool) {
 		}
 		if at < len(marks) && marks[at].Paragraph == i {
 			m := marks[at]
-			if m.HasText || m.Kind.ChapterLike() {
-				h = heading{kind: m.Kind, n: m.N, para: i, off: m.Offset, marker: m.Text}
-				found = true
-			}
+			// A marker without text is a heading whose text is on the
+			// next line ("（三）" / "持续发展"); it counts.
+			h = heading{kind: m.Kind, n: m.N, para: i, off: m.Offset, marker: m.Text}
+			found = true
 		} else if hh, ok := badHanComma(p, i); ok {
 			h, found = hh, true
 		}
@@ -423,8 +423,10 @@ func markerLike(h heading, n int) string {
 		return "（" + han + "）"
 	case chinese.HeadingArabicDot:
 		sep := "."
-		if d := arabicDot(h); d != "" {
-			sep = d
+		for _, d := range []string{"．", "、"} {
+			if strings.HasSuffix(h.marker, d) {
+				sep = d
+			}
 		}
 		return strconv.Itoa(n) + sep
 	case chinese.HeadingArabicParen:

@@ -35,7 +35,11 @@ func (c *checker) segments() {
 
 // reAttachmentLabel matches the label above an attachment: "附件", "附件2",
 // "附件 二：".
-var reAttachmentLabel = regexp.MustCompile(`^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[：:]?$`)
+var reAttachmentLabel = regexp.MustCompile(`^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[.．：:]?$`)
+
+// reAttachmentTitled matches a label followed by the attachment's title on
+// the same line: "附件1.某某方案", "附件2：某某名单".
+var reAttachmentTitled = regexp.MustCompile(`^附件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.．：:、]`)
 
 // attachmentLabel returns the number of the attachment labelled by
 // paragraph p (1 for a bare "附件").
@@ -69,7 +73,7 @@ func attachmentNumber(s string) int {
 
 // reAttachmentItem matches an item of the 附件说明 after "附件：" or on a
 // line of its own: its number (maybe none) and separator.
-var reAttachmentItem = regexp.MustCompile(`^(\d{1,3})\s*([.．、]?)\s*`)
+var reAttachmentItem = regexp.MustCompile(`^(\d{1,2})\s*([.．、])\s*`)
 
 // attachments reads the 附件说明 ("附件：1. ……" and the items below it),
 // checks its numbering, and flags references in the body ("见附件3") to
@@ -107,7 +111,7 @@ func (c *checker) attachments() {
 				}
 			}
 			it := item{para: j, off: o}
-			if m := reAttachmentItem.FindStringSubmatchIndex(s); m != nil && (m[5] > m[4] || j == i) {
+			if m := reAttachmentItem.FindStringSubmatchIndex(s); m != nil && !isDigit(runeAt(s, m[1])) {
 				it.n, _ = strconv.Atoi(s[m[2]:m[3]])
 				it.sep = s[m[4]:m[5]]
 				it.numEnd = o + m[1]
@@ -156,6 +160,12 @@ func (c *checker) attachments() {
 			c.hasList = true
 			c.listed[n] = true
 			c.skip[i] = true
+		} else if t, _ := trimPara(p); utf8.RuneCountInString(t) <= 80 && !strings.Contains(t, "。") {
+			if m := reAttachmentTitled.FindStringSubmatch(t); m != nil {
+				c.hasList = true
+				c.listed[attachmentNumber(m[1])] = true
+				c.skip[i] = true
+			}
 		}
 	}
 
