@@ -32,6 +32,5 @@ const (
 
 	expDateValid = "存在的日期（%d月共%d天）"
 	expNoPunct   = "删去末尾标点"
-	expDocNumber = "机关代字〔年份〕序号号，如“国发〔2023〕5号”"
 	expAttachRef = "在附件说明中列出该附件"
 )

@@ -136,6 +136,8 @@ var checkCases = []struct {
 国办发[2023]5号
 各省、自治区、直辖市人民政府：
 根据《关于某某的通知》（国发(2019)4号）和国办发【2020】10号文件要求，现通知如下。`, []string{"2 docnum-bracket", "4 docnum-bracket", "4 docnum-bracket"}},
+	{"old document numbers cited as issued", "", `关于某某问题的复函
+根据京高法（1992）12号、法研〔79〕5号和常务委员会公告（2019）第8号，现答复如下。`, nil},
 	{"document number year and serial", "", `关于开展专项检查的通知
 国办发〔23〕第05号
 各省、自治区、直辖市人民政府：

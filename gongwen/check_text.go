@@ -262,10 +262,11 @@ const titleEnd = "。，、；：！？…,.;:!?．"
 var (
 	// The 发文字号 on a line of its own in the head.
 	reHeadNumber = regexp.MustCompile(`^(\p{Han}{1,16})([〔\[【（(［﹝〖{｛〈<])(\d{1,4})([〕\]】）)］﹞〗}｝〉>])(第?)(\d{1,6})(号?)$`)
-	// A 发文字号 cited in the body with the wrong brackets.
-	reCitedBracket = regexp.MustCompile(`\p{Han}([\[【（(［﹝〖])((?:19|20)\d\d)([\]】）)］﹞〗])第?\d{1,6}号`)
-	// A 发文字号 cited in the body with a two-digit year.
-	reCitedYear = regexp.MustCompile(`\p{Han}〔(\d\d)〕第?\d{1,6}号`)
+	// A 发文字号 of 2000 or later cited in the body with the wrong
+	// brackets. Older numbers are cited as they were issued ("京高法
+	// （1992）12号"), and a number with 第 is an announcement's, not a
+	// 发文字号 ("公告（2019）第8号").
+	reCitedBracket = regexp.MustCompile(`\p{Han}([\[【（(［﹝〖])(20\d\d)([\]】）)］﹞〗])\d{1,6}号`)
 )
 
 // docNumbers checks the 发文字号 in the head and those cited in the body.
@@ -317,9 +318,6 @@ func (c *checker) docNumbers() {
 			got := p[m[2]:m[3]] + year + p[m[6]:m[7]]
 			c.add(i, RuleDocNumBracket, fmt.Sprintf(msgDocNumBracket, got), "〔"+year+"〕",
 				c.fix(i, m[2], m[7], "〔"+year+"〕"))
-		}
-		for _, m := range reCitedYear.FindAllStringSubmatchIndex(p, -1) {
-			c.add(i, RuleDocNumYear, fmt.Sprintf(msgDocNumYear, p[m[2]:m[3]]), expDocNumber, nil)
 		}
 	}
 }
