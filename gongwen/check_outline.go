@@ -335,7 +335,8 @@ func (c *checker) headingSequence(hs []heading, law bool) {
 		switch {
 		case h.n == 1:
 		case last[k] == 0:
-			if h.n != carry[k]+1 && !c.inlineItems(h, 1, from) {
+			// The previous list may have gone on inline, above the parent.
+			if h.n != carry[k]+1 && !c.inlineItems(h, 1, from) && !c.inlineItems(h, carry[k]+1, lastPara[k]) {
 				want := markerLike(h, 1)
 				c.add(h.para, RuleHeadingNumber, fmt.Sprintf(msgHeadingFirst, want, h.marker), want, nil)
 			}
@@ -376,30 +377,28 @@ const (
 	maxInlineBytes = 8 << 10
 )
 
-// inlineItems reports whether the items numbered from to h.n-1 of h's kind
-// are written, in order, inside the paragraphs para..h.para-1 (run into
-// the text rather than starting paragraphs of their own).
+// inlineItems reports whether the items before h, from number from on, are
+// run into the text of the paragraphs para..h.para-1 rather than starting
+// paragraphs of their own: whether the number just before h's is written
+// there (the items before it are taken on trust, as the text searched is
+// bounded).
 func (c *checker) inlineItems(h heading, from, para int) bool {
-	var parts []string
+	if h.n-1 < from {
+		return false
+	}
+	want := markerLike(h, h.n-1)
 	size := 0
 	for i := h.para - 1; i >= para && i >= h.para-maxInlineParas && size < maxInlineBytes; i-- {
 		p := c.ps[i]
 		if len(p) > maxInlineBytes-size {
 			p = p[len(p)-(maxInlineBytes-size):]
 		}
-		parts = append(parts, p)
+		if strings.Contains(p, want) {
+			return true
+		}
 		size += len(p)
 	}
-	slices.Reverse(parts)
-	text := strings.Join(parts, "\n")
-	for n := from; n < h.n; n++ {
-		j := strings.Index(text, markerLike(h, n))
-		if j < 0 {
-			return false
-		}
-		text = text[j:]
-	}
-	return true
+	return false
 }
 
 // markerLike writes the marker of number n in the style of h: "（三）"

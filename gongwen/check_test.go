@@ -108,6 +108,16 @@ var checkCases = []struct {
 二、工作要求
 （三）加强领导。
 （四）严格督查。`, nil},
+	{"items run into the article", "", `某某条例
+第一条　下列行为应当禁止： （一）乱扔垃圾； （二）乱贴广告；
+（三）占道经营。
+第二条　本条例自公布之日起施行。`, nil},
+	{"a list run into a paragraph goes on under the next part", "", `关于罪名的意见
+一、危害国家安全罪
+1．背叛国家罪 2．分裂国家罪 3．武装叛乱罪
+二、危害公共安全罪
+4．放火罪
+5．决水罪`, nil},
 	{"article numbers gap and reversal", "", `某某条例
 第一条　为了规范管理，制定本条例。
 第三条　本条例适用于本市。
