@@ -91,7 +91,7 @@ func Check(title string, paragraphs []string) []Finding {
 		if len(p) > maxCheckBytes {
 			p = p[:maxCheckBytes]
 		}
-		ps[i] = strings.ToValidUTF8(p, "\uFFFD")
+		ps[i] = p // not made valid UTF-8: fix offsets are offsets in the caller's text
 	}
 	c := &checker{ps: ps, quoted: make([]bool, len(ps))}
 	c.layout = Structure(title, ps)
