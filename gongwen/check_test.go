@@ -349,9 +349,21 @@ var benchDraft = func() []string {
 }()
 
 func BenchmarkCheck(b *testing.B) {
-	b.ReportAllocs()
-	b.SetBytes(int64(len(strings.Join(benchDraft, "\n"))))
-	for b.Loop() {
-		Check("", benchDraft)
-	}
+	b.Run("draft-5000", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(strings.Join(benchDraft, "\n"))))
+		for b.Loop() {
+			Check("", benchDraft)
+		}
+	})
+	// Hostile input: 64 KB of brackets closed by the wrong mark, which
+	// would cost quadratic time without the bound on open marks.
+	hostile := []string{strings.Repeat("(", 32<<10) + strings.Repeat("】", 10<<10)}
+	b.Run("nested-marks-64k", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(hostile[0])))
+		for b.Loop() {
+			Check("", hostile)
+		}
+	})
 }

@@ -426,8 +426,12 @@ func pairFamily(r rune) rune {
 	return r
 }
 
-// maxPairFindings is the most punct-pair findings of one paragraph.
-const maxPairFindings = 3
+// maxPairFindings is the most punct-pair findings of one paragraph;
+// maxOpenMarks is the most marks kept open at once.
+const (
+	maxPairFindings = 3
+	maxOpenMarks    = 64
+)
 
 // How many paragraphs down a mark may be closed: a title or a header note
 // over several lines closes on a later line, a quotation of several
@@ -463,15 +467,13 @@ func (c *checker) markQuoted(o pairMark, para int) {
 func (c *checker) pairs() {
 	var stack []pairMark
 	count := map[int]int{}
-	report := func(i int, msg string) {
+	report := func(i int, format string, a, b rune) {
 		if count[i] < maxPairFindings {
-			c.add(i, RulePunctPair, msg, "", nil)
+			c.add(i, RulePunctPair, fmt.Sprintf(format, string(a), string(b)), "", nil)
 		}
 		count[i]++
 	}
-	reportOpen := func(o pairMark) {
-		report(o.para, fmt.Sprintf(msgPairOpen, string(o.r), string(pairOpen[o.r])))
-	}
+	reportOpen := func(o pairMark) { report(o.para, msgPairOpen, o.r, pairOpen[o.r]) }
 	for i, p := range c.ps {
 		kept := stack[:0]
 		for _, o := range stack {
@@ -511,6 +513,10 @@ func (c *checker) pairs() {
 						}
 					}
 				}
+				if len(stack) == maxOpenMarks {
+					reportOpen(stack[0]) // nested too deep to be prose
+					stack = slices.Delete(stack, 0, 1)
+				}
 				stack = append(stack, pairMark{r, i})
 				continue
 			}
@@ -533,24 +539,18 @@ func (c *checker) pairs() {
 			case j < 0 && top >= 0 && stack[top].para == i && stack[top].r != '“' && stack[top].r != '‘' &&
 				r != '”' && r != '’':
 				// "（……】": one bracket closed by another.
-				report(i, fmt.Sprintf(msgPairMismatch, string(stack[top].r), string(r)))
+				report(i, msgPairMismatch, stack[top].r, r)
 				stack = stack[:top]
 			case j < 0:
-				report(i, fmt.Sprintf(msgPairClose, string(r), string(want)))
+				report(i, msgPairClose, r, want)
 			case j == len(stack)-1:
 				c.markQuoted(stack[j], i)
 				stack = stack[:j]
 			default:
-				report(i, fmt.Sprintf(msgPairMismatch, string(stack[len(stack)-1].r), string(r)))
+				report(i, msgPairMismatch, stack[len(stack)-1].r, r)
 				c.markQuoted(stack[j], i)
 				stack = stack[:j]
 			}
-		}
-		if len(stack) > 64 {
-			for _, o := range stack[:len(stack)-64] {
-				reportOpen(o)
-			}
-			stack = slices.Delete(stack, 0, len(stack)-64)
 		}
 	}
 	for _, o := range stack {
