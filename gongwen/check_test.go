@@ -367,3 +367,22 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	})
 }
+
+func TestArabicDates(t *testing.T) {
+	for s, want := range map[string][]string{
+		"于2023年5月6日和7月08日召开": {"2023年5月6日", "7月08日"},
+		"12023年5月6日":         nil, // run into other digits
+		"第112月3日":            nil,
+		"5月123日":             nil,
+		"23年5月6日":            {"5月6日"}, // a two-digit year is not the date's
+		"月日，5月，6日":           nil,
+	} {
+		var got []string
+		for _, m := range arabicDates(s) {
+			got = append(got, s[m[0]:m[1]])
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("arabicDates(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

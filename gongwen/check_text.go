@@ -324,9 +324,44 @@ func (c *checker) docNumbers() {
 
 // Dates: Arabic (2023年5月6日, 5月6日) and Chinese (二〇二三年五月六日).
 var (
-	reArabicDate  = regexp.MustCompile(`(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日`)
 	reChineseDate = regexp.MustCompile(`([〇○零一二三四五六七八九Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十廿卅]{1,3})[日号]`)
 )
+
+// arabicDates finds the dates 2023年5月6日 and 5月6日 in p. Each is given
+// as byte offsets: the date [0:2), the year [2:4) (-1 when none), the
+// month [4:6) and the day [6:8). A number run into other digits
+// ("12023年", "112月") is not a date.
+func arabicDates(p string) [][8]int {
+	var out [][8]int
+	for at := 0; ; {
+		k := strings.Index(p[at:], "月")
+		if k < 0 {
+			return out
+		}
+		k += at
+		at = k + len("月")
+		ms := k
+		for ms > 0 && k-ms < 3 && isDigit(rune(p[ms-1])) {
+			ms--
+		}
+		ds, de := at, at
+		for de < len(p) && de-ds < 3 && isDigit(rune(p[de])) {
+			de++
+		}
+		if k-ms == 0 || k-ms > 2 || de == ds || de-ds > 2 || !strings.HasPrefix(p[de:], "日") {
+			continue
+		}
+		m := [8]int{ms, de + len("日"), -1, -1, ms, k, ds, de}
+		if ys := ms - len("年"); ys >= 4 && strings.HasSuffix(p[:ms], "年") &&
+			strings.Trim(p[ys-4:ys], "0123456789") == "" {
+			m[0], m[2], m[3] = ys-4, ys-4, ys
+		}
+		if isDigit(runeBefore(p, m[0])) {
+			continue
+		}
+		out = append(out, m)
+	}
+}
 
 // daysIn returns the days of month m of year y (any leap year when y is 0).
 func daysIn(y, m int) int {
@@ -343,13 +378,7 @@ func (c *checker) dates() {
 		if !strings.Contains(p, "月") {
 			continue
 		}
-		for _, m := range reArabicDate.FindAllStringSubmatchIndex(p, -1) {
-			if m[2] < 0 && isDigit(runeBefore(p, m[0])) {
-				continue // "12023年" or "112月": not a date
-			}
-			if m[2] >= 0 && isDigit(runeBefore(p, m[0])) {
-				continue
-			}
+		for _, m := range arabicDates(p) {
 			y := 0
 			if m[2] >= 0 {
 				y, _ = strconv.Atoi(p[m[2]:m[3]])
