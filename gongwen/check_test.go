@@ -187,6 +187,14 @@ var checkCases = []struct {
 2.检查名单
 国务院办公厅
 2023年5月6日`, []string{"2 attachment-missing"}},
+	{"attachment list below a bare 附件：", "", `关于开展专项检查的通知
+一、检查范围
+具体要求见附件2。
+附件：
+1.检查方案
+2、检查名单
+国务院办公厅
+2023年5月6日`, []string{"6 attachment-number"}},
 	{"attachment referred to without a list", "", `关于开展专项检查的通知
 具体要求详见附件。
 国务院办公厅

@@ -21,7 +21,7 @@ func (c *checker) segments() {
 	c.seg = make([]int, len(c.ps))
 	s := 0
 	for i, p := range c.ps {
-		if _, ok := attachmentLabel(p); ok && i > 0 {
+		if _, ok := attachmentLabel(p); ok && i > 0 && !c.listOpener(i) {
 			s++
 		}
 		c.seg[i] = s
@@ -31,6 +31,17 @@ func (c *checker) segments() {
 			}
 		}
 	}
+}
+
+// listOpener reports whether paragraph i is a bare "附件：" whose items
+// follow on the lines below: the 附件说明, not an attachment's label.
+func (c *checker) listOpener(i int) bool {
+	t, _ := trimPara(c.ps[i])
+	if t != "附件：" && t != "附件:" || i+1 >= len(c.ps) {
+		return false
+	}
+	next, _ := trimPara(c.ps[i+1])
+	return reAttachmentItem.MatchString(next)
 }
 
 // reAttachmentLabel matches the label above an attachment: "附件", "附件2",
@@ -97,10 +108,19 @@ func (c *checker) attachments() {
 		if !ok {
 			rest, ok = strings.CutPrefix(t, "附件:")
 		}
-		if !ok || strings.TrimSpace(rest) == "" {
+		if !ok {
 			continue
 		}
 		off += len(t) - len(rest)
+		if strings.TrimSpace(rest) == "" {
+			if !c.listOpener(i) {
+				continue
+			}
+			// "附件：" alone, its items on the lines below.
+			c.skip[i] = true
+			i++
+			rest, off = trimPara(c.ps[i])
+		}
 		var items []item
 		for j := i; j < len(c.ps); j++ {
 			s, o := rest, off
@@ -156,6 +176,9 @@ func (c *checker) attachments() {
 		}
 	}
 	for i, p := range c.ps {
+		if c.skip[i] {
+			continue // the 附件说明
+		}
 		if n, ok := attachmentLabel(p); ok {
 			c.hasList = true
 			c.listed[n] = true
