@@ -85,59 +85,24 @@ type outlineCandidate struct {
 	marker string // as written
 	rest   string // the paragraph after the marker (or the title line after it)
 	para   int
+	// hasText is set when the marker is followed by a heading text.
+	hasText bool
 }
 
 // Outline returns the headings of a 公文's structure found in paragraphs.
 func Outline(paragraphs []string) []wengao.OutlineItem {
 	var (
-		cands   []outlineCandidate
-		last    [numOutlineKinds]int
-		inTOC   bool
-		tocSeen map[string]bool // the markers of the table of contents
-		tocBare bool            // the last entry of the table had no title
+		cands []outlineCandidate
+		last  [numOutlineKinds]int
 	)
-	for i, p := range paragraphs {
-		p = trimOutlineSpace(p)
-		if p == "" {
-			continue
-		}
-		if isTOCHeading(p) {
-			inTOC, tocSeen = true, make(map[string]bool)
-			continue
-		}
-		c, ok := parseOutlineMarker(p)
-		if inTOC {
-			if ok && c.kind.chapterLike() && !tocSeen[c.marker] {
-				tocSeen[c.marker] = true
-				tocBare = headingTextEmpty(c.rest)
-				continue
-			}
-			if !ok && tocBare && isHeadingLine(p) {
-				tocBare = false // the title of a bare "第一章" entry
-				continue
-			}
-			inTOC = false
-		}
-		if !ok {
-			continue
-		}
-		hasText := !headingTextEmpty(c.rest)
-		if !hasText && c.kind.chapterLike() && i+1 < len(paragraphs) {
-			// "第一章" on its own line, its title on the next.
-			next := trimOutlineSpace(paragraphs[i+1])
-			if _, isMarker := parseOutlineMarker(next); !isMarker && isHeadingLine(next) {
-				c.rest = next
-				hasText = !headingTextEmpty(next)
-			}
-		}
-		if !hasText {
+	for _, c := range scanOutline(paragraphs) {
+		if !c.hasText {
 			continue
 		}
 		if c.n != 1 && (c.n <= last[c.kind] || c.n > last[c.kind]+3) {
 			continue // implausible numbering
 		}
 		last[c.kind] = c.n
-		c.para = i
 		cands = append(cands, c)
 	}
 
@@ -199,6 +164,57 @@ func Outline(paragraphs []string) []wengao.OutlineItem {
 		})
 	}
 	return items
+}
+
+// scanOutline returns every paragraph that starts with a numbering
+// marker, in order, leaving out the entries of a table of contents. A
+// 第X章 (编, 分编, 节) alone on its line takes the short line below it as
+// its text. Numbering is not checked.
+func scanOutline(paragraphs []string) []outlineCandidate {
+	var (
+		cands   []outlineCandidate
+		inTOC   bool
+		tocSeen map[string]bool // the markers of the table of contents
+		tocBare bool            // the last entry of the table had no title
+	)
+	for i, p := range paragraphs {
+		p = trimOutlineSpace(p)
+		if p == "" {
+			continue
+		}
+		if isTOCHeading(p) {
+			inTOC, tocSeen = true, make(map[string]bool)
+			continue
+		}
+		c, ok := parseOutlineMarker(p)
+		if inTOC {
+			if ok && c.kind.chapterLike() && !tocSeen[c.marker] {
+				tocSeen[c.marker] = true
+				tocBare = headingTextEmpty(c.rest)
+				continue
+			}
+			if !ok && tocBare && isHeadingLine(p) {
+				tocBare = false // the title of a bare "第一章" entry
+				continue
+			}
+			inTOC = false
+		}
+		if !ok {
+			continue
+		}
+		c.hasText = !headingTextEmpty(c.rest)
+		if !c.hasText && c.kind.chapterLike() && i+1 < len(paragraphs) {
+			// "第一章" on its own line, its title on the next.
+			next := trimOutlineSpace(paragraphs[i+1])
+			if _, isMarker := parseOutlineMarker(next); !isMarker && isHeadingLine(next) {
+				c.rest = next
+				c.hasText = !headingTextEmpty(next)
+			}
+		}
+		c.para = i
+		cands = append(cands, c)
+	}
+	return cands
 }
 
 // trimOutlineSpace trims white space (U+3000 included) and byte order
