@@ -158,6 +158,12 @@ func prepareDocument(d *wengao.Document) *prepared {
 // a savepoint, so interleaving them would write one tiny index segment per
 // document and spend the import merging them.
 func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wengao.ImportResult, error) {
+	sketches := db.sketches.Load()
+	if sketches != nil {
+		if err := sketches.refresh(ctx, db.read); err != nil {
+			return nil, err
+		}
+	}
 	// Derive tokens and signatures, and look for near-duplicates among
 	// the stored documents, on every core while the transaction writes,
 	// in order: document i is written once it is prepared.
@@ -234,6 +240,9 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
+	if sketches != nil {
+		sketches.committed(w.version, w.signed)
+	}
 	db.forgetRelated()
 	return results, nil
 }
@@ -253,6 +262,8 @@ type docWriter struct {
 	// whose signature the batch replaced.
 	batchDups neardup.Index
 	resigned  map[int64]bool
+	// signed are the sketches of the signatures written.
+	signed []signedRow
 }
 
 type indexRow struct {
