@@ -469,7 +469,7 @@ func TestNearDuplicateBulkLoad(t *testing.T) {
 		res = append(res, save(t, db, editDoc(orig, orig.ID, 0.02, 2))...)
 		return res
 	}
-	for _, batch := range []int{1, 16, 200} {
+	for _, batch := range []int{7, 200} {
 		want, got := run(false, batch), run(true, batch)
 		if len(got) != len(want) {
 			t.Fatalf("batch %d: %d results, want %d", batch, len(got), len(want))
