@@ -74,18 +74,22 @@ type dupSketches struct {
 	buckets, sigs *sql.Stmt // dupBucketsSQL and dupSigSQL on the read pool
 }
 
-// get returns the sketch of document rowID, if known.
-func (c *dupSketches) get(rowID int64) (neardup.Sketch, bool) {
+// mayReach returns, in place, the documents of ids whose sketch is not
+// known or has at least need values equal to those of k.
+func (c *dupSketches) mayReach(ids []int64, k *neardup.Sketch, need int) []int64 {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if rowID < 0 || rowID >= int64(len(c.pages))*sketchPageRows {
-		return neardup.Sketch{}, false
+	out := ids[:0]
+	for _, id := range ids {
+		if id >= 0 && id < int64(len(c.pages))*sketchPageRows {
+			p, i := c.pages[id/sketchPageRows], id%sketchPageRows
+			if p != nil && p.known[i/64]&(1<<(i%64)) != 0 && !k.EqualAtLeast(&p.sketches[i], need) {
+				continue
+			}
+		}
+		out = append(out, id)
 	}
-	p, i := c.pages[rowID/sketchPageRows], rowID%sketchPageRows
-	if p == nil || p.known[i/64]&(1<<(i%64)) == 0 {
-		return neardup.Sketch{}, false
-	}
-	return p.sketches[i], true
+	return out
 }
 
 // set records the sketch of the signature stored for document rowID.
@@ -198,11 +202,9 @@ func (c *dupSketches) lookup(ctx context.Context, sig *neardup.Signature) ([]dup
 	ids = slices.Compact(ids)
 	need := neardup.MinEqual(wengao.NearDuplicateThreshold)
 	sk := sig.Sketch()
+	ids = c.mayReach(ids, &sk, need)
 	var hits []dupHit
 	for _, id := range ids {
-		if k, ok := c.get(id); ok && !sk.EqualAtLeast(&k, need) {
-			continue
-		}
 		var blob []byte
 		err := c.sigs.QueryRowContext(ctx, id).Scan(&blob)
 		if errors.Is(err, sql.ErrNoRows) {
