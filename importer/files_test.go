@@ -455,3 +455,13 @@ func TestImportNearDuplicates(t *testing.T) {
 		t.Errorf("re-import: len(sum.NearDuplicates) = %v, want %v", got, 0)
 	}
 }
+
+func TestAheadSlots(t *testing.T) {
+	for _, c := range []struct{ n, want int }{
+		{0, 1}, {1, 1}, {aheadUnit, 1}, {aheadUnit + 1, 2}, {14 << 10, 1}, {maxLine, readAhead}, {readAhead * aheadUnit * 2, readAhead},
+	} {
+		if got := aheadSlots(c.n); got != c.want {
+			t.Errorf("aheadSlots(%d) = %d, want %d", c.n, got, c.want)
+		}
+	}
+}

@@ -287,8 +287,19 @@ type parsedLine struct {
 	buf    []byte
 }
 
-// readAhead bounds the lines read and decoded ahead of the writer.
-const readAhead = 1024
+// readAhead bounds the lines read and decoded ahead of the writer, and
+// aheadUnit the bytes: a line takes one slot per aheadUnit bytes (at
+// least one, at most all), so that the lines ahead hold at most 64 MB
+// besides the longest line, whatever their length.
+const (
+	readAhead = 1024
+	aheadUnit = 64 << 10
+)
+
+// aheadSlots returns the slots of readAhead that a line of n bytes takes.
+func aheadSlots(n int) int {
+	return min(max(1, (n+aheadUnit-1)/aheadUnit), readAhead)
+}
 
 func (im *Importer) readJSONL(ctx context.Context, path string, f io.Reader) error {
 	var done atomic.Int64
@@ -314,6 +325,7 @@ func (im *Importer) readJSONL(ctx context.Context, path string, f io.Reader) err
 	}()
 	lines := make(chan *parsedLine, readAhead) // in file order
 	work := make(chan *parsedLine, readAhead)
+	slots := make(chan struct{}, readAhead) // taken by the lines ahead
 	go func() {
 		defer close(readerDone)
 		defer close(lines)
@@ -327,6 +339,13 @@ func (im *Importer) readJSONL(ctx context.Context, path string, f io.Reader) err
 				l.buf, l.reason = nil, "line longer than 64 MB"
 			case err != nil && err != io.EOF:
 				l.buf, l.reason = nil, "read error: "+err.Error()
+			}
+			for range aheadSlots(len(buf)) {
+				select {
+				case slots <- struct{}{}:
+				case <-rctx.Done():
+					return
+				}
 			}
 			select {
 			case lines <- l:
@@ -360,6 +379,9 @@ func (im *Importer) readJSONL(ctx context.Context, path string, f io.Reader) err
 	}
 	for l := range lines {
 		<-l.ready
+		for range aheadSlots(int(l.raw) - 1) {
+			<-slots
+		}
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -41,6 +42,9 @@ type DB struct {
 	read  *sql.DB // a pool of read-only connections
 
 	dupLookup *sql.Stmt // dupCandidatesSQL on the read pool, prepared once
+	// sketches speed up the near-duplicate lookups of a bulk import
+	// (dupsketch.go); nil otherwise.
+	sketches atomic.Pointer[dupSketches]
 
 	meta  search.Catalog // the metadata cache, see meta.go
 	masks maskCache
@@ -135,6 +139,7 @@ func (db *DB) Warm(ctx context.Context) error {
 // Close closes the database.
 func (db *DB) Close() error {
 	var err error
+	db.stopDupSketches()
 	if db.dupLookup != nil {
 		db.dupLookup.Close()
 	}
@@ -212,6 +217,10 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 // writing the index, and an import ends with Optimize anyway. An import
 // killed part-way leaves the bulk settings, which only make searches
 // read a few more segments until the next import or Optimize.
+//
+// While on, the near-duplicate lookups of SaveDocuments keep the sketches
+// of the signatures they meet in memory (see dupsketch.go): at most 64
+// bytes a document, held until SetBulkLoad(false).
 func (db *DB) SetBulkLoad(ctx context.Context, on bool) error {
 	settings := []string{"'automerge', 4", "'crisismerge', 16", "'hashsize', 1048576"}
 	if on {
@@ -229,7 +238,14 @@ func (db *DB) SetBulkLoad(ctx context.Context, on bool) error {
 			}
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if !on {
+		db.stopDupSketches()
+		return nil
+	}
+	return db.startDupSketches(ctx)
 }
 
 // Optimize merges the search index segments; worth running after a bulk

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/chinese"
@@ -125,31 +126,52 @@ func prepareDocument(d *wengao.Document) *prepared {
 	outline, _ := json.Marshal(d.Outline)
 	p.tags, p.outline = string(tags), string(outline)
 	// Normalise title and body once; tokens, the plain flag and the
-	// duplicate hash all derive from it.
-	titleNorm := chinese.NormalizeRunes(nil, d.Title, nil)
-	bodyNorm := chinese.NormalizeRunes(make([]rune, 0, len(p.body)/2), p.body, nil)
-	p.titleToks = string(chinese.AppendTokens(nil, titleNorm))
-	toks := make([]byte, 0, len(p.body)*2+len(p.titleToks))
-	toks = chinese.AppendTokens(toks, titleNorm)
-	p.bodyToks = string(chinese.AppendTokens(toks, bodyNorm))
+	// duplicate hash all derive from it. The scratch buffers are reused
+	// from document to document: only the strings kept are allocated.
+	sc := prepScratch.Get().(*prepareScratch)
+	defer prepScratch.Put(sc)
+	titleNorm := chinese.NormalizeRunes(sc.title[:0], d.Title, nil)
+	bodyNorm := chinese.NormalizeRunes(sc.body[:0], p.body, nil)
+	sc.title, sc.body = titleNorm, bodyNorm
+	sc.toks = chinese.AppendTokens(sc.toks[:0], titleNorm)
+	p.titleToks = string(sc.toks)
+	sc.toks = chinese.AppendTokens(sc.toks, bodyNorm)
+	p.bodyToks = string(sc.toks)
 	p.plain = chinese.IsPlainAs(d.Title, titleNorm) && chinese.IsPlainAs(p.body, bodyNorm)
 	p.size = len(bodyNorm)
 
-	h := sha256.New()
-	h.Write([]byte(string(titleNorm)))
-	h.Write([]byte{0})
-	h.Write([]byte(string(bodyNorm)))
-	p.hash = hex.EncodeToString(h.Sum(nil))
-	rh := sha256.New()
-	for _, f := range []string{p.hash, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.body, p.outline} {
-		rh.Write([]byte(f))
-		rh.Write([]byte{0})
+	// The hashes of the same bytes as sha256 of title, 0, body in UTF-8,
+	// and of every field followed by 0.
+	b := sc.bytes[:0]
+	for _, r := range titleNorm {
+		b = utf8.AppendRune(b, r)
 	}
-	p.recordHash = hex.EncodeToString(rh.Sum(nil))
+	b = append(b, 0)
+	for _, r := range bodyNorm {
+		b = utf8.AppendRune(b, r)
+	}
+	sum := sha256.Sum256(b)
+	p.hash = hex.EncodeToString(sum[:])
+	b = b[:0]
+	for _, f := range []string{p.hash, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.body, p.outline} {
+		b = append(b, f...)
+		b = append(b, 0)
+	}
+	sum = sha256.Sum256(b)
+	p.recordHash = hex.EncodeToString(sum[:])
+	sc.bytes = b
 	p.sig = neardup.Sign(dupText(d.Title, paras))
 	p.sigBlob, _ = p.sig.MarshalBinary()
 	return p
 }
+
+// prepareScratch holds the buffers of one prepareDocument call.
+type prepareScratch struct {
+	title, body []rune
+	toks, bytes []byte
+}
+
+var prepScratch = sync.Pool{New: func() any { return new(prepareScratch) }}
 
 // SaveDocuments writes docs in one transaction, with their index.
 //
@@ -158,6 +180,12 @@ func prepareDocument(d *wengao.Document) *prepared {
 // a savepoint, so interleaving them would write one tiny index segment per
 // document and spend the import merging them.
 func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wengao.ImportResult, error) {
+	sketches := db.sketches.Load()
+	if sketches != nil {
+		if err := sketches.refresh(ctx, db.read); err != nil {
+			return nil, err
+		}
+	}
 	// Derive tokens and signatures, and look for near-duplicates among
 	// the stored documents, on every core while the transaction writes,
 	// in order: document i is written once it is prepared.
@@ -253,6 +281,12 @@ func writeDocuments(ctx context.Context, tx *Tx, n int, prep func(i int) *prepar
 	if len(changed) > 0 {
 		tx.changed(wengao.ChangeDocuments, changed...)
 	}
+	// The bulk load's sketches learn of the signatures once they are
+	// stored for good.
+	if sk := tx.db.sketches.Load(); sk != nil {
+		version, signed := w.version, w.signed
+		tx.OnCommit(func() { sk.committed(version, signed) })
+	}
 	return results, nil
 }
 
@@ -271,6 +305,8 @@ type docWriter struct {
 	// whose signature the batch replaced.
 	batchDups neardup.Index
 	resigned  map[int64]bool
+	// signed are the sketches of the signatures written.
+	signed []signedRow
 }
 
 type indexRow struct {

@@ -272,6 +272,9 @@ const dupStoredHits = 4
 // read pool, so that the workers preparing a batch look while the writer
 // writes the previous one.
 func (db *DB) lookupStored(ctx context.Context, sig *neardup.Signature) ([]dupHit, error) {
+	if c := db.sketches.Load(); c != nil {
+		return c.lookup(ctx, sig)
+	}
 	src := dupSource{
 		candidates: func(ctx context.Context, keys []any) (*sql.Rows, error) {
 			return db.dupLookup.QueryContext(ctx, keys...)
@@ -327,6 +330,7 @@ func (w *docWriter) writeDupSignature(ctx context.Context, p *prepared, rowID in
 		}
 	}
 	w.batchDups.Add(rowID, p.sig)
+	w.signed = append(w.signed, signedRow{rowID, p.sig.Sketch()})
 	if updated {
 		w.resigned[rowID] = true
 	}

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -539,4 +540,98 @@ func BenchmarkFindNearDuplicates(b *testing.B) {
 			b.ReportMetric(float64(found)/float64(i), "found/op")
 		})
 	}
+}
+
+// TestNearDuplicateBulkLoad checks that the lookups of a bulk import, which
+// keep sketches of the signatures in memory, report what the plain lookups
+// report, also after another process changed or deleted documents.
+func TestNearDuplicateBulkLoad(t *testing.T) {
+	ctx := context.Background()
+	all := sampleDocs(t)
+	first := all[:150]
+	orig := longDoc(t, first)
+	var docs []*wengao.Document
+	for i, d := range first {
+		docs = append(docs, cloneDoc(d))
+		if i%10 == 3 { // edited copies of documents saved before
+			docs = append(docs, editDoc(first[i/2], fmt.Sprintf("copy%d", i), 0.02+float64(i%7)/50, uint64(i)))
+		}
+	}
+	docs = append(docs, editDoc(orig, "copy-orig", 0.10, 1))
+	run := func(bulk bool, batch int) []wengao.ImportResult {
+		db := MustOpenDB(t)
+		if err := db.SetBulkLoad(ctx, bulk); err != nil {
+			t.Fatal(err)
+		}
+		var res []wengao.ImportResult
+		for i := 0; i < len(docs); i += batch {
+			res = append(res, save(t, db, cloneDocs(docs[i:min(i+batch, len(docs))])...)...)
+		}
+		// An update of a document to a 2 %-edited text of its own.
+		res = append(res, save(t, db, editDoc(orig, orig.ID, 0.02, 2))...)
+		return res
+	}
+	for _, batch := range []int{7, 200} {
+		want, got := run(false, batch), run(true, batch)
+		if len(got) != len(want) {
+			t.Fatalf("batch %d: %d results, want %d", batch, len(got), len(want))
+		}
+		near := 0
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("batch %d: document %d: got %+v, want %+v", batch, i, got[i], want[i])
+			}
+			if want[i].NearDuplicateOf != "" {
+				near++
+			}
+		}
+		if near < 10 {
+			t.Errorf("batch %d: %d near-duplicates, want 10 or more", batch, near)
+		}
+	}
+
+	// Another process changes a document to another text, deletes one and
+	// saves one in its place: the bulk import sees the library as it is.
+	db := MustOpenDB(t)
+	if err := db.SetBulkLoad(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	a := longDoc(t, first)
+	b := unrelatedTo(t, all[150:], []*wengao.Document{a})
+	c := unrelatedTo(t, all[150:], []*wengao.Document{a, b})
+	save(t, db, cloneDocs(first[:40])...)
+	save(t, db, cloneDoc(a))
+	other, err := sqlite.OpenFile(db.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	changed := cloneDoc(b)
+	changed.ID = a.ID
+	if r := save(t, other, changed)[0]; r.Outcome != wengao.Updated {
+		t.Fatalf("update by another process: %+v", r)
+	}
+	if r := save(t, db, editDoc(b, "copy-b", 0.05, 3))[0]; r.NearDuplicateOf != a.ID {
+		t.Errorf("copy of the new text of %s: got %+v", a.ID, r)
+	}
+	if r := save(t, db, editDoc(a, "copy-a", 0.05, 4))[0]; r.NearDuplicateOf == a.ID {
+		t.Errorf("copy of the old text of %s: got %+v", a.ID, r)
+	}
+	last := first[40]
+	save(t, db, cloneDoc(last))
+	if err := other.DeleteDocument(ctx, last.ID); err != nil {
+		t.Fatal(err)
+	}
+	save(t, other, cloneDoc(c))
+	if r := save(t, db, editDoc(c, "copy-c", 0.05, 5))[0]; r.NearDuplicateOf != c.ID {
+		t.Errorf("copy of %s, saved by another process in place of a deleted document: got %+v", c.ID, r)
+	}
+}
+
+func cloneDocs(docs []*wengao.Document) []*wengao.Document {
+	out := make([]*wengao.Document, len(docs))
+	for i, d := range docs {
+		out[i] = cloneDoc(d)
+	}
+	return out
 }
