@@ -41,6 +41,8 @@ type DB struct {
 	maskers *search.Maskers
 	engine  *search.Engine // ranks and shows searches and related reading
 
+	related relatedWriter // stores computed related reading, see relatedlists.go
+
 	dfMu      sync.Mutex
 	dfCache   map[string]int // document frequencies, see docFreq
 	dfVersion int64
@@ -83,6 +85,7 @@ func OpenFile(path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	db := &DB{Path: path, write: w}
+	db.related = relatedWriter{db: db, ch: make(chan *relatedList, relatedQueueSize), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := db.migrate(context.Background()); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -120,6 +123,7 @@ func (db *DB) Warm(ctx context.Context) error {
 // Close closes the database.
 func (db *DB) Close() error {
 	var err error
+	db.related.close()
 	if db.dupLookup != nil {
 		db.dupLookup.Close()
 	}
