@@ -302,3 +302,31 @@ func readCorpus(t *testing.T, path string, n int) []*wengao.Document {
 	}
 	return docs
 }
+
+// BenchmarkComputeRelated computes the related reading of documents
+// spread over the library in the data folder $RELATED_DATA (skipped
+// without it), e.g. one that `wengao import` filled with the corpus.
+func BenchmarkComputeRelated(b *testing.B) {
+	dir := os.Getenv("RELATED_DATA")
+	if dir == "" {
+		b.Skip("RELATED_DATA names no data folder")
+	}
+	ctx := context.Background()
+	db, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var maxRow int64
+	if err := db.read.QueryRow(`SELECT max(id) FROM documents`).Scan(&maxRow); err != nil {
+		b.Fatal(err)
+	}
+	i := int64(0)
+	for b.Loop() {
+		row := 1 + (i*7919)%maxRow
+		i++
+		if _, err := db.computeRelated(ctx, row); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -24,10 +24,10 @@ import (
 // at most relatedTitleTerms·2 + relatedBodyTerms probes of relatedProbe
 // rows, whatever the size of the library.
 const (
-	relatedProbe      = 256  // rows read per term
+	relatedProbe      = 200  // rows read per term
 	relatedTitleTerms = 10   // distinctive title terms a document is matched by
 	relatedBodyTerms  = 12   // distinctive body terms a document is matched by
-	relatedBodyCands  = 24   // most frequent body terms probed
+	relatedBodyCands  = 16   // most frequent body terms probed
 	relatedBodyRunes  = 6000 // characters of the body its terms are taken from
 	relatedRescored   = 80   // best candidates whose length and state are read
 	relatedStored     = 20   // entries kept a document
@@ -109,27 +109,29 @@ type termProbe struct {
 // probe returns the newest relatedProbe rows of table holding term, and
 // the term's document frequency among maxRow rows.
 func (db *DB) probe(ctx context.Context, table, term string, maxRow int64) (termProbe, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? ORDER BY rowid DESC LIMIT ?`, `"`+term+`"`, relatedProbe)
+	// One row of ids: a row each costs more in database/sql than in
+	// SQLite.
+	var list sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM (SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? ORDER BY rowid DESC LIMIT ?)`, `"`+term+`"`, relatedProbe).Scan(&list)
 	if err != nil {
 		return termProbe{}, err
 	}
-	defer rows.Close()
 	var p termProbe
-	for rows.Next() {
-		var r int64
-		if err := rows.Scan(&r); err != nil {
-			return termProbe{}, err
+	if list.Valid {
+		p.rows = make([]int64, 0, strings.Count(list.String, ",")+1)
+		for _, f := range strings.Split(list.String, ",") {
+			r, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return termProbe{}, err
+			}
+			p.rows = append(p.rows, r)
 		}
-		p.rows = append(p.rows, r)
-	}
-	if err := rows.Err(); err != nil {
-		return termProbe{}, err
 	}
 	p.df = float64(len(p.rows))
 	if len(p.rows) == relatedProbe {
 		// The newest rows holding it spread over (oldest, maxRow]: as
 		// dense over the whole library.
-		span := float64(maxRow - p.rows[len(p.rows)-1] + 1)
+		span := float64(maxRow - slices.Min(p.rows) + 1)
 		p.df = max(p.df, p.df*float64(maxRow)/span)
 	}
 	return p, nil
@@ -174,7 +176,7 @@ func (db *DB) computeRelated(ctx context.Context, row int64) (*relatedList, erro
 	}
 	// Title terms, judged by how common they are among titles, where 关于,
 	// 印发 and 通知 are everywhere.
-	titleTerms := bigrams(chinese.IndexTokens(c.title), 3*relatedTitleTerms)
+	titleTerms := bigrams(chinese.IndexTokens(c.title), 2*relatedTitleTerms)
 	type titleTerm struct {
 		term string
 		p    termProbe
