@@ -21,8 +21,9 @@ import (
 // there). A term held by fewer documents yields all of them and its exact
 // document frequency; a common term's frequency is estimated from the
 // span of rows its newest relatedProbe cover. The cost of a list is thus
-// at most relatedTitleTerms·2 + relatedBodyTerms probes of relatedProbe
-// rows, whatever the size of the library.
+// at most 2·relatedTitleTerms + relatedTitleTerms + relatedBodyCands
+// probes of relatedProbe rows, in two queries, whatever the size of the
+// library.
 const (
 	relatedProbe      = 200  // rows read per term
 	relatedTitleTerms = 10   // distinctive title terms a document is matched by
@@ -106,35 +107,48 @@ type termProbe struct {
 	df   float64 // documents holding the term, exact or estimated
 }
 
-// probe returns the newest relatedProbe rows of table holding term, and
-// the term's document frequency among maxRow rows.
-func (db *DB) probe(ctx context.Context, table, term string, maxRow int64) (termProbe, error) {
-	// One row of ids: a row each costs more in database/sql than in
-	// SQLite.
-	var list sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM (SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? ORDER BY rowid DESC LIMIT ?)`, `"`+term+`"`, relatedProbe).Scan(&list)
-	if err != nil {
-		return termProbe{}, err
+// probes returns, for each term, the newest relatedProbe rows of table
+// holding it and its document frequency among maxRow rows: one query for
+// all the terms, each a sub-query giving one list of ids (a row each
+// costs more in database/sql than in SQLite).
+func (db *DB) probes(ctx context.Context, table string, terms []string, maxRow int64) ([]termProbe, error) {
+	if len(terms) == 0 {
+		return nil, nil
 	}
-	var p termProbe
-	if list.Valid {
-		p.rows = make([]int64, 0, strings.Count(list.String, ",")+1)
-		for _, f := range strings.Split(list.String, ",") {
-			r, err := strconv.ParseInt(f, 10, 64)
-			if err != nil {
-				return termProbe{}, err
+	sub := `(SELECT group_concat(rowid) FROM (SELECT rowid FROM ` + table + ` WHERE ` + table + ` MATCH ? ORDER BY rowid DESC LIMIT ` + strconv.Itoa(relatedProbe) + `))`
+	cols := make([]string, len(terms))
+	args := make([]any, len(terms))
+	lists := make([]sql.NullString, len(terms))
+	dest := make([]any, len(terms))
+	for i, t := range terms {
+		// Tokens hold only letters and digits: quoting cannot be escaped.
+		cols[i], args[i], dest[i] = sub, `"`+t+`"`, &lists[i]
+	}
+	if err := db.read.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
+		return nil, err
+	}
+	out := make([]termProbe, len(terms))
+	for i, list := range lists {
+		p := &out[i]
+		if list.Valid {
+			p.rows = make([]int64, 0, strings.Count(list.String, ",")+1)
+			for _, f := range strings.Split(list.String, ",") {
+				r, err := strconv.ParseInt(f, 10, 64)
+				if err != nil {
+					return nil, err
+				}
+				p.rows = append(p.rows, r)
 			}
-			p.rows = append(p.rows, r)
+		}
+		p.df = float64(len(p.rows))
+		if len(p.rows) == relatedProbe {
+			// The newest rows holding it spread over (oldest, maxRow]:
+			// as dense over the whole library.
+			span := float64(maxRow - slices.Min(p.rows) + 1)
+			p.df = max(p.df, p.df*float64(maxRow)/span)
 		}
 	}
-	p.df = float64(len(p.rows))
-	if len(p.rows) == relatedProbe {
-		// The newest rows holding it spread over (oldest, maxRow]: as
-		// dense over the whole library.
-		span := float64(maxRow - slices.Min(p.rows) + 1)
-		p.df = max(p.df, p.df*float64(maxRow)/span)
-	}
-	return p, nil
+	return out, nil
 }
 
 // computeRelated computes the related reading of document row from the
@@ -148,16 +162,13 @@ func (db *DB) probe(ctx context.Context, table, term string, maxRow int64) (term
 func (db *DB) computeRelated(ctx context.Context, row int64) (*relatedList, error) {
 	c := &relatedList{row: row, at: time.Now().Unix()}
 	var body string
-	err := db.read.QueryRowContext(ctx, `SELECT d.title, d.hash, d.size, substr(t.body, 1, ?) FROM documents d JOIN document_texts t USING (id) WHERE d.id = ?`,
-		relatedBodyRunes, row).Scan(&c.title, &c.hash, &c.size, &body)
+	var maxRow int64
+	err := db.read.QueryRowContext(ctx, `SELECT d.title, d.hash, d.size, substr(t.body, 1, ?), (SELECT max(id) FROM documents) FROM documents d JOIN document_texts t USING (id) WHERE d.id = ?`,
+		relatedBodyRunes, row).Scan(&c.title, &c.hash, &c.size, &body, &maxRow)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return c, nil
 		}
-		return nil, err
-	}
-	var maxRow int64
-	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM documents`).Scan(&maxRow); err != nil {
 		return nil, err
 	}
 	total := float64(maxRow)
@@ -181,25 +192,18 @@ func (db *DB) computeRelated(ctx context.Context, row int64) (*relatedList, erro
 		term string
 		p    termProbe
 	}
+	tps, err := db.probes(ctx, "title_fts", titleTerms, maxRow)
+	if err != nil {
+		return nil, err
+	}
 	var tts []titleTerm
-	for _, t := range titleTerms {
-		p, err := db.probe(ctx, "title_fts", t, maxRow)
-		if err != nil {
-			return nil, err
-		}
-		if informative(p.df) {
-			tts = append(tts, titleTerm{t, p})
+	for i, t := range titleTerms {
+		if informative(tps[i].df) {
+			tts = append(tts, titleTerm{t, tps[i]})
 		}
 	}
 	slices.SortStableFunc(tts, func(a, b titleTerm) int { return cmp.Compare(a.p.df, b.p.df) })
-	for _, tt := range tts[:min(len(tts), relatedTitleTerms)] {
-		bp, err := db.probe(ctx, "body_fts", tt.term, maxRow)
-		if err != nil {
-			return nil, err
-		}
-		add(tt.p, relatedTitleWeight*idf(tt.p.df))
-		add(bp, idf(bp.df))
-	}
+	tts = tts[:min(len(tts), relatedTitleTerms)]
 	// Body terms: the most frequent in the text, weighed by rarity.
 	tf := map[string]int{}
 	for _, t := range strings.Fields(chinese.IndexTokens(body)) {
@@ -223,16 +227,27 @@ func (db *DB) computeRelated(ctx context.Context, row int64) (*relatedList, erro
 		}
 		return strings.Compare(a, b)
 	})
+	cands = cands[:min(len(cands), relatedBodyCands)]
+	// The title terms in texts, then the body terms, in one query.
+	var inBody []string
+	for _, tt := range tts {
+		inBody = append(inBody, tt.term)
+	}
+	bps, err := db.probes(ctx, "body_fts", append(inBody, cands...), maxRow)
+	if err != nil {
+		return nil, err
+	}
+	for i, tt := range tts {
+		add(tt.p, relatedTitleWeight*idf(tt.p.df))
+		add(bps[i], idf(bps[i].df))
+	}
 	type bodyTerm struct {
 		p      termProbe
 		weight float64
 	}
 	var terms []bodyTerm
-	for _, t := range cands[:min(len(cands), relatedBodyCands)] {
-		p, err := db.probe(ctx, "body_fts", t, maxRow)
-		if err != nil {
-			return nil, err
-		}
+	for i, t := range cands {
+		p := bps[len(tts)+i]
 		if informative(p.df) {
 			terms = append(terms, bodyTerm{p, float64(tf[t]) * idf(p.df)})
 		}
@@ -355,7 +370,7 @@ func (w *relatedWriter) queue(c *relatedList) {
 	}
 }
 
-// close stops the writer, dropping what it has not stored.
+// close stops the writer once it has stored what was queued.
 func (w *relatedWriter) close() {
 	w.end.Do(func() {
 		started := true
@@ -371,14 +386,15 @@ func (w *relatedWriter) loop() {
 	defer close(w.done)
 	for {
 		var batch []*relatedList
+		stopping := false
 		select {
 		case <-w.stop:
-			return
+			stopping = true
 		case c := <-w.ch:
 			batch = append(batch, c)
 		}
 	more:
-		for len(batch) < 64 {
+		for stopping || len(batch) < 64 {
 			select {
 			case c := <-w.ch:
 				batch = append(batch, c)
@@ -388,7 +404,12 @@ func (w *relatedWriter) loop() {
 		}
 		// A failure (the database closing, a busy writer) drops the
 		// batch: each list is computed again on a later view.
-		_ = w.db.storeRelated(context.Background(), batch)
+		if len(batch) > 0 {
+			_ = w.db.storeRelated(context.Background(), batch)
+		}
+		if stopping {
+			return
+		}
 	}
 }
 
