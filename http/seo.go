@@ -81,6 +81,10 @@ func (s *Server) documentURLs(r *http.Request, n int) ([]sitemapURL, time.Time, 
 	return urls, latest, slices, nil
 }
 
+// maxSitemapParts is the most document sitemaps an index lists: 5
+// billion URLs.
+const maxSitemapParts = 100000
+
 // handleSitemap serves /sitemap.xml: every URL when the library is one
 // slice, else an index of the sitemaps /sitemap/pages.xml and
 // /sitemap/docs-N.xml, one a slice of the library by storage key, so that
@@ -91,14 +95,22 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	docs, latest, slices, err := s.documentURLs(r, 1)
+	// A slice past the last is empty: the count alone, read by key.
+	_, slices, err := s.Browse.ListDocumentSlice(r.Context(), maxSitemapParts+1, s.sitemapLimit())
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	if slices <= 1 && len(pagesURLs)+len(docs) <= s.sitemapLimit() {
-		s.writeXML(w, r, "application/xml; charset=utf-8", urlSet{URLs: append(pagesURLs, docs...)}, latest)
-		return
+	if slices <= 1 {
+		docs, latest, _, err := s.documentURLs(r, 1)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		if len(pagesURLs)+len(docs) <= s.sitemapLimit() {
+			s.writeXML(w, r, "application/xml; charset=utf-8", urlSet{URLs: append(pagesURLs, docs...)}, latest)
+			return
+		}
 	}
 	base := s.baseURL(r)
 	idx := sitemapIndex{Sitemaps: []sitemapURL{{Loc: base + "/sitemap/pages.xml"}}}
@@ -124,7 +136,7 @@ func (s *Server) handleSitemapPart(w http.ResponseWriter, r *http.Request) {
 	num, ok := strings.CutPrefix(name, "docs-")
 	num, ok2 := strings.CutSuffix(num, ".xml")
 	n, err := strconv.Atoi(num)
-	if !ok || !ok2 || err != nil || n < 1 || n > 100000 {
+	if !ok || !ok2 || err != nil || n < 1 || n > maxSitemapParts {
 		s.notFound(w, r)
 		return
 	}
