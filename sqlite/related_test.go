@@ -188,7 +188,9 @@ func TestRelatedTiesByID(t *testing.T) {
 // the source, and the lists agree with the exhaustive computation
 // (search.Engine.Related, which scores every document sharing a term).
 func TestRelatedOnCorpus(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
+		// A check of quality, not of concurrency: the import of 2,000
+		// documents takes minutes under the race detector.
 		t.Skip("imports 2,000 corpus documents")
 	}
 	path := os.Getenv("CORPUS")
