@@ -106,6 +106,11 @@ type DocumentListFilter struct {
 	Order  DocumentOrder
 	Offset int
 	Limit  int
+	// Category, when set, lists the documents of that category alone,
+	// newest first (OrderDate only): a top-level name ("报告") takes in
+	// its sub-categories ("报告/政府工作报告"). The number returned is
+	// the category's.
+	Category string
 	// SummaryRunes, when positive, fills each summary with about that many
 	// characters of the text.
 	SummaryRunes int
@@ -130,6 +135,13 @@ type BrowseService interface {
 	// and the number of documents. Returns EINVALID for an unknown order
 	// or a negative offset.
 	ListDocuments(ctx context.Context, filter DocumentListFilter) ([]DocumentSummary, int, error)
+
+	// ListDocumentSlice returns the documents of the n-th (1-based) slice
+	// of the library cut by storage key into runs of size keys, in key
+	// order, and the number of slices. A slice never moves as documents
+	// come and go (it may hold fewer than size, or none), so that each is
+	// read by key: a sitemap file. Returns EINVALID for n or size below 1.
+	ListDocumentSlice(ctx context.Context, n, size int) ([]DocumentSummary, int, error)
 
 	// Categories returns the top-level categories, most documents first,
 	// each with its second-level categories. Documents without a category

@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,11 +23,20 @@ type categoryView struct {
 	Pages      pagination
 }
 
+// maxCategoryPages is the deepest page of a category listed: each page
+// is read from an index walked from the newest, so depth is what a page
+// costs. Crawlers find every document through the sitemap.
+const maxCategoryPages = 200
+
 func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 	path := strings.Trim(r.PathValue("path"), "/")
 	p := parseSearchParams(r)
 	if p.Sort == wengao.SortRelevance {
 		p.Sort = wengao.SortDate
+	}
+	if p.Page > maxCategoryPages {
+		s.errorPage(w, r, wengao.Errorf(wengao.EINVALID, msgPageTooDeep))
+		return
 	}
 	vis := s.visibilityFor(r)
 	key := "category\x00" + vis.key() + "\x00" + path + "\x00" + string(p.Sort) + "\x00" + strconv.Itoa(p.Page)
@@ -59,7 +69,7 @@ func (s *Server) categoryPage(r *http.Request, path string, p searchParams, vis 
 	if !found {
 		return "", nil, wengao.Errorf(wengao.ENOTFOUND, msgCategoryMissing)
 	}
-	res, err := s.Search.Search(ctx, wengao.SearchRequest{Category: path, Sort: p.Sort, Page: p.Page, Limit: searchPageSize, Preview: vis.previewRule()})
+	res, err := s.categoryDocuments(ctx, path, p, vis)
 	if err != nil {
 		return "", nil, err
 	}
@@ -90,7 +100,31 @@ func (s *Server) categoryPage(r *http.Request, path string, p searchParams, vis 
 	for _, so := range []wengao.Sort{wengao.SortDate, wengao.SortReads} {
 		v.Sorts = append(v.Sorts, link{Label: sortLabels[so], URL: pageURL(so, 1), Current: so == p.Sort})
 	}
-	pages := min((res.Total+searchPageSize-1)/searchPageSize, 1000)
+	pages := min((res.Total+searchPageSize-1)/searchPageSize, maxCategoryPages)
 	v.Pages = paginate(p.Page, pages, func(n int) string { return pageURL(p.Sort, n) })
 	return "category", v, nil
 }
+
+// categoryDocuments returns a page of category path: newest first from the
+// category's index, or by reads through the search engine.
+func (s *Server) categoryDocuments(ctx context.Context, path string, p searchParams, vis visibility) (*wengao.SearchResult, error) {
+	if p.Sort != wengao.SortDate {
+		return s.Search.Search(ctx, wengao.SearchRequest{Category: path, Sort: p.Sort, Page: p.Page, Limit: searchPageSize, Preview: vis.previewRule()})
+	}
+	docs, total, err := s.Browse.ListDocuments(ctx, wengao.DocumentListFilter{
+		Order: wengao.OrderDate, Category: path, Offset: (p.Page - 1) * searchPageSize, Limit: searchPageSize,
+		SummaryRunes: categorySummaryRunes, Preview: vis.previewRule(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &wengao.SearchResult{Total: total, Page: p.Page, Limit: searchPageSize, Hits: make([]wengao.SearchHit, len(docs))}
+	for i, d := range docs {
+		res.Hits[i] = wengao.SearchHit{ID: d.ID, Title: d.Title, Date: d.Date, Category: d.Category, Reads: d.Reads, Snippet: template.HTMLEscapeString(d.Summary)}
+	}
+	return res, nil
+}
+
+// categorySummaryRunes is the length of a listed document's opening, as a
+// search snippet's.
+const categorySummaryRunes = 120

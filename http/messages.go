@@ -16,6 +16,7 @@ const (
 	msgNotFoundPage    = "您访问的页面不存在，可能已被删除或地址有误。"
 	msgNoDocuments     = "文稿库中还没有文稿。"
 	msgCategoryMissing = "该分类不存在或暂无文稿。"
+	msgPageTooDeep     = "页码超出范围，请用搜索缩小范围。"
 	msgSearchAll       = "全部文稿"
 	msgBadSharePath    = "只能为本站页面生成二维码。"
 	msgAccountsOff     = "本站暂未开放账号功能。"

@@ -61,12 +61,13 @@ func (s *Server) sitePageURLs(r *http.Request) ([]sitemapURL, error) {
 	return urls, nil
 }
 
-// documentURLs lists one sitemap's worth of documents from offset, and
-// returns the latest change among them.
-func (s *Server) documentURLs(r *http.Request, offset, limit int) ([]sitemapURL, time.Time, error) {
-	docs, _, err := s.Browse.ListDocuments(r.Context(), wengao.DocumentListFilter{Order: wengao.OrderID, Offset: offset, Limit: limit})
+// documentURLs lists the documents of the n-th slice of the library by
+// storage key (wengao.BrowseService.ListDocumentSlice), and returns the
+// latest change among them and the number of slices.
+func (s *Server) documentURLs(r *http.Request, n int) ([]sitemapURL, time.Time, int, error) {
+	docs, slices, err := s.Browse.ListDocumentSlice(r.Context(), n, s.sitemapLimit())
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, time.Time{}, 0, err
 	}
 	base := s.baseURL(r)
 	urls := make([]sitemapURL, len(docs))
@@ -77,41 +78,50 @@ func (s *Server) documentURLs(r *http.Request, offset, limit int) ([]sitemapURL,
 			latest = d.UpdatedAt
 		}
 	}
-	return urls, latest, nil
+	return urls, latest, slices, nil
 }
 
-// handleSitemap serves /sitemap.xml: every URL when they fit in one
-// sitemap, else an index of the sitemaps /sitemap/pages.xml and
-// /sitemap/docs-N.xml.
+// maxSitemapParts is the most document sitemaps an index lists: 5
+// billion URLs.
+const maxSitemapParts = 100000
+
+// handleSitemap serves /sitemap.xml: every URL when the library is one
+// slice, else an index of the sitemaps /sitemap/pages.xml and
+// /sitemap/docs-N.xml, one a slice of the library by storage key, so that
+// each is read by key however large the library.
 func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 	pagesURLs, err := s.sitePageURLs(r)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	_, total, err := s.Browse.ListDocuments(r.Context(), wengao.DocumentListFilter{Order: wengao.OrderID, Limit: 1})
+	// A slice past the last is empty: the count alone, read by key.
+	_, slices, err := s.Browse.ListDocumentSlice(r.Context(), maxSitemapParts+1, s.sitemapLimit())
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	if len(pagesURLs)+total <= s.sitemapLimit() {
-		docs, latest, err := s.documentURLs(r, 0, total)
+	if slices <= 1 {
+		docs, latest, _, err := s.documentURLs(r, 1)
 		if err != nil {
 			s.errorPage(w, r, err)
 			return
 		}
-		s.writeXML(w, r, "application/xml; charset=utf-8", urlSet{URLs: append(pagesURLs, docs...)}, latest)
-		return
+		if len(pagesURLs)+len(docs) <= s.sitemapLimit() {
+			s.writeXML(w, r, "application/xml; charset=utf-8", urlSet{URLs: append(pagesURLs, docs...)}, latest)
+			return
+		}
 	}
 	base := s.baseURL(r)
 	idx := sitemapIndex{Sitemaps: []sitemapURL{{Loc: base + "/sitemap/pages.xml"}}}
-	for n := 1; (n-1)*s.sitemapLimit() < total; n++ {
+	for n := 1; n <= slices; n++ {
 		idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: base + "/sitemap/docs-" + strconv.Itoa(n) + ".xml"})
 	}
 	s.writeXML(w, r, "application/xml; charset=utf-8", idx, time.Time{})
 }
 
-// handleSitemapPart serves one sitemap of the index.
+// handleSitemapPart serves one sitemap of the index. A slice whose
+// documents are all gone is an empty sitemap, as the index lists it.
 func (s *Server) handleSitemapPart(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	if name == "pages.xml" {
@@ -126,16 +136,16 @@ func (s *Server) handleSitemapPart(w http.ResponseWriter, r *http.Request) {
 	num, ok := strings.CutPrefix(name, "docs-")
 	num, ok2 := strings.CutSuffix(num, ".xml")
 	n, err := strconv.Atoi(num)
-	if !ok || !ok2 || err != nil || n < 1 || n > 100000 {
+	if !ok || !ok2 || err != nil || n < 1 || n > maxSitemapParts {
 		s.notFound(w, r)
 		return
 	}
-	urls, latest, err := s.documentURLs(r, (n-1)*s.sitemapLimit(), s.sitemapLimit())
+	urls, latest, slices, err := s.documentURLs(r, n)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	if len(urls) == 0 {
+	if n > slices {
 		s.notFound(w, r)
 		return
 	}

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/search"
 )
 
 var _ wengao.BrowseService = (*DB)(nil)
@@ -18,14 +17,28 @@ var _ wengao.BrowseService = (*DB)(nil)
 // worth of URLs.
 const MaxListLimit = 50000
 
+// MaxListOffset is the deepest offset ListDocuments pages to: each page
+// is read by walking an index from its start, so depth is what it costs.
+const MaxListOffset = 10000
+
+// The listings name their index (INDEXED BY, or NOT INDEXED for the
+// table by row id): on a small library, or with the statistics of one,
+// SQLite prefers documents_status and sorts, which at a million documents
+// sorts the library for every page.
 var listOrders = map[wengao.DocumentOrder]string{
-	wengao.OrderDate:  `date DESC, id DESC`,
-	wengao.OrderAdded: `id DESC`,
-	wengao.OrderID:    `id`,
+	wengao.OrderDate:  `d.date DESC, d.id DESC`,
+	wengao.OrderAdded: `d.id DESC`,
+	wengao.OrderID:    `d.id`,
 }
 
+// topCategorySQL is the top-level part of d.category, exactly as the
+// expression of the index documents_top_date.
+const topCategorySQL = `substr(d.category, 1, instr(d.category || '/', '/') - 1)`
+
 // ListDocuments returns one page of all published documents in the given
-// order and their number.
+// order and their number. Every order reads an index in its order and
+// stops at the page (EXPLAIN QUERY PLAN tests in plan_test.go); the
+// number comes from category_counts.
 func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([]wengao.DocumentSummary, int, error) {
 	if f.Order == "" {
 		f.Order = wengao.OrderDate
@@ -37,29 +50,84 @@ func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([
 	if f.Offset < 0 {
 		return nil, 0, wengao.ErrNegativeOffset
 	}
+	if f.Offset > MaxListOffset {
+		return nil, 0, wengao.Errorf(wengao.EINVALID, "页码超出范围。")
+	}
 	if f.Limit <= 0 {
 		f.Limit = DefaultLimit
 	}
 	f.Limit = min(f.Limit, MaxListLimit)
-	total, err := db.CountDocuments(ctx)
+	var total int
+	var err error
+	if c := strings.Trim(f.Category, "/ "); c != "" {
+		if f.Order != wengao.OrderDate {
+			return nil, 0, wengao.Errorf(wengao.EINVALID, "分类列表只能按日期排序。")
+		}
+		total, err = db.countCategory(ctx, c)
+	} else {
+		total, err = db.CountDocuments(ctx)
+	}
 	if err != nil {
 		return nil, 0, err
 	}
-	cols := `d.ext_id, d.title, d.date, d.category, d.reads, d.created_at, d.updated_at`
-	from := `documents d`
+	from, where, args := listFrom(f.Order, f.Category)
+	out, err := db.listSummaries(ctx, from, where, order, f, append(args, f.Limit, f.Offset)...)
+	return out, total, err
+}
+
+// listTables are the tables clause of each order of a listing of all
+// published documents.
+var listTables = map[wengao.DocumentOrder]string{
+	wengao.OrderDate:  `documents d INDEXED BY documents_published_date`,
+	wengao.OrderAdded: `documents d NOT INDEXED`,
+	wengao.OrderID:    `documents d NOT INDEXED`,
+}
+
+// listFrom returns the tables clause and the condition of a listing in
+// order of category c ("" for all), and the condition's arguments.
+func listFrom(order wengao.DocumentOrder, c string) (string, string, []any) {
+	c = strings.Trim(c, "/ ")
 	switch {
-	case f.SummaryRunes > 0 && f.Preview != nil:
-		// The preview's length depends on the whole text's.
-		cols += `, t.body`
-		from += ` JOIN document_texts t USING (id)`
-	case f.SummaryRunes > 0:
-		// Only the opening of the text is needed; substr counts characters.
-		cols += `, substr(t.body, 1, ` + strconv.Itoa(f.SummaryRunes*2) + `)`
-		from += ` JOIN document_texts t USING (id)`
+	case c == "":
+		return listTables[order], `d.status = 'published'`, nil
+	case strings.Contains(c, "/"):
+		return `documents d INDEXED BY documents_category_date`, `d.status = 'published' AND d.category = ?`, []any{c}
+	default:
+		return `documents d INDEXED BY documents_top_date`, `d.status = 'published' AND ` + topCategorySQL + ` = ?`, []any{c}
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM `+from+` WHERE d.status = 'published' ORDER BY `+prefixColumns(order)+` LIMIT ? OFFSET ?`, f.Limit, f.Offset)
-	if err != nil {
+}
+
+// sliceWhere is the condition of ListDocumentSlice: rows (?, ?].
+const sliceWhere = `d.status = 'published' AND d.id > ? AND d.id <= ?`
+
+// ListDocumentSlice returns the published documents whose row id is in
+// ((n-1)·size, n·size], by id, and the number of such slices up to the
+// largest row id.
+func (db *DB) ListDocumentSlice(ctx context.Context, n, size int) ([]wengao.DocumentSummary, int, error) {
+	if n < 1 || size < 1 {
+		return nil, 0, wengao.Errorf(wengao.EINVALID, "分片编号与大小须为正数。")
+	}
+	size = min(size, MaxListLimit)
+	var maxID int64
+	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM documents`).Scan(&maxID); err != nil {
 		return nil, 0, err
+	}
+	slices := int((maxID + int64(size) - 1) / int64(size))
+	if n > slices {
+		return []wengao.DocumentSummary{}, slices, nil
+	}
+	lo := int64(n-1) * int64(size)
+	out, err := db.listSummaries(ctx, `documents d NOT INDEXED`, sliceWhere, `d.id`,
+		wengao.DocumentListFilter{}, lo, lo+int64(size), size, 0)
+	return out, slices, err
+}
+
+// listSummaries runs one listing query (listSQL), LIMIT and OFFSET being
+// the last two arguments.
+func (db *DB) listSummaries(ctx context.Context, from, where, order string, f wengao.DocumentListFilter, args ...any) ([]wengao.DocumentSummary, error) {
+	rows, err := db.read.QueryContext(ctx, listSQL(from, where, order, f), args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	out := []wengao.DocumentSummary{}
@@ -72,7 +140,7 @@ func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([
 			dest = append(dest, &body)
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		d.CreatedAt = time.Unix(created, 0).UTC()
 		d.UpdatedAt = time.Unix(updated, 0).UTC()
@@ -85,17 +153,39 @@ func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([
 		}
 		out = append(out, d)
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
 }
 
-// prefixColumns qualifies the columns of an ORDER BY clause with the
-// documents table's alias.
-func prefixColumns(order string) string {
-	parts := strings.Split(order, ", ")
-	for i, p := range parts {
-		parts[i] = "d." + p
+// listSQL is the query of a listing: the documents of from (aliased d)
+// matching where, in order, with LIMIT and OFFSET placeholders last.
+func listSQL(from, where, order string, f wengao.DocumentListFilter) string {
+	cols := `d.ext_id, d.title, d.date, d.category, d.reads, d.created_at, d.updated_at`
+	switch {
+	case f.SummaryRunes > 0 && f.Preview != nil:
+		// The preview's length depends on the whole text's.
+		cols += `, t.body`
+		from += ` JOIN document_texts t USING (id)`
+	case f.SummaryRunes > 0:
+		// Only the opening of the text is needed; substr counts characters.
+		cols += `, substr(t.body, 1, ` + strconv.Itoa(f.SummaryRunes*2) + `)`
+		from += ` JOIN document_texts t USING (id)`
 	}
-	return strings.Join(parts, ", ")
+	return `SELECT ` + cols + ` FROM ` + from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+}
+
+// countCategory returns the number of published documents of category c,
+// with its sub-categories when c is a top-level one.
+func (db *DB) countCategory(ctx context.Context, c string) (int, error) {
+	var n int
+	q := `SELECT coalesce(sum(n), 0) FROM category_counts WHERE category = ?`
+	args := []any{c}
+	if !strings.Contains(c, "/") {
+		// '0' follows '/': the range holds every "c/…".
+		q += ` OR (category > ? AND category < ?)`
+		args = append(args, c+"/", c+"0")
+	}
+	err := db.read.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
 }
 
 // summarize joins the paragraphs of body with spaces and cuts the result
@@ -108,29 +198,34 @@ func summarize(body string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// Categories counts the published documents of each category, from the
-// metadata cache (which holds those alone).
+// Categories counts the published documents of each category, from
+// category_counts: one row per category, however many documents.
 func (db *DB) Categories(ctx context.Context) ([]wengao.CategoryCount, error) {
-	if err := db.refreshMeta(ctx); err != nil {
+	rows, err := db.read.QueryContext(ctx, `SELECT category, n FROM category_counts WHERE n > 0 AND category <> ''`)
+	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	top := map[string]int{}
 	sub := map[string]map[string]int{}
-	db.meta.RLock()
-	db.meta.Each(func(_ int64, m *search.Meta) {
-		if m.Category == "" {
-			return
+	for rows.Next() {
+		var c string
+		var n int
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, err
 		}
-		t, _, _ := strings.Cut(m.Category, "/")
-		top[t]++
+		t, _, _ := strings.Cut(c, "/")
+		top[t] += n
 		if sub[t] == nil {
 			sub[t] = map[string]int{}
 		}
-		if m.Category != t {
-			sub[t][m.Category]++
+		if c != t {
+			sub[t][c] += n
 		}
-	})
-	db.meta.RUnlock()
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	out := make([]wengao.CategoryCount, 0, len(top))
 	for t, n := range top {
 		c := wengao.CategoryCount{Path: t, Count: n}

@@ -52,6 +52,8 @@ type DB struct {
 	maskers *search.Maskers
 	engine  *search.Engine // ranks and shows searches and related reading
 
+	related relatedWriter // stores computed related reading, see relatedlists.go
+
 	dfMu      sync.Mutex
 	dfCache   map[string]int // document frequencies, see docFreq
 	dfVersion int64
@@ -96,6 +98,7 @@ func OpenFile(path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	db := &DB{Path: path, write: w, Now: time.Now}
+	db.related = relatedWriter{db: db, ch: make(chan *relatedList, relatedQueueSize), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := db.migrate(context.Background()); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -140,6 +143,7 @@ func (db *DB) Warm(ctx context.Context) error {
 func (db *DB) Close() error {
 	var err error
 	db.stopDupSketches()
+	db.related.close()
 	if db.dupLookup != nil {
 		db.dupLookup.Close()
 	}

@@ -60,7 +60,7 @@ func (db *DB) FindDocumentByID(ctx context.Context, id string) (*wengao.Document
 // CountDocuments returns the number of published documents.
 func (db *DB) CountDocuments(ctx context.Context) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE status = 'published'`).Scan(&n)
+	err := db.read.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM category_counts`).Scan(&n)
 	return n, err
 }
 

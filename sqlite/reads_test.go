@@ -230,3 +230,76 @@ func TestCategories(t *testing.T) {
 		}
 	}
 }
+
+// TestListCategoryAndSlices: a category's listing (a top-level one takes
+// in its sub-categories) with its count, kept as documents are hidden,
+// moved and added; the library sliced by row id for the sitemaps.
+func TestListCategoryAndSlices(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	saveReadDocs(t, db)
+	ids := func(ds []wengao.DocumentSummary) string {
+		s := ""
+		for _, d := range ds {
+			s += d.ID
+		}
+		return s
+	}
+	check := func(category, want string, wantTotal int) {
+		t.Helper()
+		got, total, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Category: category, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids(got) != want {
+			t.Errorf("category %s: got %q, want %q", category, ids(got), want)
+		}
+		if total != wantTotal {
+			t.Errorf("category %s: got total %d, want %d", category, total, wantTotal)
+		}
+	}
+	check("公文", "da", 2)
+	check("公文/意见", "a", 1)
+	check("公", "", 0) // a prefix of a name is not a category
+	if err := db.SetDocumentStatus(ctx, wengao.Actor{}, "d", wengao.DocHidden, ""); err != nil {
+		t.Fatal(err)
+	}
+	check("公文", "a", 1)
+	if err := db.SetDocumentStatus(ctx, wengao.Actor{}, "d", wengao.DocPublished, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveDocuments(ctx, []*wengao.Document{{ID: "e", Title: "关于印发办法的通知", Date: "2024-03-01", Category: "公文/通知", Body: []string{"印发办法。"}}}); err != nil {
+		t.Fatal(err)
+	}
+	check("公文", "eda", 3)
+	check("公文/通知", "ed", 2)
+	if n, err := db.CountDocuments(ctx); err != nil || n != 5 {
+		t.Errorf("count: got %d (%v), want 5", n, err)
+	}
+	if _, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Category: "公文", Order: wengao.OrderID}); wengao.ErrorCode(err) != wengao.EINVALID {
+		t.Errorf("category by id: got %v, want EINVALID", err)
+	}
+	if _, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Offset: sqlite.MaxListOffset + 1}); wengao.ErrorCode(err) != wengao.EINVALID {
+		t.Errorf("offset past the deepest: got %v, want EINVALID", err)
+	}
+
+	// Rows 1–5 in slices of 2: ab, cd, e; d hidden leaves its slice.
+	if err := db.SetDocumentStatus(ctx, wengao.Actor{}, "d", wengao.DocHidden, ""); err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range []string{"", "ab", "c", "e", ""} {
+		if n == 0 {
+			continue
+		}
+		got, slices, err := db.ListDocumentSlice(ctx, n, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids(got) != want || slices != 3 {
+			t.Errorf("slice %d: got %q of %d, want %q of 3", n, ids(got), slices, want)
+		}
+	}
+	if _, _, err := db.ListDocumentSlice(ctx, 0, 2); wengao.ErrorCode(err) != wengao.EINVALID {
+		t.Errorf("slice 0: got %v, want EINVALID", err)
+	}
+}

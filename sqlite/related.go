@@ -6,26 +6,77 @@ import (
 	"errors"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/search"
 )
 
 // dfCacheMax is how many document frequencies are cached before the cache
 // is emptied.
 const dfCacheMax = 500_000
 
-// RelatedDocuments returns up to n documents sharing the most distinctive
-// terms with document id (see search.Engine.Related). Results are cached
-// until the next write.
+// RelatedDocuments returns up to n published documents related to
+// document id (推荐阅读), best first: the list stored in related_lists,
+// or, on the document's first view, one computed from a bounded set of
+// candidates (computeRelated) and queued to be stored. Lists hold hidden
+// and deleted documents too, left out here: a list of relatedStored
+// entries shows fewer than n only when many of them are not published.
 func (db *DB) RelatedDocuments(ctx context.Context, id string, n int) ([]wengao.DocumentRef, error) {
-	var src search.Source
-	err := db.read.QueryRowContext(ctx, `SELECT id, title, body, hash FROM documents JOIN document_texts USING (id) WHERE ext_id = ?`, id).Scan(&src.Row, &src.Title, &src.Body, &src.Hash)
+	var row, computedAt int64
+	var list sql.NullString
+	err := db.read.QueryRowContext(ctx, relatedReadSQL, id).Scan(&row, &list, &computedAt)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, wengao.ErrDocumentNotFound
 		}
 		return nil, err
 	}
-	return db.engine.Related(ctx, src, n)
+	if list.Valid {
+		return db.relatedRefs(ctx, parseRelated(list.String), computedAt, n)
+	}
+	c, err := db.computeRelated(ctx, row)
+	if err != nil {
+		return nil, err
+	}
+	db.related.queue(c)
+	return db.relatedRefs(ctx, c.entries, c.at, n)
+}
+
+// relatedReadSQL reads a document's row and its stored list, if any.
+const relatedReadSQL = `SELECT d.id, r.list, coalesce(r.computed_at, 0) FROM documents d LEFT JOIN related_lists r ON r.id = d.id WHERE d.ext_id = ?`
+
+// relatedRefs returns up to n of entries that are published documents
+// created by computedAt, in the order of entries.
+func (db *DB) relatedRefs(ctx context.Context, entries []relatedEntry, computedAt int64, n int) ([]wengao.DocumentRef, error) {
+	refs := []wengao.DocumentRef{}
+	if len(entries) == 0 || n <= 0 {
+		return refs, nil
+	}
+	args := make([]any, 0, len(entries)+1)
+	for _, e := range entries {
+		args = append(args, e.row)
+	}
+	args = append(args, computedAt)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, ext_id, title, date FROM documents WHERE id IN (`+placeholders(len(entries))+`) AND status = 'published' AND created_at <= ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byRow := make(map[int64]wengao.DocumentRef, len(entries))
+	for rows.Next() {
+		var r int64
+		var ref wengao.DocumentRef
+		if err := rows.Scan(&r, &ref.ID, &ref.Title, &ref.Date); err != nil {
+			return nil, err
+		}
+		byRow[r] = ref
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if ref, ok := byRow[e.row]; ok && len(refs) < n {
+			refs = append(refs, ref)
+		}
+	}
+	return refs, nil
 }
 
 func (db *DB) forgetRelated() {

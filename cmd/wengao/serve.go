@@ -48,6 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			logger.Warn("warm-up", "err", err)
 		}
 	}()
+	go precomputeRelated(ctx, db, logger)
 
 	srv := http.NewServer()
 	srv.Addr = cfg.Addr
@@ -208,4 +209,34 @@ func seedSample(ctx context.Context, db wengao.DocumentService, logger *slog.Log
 	}
 	logger.Info("seeded the sample library", "documents", sum.Imported, "took", sum.Elapsed.Round(time.Millisecond).String())
 	return nil
+}
+
+// Related reading is computed in the background for the documents that
+// have none, from relatedDelay after start-up and every relatedEvery
+// after, at a tenth of one core (a document's first view computes its
+// own list if it comes first).
+const (
+	relatedDelay = 2 * time.Minute
+	relatedEvery = 10 * time.Minute
+	relatedIdle  = 9
+)
+
+func precomputeRelated(ctx context.Context, db *sqlite.DB, logger *slog.Logger) {
+	wait := relatedDelay
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = relatedEvery
+		start := time.Now()
+		n, err := db.PrecomputeRelated(ctx, relatedIdle)
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("related reading", "err", err)
+		}
+		if n > 0 {
+			logger.Info("related reading computed", "documents", n, "took", time.Since(start).Round(time.Second).String())
+		}
+	}
 }
