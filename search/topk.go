@@ -1,0 +1,435 @@
+package search
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/query"
+)
+
+// Limits bound the work of a search whose query matches many documents.
+//
+// A search first matches the query against a sample: the newest
+// SampleRows rows of the store. When the sample is the whole library, its
+// count is exact; otherwise the count of the sample, scaled to the
+// library, estimates the total and the facets. A query estimated to match
+// at most Exact documents is matched, counted and ranked in full (the
+// work grows with its matches, at most some Exact of them); one matching
+// more is ranked top-k (topK): its total and facets are the estimate,
+// labelled as such (SearchResult.TotalEstimated), and its first
+// MaxResults hits are found by walking the documents in ranking order,
+// so that the work grows with the page asked for, not with the library.
+type Limits struct {
+	// Exact is the largest estimated number of matches ranked in full.
+	// A negative value ranks every query top-k (for tests).
+	Exact int
+	// SampleRows is the number of rows whose matches are counted.
+	SampleRows int
+	// MaxResults is how deep the pages of a top-k search go.
+	MaxResults int
+	// MaxWalk is the number of documents a top-k walk may visit; past it
+	// the search ranks every match instead (slower, never wrong).
+	MaxWalk int
+}
+
+// DefaultLimits are the limits of New.
+var DefaultLimits = Limits{Exact: 10000, SampleRows: 16384, MaxResults: 1000, MaxWalk: 50000}
+
+// SetLimits changes the engine's limits; Exact at math.MaxInt ranks every
+// query in full (the exhaustive ranking that top-k must agree with).
+func (e *Engine) SetLimits(l Limits) { e.limits = l }
+
+// sampleCount is what a search learns from its sample.
+type sampleCount struct {
+	complete bool    // the sample is the whole library: ids are all matches
+	ids      []int64 // the sample's matches passing the filters
+	estimate int     // matches in the library, estimated (exact if complete)
+	facets   wengao.Facets
+}
+
+// sample matches q in the newest rows of the store and estimates the
+// library's total and facets from them.
+func (e *Engine) sample(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase) (*sampleCount, error) {
+	cat.RLock()
+	hi := cat.MaxRow()
+	total := cat.Len()
+	cat.RUnlock()
+	lo := hi - int64(e.limits.SampleRows) + 1
+	s := &sampleCount{complete: lo <= 1}
+	if s.complete {
+		lo = 0
+	}
+	var ids []int64
+	ex := excluded(q)
+	if len(cls) == 0 {
+		cat.RLock()
+		for id := lo; id <= hi; id++ {
+			if cat.Get(id) != nil {
+				ids = append(ids, id)
+			}
+		}
+		cat.RUnlock()
+		if len(ex) > 0 {
+			out, err := e.store.MatchRange(ctx, FieldText, [][]Phrase{ex}, nil, lo, hi)
+			if err != nil {
+				return nil, err
+			}
+			ids = subtractIDs(ids, out)
+		}
+	} else {
+		var err error
+		if ids, err = e.store.MatchRange(ctx, FieldText, cls, ex, lo, hi); err != nil {
+			return nil, err
+		}
+	}
+	cat.RLock()
+	defer cat.RUnlock()
+	s.ids = filterIDs(cat, ids, q)
+	s.facets = facets(cat, s.ids)
+	if s.complete {
+		s.estimate = len(s.ids)
+		return s, nil
+	}
+	shown := 0
+	for id := lo; id <= hi; id++ {
+		if cat.Get(id) != nil {
+			shown++
+		}
+	}
+	if shown == 0 {
+		return s, nil
+	}
+	scale := float64(total) / float64(shown)
+	s.estimate = roughly(float64(len(s.ids)) * scale)
+	for _, fs := range [][]wengao.FacetCount{s.facets.Category, s.facets.CategoryTop, s.facets.Year} {
+		for i := range fs {
+			fs[i].Count = roughly(float64(fs[i].Count) * scale)
+		}
+	}
+	return s, nil
+}
+
+// roughly rounds an estimate to its two leading digits: 123456 → 120000.
+func roughly(x float64) int {
+	if x < 100 {
+		return int(math.Round(x))
+	}
+	unit := math.Pow(10, math.Floor(math.Log10(x))-1)
+	return int(math.Round(x/unit) * unit)
+}
+
+// topK returns the first need documents of q's ranking in the order sort
+// asks, without reading every match: it reports false when the walk went
+// past the limits, and the caller ranks every match instead.
+func (e *Engine) topK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, order wengao.Sort, need int) ([]scored, bool, error) {
+	switch {
+	case order == wengao.SortDate || (order != wengao.SortReads && cls == nil):
+		return e.firstMatches(ctx, cat, q, cls, OrderDate, need)
+	case order == wengao.SortReads:
+		return e.firstMatches(ctx, cat, q, cls, OrderReads, need)
+	}
+	return e.rankTopK(ctx, cat, q, cls, need)
+}
+
+// walk calls fn with the shown documents passing q's filters, in the
+// store's order, a batch at a time, until fn returns false. It reports
+// false when it stopped at the limit of visited documents.
+func (e *Engine) walk(ctx context.Context, cat *Catalog, q *query.Query, order Order, fn func(rows []int64) (bool, error)) (bool, error) {
+	visited, capped := 0, false
+	err := e.store.Ordered(ctx, order, func(rows []int64) (bool, error) {
+		if visited >= e.limits.MaxWalk {
+			capped = true
+			return false, nil
+		}
+		visited += len(rows)
+		keep := make([]int64, 0, len(rows))
+		cat.RLock()
+		for _, id := range rows {
+			if m := cat.Get(id); m != nil && passes(m, q) {
+				keep = append(keep, id)
+			}
+		}
+		cat.RUnlock()
+		if len(keep) == 0 {
+			return true, nil
+		}
+		return fn(keep)
+	})
+	return !capped, err
+}
+
+// matching returns, in their order, those of rows that match q: every
+// clause and no exclusion.
+func (e *Engine) matching(ctx context.Context, q *query.Query, cls [][]Phrase, rows []int64) ([]int64, error) {
+	ex := excluded(q)
+	var found []int64
+	var err error
+	switch {
+	case len(cls) > 0:
+		found, err = e.store.MatchAmong(ctx, cls, ex, rows)
+	case len(ex) > 0:
+		var out []int64
+		if out, err = e.store.MatchAmong(ctx, [][]Phrase{ex}, nil, rows); err == nil {
+			return subtractIDs(slices.Clone(rows), out), nil
+		}
+	default:
+		return rows, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return inOrder(rows, found), nil
+}
+
+// inOrder returns the members of set in the order of rows.
+func inOrder(rows, set []int64) []int64 {
+	in := make(map[int64]bool, len(set))
+	for _, id := range set {
+		in[id] = true
+	}
+	out := make([]int64, 0, len(set))
+	for _, id := range rows {
+		if in[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// firstMatches returns the first need matches of q in the store's order.
+func (e *Engine) firstMatches(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, order Order, need int) ([]scored, bool, error) {
+	out := make([]scored, 0, need)
+	ok, err := e.walk(ctx, cat, q, order, func(rows []int64) (bool, error) {
+		found, err := e.matching(ctx, q, cls, rows)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range found {
+			if len(out) < need {
+				out = append(out, scored{id: id})
+			}
+		}
+		return len(out) < need, nil
+	})
+	return out, ok, err
+}
+
+// amongBatch is how many titled documents are checked against the text
+// index at a time.
+const amongBatch = 64
+
+// rankTopK returns the first need documents of rank's order over the
+// matches of q, from a bounded set of candidates. The ranking gives every
+// document its shortness score and adds title and paragraph evidence, so
+// the first need are among:
+//
+//   - the need best of the documents with evidence in their title, which
+//     the title index finds (a small list);
+//   - the nearCandidates that rank checks for a paragraph holding every
+//     word: the best of the titled ones by title evidence, then the
+//     shortest others, as rank picks them;
+//   - the need shortest matches: any other document has need
+//     documents above it, each at least as short, each scoring its
+//     shortness plus any evidence, ties going the same way (date, row).
+//
+// Candidates are scored as rank scores them and the best need kept;
+// TestTopKAgreesWithRank holds the two rankings equal.
+func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, need int) ([]scored, bool, error) {
+	// Title evidence, for the shown documents passing the filters.
+	var anyTerm []Phrase
+	for _, c := range cls {
+		anyTerm = append(anyTerm, c...)
+	}
+	titled, err := e.store.Match(ctx, FieldTitle, [][]Phrase{anyTerm}, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	nclauses := float64(len(q.Clauses))
+	ev := map[int64]*evidence{}
+	var strong []scored // titled documents with some title evidence
+	cat.RLock()
+	for _, id := range titled {
+		m := cat.Get(id)
+		if m == nil || !passes(m, q) {
+			continue
+		}
+		t := titleEvidence(q, m.Title)
+		ev[id] = t
+		if t.all || t.weight > 0 {
+			strong = append(strong, scored{id, score(t, m, nclauses)})
+		}
+	}
+	slices.SortFunc(strong, func(a, b scored) int { return cmpScored(cat, a, b) })
+	cat.RUnlock()
+
+	// The best need of them that match the whole query.
+	cands := map[int64]bool{}
+	var verified int
+	for i := 0; i < len(strong) && verified < need; i += amongBatch {
+		batch := make([]int64, 0, amongBatch)
+		for _, s := range strong[i:min(i+amongBatch, len(strong))] {
+			batch = append(batch, s.id)
+		}
+		found, err := e.matching(ctx, q, cls, batch)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, id := range found {
+			if verified < need {
+				cands[id] = true
+				verified++
+			}
+		}
+	}
+
+	// The paragraph tier's candidates, as rank picks them: titled ones
+	// by title evidence first.
+	near := nearPhrases(q)
+	var nearCands []int64
+	if near != nil {
+		var partial []int64
+		for id, t := range ev {
+			if !t.all && t.weight > 0 {
+				partial = append(partial, id)
+			}
+		}
+		cat.RLock()
+		slices.SortFunc(partial, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
+		cat.RUnlock()
+		for i := 0; i < len(partial) && len(nearCands) < nearCandidates; i += amongBatch {
+			batch := partial[i:min(i+amongBatch, len(partial))]
+			if nearCands, err = e.addNear(ctx, q, cls, near, batch, nearCands); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+
+	// The shortest matches, and the shortest documents without title
+	// evidence for the paragraph tier while it lacks candidates.
+	var short []int64
+	ok, err := e.walk(ctx, cat, q, OrderSize, func(rows []int64) (bool, error) {
+		found, err := e.matching(ctx, q, cls, rows)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range found {
+			if len(short) < need {
+				short = append(short, id)
+			}
+		}
+		if near != nil && len(nearCands) < nearCandidates {
+			var plain []int64
+			for _, id := range found {
+				if t := ev[id]; t == nil || (!t.all && t.weight == 0) {
+					plain = append(plain, id)
+				}
+			}
+			if nearCands, err = e.addNear(ctx, q, nil, near, plain, nearCands); err != nil {
+				return false, err
+			}
+		}
+		return len(short) < need || (near != nil && len(nearCands) < nearCandidates), nil
+	})
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	for _, id := range short {
+		cands[id] = true
+	}
+	spans, err := e.paragraphSpans(ctx, q, nearCands)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, id := range nearCands {
+		cands[id] = true
+	}
+	for id, span := range spans {
+		if ev[id] == nil {
+			ev[id] = &evidence{}
+		}
+		ev[id].together = true
+		ev[id].span = span
+	}
+
+	cat.RLock()
+	defer cat.RUnlock()
+	out := make([]scored, 0, len(cands))
+	for id := range cands {
+		if m := cat.Get(id); m != nil {
+			out = append(out, scored{id, score(ev[id], m, nclauses)})
+		}
+	}
+	slices.SortFunc(out, func(a, b scored) int { return cmpScored(cat, a, b) })
+	return out[:min(need, len(out))], true, nil
+}
+
+// addNear appends to list, up to nearCandidates, those of rows (in their
+// order) that hold the near phrases together and, unless cls is nil
+// (known to match), match q.
+func (e *Engine) addNear(ctx context.Context, q *query.Query, cls [][]Phrase, near []Phrase, rows, list []int64) ([]int64, error) {
+	if len(rows) == 0 || len(list) >= nearCandidates {
+		return list, nil
+	}
+	found, err := e.store.MatchNearAmong(ctx, near, nearDistance, rows)
+	if err != nil {
+		return nil, err
+	}
+	found = inOrder(rows, found)
+	if cls != nil && len(found) > 0 {
+		if found, err = e.matching(ctx, q, cls, found); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range found {
+		if len(list) < nearCandidates {
+			list = append(list, id)
+		}
+	}
+	return list, nil
+}
+
+// cmpScored orders ranked documents: the higher score first, then the
+// newer date, then the higher row id. The caller holds cat's read lock.
+func cmpScored(cat *Catalog, a, b scored) int {
+	if a.score != b.score {
+		if a.score > b.score {
+			return -1
+		}
+		return 1
+	}
+	ma, mb := cat.Get(a.id), cat.Get(b.id)
+	if c := strings.Compare(mb.Date, ma.Date); c != 0 {
+		return c
+	}
+	return cmpInt64(b.id, a.id)
+}
+
+// cmpNear orders the candidates of the paragraph tier: more title evidence
+// first, then as OrderSize (shorter, newer, higher row). The caller holds
+// cat's read lock.
+func cmpNear(cat *Catalog, ev map[int64]*evidence, a, b int64) int {
+	wa, wb := 0.0, 0.0
+	if t := ev[a]; t != nil {
+		wa = t.weight
+	}
+	if t := ev[b]; t != nil {
+		wb = t.weight
+	}
+	if wa != wb {
+		if wa > wb {
+			return -1
+		}
+		return 1
+	}
+	ma, mb := cat.Get(a), cat.Get(b)
+	if ma.Size != mb.Size {
+		return ma.Size - mb.Size
+	}
+	if c := strings.Compare(mb.Date, ma.Date); c != 0 {
+		return c
+	}
+	return cmpInt64(b, a)
+}
