@@ -94,9 +94,30 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		}
 		res.Total, res.Facets = smp.estimate, smp.facets
 		res.TotalEstimated = !smp.complete
-		var ok bool
-		if ranked, ok, err = e.topK(ctx, cat, q, cls, req.Sort, need); err != nil {
-			return nil, err
+		// A prefix (a word of one character) costs the index the same
+		// whole merge of many lists for every lookup: its matches are
+		// listed once instead, and not walked for paragraphs.
+		var set map[int64]bool
+		ok := true
+		if hasPrefix(cls, excluded(q)) {
+			if nearPhrases(q) != nil && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
+				ok = false
+			} else if !smp.complete {
+				ids, err := e.matchAll(ctx, cat, q, cls)
+				if err != nil {
+					return nil, err
+				}
+				smp.ids, smp.complete = ids, true
+			}
+			set = make(map[int64]bool, len(smp.ids))
+			for _, id := range smp.ids {
+				set[id] = true
+			}
+		}
+		if ok {
+			if ranked, ok, err = e.topK(ctx, cat, q, cls, set, req.Sort, need); err != nil {
+				return nil, err
+			}
 		}
 		if !ok { // the walk ran out of bounds: rank every match
 			ids := smp.ids
@@ -132,6 +153,18 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 	}
 	res.TookMS = ms(time.Since(start))
 	return res, nil
+}
+
+// hasPrefix reports whether any of the phrases ends in a prefix.
+func hasPrefix(cls [][]Phrase, not []Phrase) bool {
+	for _, c := range append(cls, not) {
+		for _, p := range c {
+			if p.Prefix {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // matchAll returns every shown document matching q and its filters.

@@ -53,6 +53,17 @@ type sampleCount struct {
 // sample matches q in the newest rows of the store and estimates the
 // library's total and facets from them.
 func (e *Engine) sample(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase) (*sampleCount, error) {
+	if hasPrefix(cls, excluded(q)) {
+		// The index merges a prefix's lists whatever the range: list
+		// every match once, exactly.
+		ids, err := e.matchAll(ctx, cat, q, cls)
+		if err != nil {
+			return nil, err
+		}
+		cat.RLock()
+		defer cat.RUnlock()
+		return &sampleCount{complete: true, ids: ids, estimate: len(ids), facets: facets(cat, ids)}, nil
+	}
 	cat.RLock()
 	hi := cat.MaxRow()
 	total := cat.Len()
@@ -124,14 +135,14 @@ func roughly(x float64) int {
 // topK returns the first need documents of q's ranking in the order sort
 // asks, without reading every match: it reports false when the walk went
 // past the limits, and the caller ranks every match instead.
-func (e *Engine) topK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, order wengao.Sort, need int) ([]scored, bool, error) {
+func (e *Engine) topK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, set map[int64]bool, order wengao.Sort, need int) ([]scored, bool, error) {
 	switch {
 	case order == wengao.SortDate || (order != wengao.SortReads && cls == nil):
-		return e.firstMatches(ctx, cat, q, cls, OrderDate, need)
+		return e.firstMatches(ctx, cat, q, cls, set, OrderDate, need)
 	case order == wengao.SortReads:
-		return e.firstMatches(ctx, cat, q, cls, OrderReads, need)
+		return e.firstMatches(ctx, cat, q, cls, set, OrderReads, need)
 	}
-	return e.rankTopK(ctx, cat, q, cls, need)
+	return e.rankTopK(ctx, cat, q, cls, set, need)
 }
 
 // walk calls fn with the shown documents passing q's filters, in the
@@ -162,8 +173,18 @@ func (e *Engine) walk(ctx context.Context, cat *Catalog, q *query.Query, order O
 }
 
 // matching returns, in their order, those of rows that match q: every
-// clause and no exclusion.
-func (e *Engine) matching(ctx context.Context, q *query.Query, cls [][]Phrase, rows []int64) ([]int64, error) {
+// clause and no exclusion. A query's matches already listed in full are
+// set; nil asks the index.
+func (e *Engine) matching(ctx context.Context, q *query.Query, cls [][]Phrase, set map[int64]bool, rows []int64) ([]int64, error) {
+	if set != nil {
+		out := make([]int64, 0, len(rows))
+		for _, id := range rows {
+			if set[id] {
+				out = append(out, id)
+			}
+		}
+		return out, nil
+	}
 	ex := excluded(q)
 	var found []int64
 	var err error
@@ -200,21 +221,54 @@ func inOrder(rows, set []int64) []int64 {
 }
 
 // firstMatches returns the first need matches of q in the store's order.
-func (e *Engine) firstMatches(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, order Order, need int) ([]scored, bool, error) {
+func (e *Engine) firstMatches(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, set map[int64]bool, order Order, need int) ([]scored, bool, error) {
 	out := make([]scored, 0, need)
+	var pr prober
 	ok, err := e.walk(ctx, cat, q, order, func(rows []int64) (bool, error) {
-		found, err := e.matching(ctx, q, cls, rows)
-		if err != nil {
-			return false, err
-		}
-		for _, id := range found {
-			if len(out) < need {
-				out = append(out, scored{id: id})
+		for len(rows) > 0 && len(out) < need {
+			var chunk []int64
+			chunk, rows = pr.next(rows, need-len(out))
+			found, err := e.matching(ctx, q, cls, set, chunk)
+			if err != nil {
+				return false, err
+			}
+			pr.found(len(found))
+			for _, id := range found {
+				if len(out) < need {
+					out = append(out, scored{id: id})
+				}
 			}
 		}
 		return len(out) < need, nil
 	})
 	return out, ok, err
+}
+
+// prober cuts a walk's rows into the chunks checked against the index
+// at a time: twice what is still wanted while most rows match, growing
+// while few do, so that a common word costs a few lookups and a rarer
+// one few queries.
+type prober struct{ scale int }
+
+// next cuts the next chunk off rows, for want more matches.
+func (p *prober) next(rows []int64, want int) (chunk, rest []int64) {
+	n := max(16, 2*want) << p.scale
+	n = min(n, len(rows))
+	return rows[:n], rows[n:]
+}
+
+// found records how many rows of the last chunk matched.
+func (p *prober) found(n int) {
+	if n == 0 && p.scale < 6 {
+		p.scale++
+	}
+}
+
+// scoreBound is the highest score rank can give a document, whatever its
+// title holds: the title tier with every clause outside 《》.
+func scoreBound(m *Meta) float64 {
+	shortness := shortnessScale / float64(shortnessScale+m.Size)
+	return titleTier + titleShareWeight + titleShortWeight*titleShortScale/float64(titleShortScale+m.TitleLen) + titleShortnessWeight*shortness
 }
 
 // amongBatch is how many titled documents are checked against the text
@@ -237,7 +291,7 @@ const amongBatch = 64
 //
 // Candidates are scored as rank scores them and the best need kept;
 // TestTopKAgreesWithRank holds the two rankings equal.
-func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, need int) ([]scored, bool, error) {
+func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, set map[int64]bool, need int) ([]scored, bool, error) {
 	// Title evidence, for the shown documents passing the filters.
 	var anyTerm []Phrase
 	for _, c := range cls {
@@ -248,46 +302,66 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 		return nil, false, err
 	}
 	nclauses := float64(len(q.Clauses))
-	ev := map[int64]*evidence{}
-	var strong []scored // titled documents with some title evidence
+	near := nearPhrases(q)
+
+	// The titled documents by the best score their title and size allow,
+	// read without their titles.
 	cat.RLock()
+	docs := make([]scored, 0, len(titled))
 	for _, id := range titled {
-		m := cat.Get(id)
-		if m == nil || !passes(m, q) {
-			continue
-		}
-		t := titleEvidence(q, m.Title)
-		ev[id] = t
-		if t.all || t.weight > 0 {
-			strong = append(strong, scored{id, score(t, m, nclauses)})
+		if m := cat.Get(id); m != nil && passes(m, q) {
+			docs = append(docs, scored{id, scoreBound(m)})
 		}
 	}
-	slices.SortFunc(strong, func(a, b scored) int { return cmpScored(cat, a, b) })
+	slices.SortFunc(docs, func(a, b scored) int { return cmpScored(cat, a, b) })
 	cat.RUnlock()
 
-	// The best need of them that match the whole query.
+	// The best need of them that match the whole query: titles are
+	// read in that order until the need-th best score found beats the
+	// bound of the rest. The paragraph tier needs the evidence of all.
+	ev := make(map[int64]*evidence, len(docs))
 	cands := map[int64]bool{}
-	var verified int
-	for i := 0; i < len(strong) && verified < need; i += amongBatch {
-		batch := make([]int64, 0, amongBatch)
-		for _, s := range strong[i:min(i+amongBatch, len(strong))] {
-			batch = append(batch, s.id)
+	var strong []scored
+	for i := 0; i < len(docs); {
+		if near == nil && len(strong) >= need && strong[need-1].score > docs[i].score {
+			break
 		}
-		found, err := e.matching(ctx, q, cls, batch)
+		batch := docs[i:min(i+amongBatch, len(docs))]
+		i += len(batch)
+		exact := map[int64]float64{}
+		var ids []int64
+		cat.RLock()
+		for _, d := range batch {
+			m := cat.Get(d.id)
+			t := titleEvidence(q, m.Title)
+			ev[d.id] = t
+			if t.all || t.weight > 0 {
+				ids = append(ids, d.id)
+				exact[d.id] = score(t, m, nclauses)
+			}
+		}
+		cat.RUnlock()
+		if len(strong) >= need { // only those that can still enter
+			ids = slices.DeleteFunc(ids, func(id int64) bool { return exact[id] < strong[need-1].score })
+		}
+		found, err := e.matching(ctx, q, cls, set, ids)
 		if err != nil {
 			return nil, false, err
 		}
 		for _, id := range found {
-			if verified < need {
-				cands[id] = true
-				verified++
-			}
+			strong = append(strong, scored{id, exact[id]})
 		}
+		cat.RLock()
+		slices.SortFunc(strong, func(a, b scored) int { return cmpScored(cat, a, b) })
+		cat.RUnlock()
+		strong = strong[:min(need, len(strong))]
+	}
+	for _, s := range strong {
+		cands[s.id] = true
 	}
 
 	// The paragraph tier's candidates, as rank picks them: titled ones
 	// by title evidence first.
-	near := nearPhrases(q)
 	var nearCands []int64
 	if near != nil {
 		var partial []int64
@@ -301,7 +375,7 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 		cat.RUnlock()
 		for i := 0; i < len(partial) && len(nearCands) < nearCandidates; i += amongBatch {
 			batch := partial[i:min(i+amongBatch, len(partial))]
-			if nearCands, err = e.addNear(ctx, q, cls, near, batch, nearCands); err != nil {
+			if nearCands, err = e.addNear(ctx, q, cls, set, near, batch, nearCands); err != nil {
 				return nil, false, err
 			}
 		}
@@ -310,28 +384,41 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 	// The shortest matches, and the shortest documents without title
 	// evidence for the paragraph tier while it lacks candidates.
 	var short []int64
+	wanted := func() int {
+		w := need - len(short)
+		if near != nil {
+			w = max(w, nearCandidates-len(nearCands))
+		}
+		return w
+	}
+	var pr prober
 	ok, err := e.walk(ctx, cat, q, OrderSize, func(rows []int64) (bool, error) {
-		found, err := e.matching(ctx, q, cls, rows)
-		if err != nil {
-			return false, err
-		}
-		for _, id := range found {
-			if len(short) < need {
-				short = append(short, id)
-			}
-		}
-		if near != nil && len(nearCands) < nearCandidates {
-			var plain []int64
-			for _, id := range found {
-				if t := ev[id]; t == nil || (!t.all && t.weight == 0) {
-					plain = append(plain, id)
-				}
-			}
-			if nearCands, err = e.addNear(ctx, q, nil, near, plain, nearCands); err != nil {
+		for len(rows) > 0 && wanted() > 0 {
+			var chunk []int64
+			chunk, rows = pr.next(rows, wanted())
+			found, err := e.matching(ctx, q, cls, set, chunk)
+			if err != nil {
 				return false, err
 			}
+			pr.found(len(found))
+			for _, id := range found {
+				if len(short) < need {
+					short = append(short, id)
+				}
+			}
+			if near != nil && len(nearCands) < nearCandidates {
+				var plain []int64
+				for _, id := range found {
+					if t := ev[id]; t == nil || (!t.all && t.weight == 0) {
+						plain = append(plain, id)
+					}
+				}
+				if nearCands, err = e.addNear(ctx, q, nil, nil, near, plain, nearCands); err != nil {
+					return false, err
+				}
+			}
 		}
-		return len(short) < need || (near != nil && len(nearCands) < nearCandidates), nil
+		return wanted() > 0, nil
 	})
 	if err != nil || !ok {
 		return nil, ok, err
@@ -369,7 +456,7 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 // addNear appends to list, up to nearCandidates, those of rows (in their
 // order) that hold the near phrases together and, unless cls is nil
 // (known to match), match q.
-func (e *Engine) addNear(ctx context.Context, q *query.Query, cls [][]Phrase, near []Phrase, rows, list []int64) ([]int64, error) {
+func (e *Engine) addNear(ctx context.Context, q *query.Query, cls [][]Phrase, set map[int64]bool, near []Phrase, rows, list []int64) ([]int64, error) {
 	if len(rows) == 0 || len(list) >= nearCandidates {
 		return list, nil
 	}
@@ -379,7 +466,7 @@ func (e *Engine) addNear(ctx context.Context, q *query.Query, cls [][]Phrase, ne
 	}
 	found = inOrder(rows, found)
 	if cls != nil && len(found) > 0 {
-		if found, err = e.matching(ctx, q, cls, found); err != nil {
+		if found, err = e.matching(ctx, q, cls, set, found); err != nil {
 			return nil, err
 		}
 	}

@@ -92,3 +92,26 @@ func hitIDs(res *wengao.SearchResult) string {
 	}
 	return b.String()
 }
+
+// Totals counted from a sample are labelled as estimates; those counted
+// in full are not.
+func TestEstimatedTotalLabelled(t *testing.T) {
+	eachStore(t, func(t *testing.T, _, openSample func(testing.TB) Store) {
+		ctx := context.Background()
+		db := openSample(t)
+		eng := search.New(db.SearchStore(), nil)
+		for _, c := range []struct {
+			sample int
+			want   bool
+		}{{math.MaxInt32, false}, {50, true}} {
+			eng.SetLimits(search.Limits{Exact: -1, SampleRows: c.sample, MaxResults: 1000, MaxWalk: math.MaxInt})
+			res, err := eng.Search(ctx, wengao.SearchRequest{Query: "规定"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.TotalEstimated != c.want {
+				t.Errorf("sample of %d rows: total_estimated %v, want %v (total %d)", c.sample, res.TotalEstimated, c.want, res.Total)
+			}
+		}
+	})
+}

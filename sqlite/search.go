@@ -277,3 +277,7 @@ func placeholders(n int) string {
 // SearchStore returns what package search reads of the database, for an
 // engine of other limits than the database's own (tests, benchmarks).
 func (db *DB) SearchStore() search.Store { return searchStore{db} }
+
+// SetSearchLimits changes the bounds of the database's searches (see
+// search.Limits).
+func (db *DB) SetSearchLimits(l search.Limits) { db.engine.SetLimits(l) }
