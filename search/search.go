@@ -88,7 +88,7 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		return nil, err
 	}
 	var ranked []scored
-	if smp.estimate > e.limits.Exact {
+	if e.wantsTopK(smp) {
 		if need > e.limits.MaxResults {
 			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
 		}

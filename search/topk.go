@@ -33,10 +33,17 @@ type Limits struct {
 	// MaxWalk is the number of documents a top-k walk may visit; past it
 	// the search ranks every match instead (slower, never wrong).
 	MaxWalk int
+	// MinShare is the share of the library a query must be estimated to
+	// match to be ranked top-k: the walks look up documents in ranking
+	// order and find the page's matches quickly only among many (with
+	// 0.25, some four lookups a hit). Measured at 200,000 documents, a
+	// query matching 5 % took seconds to walk, one matching 90 % a few
+	// lookups.
+	MinShare float64
 }
 
 // DefaultLimits are the limits of New.
-var DefaultLimits = Limits{Exact: 10000, SampleRows: 16384, MaxResults: 1000, MaxWalk: 50000}
+var DefaultLimits = Limits{Exact: 10000, SampleRows: 16384, MaxResults: 1000, MaxWalk: 20000, MinShare: 0.25}
 
 // SetLimits changes the engine's limits; Exact at math.MaxInt ranks every
 // query in full (the exhaustive ranking that top-k must agree with).
@@ -47,6 +54,7 @@ type sampleCount struct {
 	complete bool    // the sample is the whole library: ids are all matches
 	ids      []int64 // the sample's matches passing the filters
 	estimate int     // matches in the library, estimated (exact if complete)
+	library  int     // documents shown
 	facets   wengao.Facets
 }
 
@@ -62,7 +70,7 @@ func (e *Engine) sample(ctx context.Context, cat *Catalog, q *query.Query, cls [
 		}
 		cat.RLock()
 		defer cat.RUnlock()
-		return &sampleCount{complete: true, ids: ids, estimate: len(ids), facets: facets(cat, ids)}, nil
+		return &sampleCount{complete: true, ids: ids, estimate: len(ids), library: cat.Len(), facets: facets(cat, ids)}, nil
 	}
 	cat.RLock()
 	hi := cat.MaxRow()
@@ -100,6 +108,7 @@ func (e *Engine) sample(ctx context.Context, cat *Catalog, q *query.Query, cls [
 	defer cat.RUnlock()
 	s.ids = filterIDs(cat, ids, q)
 	s.facets = facets(cat, s.ids)
+	s.library = total
 	if s.complete {
 		s.estimate = len(s.ids)
 		return s, nil
@@ -130,6 +139,11 @@ func roughly(x float64) int {
 	}
 	unit := math.Pow(10, math.Floor(math.Log10(x))-1)
 	return int(math.Round(x/unit) * unit)
+}
+
+// wantsTopK reports whether a query of this sample is ranked top-k.
+func (e *Engine) wantsTopK(s *sampleCount) bool {
+	return s.estimate > e.limits.Exact && float64(s.estimate) >= e.limits.MinShare*float64(s.library)
 }
 
 // topK returns the first need documents of q's ranking in the order sort
