@@ -44,8 +44,8 @@ func topKQueries(t *testing.T) []string {
 }
 
 // The top-k ranking of a query matching many documents must give the
-// same first pages as ranking every match: for every query, sort and the
-// first two pages of ten, on the sample library, with an engine that
+// same first pages as ranking every match: for every query and sort, the
+// first page of ten (and the second by relevance), on the sample library, with an engine that
 // ranks everything top-k from a small sample against one that ranks all.
 func TestTopKAgreesWithRank(t *testing.T) {
 	eachStore(t, func(t *testing.T, _, openSample func(testing.TB) Store) {
@@ -58,7 +58,11 @@ func TestTopKAgreesWithRank(t *testing.T) {
 		checked := 0
 		for _, q := range topKQueries(t) {
 			for _, sort := range []wengao.Sort{wengao.SortRelevance, wengao.SortDate, wengao.SortReads} {
-				for page := 1; page <= 2; page++ {
+				pages := 2 // two pages by relevance, the first by date and reads
+				if sort != wengao.SortRelevance {
+					pages = 1
+				}
+				for page := 1; page <= pages; page++ {
 					req := wengao.SearchRequest{Query: q, Sort: sort, Page: page, Limit: 10}
 					want, err := all.Search(ctx, req)
 					if err != nil {
@@ -77,8 +81,8 @@ func TestTopKAgreesWithRank(t *testing.T) {
 				}
 			}
 		}
-		if checked < 500 {
-			t.Errorf("%d pages with hits compared, want at least 500", checked)
+		if checked < 400 {
+			t.Errorf("%d pages with hits compared, want at least 400", checked)
 		}
 	})
 }
