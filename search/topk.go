@@ -43,7 +43,7 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits of New.
-var DefaultLimits = Limits{Exact: 10000, SampleRows: 16384, MaxResults: 1000, MaxWalk: 20000, MinShare: 0.25}
+var DefaultLimits = Limits{Exact: 2000, SampleRows: 16384, MaxResults: 1000, MaxWalk: 20000, MinShare: 0.25}
 
 // SetLimits changes the engine's limits; Exact at math.MaxInt ranks every
 // query in full (the exhaustive ranking that top-k must agree with).
