@@ -88,8 +88,8 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		return nil, err
 	}
 	var ranked []scored
-	if e.wantsTopK(smp) {
-		if need > e.limits.MaxResults {
+	if e.wantsTopK(smp) && (need <= e.limits.MaxResults || !smp.complete) {
+		if need > e.limits.MaxResults { // deeper than top-k goes, in a library too big to rank whole
 			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
 		}
 		res.Total, res.Facets = smp.estimate, smp.facets
