@@ -119,3 +119,32 @@ func TestEstimatedTotalLabelled(t *testing.T) {
 		}
 	})
 }
+
+// Pages deeper than top-k goes are refused for an estimate and ranked in
+// full when the library was counted whole.
+func TestTopKDeepPages(t *testing.T) {
+	eachStore(t, func(t *testing.T, _, openSample func(testing.TB) Store) {
+		ctx := context.Background()
+		db := openSample(t)
+		eng := search.New(db.SearchStore(), nil)
+		all := search.New(db.SearchStore(), nil)
+		all.SetLimits(search.Limits{Exact: math.MaxInt, SampleRows: math.MaxInt32, MaxResults: 1000, MaxWalk: math.MaxInt})
+		req := wengao.SearchRequest{Query: "规定", Page: 3, Limit: 10}
+		eng.SetLimits(search.Limits{Exact: -1, SampleRows: math.MaxInt32, MaxResults: 20, MaxWalk: math.MaxInt})
+		got, err := eng.Search(ctx, req)
+		if err != nil {
+			t.Fatalf("whole library, page 3 past 20 results: %v", err)
+		}
+		want, err := all.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := hitIDs(got), hitIDs(want); g != w {
+			t.Errorf("page 3: %s, want %s", g, w)
+		}
+		eng.SetLimits(search.Limits{Exact: -1, SampleRows: 50, MaxResults: 20, MaxWalk: math.MaxInt})
+		if _, err := eng.Search(ctx, req); wengao.ErrorCode(err) != wengao.EINVALID {
+			t.Errorf("estimate, page 3 past 20 results: error %v, want %s", err, wengao.EINVALID)
+		}
+	})
+}
