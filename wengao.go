@@ -203,12 +203,16 @@ type Facets struct {
 
 // SearchResult is a page of hits plus the totals of the whole result.
 type SearchResult struct {
-	Total  int         `json:"total"`
-	Page   int         `json:"page"`
-	Limit  int         `json:"limit"`
-	Hits   []SearchHit `json:"hits"`
-	Facets Facets      `json:"facets"`
-	TookMS float64     `json:"took_ms"`
+	Total int `json:"total"`
+	// TotalEstimated says that Total and the facet counts are estimates,
+	// made from a sample of the library when a query matches too many
+	// documents to count them all (shown as "约 12 万篇").
+	TotalEstimated bool        `json:"total_estimated"`
+	Page           int         `json:"page"`
+	Limit          int         `json:"limit"`
+	Hits           []SearchHit `json:"hits"`
+	Facets         Facets      `json:"facets"`
+	TookMS         float64     `json:"took_ms"`
 }
 
 // SearchService answers queries.

@@ -73,6 +73,7 @@ var templateFuncs = template.FuncMap{
 		return path
 	},
 	"number":          formatNumber,
+	"approx":          formatApprox,
 	"add":             func(a, b int) int { return a + b },
 	"int64":           func(n int) int64 { return int64(n) },
 	"date":            func(t time.Time) string { return t.Format(wengao.DayLayout) },
@@ -133,6 +134,20 @@ func formatNumber(n int64) string {
 		b.WriteString(s[i : i+3])
 	}
 	return b.String()
+}
+
+// formatApprox writes an estimated count the Chinese way, to two digits:
+// 123456 is "12 万", 9800 "9,800".
+func formatApprox(n int64) string {
+	switch {
+	case n >= 100_000_000:
+		return strconv.FormatFloat(float64((n+5_000_000)/10_000_000)/10, 'f', -1, 64) + " 亿"
+	case n >= 100_000:
+		return strconv.FormatInt((n+5000)/10000, 10) + " 万"
+	case n >= 10_000:
+		return strconv.FormatFloat(float64((n+500)/1000)/10, 'f', -1, 64) + " 万"
+	}
+	return formatNumber(n)
 }
 
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/search"
 )
 
 // searchParams are the parameters of a search page, as in its URL.
@@ -213,6 +214,9 @@ func (s *Server) searchPage(r *http.Request, p searchParams, vis visibility) (st
 		v.Years = append(v.Years, link{Label: f.Value, URL: q.URL(), Count: f.Count, Current: f.Value == p.Year})
 	}
 	pages := min((res.Total+searchPageSize-1)/searchPageSize, 1000)
+	if res.TotalEstimated { // pages of an estimate go as deep as top-k does
+		pages = min(pages, search.DefaultLimits.MaxResults/searchPageSize)
+	}
 	v.Pages = paginate(p.Page, pages, func(n int) string { q := p; q.Page = n; return q.URL() })
 	if res.Total == 0 {
 		v.Suggestions = searchSuggestions(p)

@@ -103,3 +103,11 @@ func categoryHasPrefix(category, prefix string) bool {
 	}
 	return false
 }
+
+// MaxRow returns the highest row id the catalog has held, or 0.
+func (c *Catalog) MaxRow() int64 {
+	if len(c.docs) == 0 {
+		return 0
+	}
+	return int64(len(c.docs) - 1)
+}

@@ -84,6 +84,54 @@ func (s *memStore) MatchNear(ctx context.Context, phrases []Phrase, _ int) ([]in
 	return s.Match(ctx, FieldText, clauses, nil)
 }
 
+func (s *memStore) MatchRange(ctx context.Context, f Field, clauses [][]Phrase, not []Phrase, lo, hi int64) ([]int64, error) {
+	all, err := s.Match(ctx, f, clauses, not)
+	return slices.DeleteFunc(all, func(id int64) bool { return id < lo || id > hi }), err
+}
+
+func (s *memStore) MatchAmong(ctx context.Context, clauses [][]Phrase, not []Phrase, rows []int64) ([]int64, error) {
+	all, err := s.Match(ctx, FieldText, clauses, not)
+	return slices.DeleteFunc(all, func(id int64) bool { return !slices.Contains(rows, id) }), err
+}
+
+func (s *memStore) MatchNearAmong(ctx context.Context, phrases []Phrase, distance int, rows []int64) ([]int64, error) {
+	all, err := s.MatchNear(ctx, phrases, distance)
+	return slices.DeleteFunc(all, func(id int64) bool { return !slices.Contains(rows, id) }), err
+}
+
+// Ordered walks the rows as the orders say, in batches of two.
+func (s *memStore) Ordered(_ context.Context, order Order, fn func([]int64) (bool, error)) error {
+	var rows []int64
+	for row := range s.texts {
+		rows = append(rows, row)
+	}
+	slices.SortFunc(rows, func(a, b int64) int {
+		ta, tb := s.texts[a], s.texts[b]
+		switch order {
+		case OrderSize:
+			if la, lb := utf8.RuneCountInString(ta.Body), utf8.RuneCountInString(tb.Body); la != lb {
+				return la - lb
+			}
+			fallthrough
+		case OrderDate:
+			if c := strings.Compare(tb.Date, ta.Date); c != 0 {
+				return c
+			}
+		case OrderReads:
+			if c := cmpInt64(tb.Reads, ta.Reads); c != 0 {
+				return c
+			}
+		}
+		return cmpInt64(b, a)
+	})
+	for i := 0; i < len(rows); i += 2 {
+		if more, err := fn(rows[i:min(i+2, len(rows))]); err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *memStore) Texts(_ context.Context, rows []int64) ([]Text, error) {
 	var out []Text
 	for _, r := range rows {

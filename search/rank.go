@@ -2,7 +2,7 @@ package search
 
 import (
 	"context"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/wengao/wengao/chinese"
@@ -102,20 +102,7 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 			}
 		}
 		cat.RLock()
-		sort.Slice(cands, func(i, j int) bool {
-			a, b := ev[cands[i]], ev[cands[j]]
-			wa, wb := 0.0, 0.0
-			if a != nil {
-				wa = a.weight
-			}
-			if b != nil {
-				wb = b.weight
-			}
-			if wa != wb {
-				return wa > wb
-			}
-			return cat.Get(cands[i]).Size < cat.Get(cands[j]).Size
-		})
+		slices.SortFunc(cands, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
 		cat.RUnlock()
 		if len(cands) > nearCandidates {
 			cands = cands[:nearCandidates]
@@ -143,16 +130,7 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 		}
 		out = append(out, scored{id, score(ev[id], m, nclauses)})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
-		}
-		a, b := cat.Get(out[i].id), cat.Get(out[j].id)
-		if a.Date != b.Date {
-			return a.Date > b.Date
-		}
-		return out[i].id > out[j].id
-	})
+	slices.SortFunc(out, func(a, b scored) int { return cmpScored(cat, a, b) })
 	return out, nil
 }
 

@@ -26,6 +26,8 @@ type Engine struct {
 	store   Store
 	maskers *Maskers
 
+	limits Limits
+
 	relatedMu    sync.Mutex
 	relatedCache map[relatedKey][]scored
 }
@@ -35,7 +37,7 @@ var _ wengao.SearchService = (*Engine)(nil)
 // New returns an Engine over store, showing words as the rules of maskers
 // do (nil shows every word as stored).
 func New(store Store, maskers *Maskers) *Engine {
-	return &Engine{store: store, maskers: maskers, relatedCache: map[relatedKey][]scored{}}
+	return &Engine{store: store, maskers: maskers, limits: DefaultLimits, relatedCache: map[relatedKey][]scored{}}
 }
 
 // Search runs a user's query. Matching uses the text index (which holds
@@ -70,46 +72,76 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		return nil, err
 	}
 	res := &wengao.SearchResult{Page: req.Page, Limit: req.Limit, Hits: []wengao.SearchHit{}}
-
-	var ids []int64
-	var cls [][]Phrase
-	if q.Empty() {
-		cat.RLock()
-		ids = cat.ids()
-		cat.RUnlock()
-		if ex := excluded(q); len(ex) > 0 {
-			out, err := e.store.Match(ctx, FieldText, [][]Phrase{ex}, nil)
-			if err != nil {
-				return nil, err
-			}
-			ids = subtractIDs(ids, out)
-		}
-	} else {
-		if cls = clauses(q); len(cls) == 0 {
-			res.Facets = wengao.Facets{Category: []wengao.FacetCount{}, CategoryTop: []wengao.FacetCount{}, Year: []wengao.FacetCount{}}
-			res.TookMS = ms(time.Since(start))
-			return res, nil
-		}
-		if ids, err = e.store.Match(ctx, FieldText, cls, excluded(q)); err != nil {
-			return nil, err
-		}
+	cls := clauses(q)
+	if !q.Empty() && len(cls) == 0 {
+		res.Facets = wengao.Facets{Category: []wengao.FacetCount{}, CategoryTop: []wengao.FacetCount{}, Year: []wengao.FacetCount{}}
+		res.TookMS = ms(time.Since(start))
+		return res, nil
 	}
-	cat.RLock()
-	ids = filterIDs(cat, ids, q)
-	res.Total = len(ids)
-	res.Facets = facets(cat, ids)
-	cat.RUnlock()
-
 	offset := (req.Page - 1) * req.Limit
 	need := offset + req.Limit
+
+	// Count a sample of the rows first: a query matching few documents is
+	// counted and ranked in full, one matching many within bounds.
+	smp, err := e.sample(ctx, cat, q, cls)
+	if err != nil {
+		return nil, err
+	}
 	var ranked []scored
-	switch {
-	case req.Sort == wengao.SortDate || (req.Sort != wengao.SortReads && cls == nil):
-		ranked = sortBy(cat, ids, func(a, b *Meta) int { return strings.Compare(b.Date, a.Date) })
-	case req.Sort == wengao.SortReads:
-		ranked = sortBy(cat, ids, func(a, b *Meta) int { return cmpInt64(b.Reads, a.Reads) })
-	default:
-		if ranked, err = e.rank(ctx, cat, q, ids); err != nil {
+	if e.wantsTopK(smp) && (need <= e.limits.MaxResults || !smp.complete) {
+		if need > e.limits.MaxResults { // deeper than top-k goes, in a library too big to rank whole
+			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
+		}
+		res.Total, res.Facets = smp.estimate, smp.facets
+		res.TotalEstimated = !smp.complete
+		// A prefix (a word of one character) costs the index the same
+		// whole merge of many lists for every lookup: its matches are
+		// listed once instead, and not walked for paragraphs.
+		var set map[int64]bool
+		ok := true
+		if hasPrefix(cls, excluded(q)) {
+			if nearPhrases(q) != nil && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
+				ok = false
+			} else if !smp.complete {
+				ids, err := e.matchAll(ctx, cat, q, cls)
+				if err != nil {
+					return nil, err
+				}
+				smp.ids, smp.complete = ids, true
+			}
+			set = make(map[int64]bool, len(smp.ids))
+			for _, id := range smp.ids {
+				set[id] = true
+			}
+		}
+		if ok {
+			if ranked, ok, err = e.topK(ctx, cat, q, cls, set, req.Sort, need); err != nil {
+				return nil, err
+			}
+		}
+		if !ok { // the walk ran out of bounds: rank every match
+			ids := smp.ids
+			if !smp.complete {
+				if ids, err = e.matchAll(ctx, cat, q, cls); err != nil {
+					return nil, err
+				}
+			}
+			if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		ids := smp.ids
+		if !smp.complete {
+			if ids, err = e.matchAll(ctx, cat, q, cls); err != nil {
+				return nil, err
+			}
+		}
+		cat.RLock()
+		res.Total = len(ids)
+		res.Facets = facets(cat, ids)
+		cat.RUnlock()
+		if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids); err != nil {
 			return nil, err
 		}
 	}
@@ -121,6 +153,54 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 	}
 	res.TookMS = ms(time.Since(start))
 	return res, nil
+}
+
+// hasPrefix reports whether any of the phrases ends in a prefix.
+func hasPrefix(cls [][]Phrase, not []Phrase) bool {
+	for _, c := range append(cls, not) {
+		for _, p := range c {
+			if p.Prefix {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matchAll returns every shown document matching q and its filters.
+func (e *Engine) matchAll(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase) ([]int64, error) {
+	var ids []int64
+	if len(cls) == 0 {
+		cat.RLock()
+		ids = cat.ids()
+		cat.RUnlock()
+		if ex := excluded(q); len(ex) > 0 {
+			out, err := e.store.Match(ctx, FieldText, [][]Phrase{ex}, nil)
+			if err != nil {
+				return nil, err
+			}
+			ids = subtractIDs(ids, out)
+		}
+	} else {
+		var err error
+		if ids, err = e.store.Match(ctx, FieldText, cls, excluded(q)); err != nil {
+			return nil, err
+		}
+	}
+	cat.RLock()
+	defer cat.RUnlock()
+	return filterIDs(cat, ids, q), nil
+}
+
+// rankAll orders every match, ids, as sort asks.
+func (e *Engine) rankAll(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, order wengao.Sort, ids []int64) ([]scored, error) {
+	switch {
+	case order == wengao.SortDate || (order != wengao.SortReads && cls == nil):
+		return sortBy(cat, ids, func(a, b *Meta) int { return strings.Compare(b.Date, a.Date) }), nil
+	case order == wengao.SortReads:
+		return sortBy(cat, ids, func(a, b *Meta) int { return cmpInt64(b.Reads, a.Reads) }), nil
+	}
+	return e.rank(ctx, cat, q, ids)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -161,25 +241,27 @@ func subtractIDs(a, b []int64) []int64 {
 func filterIDs(cat *Catalog, ids []int64, q *query.Query) []int64 {
 	out := ids[:0]
 	for _, id := range ids {
-		m := cat.Get(id)
-		if m == nil {
-			continue
+		if m := cat.Get(id); m != nil && passes(m, q) {
+			out = append(out, id)
 		}
-		if q.Category != "" && !categoryHasPrefix(m.Category, q.Category) {
-			continue
-		}
-		if q.Year != 0 && m.Year != q.Year {
-			continue
-		}
-		if q.From != "" && (m.Date == "" || m.Date < q.From) {
-			continue
-		}
-		if q.To != "" && (m.Date == "" || m.Date > q.To) {
-			continue
-		}
-		out = append(out, id)
 	}
 	return out
+}
+
+// passes reports whether a document's metadata passes the query's
+// filters.
+func passes(m *Meta, q *query.Query) bool {
+	switch {
+	case q.Category != "" && !categoryHasPrefix(m.Category, q.Category):
+		return false
+	case q.Year != 0 && m.Year != q.Year:
+		return false
+	case q.From != "" && (m.Date == "" || m.Date < q.From):
+		return false
+	case q.To != "" && (m.Date == "" || m.Date > q.To):
+		return false
+	}
+	return true
 }
 
 // facets counts ids by category, top-level category and year. The caller

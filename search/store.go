@@ -49,10 +49,12 @@ const (
 // it indexes: the same library gives the same ids in every store (the
 // tests of this package run against each one).
 //
-// The Match methods return every candidate, in any order, and Search
-// counts, filters and ranks them all. Bounding that work (top-k
-// candidates, estimated totals) changes this contract here, once, for
-// every store.
+// Match and MatchNear return every candidate, in any order; Search uses
+// them alone while a query matches few documents. For a query matching
+// many, Search's work is bounded (see topk.go): it counts and facets a
+// sample of rows (MatchRange), and walks the documents in the order it
+// ranks them by (Ordered), asking which of a batch match (MatchAmong,
+// MatchNearAmong) until it holds enough for the page.
 type Store interface {
 	// Catalog returns the metadata of every shown document, brought up
 	// to date with the store.
@@ -69,6 +71,23 @@ type Store interface {
 	// of them, so a store must return this set exactly, not a superset.
 	MatchNear(ctx context.Context, phrases []Phrase, distance int) ([]int64, error)
 
+	// MatchRange is Match over the rows lo to hi (both included) alone.
+	MatchRange(ctx context.Context, field Field, clauses [][]Phrase, not []Phrase, lo, hi int64) ([]int64, error)
+
+	// MatchAmong returns those of rows whose text (FieldText) holds, for
+	// every clause, at least one of its phrases, and none of not, in any
+	// order. Clauses must not be empty.
+	MatchAmong(ctx context.Context, clauses [][]Phrase, not []Phrase, rows []int64) ([]int64, error)
+
+	// MatchNearAmong returns those of rows in MatchNear's set.
+	MatchNearAmong(ctx context.Context, phrases []Phrase, distance int, rows []int64) ([]int64, error)
+
+	// Ordered calls fn with the row ids of the stored documents (shown or
+	// not: the Catalog tells) in the given order, a batch at a time, until
+	// fn returns false or an error, or the rows run out. The orders are
+	// those of ranking and sorting, row id deciding ties (see Order).
+	Ordered(ctx context.Context, order Order, fn func(rows []int64) (bool, error)) error
+
 	// Texts returns the documents of the given rows, in any order; rows
 	// deleted meanwhile are left out.
 	Texts(ctx context.Context, rows []int64) ([]Text, error)
@@ -80,6 +99,20 @@ type Store interface {
 	// Hash returns the text hash of row, which exact duplicates share.
 	Hash(ctx context.Context, row int64) (string, error)
 }
+
+// Order is an order of the stored documents that Store.Ordered walks.
+type Order int
+
+const (
+	// OrderSize is the shortest body first, then the newest date, then
+	// the highest row id: relevance's order among documents with no
+	// other evidence.
+	OrderSize Order = iota
+	// OrderDate is the newest date first, then the highest row id.
+	OrderDate
+	// OrderReads is the most read first, then the highest row id.
+	OrderReads
+)
 
 // phrase renders one query term as index tokens, or reports false when it
 // has none (punctuation alone).

@@ -4,16 +4,19 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/search"
 	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // Store is what the search tests need of a store: search and related
-// reading through package search, documents to save and count, and the
-// display masking rules.
+// reading through package search, documents to save and count, the
+// display masking rules, and what package search reads of it (for
+// engines of other limits).
 type Store interface {
 	wengao.SearchService
 	wengao.DocumentService
 	wengao.MaskService
+	SearchStore() search.Store
 }
 
 // stores are the stores every search test runs against: each opens an

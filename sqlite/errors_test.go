@@ -18,7 +18,7 @@ func TestFTSErrorByCode(t *testing.T) {
 	defer db.Close()
 	ctx := context.Background()
 
-	ids, err := db.matchIDs(ctx, "body_fts", `"unterminated AND (`)
+	ids, err := db.matchIDs(ctx, "body_fts", `"unterminated AND (`, "")
 	if err != nil {
 		t.Fatalf("bad FTS5 query: %v", err)
 	}
@@ -28,7 +28,7 @@ func TestFTSErrorByCode(t *testing.T) {
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := db.matchIDs(cancelled, "body_fts", `"安全"`); !errors.Is(err, context.Canceled) {
+	if _, err := db.matchIDs(cancelled, "body_fts", `"安全"`, ""); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled query: err %v, want %v", err, context.Canceled)
 	}
 

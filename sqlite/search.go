@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -46,17 +47,85 @@ func (s searchStore) Catalog(ctx context.Context) (*search.Catalog, error) {
 
 // Match returns the row ids matching the clauses and none of not.
 func (s searchStore) Match(ctx context.Context, field search.Field, clauses [][]search.Phrase, not []search.Phrase) ([]int64, error) {
-	return s.db.matchIDs(ctx, ftsTable(field), matchExpr(clauses, not))
+	return s.db.matchIDs(ctx, ftsTable(field), matchExpr(clauses, not), "")
 }
 
 // MatchNear returns the row ids whose text holds the phrases as one NEAR
 // group.
 func (s searchStore) MatchNear(ctx context.Context, phrases []search.Phrase, distance int) ([]int64, error) {
+	return s.db.matchIDs(ctx, "body_fts", nearExpr(phrases, distance), "")
+}
+
+// nearExpr renders phrases as one FTS5 NEAR group.
+func nearExpr(phrases []search.Phrase, distance int) string {
 	parts := make([]string, len(phrases))
 	for i, p := range phrases {
 		parts[i] = phraseExpr(p)
 	}
-	return s.db.matchIDs(ctx, "body_fts", "NEAR("+strings.Join(parts, " ")+", "+strconv.Itoa(distance)+")")
+	return "NEAR(" + strings.Join(parts, " ") + ", " + strconv.Itoa(distance) + ")"
+}
+
+// MatchRange returns the row ids from lo to hi matching the clauses and
+// none of not. FTS5 seeks to lo, so the work is that of the range.
+func (s searchStore) MatchRange(ctx context.Context, field search.Field, clauses [][]search.Phrase, not []search.Phrase, lo, hi int64) ([]int64, error) {
+	table := ftsTable(field)
+	return s.db.matchIDs(ctx, table, matchExpr(clauses, not), "rowid BETWEEN ? AND ?", lo, hi)
+}
+
+// MatchAmong returns those of rows whose text matches the clauses and
+// none of not: one index seek per row.
+func (s searchStore) MatchAmong(ctx context.Context, clauses [][]search.Phrase, not []search.Phrase, rows []int64) ([]int64, error) {
+	return s.db.matchAmong(ctx, matchExpr(clauses, not), rows)
+}
+
+// MatchNearAmong returns those of rows whose text holds the phrases as one
+// NEAR group.
+func (s searchStore) MatchNearAmong(ctx context.Context, phrases []search.Phrase, distance int, rows []int64) ([]int64, error) {
+	return s.db.matchAmong(ctx, nearExpr(phrases, distance), rows)
+}
+
+// orderedBatch is the number of rows Ordered hands over at a time.
+const orderedBatch = 256
+
+// Ordered walks the documents in order by the indexes of migration 012.
+func (s searchStore) Ordered(ctx context.Context, order search.Order, fn func(rows []int64) (bool, error)) error {
+	var by string
+	switch order {
+	case search.OrderSize:
+		by = "size, date DESC, id DESC"
+	case search.OrderDate:
+		by = "date DESC, id DESC"
+	case search.OrderReads:
+		by = "reads DESC, id DESC"
+	default:
+		return fmt.Errorf("sqlite: unknown order %d", order)
+	}
+	rs, err := s.db.read.QueryContext(ctx, `SELECT id FROM documents ORDER BY `+by)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	batch := make([]int64, 0, orderedBatch)
+	for rs.Next() {
+		var id int64
+		if err := rs.Scan(&id); err != nil {
+			return err
+		}
+		if batch = append(batch, id); len(batch) == orderedBatch {
+			more, err := fn(batch)
+			if err != nil || !more {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := rs.Err(); err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		_, err = fn(batch)
+	}
+	return err
 }
 
 // Texts returns the documents of rows.
@@ -133,10 +202,14 @@ func matchExpr(clauses [][]search.Phrase, not []search.Phrase) string {
 	return s
 }
 
-// matchIDs returns the row ids matching expr in the given index.
-func (db *DB) matchIDs(ctx context.Context, table, expr string) ([]int64, error) {
+// matchIDs returns the row ids matching expr in the given index, and the
+// extra condition on rowid when it is not empty.
+func (db *DB) matchIDs(ctx context.Context, table, expr, cond string, args ...any) ([]int64, error) {
+	if cond != "" {
+		cond = " AND " + cond
+	}
 	var list sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM `+table+` WHERE `+table+` MATCH ?`, expr).Scan(&list)
+	err := db.read.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM `+table+` WHERE `+table+` MATCH ?`+cond, append([]any{expr}, args...)...).Scan(&list)
 	if err != nil {
 		if ftsError(err) == errNoMatch {
 			return nil, nil
@@ -160,6 +233,24 @@ func ftsError(err error) error {
 
 var errNoMatch = errors.New("no match")
 
+// matchAmong returns those of rows matching expr in body_fts. SQLite
+// looks each row up in the index (FTS5 seeks to a rowid), so the work is
+// that of the rows, not of the words' document lists.
+func (db *DB) matchAmong(ctx context.Context, expr string, rows []int64) ([]int64, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	var b strings.Builder
+	for i, id := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	// The rows are numbers written here, not text a user typed.
+	return db.matchIDs(ctx, "body_fts", expr, "rowid IN ("+b.String()+")")
+}
+
 func parseIDList(s string) []int64 {
 	if s == "" {
 		return nil
@@ -182,3 +273,11 @@ func parseIDList(s string) []int64 {
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
+
+// SearchStore returns what package search reads of the database, for an
+// engine of other limits than the database's own (tests, benchmarks).
+func (db *DB) SearchStore() search.Store { return searchStore{db} }
+
+// SetSearchLimits changes the bounds of the database's searches (see
+// search.Limits).
+func (db *DB) SetSearchLimits(l search.Limits) { db.engine.SetLimits(l) }

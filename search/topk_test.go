@@ -1,0 +1,152 @@
+package search_test
+
+import (
+	"bufio"
+	"context"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/search"
+)
+
+// topKQueries are the queries of bench/queries.txt and the most common
+// words of the sample, alone, in pairs, with operators, filters and
+// sorts: what TestTopKAgreesWithRank ranks both ways.
+func topKQueries(t *testing.T) (all, common []string) {
+	t.Helper()
+	f, err := os.Open("../bench/queries.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var qs []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if q := strings.TrimSpace(sc.Text()); q != "" && !strings.HasPrefix(q, "#") {
+			qs = append(qs, q)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	common = []string{"的", "和", "人民", "管理", "应当", "部门", "政府", "规定", "国务院", "工作", "发展", "条例", "委员会", "办法"}
+	words := common
+	for i, a := range words {
+		b := words[(i+3)%len(words)]
+		common = append(common, a+" "+b, a+" -"+b, a+" OR "+b, `"`+a+b+`"`)
+	}
+	common = append(common, "", "-规定", "规定 category:公文", "工作 year:2021", "管理 from:2020-01-01 to:2021-12-31",
+		"管理 办法 条例", "人民 政府 工作 发展 管理 部门 规定 应当")
+	return append(qs, common...), common
+}
+
+// The top-k ranking of a query matching many documents must give the
+// same first pages as ranking every match: the first twenty hits (two
+// pages of ten) of every query by relevance, and of the common-word
+// queries by date and by reads too, on the sample library, with an engine
+// that ranks everything top-k from a small sample against one that ranks
+// all.
+func TestTopKAgreesWithRank(t *testing.T) {
+	eachStore(t, func(t *testing.T, _, openSample func(testing.TB) Store) {
+		ctx := context.Background()
+		db := openSample(t)
+		all := search.New(db.SearchStore(), nil)
+		all.SetLimits(search.Limits{Exact: math.MaxInt, SampleRows: math.MaxInt32, MaxResults: 1000, MaxWalk: math.MaxInt})
+		topk := search.New(db.SearchStore(), nil)
+		topk.SetLimits(search.Limits{Exact: -1, SampleRows: 50, MaxResults: 1000, MaxWalk: math.MaxInt})
+		queries, common := topKQueries(t)
+		checked := 0
+		check := func(q string, sort wengao.Sort) {
+			req := wengao.SearchRequest{Query: q, Sort: sort, Limit: 20}
+			want, err := all.Search(ctx, req)
+			if err != nil {
+				t.Fatalf("%q by %s, all: %v", q, sort, err)
+			}
+			got, err := topk.Search(ctx, req)
+			if err != nil {
+				t.Fatalf("%q by %s, top-k: %v", q, sort, err)
+			}
+			if g, w := hitIDs(got), hitIDs(want); g != w {
+				t.Errorf("%q by %s (%d matches): top-k %s, want %s", q, sort, want.Total, g, w)
+			}
+			if len(want.Hits) > 0 {
+				checked++
+			}
+		}
+		for _, q := range queries {
+			check(q, wengao.SortRelevance)
+		}
+		for _, q := range common {
+			check(q, wengao.SortDate)
+			check(q, wengao.SortReads)
+		}
+		if checked < 300 {
+			t.Errorf("%d searches with hits compared, want at least 300", checked)
+		}
+	})
+}
+
+// hitIDs lists a page's hits by id, with their scores.
+func hitIDs(res *wengao.SearchResult) string {
+	var b strings.Builder
+	for _, h := range res.Hits {
+		b.WriteString(h.ID)
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// Totals counted from a sample are labelled as estimates; those counted
+// in full are not.
+func TestEstimatedTotalLabelled(t *testing.T) {
+	eachStore(t, func(t *testing.T, _, openSample func(testing.TB) Store) {
+		ctx := context.Background()
+		db := openSample(t)
+		eng := search.New(db.SearchStore(), nil)
+		for _, c := range []struct {
+			sample int
+			want   bool
+		}{{math.MaxInt32, false}, {50, true}} {
+			eng.SetLimits(search.Limits{Exact: -1, SampleRows: c.sample, MaxResults: 1000, MaxWalk: math.MaxInt})
+			res, err := eng.Search(ctx, wengao.SearchRequest{Query: "规定"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.TotalEstimated != c.want {
+				t.Errorf("sample of %d rows: total_estimated %v, want %v (total %d)", c.sample, res.TotalEstimated, c.want, res.Total)
+			}
+		}
+	})
+}
+
+// Pages deeper than top-k goes are refused for an estimate and ranked in
+// full when the library was counted whole.
+func TestTopKDeepPages(t *testing.T) {
+	eachStore(t, func(t *testing.T, _, openSample func(testing.TB) Store) {
+		ctx := context.Background()
+		db := openSample(t)
+		eng := search.New(db.SearchStore(), nil)
+		all := search.New(db.SearchStore(), nil)
+		all.SetLimits(search.Limits{Exact: math.MaxInt, SampleRows: math.MaxInt32, MaxResults: 1000, MaxWalk: math.MaxInt})
+		req := wengao.SearchRequest{Query: "规定", Page: 3, Limit: 10}
+		eng.SetLimits(search.Limits{Exact: -1, SampleRows: math.MaxInt32, MaxResults: 20, MaxWalk: math.MaxInt})
+		got, err := eng.Search(ctx, req)
+		if err != nil {
+			t.Fatalf("whole library, page 3 past 20 results: %v", err)
+		}
+		want, err := all.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := hitIDs(got), hitIDs(want); g != w {
+			t.Errorf("page 3: %s, want %s", g, w)
+		}
+		eng.SetLimits(search.Limits{Exact: -1, SampleRows: 50, MaxResults: 20, MaxWalk: math.MaxInt})
+		if _, err := eng.Search(ctx, req); wengao.ErrorCode(err) != wengao.EINVALID {
+			t.Errorf("estimate, page 3 past 20 results: error %v, want %s", err, wengao.EINVALID)
+		}
+	})
+}
