@@ -87,7 +87,7 @@ func (e *Engine) ForgetRelated() {
 }
 
 func (e *Engine) related(ctx context.Context, cat *Catalog, src Source, n int) ([]scored, error) {
-	titleTerms := distinctTokens(chinese.IndexTokens(src.Title), relatedTitleTerms*3)
+	titleTerms := DistinctTokens(chinese.IndexTokens(src.Title), relatedTitleTerms*3)
 	bodyTF := map[string]int{}
 	for _, t := range strings.Fields(chinese.IndexTokens(src.Body)) {
 		if len([]rune(t)) == 2 {
@@ -208,9 +208,9 @@ func keepInformative(terms []string, df map[string]int, total, n int) []string {
 	return out
 }
 
-// distinctTokens returns up to n distinct bigram tokens of the index
-// tokens s, in order.
-func distinctTokens(s string, n int) []string {
+// DistinctTokens returns up to n distinct bigram tokens of the index
+// tokens s, in order: the terms related reading looks for.
+func DistinctTokens(s string, n int) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, t := range strings.Fields(s) {

@@ -258,7 +258,7 @@ func TestRelatedOnCorpus(t *testing.T) {
 func informativeTitleTerms(title string) []string {
 	common := map[string]bool{"关于": true, "通知": true, "印发": true, "的通": true, "发展": true, "工作": true, "意见": true, "办法": true, "规定": true, "决定": true, "中华": true, "华人": true, "人民": true, "民共": true, "共和": true, "和国": true, "国务": true, "务院": true}
 	var out []string
-	for _, t := range bigrams(chinese.IndexTokens(title), 100) {
+	for _, t := range search.DistinctTokens(chinese.IndexTokens(title), 100) {
 		if !common[t] {
 			out = append(out, t)
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao/chinese"
+	"github.com/wengao/wengao/search"
 )
 
 // Related reading is computed from a bounded set of candidates: for each
@@ -187,7 +188,7 @@ func (db *DB) computeRelated(ctx context.Context, row int64) (*relatedList, erro
 	}
 	// Title terms, judged by how common they are among titles, where 关于,
 	// 印发 and 通知 are everywhere.
-	titleTerms := bigrams(chinese.IndexTokens(c.title), 2*relatedTitleTerms)
+	titleTerms := search.DistinctTokens(chinese.IndexTokens(c.title), 2*relatedTitleTerms)
 	type titleTerm struct {
 		term string
 		p    termProbe
@@ -328,23 +329,6 @@ func lengthDamping(size int) float64 {
 func round6(f float64) float64 {
 	r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 6, 64), 64)
 	return r
-}
-
-// bigrams returns up to n distinct two-character tokens of the index
-// tokens s, in order.
-func bigrams(s string, n int) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range strings.Fields(s) {
-		if len([]rune(t)) == 2 && !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-			if len(out) == n {
-				break
-			}
-		}
-	}
-	return out
 }
 
 // relatedWriter stores computed lists in the background, a batch a
