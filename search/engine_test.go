@@ -155,7 +155,6 @@ func (s *memStore) DocFreqs(_ context.Context, f Field, tokens []string) (map[st
 	return df, len(s.texts), nil
 }
 
-func (s *memStore) Hash(_ context.Context, row int64) (string, error) { return s.texts[row].ID, nil }
 
 // rules is a MaskRuleSource whose rules a test changes.
 type rules struct {

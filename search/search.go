@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -21,15 +20,12 @@ const (
 	snippetWidth = 120 // characters of a hit's snippet
 )
 
-// Engine answers searches and finds related reading over a Store.
+// Engine answers searches over a Store.
 type Engine struct {
 	store   Store
 	maskers *Maskers
 
 	limits Limits
-
-	relatedMu    sync.Mutex
-	relatedCache map[relatedKey][]scored
 }
 
 var _ wengao.SearchService = (*Engine)(nil)
@@ -37,7 +33,7 @@ var _ wengao.SearchService = (*Engine)(nil)
 // New returns an Engine over store, showing words as the rules of maskers
 // do (nil shows every word as stored).
 func New(store Store, maskers *Maskers) *Engine {
-	return &Engine{store: store, maskers: maskers, limits: DefaultLimits, relatedCache: map[relatedKey][]scored{}}
+	return &Engine{store: store, maskers: maskers, limits: DefaultLimits}
 }
 
 // Search runs a user's query. Matching uses the text index (which holds

@@ -95,9 +95,6 @@ type Store interface {
 	// DocFreqs returns how many stored documents hold each token in the
 	// field, and how many documents are stored.
 	DocFreqs(ctx context.Context, field Field, tokens []string) (map[string]int, int, error)
-
-	// Hash returns the text hash of row, which exact duplicates share.
-	Hash(ctx context.Context, row int64) (string, error)
 }
 
 // Order is an order of the stored documents that Store.Ordered walks.

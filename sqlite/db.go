@@ -18,7 +18,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/search"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -118,12 +117,6 @@ func OpenFile(path string) (*DB, error) {
 	}
 	db.maskers = search.NewMaskers(db)
 	db.engine = search.New(searchStore{db}, db.maskers)
-	// Related reading is cached until documents change.
-	db.OnChange(func(c wengao.Change) {
-		if c.Kind == wengao.ChangeDocuments {
-			db.forgetRelated()
-		}
-	})
 	// Sign the documents saved before near-duplicates were looked for, or
 	// under another signature version: one query when there are none.
 	if _, err := db.BackfillSignatures(context.Background()); err != nil {

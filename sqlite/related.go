@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/search"
 )
 
 // dfCacheMax is how many document frequencies are cached before the cache
@@ -31,12 +32,12 @@ func (db *DB) RelatedDocuments(ctx context.Context, id string, n int) ([]wengao.
 	if list.Valid {
 		return db.relatedRefs(ctx, parseRelated(list.String), computedAt, n)
 	}
-	c, err := db.computeRelated(ctx, row)
+	c, err := db.computeRelated(ctx, row, search.BoundedRelated)
 	if err != nil {
 		return nil, err
 	}
 	db.related.queue(c)
-	return db.relatedRefs(ctx, c.entries, c.at, n)
+	return db.relatedRefs(ctx, c.Entries, c.at, n)
 }
 
 // relatedReadSQL reads a document's row and its stored list, if any.
@@ -44,14 +45,14 @@ const relatedReadSQL = `SELECT d.id, r.list, coalesce(r.computed_at, 0) FROM doc
 
 // relatedRefs returns up to n of entries that are published documents
 // created by computedAt, in the order of entries.
-func (db *DB) relatedRefs(ctx context.Context, entries []relatedEntry, computedAt int64, n int) ([]wengao.DocumentRef, error) {
+func (db *DB) relatedRefs(ctx context.Context, entries []search.RelatedEntry, computedAt int64, n int) ([]wengao.DocumentRef, error) {
 	refs := []wengao.DocumentRef{}
 	if len(entries) == 0 || n <= 0 {
 		return refs, nil
 	}
 	args := make([]any, 0, len(entries)+1)
 	for _, e := range entries {
-		args = append(args, e.row)
+		args = append(args, e.Row)
 	}
 	args = append(args, computedAt)
 	rows, err := db.read.QueryContext(ctx, `SELECT id, ext_id, title, date FROM documents WHERE id IN (`+placeholders(len(entries))+`) AND status = 'published' AND created_at <= ?`, args...)
@@ -72,15 +73,11 @@ func (db *DB) relatedRefs(ctx context.Context, entries []relatedEntry, computedA
 		return nil, err
 	}
 	for _, e := range entries {
-		if ref, ok := byRow[e.row]; ok && len(refs) < n {
+		if ref, ok := byRow[e.Row]; ok && len(refs) < n {
 			refs = append(refs, ref)
 		}
 	}
 	return refs, nil
-}
-
-func (db *DB) forgetRelated() {
-	db.engine.ForgetRelated()
 }
 
 // docFreq returns the number of documents holding each term according to

@@ -42,7 +42,7 @@ func relatedIDsOf(t *testing.T, db *DB, id string) []string {
 
 // storedRelated waits for the background writer and returns the stored
 // list of document id, or nil.
-func storedRelated(t *testing.T, db *DB, id string) []relatedEntry {
+func storedRelated(t *testing.T, db *DB, id string) []search.RelatedEntry {
 	t.Helper()
 	var list string
 	err := db.write.QueryRow(`SELECT r.list FROM related_lists r JOIN documents d USING (id) WHERE d.ext_id = ?`, id).Scan(&list)
@@ -115,7 +115,7 @@ func TestRelatedStoredAndFiltered(t *testing.T) {
 	if _, err := db.SaveDocuments(ctx, []*wengao.Document{{ID: "env-4", Title: "生态环境保护条例", Category: "法律法规", Body: []string{"生态环境保护，污染防治，生态环境监测。"}}}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := db.computeRelated(ctx, rowOf(t, db, "env-4"))
+	c, err := db.computeRelated(ctx, rowOf(t, db, "env-4"), search.BoundedRelated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,20 +163,20 @@ func TestRelatedTiesByID(t *testing.T) {
 	if _, err := db.SaveDocuments(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
-	a, err := db.computeRelated(ctx, rowOf(t, db, "src"))
+	a, err := db.computeRelated(ctx, rowOf(t, db, "src"), search.BoundedRelated)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := db.computeRelated(ctx, rowOf(t, db, "src"))
+	b, err := db.computeRelated(ctx, rowOf(t, db, "src"), search.BoundedRelated)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(a.entries, b.entries) {
-		t.Errorf("computed twice: %v then %v", a.entries, b.entries)
+	if !slices.Equal(a.Entries, b.Entries) {
+		t.Errorf("computed twice: %v then %v", a.Entries, b.Entries)
 	}
-	for i := 1; i < len(a.entries); i++ {
-		p, q := a.entries[i-1], a.entries[i]
-		if p.score == q.score && p.row > q.row {
+	for i := 1; i < len(a.Entries); i++ {
+		p, q := a.Entries[i-1], a.Entries[i]
+		if p.Score == q.Score && p.Row > q.Row {
 			t.Errorf("tie at %v listed before %v", p, q)
 		}
 	}
@@ -186,7 +186,7 @@ func TestRelatedTiesByID(t *testing.T) {
 // corpus (skipped without it): for documents of the first 2,000, the
 // related documents share a distinctive title term or the category with
 // the source, and the lists agree with the exhaustive computation
-// (search.Engine.Related, which scores every document sharing a term).
+// (search.ExhaustiveRelated, which scores every document sharing a term).
 func TestRelatedOnCorpus(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		// A check of quality, not of concurrency: the import of 2,000
@@ -209,11 +209,11 @@ func TestRelatedOnCorpus(t *testing.T) {
 	var shared, listed, overlap, exhaustive int
 	for i := 0; i < sample; i++ {
 		d := docs[(i*len(docs))/sample]
-		src := search.Source{Row: rowOf(t, db, d.ID), Title: d.Title, Body: strings.Join(d.Body, "\n")}
-		if err := db.read.QueryRow(`SELECT hash FROM documents WHERE id = ?`, src.Row).Scan(&src.Hash); err != nil {
+		ref, err := db.computeRelated(ctx, rowOf(t, db, d.ID), search.ExhaustiveRelated)
+		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := db.engine.Related(ctx, src, top)
+		want, err := db.relatedRefs(ctx, ref.Entries, ref.at, top)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +327,7 @@ func BenchmarkComputeRelated(b *testing.B) {
 	for b.Loop() {
 		row := 1 + (i*7919)%maxRow
 		i++
-		if _, err := db.computeRelated(ctx, row); err != nil {
+		if _, err := db.computeRelated(ctx, row, search.BoundedRelated); err != nil {
 			b.Fatal(err)
 		}
 	}
