@@ -155,7 +155,6 @@ func (s *memStore) DocFreqs(_ context.Context, f Field, tokens []string) (map[st
 	return df, len(s.texts), nil
 }
 
-
 // rules is a MaskRuleSource whose rules a test changes.
 type rules struct {
 	list    []wengao.MaskRule
