@@ -82,8 +82,9 @@ type Store interface {
 	// MatchNearAmong returns those of rows in MatchNear's set.
 	MatchNearAmong(ctx context.Context, phrases []Phrase, distance int, rows []int64) ([]int64, error)
 
-	// Ordered calls fn with the row ids of the stored documents (shown or
-	// not: the Catalog tells) in the given order, a batch at a time, until
+	// Ordered calls fn with the row ids of the stored documents (every
+	// shown one, others too if the store likes: the Catalog tells) in the
+	// given order, a batch at a time, until
 	// fn returns false or an error, or the rows run out. The orders are
 	// those of ranking and sorting, row id deciding ties (see Order).
 	Ordered(ctx context.Context, order Order, fn func(rows []int64) (bool, error)) error

@@ -48,6 +48,11 @@ func (db *DB) deleteDocumentTx(ctx context.Context, tx *Tx, extID string) error 
 			return err
 		}
 	}
+	// The trigger documents_deleted recorded the deletion; its time is
+	// the transaction's.
+	if _, err := tx.ExecContext(ctx, `UPDATE deleted_documents SET deleted_at = ? WHERE id = ? AND seq = (SELECT v FROM doc_version)`, tx.now.Unix(), rowID); err != nil {
+		return err
+	}
 	tx.changed(wengao.ChangeDocuments, extID)
 	return nil
 }

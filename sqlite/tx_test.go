@@ -136,6 +136,16 @@ func TestTxNow(t *testing.T) {
 	if want := clock.Now().UTC().Truncate(time.Second); !e.CreatedAt.Equal(want) {
 		t.Errorf("entry created at %v, want %v", e.CreatedAt, want)
 	}
+	// A deletion is dated by the deleting transaction too.
+	mustSave(t, db, &wengao.Document{ID: "gone", Title: "待删除的文件", Body: []string{"正文。"}})
+	clock.Advance(72 * time.Hour)
+	if err := db.DeleteDocument(ctx, "gone"); err != nil {
+		t.Fatal(err)
+	}
+	got := rawInt(t, db, `SELECT deleted_at FROM deleted_documents WHERE ext_id = 'gone'`)
+	if want := clock.Now().Unix(); got != want {
+		t.Errorf("deleted at %d, want %d", got, want)
+	}
 }
 
 // TestOnChange: the subscribers hear of committed changes to documents
