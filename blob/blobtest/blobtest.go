@@ -429,7 +429,7 @@ func testConcurrentPutSame(t *testing.T, s blob.Lister) {
 		wg.Go(func() {
 			key, size, err := s.Put(ctx, bytes.NewReader(b), 2<<20)
 			if err == nil && (key != want || size != int64(len(b))) {
-				err = fmt.Errorf("Put = %s, %d; want %s, %d", key, size, want, len(b))
+				err = fmt.Errorf("put gave %s, %d; want %s, %d", key, size, want, len(b))
 			}
 			if err != nil {
 				errs <- err

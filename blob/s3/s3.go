@@ -186,11 +186,8 @@ func Open(ctx context.Context, loc *Location, cred Credentials) (*Store, error) 
 	// out now rather than at the first backup.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for obj := range client.ListObjects(ctx, loc.Bucket, minio.ListObjectsOptions{Prefix: loc.Prefix, MaxKeys: 1}) {
-		if obj.Err != nil {
-			return nil, s.fail("list the bucket", obj.Err)
-		}
-		break
+	if obj, ok := <-client.ListObjects(ctx, loc.Bucket, minio.ListObjectsOptions{Prefix: loc.Prefix, MaxKeys: 1}); ok && obj.Err != nil {
+		return nil, s.fail("list the bucket", obj.Err)
 	}
 	return s, nil
 }

@@ -233,11 +233,10 @@ func plural(n int, one, many string) string {
 // progress draws a progress bar on a terminal, or prints a plain line every
 // few seconds otherwise.
 type progress struct {
-	w        io.Writer
-	tty      bool
-	last     time.Time
-	drawn    bool
-	lastLine string
+	w     io.Writer
+	tty   bool
+	last  time.Time
+	drawn bool
 }
 
 func newProgress(w io.Writer) *progress {
