@@ -24,7 +24,7 @@ func newMemStore(docs ...Text) *memStore {
 	defer s.cat.Unlock()
 	for _, d := range docs {
 		s.texts[d.Row] = d
-		s.cat.Put(d.Row, &Meta{ID: d.ID, Title: d.Title, Date: d.Date, Category: d.Category,
+		s.cat.Put(d.Row, Meta{ID: d.ID, Title: d.Title, Date: d.Date, Category: d.Category,
 			TitleLen: utf8.RuneCountInString(d.Title), Size: utf8.RuneCountInString(d.Body), Plain: d.Plain})
 	}
 	return s

@@ -82,7 +82,7 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 	ev := make(map[int64]*evidence, len(titled))
 	cat.RLock()
 	for _, id := range titled {
-		if m := cat.Get(id); m != nil && inSet[id] {
+		if m, ok := cat.Get(id); ok && inSet[id] {
 			ev[id] = titleEvidence(q, m.Title)
 		}
 	}
@@ -124,11 +124,11 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 	defer cat.RUnlock()
 	out := make([]scored, 0, len(ids))
 	for _, id := range ids {
-		m := cat.Get(id)
-		if m == nil {
+		m, ok := cat.Get(id)
+		if !ok {
 			continue
 		}
-		out = append(out, scored{id, score(ev[id], m, nclauses)})
+		out = append(out, scored{id, score(ev[id], &m, nclauses)})
 	}
 	slices.SortFunc(out, func(a, b scored) int { return cmpScored(cat, a, b) })
 	return out, nil

@@ -237,7 +237,7 @@ func subtractIDs(a, b []int64) []int64 {
 func filterIDs(cat *Catalog, ids []int64, q *query.Query) []int64 {
 	out := ids[:0]
 	for _, id := range ids {
-		if m := cat.Get(id); m != nil && passes(m, q) {
+		if m, ok := cat.Get(id); ok && passes(&m, q) {
 			out = append(out, id)
 		}
 	}
@@ -267,8 +267,8 @@ func facets(cat *Catalog, ids []int64) wengao.Facets {
 	top := map[string]int{}
 	year := map[string]int{}
 	for _, id := range ids {
-		m := cat.Get(id)
-		if m == nil {
+		m, ok := cat.Get(id)
+		if !ok {
 			continue
 		}
 		byCat[m.Category]++
@@ -309,7 +309,9 @@ func sortBy(cat *Catalog, ids []int64, cmp func(a, b *Meta) int) []scored {
 		out[i] = scored{id: id}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if c := cmp(cat.Get(out[i].id), cat.Get(out[j].id)); c != 0 {
+		a, _ := cat.Get(out[i].id)
+		b, _ := cat.Get(out[j].id)
+		if c := cmp(&a, &b); c != 0 {
 			return c < 0
 		}
 		return out[i].id > out[j].id

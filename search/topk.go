@@ -86,7 +86,7 @@ func (e *Engine) sample(ctx context.Context, cat *Catalog, q *query.Query, cls [
 	if len(cls) == 0 {
 		cat.RLock()
 		for id := lo; id <= hi; id++ {
-			if cat.Get(id) != nil {
+			if cat.Has(id) {
 				ids = append(ids, id)
 			}
 		}
@@ -115,7 +115,7 @@ func (e *Engine) sample(ctx context.Context, cat *Catalog, q *query.Query, cls [
 	}
 	shown := 0
 	for id := lo; id <= hi; id++ {
-		if cat.Get(id) != nil {
+		if cat.Has(id) {
 			shown++
 		}
 	}
@@ -183,7 +183,7 @@ func (e *Engine) walk(ctx context.Context, cat *Catalog, q *query.Query, order O
 		keep := make([]int64, 0, len(rows))
 		cat.RLock()
 		for _, id := range rows {
-			if m := cat.Get(id); m != nil && passes(m, q) {
+			if m, ok := cat.Get(id); ok && passes(&m, q) {
 				keep = append(keep, id)
 			}
 		}
@@ -333,8 +333,8 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 	cat.RLock()
 	docs := make([]scored, 0, len(titled))
 	for _, id := range titled {
-		if m := cat.Get(id); m != nil && passes(m, q) {
-			docs = append(docs, scored{id, scoreBound(m)})
+		if m, ok := cat.Get(id); ok && passes(&m, q) {
+			docs = append(docs, scored{id, scoreBound(&m)})
 		}
 	}
 	slices.SortFunc(docs, func(a, b scored) int { return cmpScored(cat, a, b) })
@@ -356,12 +356,12 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 		var ids []int64
 		cat.RLock()
 		for _, d := range batch {
-			m := cat.Get(d.id)
+			m, _ := cat.Get(d.id)
 			t := titleEvidence(q, m.Title)
 			ev[d.id] = t
 			if t.all || t.weight > 0 {
 				ids = append(ids, d.id)
-				exact[d.id] = score(t, m, nclauses)
+				exact[d.id] = score(t, &m, nclauses)
 			}
 		}
 		cat.RUnlock()
@@ -469,8 +469,8 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 	defer cat.RUnlock()
 	out := make([]scored, 0, len(cands))
 	for id := range cands {
-		if m := cat.Get(id); m != nil {
-			out = append(out, scored{id, score(ev[id], m, nclauses)})
+		if m, ok := cat.Get(id); ok {
+			out = append(out, scored{id, score(ev[id], &m, nclauses)})
 		}
 	}
 	slices.SortFunc(out, func(a, b scored) int { return cmpScored(cat, a, b) })
@@ -511,8 +511,7 @@ func cmpScored(cat *Catalog, a, b scored) int {
 		}
 		return 1
 	}
-	ma, mb := cat.Get(a.id), cat.Get(b.id)
-	if c := strings.Compare(mb.Date, ma.Date); c != 0 {
+	if c := strings.Compare(cat.date(b.id), cat.date(a.id)); c != 0 {
 		return c
 	}
 	return cmpInt64(b.id, a.id)
@@ -535,11 +534,10 @@ func cmpNear(cat *Catalog, ev map[int64]*evidence, a, b int64) int {
 		}
 		return 1
 	}
-	ma, mb := cat.Get(a), cat.Get(b)
-	if ma.Size != mb.Size {
-		return ma.Size - mb.Size
+	if sa, sb := cat.size(a), cat.size(b); sa != sb {
+		return sa - sb
 	}
-	if c := strings.Compare(mb.Date, ma.Date); c != 0 {
+	if c := strings.Compare(cat.date(b), cat.date(a)); c != 0 {
 		return c
 	}
 	return cmpInt64(b, a)

@@ -45,7 +45,7 @@ func (db *DB) refreshMeta(ctx context.Context) error {
 	for rows.Next() {
 		var id int64
 		var status string
-		m := &search.Meta{}
+		var m search.Meta
 		if err := rows.Scan(&id, &m.ID, &m.Title, &m.Date, &m.Category, &m.Reads, &m.Plain, &m.Size, &status); err != nil {
 			return err
 		}
