@@ -127,7 +127,8 @@ func (c *Catalog) size(id int64) int {
 	return int(c.rows[id].size)
 }
 
-// Put sets the Meta of row id.
+// Put sets the Meta of row id. It keeps copies of m's strings: they need
+// not outlive the call.
 func (c *Catalog) Put(id int64, m Meta) {
 	if id < 0 {
 		return
@@ -174,7 +175,8 @@ func (c *Catalog) intern(category string) uint32 {
 		c.catIndex = map[string]uint32{}
 	}
 	i := uint32(len(c.cats))
-	c.cats = append(c.cats, strings.Clone(category))
+	category = strings.Clone(category) // the caller's may not last
+	c.cats = append(c.cats, category)
 	c.catIndex[category] = i
 	return i
 }

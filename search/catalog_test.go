@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"unsafe"
 )
 
 func catalogMeta(i int) Meta {
@@ -130,5 +131,21 @@ func BenchmarkCatalogMemory(b *testing.B) {
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-bytes/doc")
 		runtime.KeepAlive(&c)
+	}
+}
+
+// TestCatalogCopiesStrings: Put keeps copies, so a store may hand it
+// strings over a buffer it reuses (sqlite reads rows as RawBytes).
+func TestCatalogCopiesStrings(t *testing.T) {
+	var c Catalog
+	buf := []byte("doc-1|标题|2024-01-02|新分类")
+	view := func(from, to int) string { return unsafe.String(&buf[from], to-from) }
+	c.Put(1, Meta{ID: view(0, 5), Title: view(6, 12), Date: view(13, 23), Category: view(24, len(buf))})
+	for i := range buf {
+		buf[i] = 'x'
+	}
+	want := Meta{ID: "doc-1", Title: "标题", Date: "2024-01-02", Category: "新分类"}
+	if got, _ := c.Get(1); got != want {
+		t.Errorf("after the buffer was reused: got %+v, want %+v", got, want)
 	}
 }

@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/search"
@@ -42,19 +44,23 @@ func (db *DB) refreshMeta(ctx context.Context) error {
 		return err
 	}
 	defer rows.Close()
+	// The strings are read without a copy of their own (RawBytes, valid
+	// until the next row): Put copies them into the catalog's arena. At a
+	// million documents, that is a million allocations fewer at start-up.
+	var ext, title, date, category, status sql.RawBytes
 	for rows.Next() {
 		var id int64
-		var status string
 		var m search.Meta
-		if err := rows.Scan(&id, &m.ID, &m.Title, &m.Date, &m.Category, &m.Reads, &m.Plain, &m.Size, &status); err != nil {
+		if err := rows.Scan(&id, &ext, &title, &date, &category, &m.Reads, &m.Plain, &m.Size, &status); err != nil {
 			return err
 		}
-		if status != wengao.DocPublished {
+		if string(status) != wengao.DocPublished {
 			db.meta.Drop(id)
 			continue
 		}
+		m.ID, m.Title, m.Date, m.Category = transient(ext), transient(title), transient(date), transient(category)
 		m.Year = wengao.YearOf(m.Date)
-		m.TitleLen = utf8.RuneCountInString(m.Title)
+		m.TitleLen = utf8.RuneCount(title)
 		db.meta.Put(id, m)
 	}
 	if err := rows.Err(); err != nil {
@@ -82,4 +88,12 @@ func (db *DB) forgetDeletedMeta(ctx context.Context) error {
 		db.meta.Drop(id)
 	}
 	return rows.Err()
+}
+
+// transient returns b as a string that is only valid as long as b is.
+func transient(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
