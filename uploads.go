@@ -162,7 +162,9 @@ type UploadService interface {
 	// deleting and uploading again earn nothing. Approving again is not
 	// an error and changes nothing. Returns ENOTFOUND, ECONFLICT when the
 	// upload is not pending or its text is already in the library.
-	ApproveUpload(ctx context.Context, id, reviewerID int64, reward int64) (*Upload, error)
+	// meta, when not nil, is the reviewer's correction of the metadata,
+	// written with the approval or not at all.
+	ApproveUpload(ctx context.Context, id, reviewerID int64, reward int64, meta *UploadMeta) (*Upload, error)
 
 	// RejectUpload rejects a draft or pending upload with a reason the
 	// uploader sees. Returns EINVALID for an empty or overlong reason,

@@ -271,7 +271,7 @@ func (r *rulesEnv) newUpload(t *testing.T, actor, status string) *wengao.Upload 
 	var err error
 	switch status {
 	case wengao.UploadApproved:
-		up, err = r.db.ApproveUpload(ctx, up.ID, 0, 0)
+		up, err = r.db.ApproveUpload(ctx, up.ID, 0, 0, nil)
 	case wengao.UploadRejected:
 		up, err = r.db.RejectUpload(ctx, up.ID, 0, "矩阵准备")
 	case wengao.UploadDeleted:

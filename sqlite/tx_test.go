@@ -214,7 +214,7 @@ func TestApproveFailsMidway(t *testing.T) {
 	mustRawExec(t, db, `CREATE TRIGGER fail_approval BEFORE UPDATE OF status ON uploads WHEN NEW.status = 'approved'
 		BEGIN SELECT RAISE(ABORT, 'forced failure'); END`)
 	e := &wengao.AuditEntry{ActorName: "mod", Action: "upload.approve", Target: "upload:1"}
-	if _, err := db.ApproveUpload(wengao.NewContextWithAudit(ctx, e), up.ID, 0, reward); err == nil {
+	if _, err := db.ApproveUpload(wengao.NewContextWithAudit(ctx, e), up.ID, 0, reward, nil); err == nil {
 		t.Fatal("approval succeeded despite the fault")
 	}
 	mustBalance(t, db, alice.ID, 0)
@@ -242,7 +242,7 @@ func TestApproveFailsMidway(t *testing.T) {
 
 	mustRawExec(t, db, `DROP TRIGGER fail_approval`)
 	e.ID = 0
-	got, err := db.ApproveUpload(wengao.NewContextWithAudit(ctx, e), up.ID, 0, reward)
+	got, err := db.ApproveUpload(wengao.NewContextWithAudit(ctx, e), up.ID, 0, reward, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -381,13 +381,15 @@ func uploadDocument(u *wengao.Upload) *wengao.Document {
 // ApproveUpload publishes a pending upload and rewards its uploader, in
 // one transaction: the document with its index, its uploader and file,
 // the reward, the content keys that earned it, the upload's new state and
-// the audit entry of ctx are all written, or none is.
+// the audit entry of ctx are all written, or none is. A moderator's
+// correction of the metadata (meta, nil for none) is written in the same
+// transaction: a refused approval leaves the upload as it was.
 //
 // What can be derived outside the transaction is: the document's tokens
 // and signature, and the similarity the reward weighs. Should the upload
 // have changed meanwhile (rejected, deleted, corrected), the transaction
 // finds it and writes nothing.
-func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward int64) (*wengao.Upload, error) {
+func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward int64, meta *wengao.UploadMeta) (*wengao.Upload, error) {
 	if reward < 0 || reward > wengao.MaxPoints {
 		return nil, wengao.ErrRewardRange
 	}
@@ -410,7 +412,11 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 	default:
 		return nil, wengao.ErrUploadNotReviewable(u.Status)
 	}
-	if _, err := validateUploadMeta(u.Meta); err != nil {
+	stored := u.Meta
+	if meta != nil {
+		u.Meta = *meta
+	}
+	if u.Meta, err = validateUploadMeta(u.Meta); err != nil {
 		return nil, err
 	}
 	prep := prepareDocument(uploadDocument(u))
@@ -436,7 +442,7 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 		return cur, nil // approved meanwhile, by a concurrent call
 	case cur.Status != wengao.UploadPending:
 		return nil, wengao.ErrUploadNotReviewable(cur.Status)
-	case cur.Meta != u.Meta:
+	case cur.Meta != stored:
 		return nil, wengao.ErrUploadMetaChanged
 	}
 	results, err := writeDocuments(ctx, tx, 1, func(int) *prepared { return prep })
@@ -497,8 +503,11 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 	if err := auditTx(ctx, tx); err != nil {
 		return nil, err
 	}
+	m := u.Meta
 	if _, err := tx.ExecContext(ctx, `UPDATE uploads SET status = 'approved', document_id = ?, reward = ?, reviewer_id = ?, reason = '',
-		reviewed_at = ?, updated_at = ? WHERE id = ?`, docID, granted, nullID(reviewerID), now, now, id); err != nil {
+		title = ?, issuer = ?, doc_number = ?, date = ?, genre = ?, category = ?,
+		reviewed_at = ?, updated_at = ? WHERE id = ?`, docID, granted, nullID(reviewerID),
+		m.Title, m.Issuer, m.DocNumber, m.Date, m.Genre, m.Category, now, now, id); err != nil {
 		return nil, err
 	}
 	out, err := findUpload(ctx, tx, id)

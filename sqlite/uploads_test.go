@@ -61,7 +61,7 @@ func mustCreateUpload(tb testing.TB, db *sqlite.DB, u *wengao.Upload) *wengao.Up
 
 func mustApprove(tb testing.TB, db *sqlite.DB, id, reviewer, reward int64) *wengao.Upload {
 	tb.Helper()
-	u, err := db.ApproveUpload(context.Background(), id, reviewer, reward)
+	u, err := db.ApproveUpload(context.Background(), id, reviewer, reward, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestUploadLifecycle(t *testing.T) {
 	mustCheckLedger(t, db)
 	_, err = db.DeleteUpload(ctx, up.ID, mod.ID)
 	wantCode(t, err, wengao.ECONFLICT)
-	_, err = db.ApproveUpload(ctx, up.ID, mod.ID, reward)
+	_, err = db.ApproveUpload(ctx, up.ID, mod.ID, reward, nil)
 	wantCode(t, err, wengao.ECONFLICT)
 	_, err = db.FindUploadByFile(ctx, "f1")
 	wantCode(t, err, wengao.ENOTFOUND)
@@ -406,7 +406,7 @@ func TestRejectUpload(t *testing.T) {
 	}
 	_, err = db.FindUploadByFile(ctx, "f1")
 	wantCode(t, err, wengao.ENOTFOUND)
-	_, err = db.ApproveUpload(ctx, up.ID, 0, reward)
+	_, err = db.ApproveUpload(ctx, up.ID, 0, reward, nil)
 	wantCode(t, err, wengao.ECONFLICT)
 	_, err = db.SubmitUpload(ctx, up.ID, alice.ID, uploadMeta)
 	wantCode(t, err, wengao.ECONFLICT)
@@ -428,7 +428,7 @@ func TestRejectUpload(t *testing.T) {
 	d := newUpload(alice.ID, "f2")
 	d.Status = wengao.UploadDraft
 	mustCreateUpload(t, db, d)
-	_, err = db.ApproveUpload(ctx, d.ID, 0, reward)
+	_, err = db.ApproveUpload(ctx, d.ID, 0, reward, nil)
 	wantCode(t, err, wengao.ECONFLICT)
 	_, err = db.UpdateUploadMeta(ctx, d.ID, 0, uploadMeta)
 	wantCode(t, err, wengao.ECONFLICT)
@@ -466,7 +466,7 @@ func TestApproveDuplicate(t *testing.T) {
 	alice := mustCreateUser(t, db, "alice", 0)
 	mustSave(t, db, &wengao.Document{ID: "gov-4", Title: uploadMeta.Title, Body: uploadBody})
 	up := mustCreateUpload(t, db, newUpload(alice.ID, "f1"))
-	_, err := db.ApproveUpload(ctx, up.ID, 0, reward)
+	_, err := db.ApproveUpload(ctx, up.ID, 0, reward, nil)
 	wantCode(t, err, wengao.ECONFLICT)
 	if msg := wengao.ErrorMessage(err); msg != "该文稿与已收录的《"+uploadMeta.Title+"》重复。" {
 		t.Errorf("message %q", msg)
@@ -496,7 +496,7 @@ func TestApproveConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
-			u, err := db.ApproveUpload(ctx, up.ID, 0, reward)
+			u, err := db.ApproveUpload(ctx, up.ID, 0, reward, nil)
 			if err != nil {
 				t.Error(err)
 			} else if u.Status != wengao.UploadApproved || u.Reward != reward {
@@ -656,7 +656,7 @@ func TestApproveRaces(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, u := range ups {
 		wg.Go(func() {
-			_, err := db.ApproveUpload(ctx, u.ID, 0, reward)
+			_, err := db.ApproveUpload(ctx, u.ID, 0, reward, nil)
 			if err != nil && wengao.ErrorCode(err) != wengao.ECONFLICT {
 				t.Error(err)
 			}
@@ -793,4 +793,55 @@ func TestUpdateUploadMetaReview(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestApproveWithCorrection: a reviewer's correction of the metadata is
+// written with the approval, in its transaction: the document carries it,
+// and an approval refused (here, a duplicate text) leaves the upload's
+// metadata as it was.
+func TestApproveWithCorrection(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	alice := mustCreateUser(t, db, "alice", 0)
+	mod := mustCreateStaff(t, db, "mod", wengao.RoleModerator)
+	corrected := uploadMeta
+	corrected.Title = "更正后的标题"
+
+	up := mustCreateUpload(t, db, newUpload(alice.ID, "fix-1"))
+	got, err := db.ApproveUpload(ctx, up.ID, mod.ID, reward, &corrected)
+	if err != nil {
+		t.Fatalf("approve with a correction: %v", err)
+	}
+	if got.Meta.Title != corrected.Title {
+		t.Errorf("upload title: got %q, want %q", got.Meta.Title, corrected.Title)
+	}
+	doc, err := db.FindDocumentByID(ctx, wengao.UploadDocumentID(up.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != corrected.Title {
+		t.Errorf("document title: got %q, want %q", doc.Title, corrected.Title)
+	}
+
+	// The same text, corrected to the same title: refused as a duplicate
+	// of the first, and the correction with it.
+	dup := mustCreateUpload(t, db, newUpload(alice.ID, "fix-2"))
+	_, err = db.ApproveUpload(ctx, dup.ID, mod.ID, reward, &corrected)
+	wantCode(t, err, wengao.ECONFLICT)
+	after, err := db.FindUpload(ctx, dup.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Meta != uploadMeta {
+		t.Errorf("metadata after a refused approval: got %+v, want %+v", after.Meta, uploadMeta)
+	}
+	if after.Status != wengao.UploadPending {
+		t.Errorf("status after a refused approval: got %s, want %s", after.Status, wengao.UploadPending)
+	}
+
+	// An invalid correction is refused before anything is written.
+	bad := uploadMeta
+	bad.Title = " "
+	_, err = db.ApproveUpload(ctx, dup.ID, mod.ID, reward, &bad)
+	wantCode(t, err, wengao.EINVALID)
 }

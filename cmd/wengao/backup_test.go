@@ -272,7 +272,7 @@ func addUploads(t *testing.T, db *sqlite.DB, files *blob.Local, userID, reviewer
 			t.Fatal(err)
 		}
 		if approve != nil && approve(i) {
-			if _, err := db.ApproveUpload(ctx, u.ID, reviewerID, 5); err != nil {
+			if _, err := db.ApproveUpload(ctx, u.ID, reviewerID, 5, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
