@@ -14,6 +14,7 @@ import (
 
 	"github.com/wengao/wengao"
 	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sqlite"
 	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
@@ -69,7 +70,7 @@ func sampleServer(t *testing.T) (*wengaohttp.Server, *sqlite.DB, *http.Cookie) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv, db, &http.Cookie{Name: wengaohttp.SessionCookie, Value: sess.Token}
+	return srv, db, &http.Cookie{Name: web.SessionCookie, Value: sess.Token}
 }
 
 // serve runs one request through the server in process.

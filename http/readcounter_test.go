@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
-	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 )
 
 // recordingReads is a ReadService that keeps what it is given, and fails
@@ -29,8 +29,8 @@ func (s *recordingReads) RecordReads(_ context.Context, reads []wengao.Read) err
 
 func TestReadCounterDays(t *testing.T) {
 	store := &recordingReads{}
-	c := wengaohttp.NewReadCounter(store)
-	now := time.Date(2024, 5, 1, 23, 59, 0, 0, wengaohttp.ChinaTime)
+	c := web.NewReadCounter(store)
+	now := time.Date(2024, 5, 1, 23, 59, 0, 0, web.ChinaTime)
 	c.Now = func() time.Time { return now }
 
 	if !c.Count("a", "visitor-1") || c.Count("a", "visitor-1") {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sample"
 	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
@@ -15,7 +16,7 @@ func newSampleEnv(tb testing.TB) *siteEnv {
 	db := sqlitetest.OpenSample(tb)
 	srv := wengaohttp.NewServer()
 	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
-	srv.Counter = wengaohttp.NewReadCounter(db)
+	srv.Counter = web.NewReadCounter(db)
 	srv.Attribution = sample.Attribution()
 	srv.Logger = discardLogger
 	ts := httptest.NewServer(srv)

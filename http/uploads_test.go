@@ -20,6 +20,7 @@ import (
 	"github.com/wengao/wengao/blob"
 	"github.com/wengao/wengao/docx"
 	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sqlite"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -70,7 +71,7 @@ func (e *uploadEnv) clientFor(t *testing.T, userID int64) *http.Client {
 	}
 	jar, _ := cookiejar.New(nil)
 	u, _ := url.Parse(e.ts.URL)
-	jar.SetCookies(u, []*http.Cookie{{Name: wengaohttp.SessionCookie, Value: sess.Token}})
+	jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: sess.Token}})
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
