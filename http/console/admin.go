@@ -191,7 +191,7 @@ func (s *Handler) adminDocumentPage(w http.ResponseWriter, r *http.Request, u *w
 	s.adminRender(w, r, status, "admin_document", "编辑："+doc.Title, &v)
 }
 
-// documentActions are what the console does to a document, and who may:
+// DocumentActions are what the console does to a document, and who may:
 // a move to another state is checked by the store against the
 // transition table (wengao.CanChangeDocumentStatus); the other actions
 // are for admins or for all staff.

@@ -11,7 +11,7 @@ import (
 )
 
 // requireModeratorPage returns the signed-in moderator, or sends others
-// to log in or shows them 403.
+// To log in or shows them 403.
 func (s *Handler) requireModeratorPage(w http.ResponseWriter, r *http.Request) *wengao.User {
 	u := s.RequireLogin(w, r, r.URL.RequestURI())
 	if u == nil {
@@ -86,7 +86,7 @@ func (s *Handler) handleAdminUploadPage(w http.ResponseWriter, r *http.Request) 
 }
 
 // handleAdminUploadForm approves, rejects, corrects or deletes an upload
-// from its page.
+// From its page.
 func (s *Handler) handleAdminUploadForm(w http.ResponseWriter, r *http.Request) {
 	u := s.requireModeratorPage(w, r)
 	if u == nil {

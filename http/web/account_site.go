@@ -15,7 +15,7 @@ import (
 // maxFormBody bounds the body of the account forms.
 const maxFormBody = 16 << 10
 
-// localPath returns p when it is a path on this site, else "/": the
+// LocalPath returns p when it is a path on this site, else "/": the
 // target of a redirect after logging in may not lead elsewhere.
 func LocalPath(p string) string {
 	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n\t\\") {
@@ -27,7 +27,7 @@ func LocalPath(p string) string {
 	return p
 }
 
-// parseForm reads a small url-encoded form.
+// ParseForm reads a small url-encoded form.
 func ParseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if err := r.ParseForm(); err != nil {
@@ -36,7 +36,7 @@ func ParseForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// login checks a username and password under the login throttle.
+// Login checks a username and password under the login throttle.
 func (s *Core) Login(w http.ResponseWriter, r *http.Request, username, password string) (*wengao.User, error) {
 	ip := s.clientIP(r)
 	if ok, wait := s.Throttle.Allow(username, ip); !ok {
@@ -52,7 +52,7 @@ func (s *Core) Login(w http.ResponseWriter, r *http.Request, username, password 
 	return u, err
 }
 
-// startSession starts a session for u and sets its cookie.
+// StartSession starts a session for u and sets its cookie.
 func (s *Core) StartSession(w http.ResponseWriter, r *http.Request, u *wengao.User) error {
 	sess, err := s.Sessions.CreateSession(r.Context(), u.ID)
 	if err != nil {
@@ -62,7 +62,7 @@ func (s *Core) StartSession(w http.ResponseWriter, r *http.Request, u *wengao.Us
 	return nil
 }
 
-// endSession ends the session of r, if any, and clears its cookie.
+// EndSession ends the session of r, if any, and clears its cookie.
 func (s *Core) EndSession(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(SessionCookie); err == nil && s.Sessions != nil {
 		if err := s.Sessions.DeleteSession(r.Context(), c.Value); err != nil {
@@ -73,7 +73,7 @@ func (s *Core) EndSession(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// requireLogin returns the signed-in user, or redirects to the login page
+// RequireLogin returns the signed-in user, or redirects to the login page
 // and returns nil.
 func (s *Core) RequireLogin(w http.ResponseWriter, r *http.Request, next string) *wengao.User {
 	u, err := s.SessionUser(r)
@@ -87,7 +87,7 @@ func (s *Core) RequireLogin(w http.ResponseWriter, r *http.Request, next string)
 	return u
 }
 
-// meNotices are the messages a redirect to /me may ask to show.
+// MeNotices are the messages a redirect to /me may ask to show.
 var MeNotices = map[string]string{
 	"signin":           "签到成功，积分已到账。",
 	"password":         "密码已修改，其他设备上的登录已失效。",
@@ -101,13 +101,13 @@ var MeNotices = map[string]string{
 	"complaint-reject": "投诉已驳回，文稿已恢复显示。",
 }
 
-// signIn records the user's daily sign-in (签到) for today in the site's
+// SignIn records the user's daily sign-in (签到) for today in the site's
 // time zone.
 func (s *Core) SignIn(ctx context.Context, u *wengao.User) (*wengao.LedgerEntry, error) {
 	return s.Ledger.SignIn(ctx, u.ID, s.Time().In(SiteZone).Format(wengao.DayLayout), s.CurrentSettings(ctx).SignInPoints)
 }
 
-// siteZone is the time zone of the site's calendar days.
+// SiteZone is the time zone of the site's calendar days.
 var SiteZone = func() *time.Location {
 	if z, err := time.LoadLocation("Asia/Shanghai"); err == nil {
 		return z

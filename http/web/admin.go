@@ -7,7 +7,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-// auditing returns the audit entry of the operator's action that r asks
+// Auditing returns the audit entry of the operator's action that r asks
 // for, and r's context carrying it to do the action with: the store that
 // does the action writes the entry in the action's own transaction
 // (wengao.NewContextWithAudit). The entry may be completed until then.
@@ -19,7 +19,7 @@ func (s *Core) Auditing(r *http.Request, action, target, detail string) (*wengao
 	return e, wengao.NewContextWithAudit(r.Context(), e)
 }
 
-// audited records e, the entry of an action done, when the store that did
+// Audited records e, the entry of an action done, when the store that did
 // it did not (e.ID is still 0: a store that does not record actions). A
 // failure to record is logged, not shown: the action itself is done.
 func (s *Core) Audited(r *http.Request, e *wengao.AuditEntry) {
@@ -34,7 +34,7 @@ func (s *Core) Audited(r *http.Request, e *wengao.AuditEntry) {
 // PageLayout returns the layout a view embeds.
 func (l *Layout) PageLayout() *Layout { return l }
 
-// changeDocumentStatus moves document id to status as u, for reason,
+// ChangeDocumentStatus moves document id to status as u, for reason,
 // recorded in the audit log as action: the one action behind the API and
 // the console, which only translate their input and its outcome. The
 // store checks who may make which move.

@@ -10,7 +10,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-// searchRequest reads the search parameters of a request.
+// SearchRequest reads the search parameters of a request.
 func SearchRequest(r *http.Request) wengao.SearchRequest {
 	q := r.URL.Query()
 	req := wengao.SearchRequest{Query: q.Get("q"), Category: q.Get("category")}
@@ -27,7 +27,7 @@ func SearchRequest(r *http.Request) wengao.SearchRequest {
 	return req
 }
 
-// writeJSON writes v as a JSON response.
+// WriteJSON writes v as a JSON response.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
@@ -59,7 +59,7 @@ func ErrorStatus(err error) int {
 	return http.StatusInternalServerError
 }
 
-// jsonError writes err as {"error":{"code","message"}}; internal errors
+// JSONError writes err as {"error":{"code","message"}}; internal errors
 // are logged with their detail and shown with a generic message.
 func (s *Core) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	code := wengao.ErrorCode(err)

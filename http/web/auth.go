@@ -19,7 +19,7 @@ func (s *Core) setSessionCookie(w http.ResponseWriter, r *http.Request, sess *we
 	})
 }
 
-// currentUser returns the signed-in user of r, or nil: for pages and
+// CurrentUser returns the signed-in user of r, or nil: for pages and
 // answers that only change with who is looking. A store failure is
 // logged and taken as nobody; requireUser and requireLogin answer it with
 // an error instead.
@@ -31,7 +31,7 @@ func (s *Core) CurrentUser(r *http.Request) *wengao.User {
 	return u
 }
 
-// sessionUser returns the user of the session cookie of r: nil when there
+// SessionUser returns the user of the session cookie of r: nil when there
 // is no cookie or its session has ended, and an error only when the
 // session could not be read. It looks once per request.
 func (s *Core) SessionUser(r *http.Request) (*wengao.User, error) {
@@ -66,7 +66,7 @@ func (s *Core) lookupUser(r *http.Request) (*wengao.User, error) {
 	return nil, err
 }
 
-// pageParams reads page and limit, with defaults and bounds.
+// PageParams reads page and limit, with defaults and bounds.
 func PageParams(r *http.Request) (page, limit int) {
 	page, _ = strconv.Atoi(r.URL.Query().Get("page"))
 	limit, _ = strconv.Atoi(r.URL.Query().Get("limit"))

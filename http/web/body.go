@@ -7,14 +7,14 @@ import (
 	"github.com/wengao/wengao"
 )
 
-// visibility is how much of a document's text a visitor may read.
+// Visibility is how much of a document's text a visitor may read.
 type Visibility struct {
 	// Full shows the whole text; otherwise the preview that Rule allows.
 	Full bool
 	Rule wengao.PreviewRule
 }
 
-// visibilityFor decides how much of a document the visitor of r may
+// VisibilityFor decides how much of a document the visitor of r may
 // read: logged-in readers the whole text, everyone else the preview. This
 // is the one place where that is decided; every route that shows text
 // (page, API, search snippets, feed, lists) cuts it through visible.
@@ -25,7 +25,7 @@ func (s *Core) VisibilityFor(r *http.Request) Visibility {
 	return Visibility{Rule: s.CurrentSettings(r.Context()).PreviewRule}
 }
 
-// visible returns the paragraphs of body that v shows and whether they are
+// Visible returns the paragraphs of body that v shows and whether they are
 // all of it.
 func (v Visibility) Visible(body []string) (shown []string, full bool) {
 	if v.Full {
@@ -34,7 +34,7 @@ func (v Visibility) Visible(body []string) (shown []string, full bool) {
 	return v.Rule.Cut(body)
 }
 
-// previewRule returns the rule for search snippets and summaries: nil for
+// PreviewRule returns the rule for search snippets and summaries: nil for
 // the whole text.
 func (v Visibility) PreviewRule() *wengao.PreviewRule {
 	if v.Full {
@@ -43,7 +43,7 @@ func (v Visibility) PreviewRule() *wengao.PreviewRule {
 	return &v.Rule
 }
 
-// key names the visibility in cache keys.
+// Key names the visibility in cache keys.
 func (v Visibility) Key() string {
 	if v.Full {
 		return "full"

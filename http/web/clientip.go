@@ -77,7 +77,7 @@ func (s *Core) clientIP(r *http.Request) string {
 	return client
 }
 
-// isHTTPS reports whether the client reached the site over HTTPS: the
+// IsHTTPS reports whether the client reached the site over HTTPS: the
 // connection is TLS, or a trusted proxy says so in X-Forwarded-Proto.
 func (s *Core) IsHTTPS(r *http.Request) bool {
 	if r.TLS != nil {

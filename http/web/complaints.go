@@ -8,10 +8,10 @@ import (
 	"github.com/wengao/wengao"
 )
 
-// maxEvidenceBytes bounds the file a complaint may carry.
+// MaxEvidenceBytes bounds the file a complaint may carry.
 const MaxEvidenceBytes = 10 << 20
 
-// complaintsReady reports whether complaints are wired, writing an error
+// ComplaintsReady reports whether complaints are wired, writing an error
 // when they are not.
 func (s *Core) ComplaintsReady(w http.ResponseWriter, r *http.Request, page bool) bool {
 	if s.Complaints != nil {
@@ -26,7 +26,7 @@ func (s *Core) ComplaintsReady(w http.ResponseWriter, r *http.Request, page bool
 	return false
 }
 
-// fileComplaint records a complaint from the visitor of r, who may not
+// FileComplaint records a complaint from the visitor of r, who may not
 // be banned from sending messages. A takedown notice asks to hide its document at once
 // only when the operator's policy says so and the notice is within the
 // daily limits of its account and address; the store then hides it if
@@ -56,7 +56,7 @@ func (s *Core) FileComplaint(r *http.Request, c *wengao.Complaint) error {
 	return nil
 }
 
-// storeEvidence stores the file "file" of a multipart complaint, if any,
+// StoreEvidence stores the file "file" of a multipart complaint, if any,
 // in the file store, and holds it (see holdBlob) until release is called.
 func (s *Core) StoreEvidence(r *http.Request) (_ *wengao.SourceFile, release func(), _ error) {
 	none := func() {}
@@ -79,7 +79,7 @@ func (s *Core) StoreEvidence(r *http.Request) (_ *wengao.SourceFile, release fun
 	return &wengao.SourceFile{Key: key, Name: cleanFileName(fhs[0].Filename), Size: size}, s.holdBlob(key), nil
 }
 
-// dropEvidence releases the evidence file of a complaint that was not
+// DropEvidence releases the evidence file of a complaint that was not
 // recorded and removes it, unless a record refers to the same content.
 func (s *Core) DropEvidence(r *http.Request, f *wengao.SourceFile, release func()) {
 	release()
@@ -88,7 +88,7 @@ func (s *Core) DropEvidence(r *http.Request, f *wengao.SourceFile, release func(
 	}
 }
 
-// resolveComplaint upholds or rejects complaint id with a note.
+// ResolveComplaint upholds or rejects complaint id with a note.
 func (s *Core) ResolveComplaint(r *http.Request, u *wengao.User, id int64, action, note string) (*wengao.Complaint, error) {
 	var c *wengao.Complaint
 	var err error

@@ -7,7 +7,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-// findPublished returns the document when readers may see it: ELEGAL
+// FindPublished returns the document when readers may see it: ELEGAL
 // while it is hidden, ENOTFOUND once deleted.
 func (s *Core) FindPublished(ctx context.Context, id string) (*wengao.Document, error) {
 	doc, err := s.Documents.FindDocumentByID(ctx, id)
@@ -23,7 +23,7 @@ func (s *Core) FindPublished(ctx context.Context, id string) (*wengao.Document, 
 	return nil, wengao.Errorf(wengao.ENOTFOUND, MsgDocumentGone)
 }
 
-// publishedDocument is findPublished for a request.
+// PublishedDocument is findPublished for a request.
 func (s *Core) PublishedDocument(r *http.Request, id string) (*wengao.Document, error) {
 	return s.FindPublished(r.Context(), id)
 }

@@ -17,14 +17,14 @@ import (
 )
 
 // FileStore keeps the original files of uploads and documents by their
-// key, the hex sha256 of their content (package blob).
+// Key, the hex sha256 of their content (package blob).
 type FileStore interface {
 	// Put stores at most max bytes from r; more is an ETOOLARGE error.
 	Put(ctx context.Context, r io.Reader, max int64) (key string, size int64, err error)
 	Open(ctx context.Context, key string) (io.ReadSeekCloser, int64, error)
 }
 
-// priceFor returns what user u pays to download doc: nothing for its
+// PriceFor returns what user u pays to download doc: nothing for its
 // uploader, else its own price or the site's default.
 func (s *Core) PriceFor(ctx context.Context, u *wengao.User, doc *wengao.Document) int64 {
 	if doc.UploaderID != 0 && doc.UploaderID == u.ID {
@@ -33,7 +33,7 @@ func (s *Core) PriceFor(ctx context.Context, u *wengao.User, doc *wengao.Documen
 	return doc.PriceOr(s.CurrentSettings(ctx).DownloadPrice)
 }
 
-// sendFile sends the document's original file when it has one, otherwise
+// SendFile sends the document's original file when it has one, otherwise
 // a .docx made from its text.
 func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Document) {
 	h := w.Header()
@@ -153,7 +153,7 @@ func urlPathEscape(s string) string {
 	return b.String()
 }
 
-// downloadable returns document id when readers may see it and the user
+// Downloadable returns document id when readers may see it and the user
 // is not banned from downloading.
 func (s *Core) Downloadable(r *http.Request, u *wengao.User, id string) (*wengao.Document, error) {
 	doc, err := s.PublishedDocument(r, id)
@@ -166,7 +166,7 @@ func (s *Core) Downloadable(r *http.Request, u *wengao.User, id string) (*wengao
 	return doc, nil
 }
 
-// uploadBan returns EFORBIDDEN when the user is banned from uploading.
+// UploadBan returns EFORBIDDEN when the user is banned from uploading.
 func (s *Core) UploadBan(r *http.Request, u *wengao.User) error {
 	return s.ban(r, u, func(b wengao.Bans) time.Time { return b.UploadUntil }, msgBannedUpload)
 }

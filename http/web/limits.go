@@ -32,7 +32,7 @@ func tooMany(w http.ResponseWriter, wait time.Duration, msg string) error {
 	return wengao.Errorf(wengao.ETOOMANY, msg, secs)
 }
 
-// allowSearch counts a search with a query against the limit of its
+// AllowSearch counts a search with a query against the limit of its
 // visitor: per address for those not logged in, per account for users.
 // It writes the 429 page (page) or JSON error and returns false when the
 // visitor is over the limit.
@@ -58,7 +58,7 @@ func (s *Core) AllowSearch(w http.ResponseWriter, r *http.Request, page bool) bo
 	return false
 }
 
-// allowRegistration counts an account about to be created from the
+// AllowRegistration counts an account about to be created from the
 // address of r; undo gives the count back when it was not created.
 func (s *Core) AllowRegistration(w http.ResponseWriter, r *http.Request) (undo func(), err error) {
 	ip := s.clientIP(r)

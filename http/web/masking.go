@@ -38,7 +38,7 @@ func (s *Core) maskers() *search.Maskers {
 	return st.own
 }
 
-// masker returns the Masker of the current rules, or nil when there are
+// Masker returns the Masker of the current rules, or nil when there are
 // none. When the rules changed, cached pages are dropped: they show words
 // as the old rules did.
 func (s *Core) Masker(ctx context.Context) *chinese.Masker {
@@ -57,7 +57,7 @@ func (s *Core) Masker(ctx context.Context) *chinese.Masker {
 	return m
 }
 
-// maskBytes returns a rendered page or feed with every masked word in its
+// MaskBytes returns a rendered page or feed with every masked word in its
 // shown form. Rules hold no markup characters, so this cannot change the
 // markup.
 func (s *Core) MaskBytes(ctx context.Context, b []byte) []byte {
@@ -68,7 +68,7 @@ func (s *Core) MaskBytes(ctx context.Context, b []byte) []byte {
 	return []byte(m.Display(string(b)))
 }
 
-// maskedDocument returns a copy of doc as the site shows it under m:
+// MaskedDocument returns a copy of doc as the site shows it under m:
 // title, text and outline with masked words in their shown form.
 func MaskedDocument(m *chinese.Masker, doc *wengao.Document) *wengao.Document {
 	d := *doc

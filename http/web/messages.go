@@ -80,21 +80,21 @@ func statusTitle(status int) string {
 	return statusTitles[http.StatusBadRequest]
 }
 
-// periodLabels name the ranking periods.
+// PeriodLabels name the ranking periods.
 var PeriodLabels = map[wengao.Period]string{
 	wengao.PeriodToday: "今日",
 	wengao.PeriodWeek:  "7日",
 	wengao.PeriodAll:   "总榜",
 }
 
-// sortLabels name the orders of search results.
+// SortLabels name the orders of search results.
 var SortLabels = map[wengao.Sort]string{
 	wengao.SortRelevance: "相关度",
 	wengao.SortDate:      "最新",
 	wengao.SortReads:     "最热",
 }
 
-// searchTips are shown when a search finds nothing.
+// SearchTips are shown when a search finds nothing.
 var SearchTips = []string{
 	"检查是否有错别字，或换用意思相近的词语。",
 	"减少关键词，或用空格把长句拆成几个词。",
@@ -119,7 +119,7 @@ var roleLabels = map[string]string{
 	wengao.RoleAdmin:     "管理员",
 }
 
-// statusLabels name the statuses of uploads.
+// StatusLabels name the statuses of uploads.
 var StatusLabels = map[string]string{
 	wengao.UploadDraft:    "待确认",
 	wengao.UploadPending:  "待审核",
@@ -128,7 +128,7 @@ var StatusLabels = map[string]string{
 	wengao.UploadDeleted:  "已删除",
 }
 
-// complaintStatusLabels name the states of complaints, and "all".
+// ComplaintStatusLabels name the states of complaints, and "all".
 var ComplaintStatusLabels = map[string]string{
 	wengao.ComplaintOpen:     "待处理",
 	wengao.ComplaintUpheld:   "投诉成立",
@@ -142,7 +142,7 @@ var complaintKindLabels = map[string]string{
 	wengao.ComplaintOther:     "举报与咨询",
 }
 
-// docStatusLabels name the states of documents; "" is all.
+// DocStatusLabels name the states of documents; "" is all.
 var DocStatusLabels = map[string]string{
 	"":                  "全部",
 	wengao.DocPublished: "已发布",

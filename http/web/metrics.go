@@ -110,7 +110,7 @@ func statusLabel(status int) string {
 // operators and their scrapers, not by the site's readers.
 const msgMetricsToken = "读取 /metrics 需要正确的令牌（Authorization: Bearer TOKEN）。"
 
-// handleMetrics writes the registry in the Prometheus text format,
+// HandleMetrics writes the registry in the Prometheus text format,
 // checking the bearer token when one is set.
 func (s *Core) HandleMetrics(w http.ResponseWriter, r *http.Request) {
 	m := s.Metrics

@@ -41,7 +41,7 @@ type pageRender struct {
 	err  error
 }
 
-// cachedPage is a rendered page, split at the read-count placeholder.
+// CachedPage is a rendered page, split at the read-count placeholder.
 type CachedPage struct {
 	parts   [][]byte // the page split at its slots
 	slots   []slot   // the slot after each part but the last
@@ -74,7 +74,7 @@ const (
 	numSlots
 )
 
-// placeholders stand in rendered pages for their slots. They are random,
+// Placeholders stand in rendered pages for their slots. They are random,
 // so that no document text can contain them.
 var Placeholders = func() [numSlots]string {
 	var p [numSlots]string
@@ -86,10 +86,10 @@ var Placeholders = func() [numSlots]string {
 	return p
 }()
 
-// readsPlaceholder stands for the read count.
+// ReadsPlaceholder stands for the read count.
 var ReadsPlaceholder = Placeholders[slotReads]
 
-// slotValues are the contents of the slots for one response.
+// SlotValues are the contents of the slots for one response.
 type slotValues [numSlots][]byte
 
 func (c *pageCache) Get(key string, now time.Time) *CachedPage {
@@ -102,7 +102,7 @@ func (c *pageCache) Get(key string, now time.Time) *CachedPage {
 	return p
 }
 
-// render returns the page that build renders for key, running build only
+// Render returns the page that build renders for key, running build only
 // once for concurrent callers with the same key. The page is cached when
 // build succeeds. A caller waiting for another's render stops waiting,
 // with ctx's error, when ctx ends; build should not stop with the
@@ -205,7 +205,7 @@ func newCachedPage(body []byte, reads int64, flushes uint64, expires time.Time) 
 	return p
 }
 
-// serve writes the cached page with vals in its slots, answering 304 when
+// Serve writes the cached page with vals in its slots, answering 304 when
 // the client's copy is current.
 func (p *CachedPage) Serve(s *Core, w http.ResponseWriter, r *http.Request, vals *slotValues) {
 	h := w.Header()
@@ -257,7 +257,7 @@ func (p *CachedPage) Serve(s *Core, w http.ResponseWriter, r *http.Request, vals
 
 // clear drops every cached page, after a change that shows on many pages
 // (a document published or removed), and keeps the renders under way
-// from caching what they read before it.
+// From caching what they read before it.
 func (c *pageCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

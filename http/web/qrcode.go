@@ -4,7 +4,7 @@ import (
 	qrcode "github.com/yeqown/go-qrcode/v2"
 )
 
-// matrixWriter hands the QR code's matrix to a function.
+// MatrixWriter hands the QR code's matrix to a function.
 type MatrixWriter func(qrcode.Matrix)
 
 func (f MatrixWriter) Write(m qrcode.Matrix) error { f(m); return nil }

@@ -8,7 +8,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-// rankingView is one ranking list.
+// RankingView is one ranking list.
 type RankingView struct {
 	Period wengao.Period
 	Label  string
@@ -40,7 +40,7 @@ func (s *Core) today() time.Time {
 	return s.Time().In(ChinaTime)
 }
 
-// ranking returns up to n of the most read documents of a period. A
+// Ranking returns up to n of the most read documents of a period. A
 // failure is logged and shows an empty list: rankings are an aside.
 func (s *Core) Ranking(ctx context.Context, p wengao.Period, n int) []wengao.RankedDocument {
 	if s.Reads == nil {
@@ -69,7 +69,7 @@ func (s *Core) Ranking(ctx context.Context, p wengao.Period, n int) []wengao.Ran
 	return e.docs[:min(n, len(e.docs))]
 }
 
-// sideRanking is the ranking of the side lists: the last seven days, or
+// SideRanking is the ranking of the side lists: the last seven days, or
 // all time while the week has too few reads.
 func (s *Core) SideRanking(ctx context.Context, n int) RankingView {
 	docs := s.Ranking(ctx, wengao.PeriodWeek, n)
@@ -82,7 +82,7 @@ func (s *Core) SideRanking(ctx context.Context, n int) RankingView {
 	return RankingView{Period: p, Label: PeriodLabels[p], Docs: docs}
 }
 
-// rankView is the ranking page.
+// RankView is the ranking page.
 type RankView struct {
 	Layout
 	Period wengao.Period

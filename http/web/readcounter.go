@@ -42,7 +42,7 @@ type ReadCounter struct {
 	// unsaved holds the reads of each document that are not in the store
 	// yet: pending, or being written.
 	unsaved map[string]int64
-	// flushes counts the flushes written; flushedAt says which flush last
+	// Flushes counts the flushes written; flushedAt says which flush last
 	// wrote reads of a document (at least floor), so that a page cached
 	// with the document's stored total knows when that total is old.
 	flushes   uint64
@@ -206,10 +206,10 @@ func (c *ReadCounter) Close(ctx context.Context) error {
 	return c.Flush(ctx)
 }
 
-// visitorCookie holds a random visitor id.
+// VisitorCookie holds a random visitor id.
 const VisitorCookie = "wg_vid"
 
-// visitorKeys returns the keys that identify the visitor of r for read
+// VisitorKeys returns the keys that identify the visitor of r for read
 // counting: the visitor cookie when it has one; otherwise its address and
 // browser, plus a new cookie id, which is returned to be set. The keys
 // stay in memory, hashed.
@@ -236,7 +236,7 @@ func validVisitorID(s string) bool {
 // Baiduspider, bingbot, Sogou web spider, 360Spider, YisouSpider,
 // Bytespider… all say bot, spider or crawl), link previewers, headless
 // browsers, and HTTP libraries and command-line tools, which no person
-// reads with. A request without a User-Agent is not counted either.
+// Reads with. A request without a User-Agent is not counted either.
 var crawlerMarks = []string{
 	"bot", "spider", "crawl", "slurp", "sogou", "yahoo! ", "mediapartners", "facebookexternalhit",
 	"headlesschrome", "phantomjs", "lighthouse", "pagespeed", "preview", "feedfetcher",
@@ -244,7 +244,7 @@ var crawlerMarks = []string{
 	"apache-httpclient", "scrapy", "httpx", "aiohttp", "axios/", "node-fetch", "undici", "postman", "http_request2",
 }
 
-// isCrawler reports whether a User-Agent belongs to a client whose
+// IsCrawler reports whether a User-Agent belongs to a client whose
 // requests are not counted as reads.
 func IsCrawler(ua string) bool {
 	if ua == "" {
@@ -259,7 +259,7 @@ func IsCrawler(ua string) bool {
 	return false
 }
 
-// isPrefetch reports whether the browser fetches the page speculatively,
+// IsPrefetch reports whether the browser fetches the page speculatively,
 // before anyone reads it.
 func IsPrefetch(r *http.Request) bool {
 	p := r.Header.Get("Sec-Purpose") + r.Header.Get("Purpose") + r.Header.Get("X-Moz")

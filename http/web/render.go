@@ -23,7 +23,7 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// pages holds one parsed template set per page, each the layout plus the
+// Pages holds one parsed template set per page, each the layout plus the
 // page's own file, parsed once at start-up.
 var pages = mustParseTemplates(templateFS)
 
@@ -103,10 +103,10 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
-// docURL returns the path of a document's page.
+// DocURL returns the path of a document's page.
 func DocURL(id string) string { return "/doc/" + url.PathEscape(id) }
 
-// categoryURL returns the path of a category's page; each level is
+// CategoryURL returns the path of a category's page; each level is
 // escaped on its own, so that the slash between them stays a slash.
 func CategoryURL(path string) string {
 	parts := strings.Split(path, "/")
@@ -116,7 +116,7 @@ func CategoryURL(path string) string {
 	return "/category/" + strings.Join(parts, "/")
 }
 
-// formatNumber writes n with thousands separators.
+// FormatNumber writes n with thousands separators.
 func FormatNumber(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	if n < 0 || len(s) <= 3 {
@@ -163,7 +163,7 @@ func (s *Core) execute(buf *bytes.Buffer, name string, data any) error {
 	return t.ExecuteTemplate(buf, "layout", data)
 }
 
-// render executes the page template name with data and writes it with
+// Render executes the page template name with data and writes it with
 // the given status. Pages of status 200 get an ETag from their content
 // and are answered with 304 when the client has them.
 func (s *Core) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
@@ -207,7 +207,7 @@ func (s *Core) renderFailed(w http.ResponseWriter, r *http.Request, name string,
 	}
 }
 
-// renderCached serves the page cached under key, or renders it with the
+// RenderCached serves the page cached under key, or renders it with the
 // template and data that build returns, caches it for pageTTL and serves
 // it. Errors from build are shown as the error page and not cached.
 func (s *Core) RenderCached(w http.ResponseWriter, r *http.Request, key string, build func() (string, any, error)) {
@@ -247,7 +247,7 @@ type renderError struct{ err error }
 
 func (e renderError) Error() string { return "render: " + e.err.Error() }
 
-// renderPage renders a page for the cache, masking its words as the
+// RenderPage renders a page for the cache, masking its words as the
 // masks read with ctx say.
 func (s *Core) RenderPage(ctx context.Context, name string, data any, reads int64, flushes uint64) (*CachedPage, error) {
 	buf := buffers.Get().(*bytes.Buffer)
@@ -259,7 +259,7 @@ func (s *Core) RenderPage(ctx context.Context, name string, data any, reads int6
 	return newCachedPage(s.MaskBytes(ctx, buf.Bytes()), reads, flushes, s.Time().Add(pageTTL)), nil
 }
 
-// writeBody writes a complete response body: with an ETag made from it
+// WriteBody writes a complete response body: with an ETag made from it
 // when the status is 200, and a 304 instead when the client's copy is
 // current.
 func (s *Core) WriteBody(w http.ResponseWriter, r *http.Request, status int, body []byte, modTime time.Time) {

@@ -7,7 +7,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-// searchParams are the parameters of a search page, as in its URL.
+// SearchParams are the parameters of a search page, as in its URL.
 type SearchParams struct {
 	Q        string
 	Category string
@@ -40,7 +40,7 @@ func (p SearchParams) URL() string {
 	return "/search?" + v.Encode()
 }
 
-// link is a labelled address, current when it is the page shown.
+// Link is a labelled address, current when it is the page shown.
 type Link struct {
 	Label   string
 	URL     string
@@ -62,7 +62,7 @@ type Pagination struct {
 	Pages      []pageLink
 }
 
-// paginate returns the pagination of page of pages, linking with url.
+// Paginate returns the pagination of page of pages, linking with url.
 func Paginate(page, pages int, url func(int) string) Pagination {
 	var p Pagination
 	if pages <= 1 {

@@ -266,7 +266,7 @@ func (s *Core) recordSearch(r *http.Request, query string, hits int) {
 	s.SearchLog.Record(query, hits)
 }
 
-// noteSearchHits remembers the hits of a search page as it is rendered,
+// NoteSearchHits remembers the hits of a search page as it is rendered,
 // for logging it when it is served, from the cache or not.
 func (s *Core) NoteSearchHits(p SearchParams, hits int) {
 	if s.SearchLog != nil {
@@ -274,8 +274,8 @@ func (s *Core) NoteSearchHits(p SearchParams, hits int) {
 	}
 }
 
-// recordSearchPage logs the search of a search page served. Only first
-// pages count (the others page through the same search), and only pages
+// RecordSearchPage logs the search of a search page served. Only first
+// Pages count (the others page through the same search), and only pages
 // whose hits are known: a failed search is not logged.
 func (s *Core) RecordSearchPage(r *http.Request, p SearchParams) {
 	if s.SearchLog == nil || p.Q == "" || p.Page > 1 {
@@ -286,8 +286,8 @@ func (s *Core) RecordSearchPage(r *http.Request, p SearchParams) {
 	}
 }
 
-// recordAPISearch logs a search of the API; like the site's, only first
-// pages count.
+// RecordAPISearch logs a search of the API; like the site's, only first
+// Pages count.
 func (s *Core) RecordAPISearch(r *http.Request, req wengao.SearchRequest, hits int) {
 	if req.Page <= 1 {
 		s.recordSearch(r, req.Query, hits)

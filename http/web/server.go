@@ -1,9 +1,9 @@
 // Package web is the core the HTTP front ends share: the services and
-// settings, the clock, sessions and the current user, client addresses,
+// CurrentSettings, the clock, sessions and the current user, client addresses,
 // rate limits, template rendering and error pages, the page cache, the
 // read counter, the search log, metrics, display masking, static files,
 // and the actions more than one front end takes (moderateUpload,
-// changeDocumentStatus, resolveComplaint). The api, site and console
+// ChangeDocumentStatus, resolveComplaint). The api, site and console
 // packages mount their routes on it.
 package web
 
@@ -83,7 +83,7 @@ type Core struct {
 	// Settings are the operator's figures: sign-up bonus, prices.
 	Settings wengao.Settings
 	// Changes tells the server of committed writes, so that it drops the
-	// pages they make stale; nil takes Documents when it can tell (a
+	// Pages they make stale; nil takes Documents when it can tell (a
 	// store implementing wengao.ChangeNotifier). The server subscribes
 	// once, when it serves its first request.
 	Changes wengao.ChangeNotifier

@@ -8,7 +8,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-// layout is what every page gives the layout template.
+// Layout is what every page gives the layout template.
 type Layout struct {
 	Title       string // without the site's name; "" on the home page
 	Description string
@@ -23,7 +23,7 @@ type Layout struct {
 	Account template.HTML
 }
 
-// siteName returns the site's name as the operators set it.
+// SiteName returns the site's name as the operators set it.
 func (s *Core) SiteName(ctx context.Context) string {
 	if n := s.CurrentSettings(ctx).SiteName; n != "" {
 		return n
@@ -50,7 +50,7 @@ type errorView struct {
 	Message string
 }
 
-// errorPage writes the error page for err; internal errors are logged
+// ErrorPage writes the error page for err; internal errors are logged
 // with their detail and shown with a generic message.
 func (s *Core) ErrorPage(w http.ResponseWriter, r *http.Request, err error) {
 	code := wengao.ErrorCode(err)
@@ -68,7 +68,7 @@ func (s *Core) ErrorPage(w http.ResponseWriter, r *http.Request, err error) {
 	s.Render(w, r, status, "error", v)
 }
 
-// notFound writes the 404 page.
+// NotFound writes the 404 page.
 func (s *Core) NotFound(w http.ResponseWriter, r *http.Request) {
 	s.ErrorPage(w, r, wengao.Errorf(wengao.ENOTFOUND, msgNotFoundPage))
 }

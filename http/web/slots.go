@@ -22,14 +22,14 @@ type requestState struct {
 	userErr error // reading the session failed
 }
 
-// docFacts are what a document page's buttons need of the document.
+// DocFacts are what a document page's buttons need of the document.
 type DocFacts struct {
 	Price      int64 // the price charged for a download
 	HasPrice   bool  // the document has a price of its own
 	UploaderID int64
 }
 
-// slotValues returns the contents of the slots of a page served to r: the
+// SlotValues returns the contents of the slots of a page served to r: the
 // read count, the account links and, when actions is given, the
 // document's buttons for the visitor.
 func (s *Core) SlotValues(r *http.Request, reads int64, actions func(u *wengao.User) []byte) *slotValues {
@@ -68,7 +68,7 @@ func requestPath(r *http.Request) string {
 	return p
 }
 
-// documentActions renders a document page's buttons for the visitor u:
+// DocumentActions renders a document page's buttons for the visitor u:
 // 收藏 with its count, and 下载源文档 with its price or the visitor's
 // right to download.
 func (s *Core) DocumentActions(r *http.Request, u *wengao.User, id string, facts DocFacts) []byte {
@@ -145,7 +145,7 @@ func (s *Core) favoriteCount(ctx context.Context, id string) int {
 	return n
 }
 
-// setFavoriteCount records a document's favourite count after a change.
+// SetFavoriteCount records a document's favourite count after a change.
 func (s *Core) SetFavoriteCount(id string, n int) {
 	s.favs.mu.Lock()
 	defer s.favs.mu.Unlock()
@@ -194,7 +194,7 @@ var anonLinks struct {
 }
 
 // anonymousLinks returns the login and registration links that come back
-// to path.
+// To path.
 func anonymousLinks(path string) []byte {
 	anonLinks.Lock()
 	b, ok := anonLinks.m[path]

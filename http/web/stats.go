@@ -18,20 +18,20 @@ const (
 const (
 	defaultStatsDays = 30
 	maxStatsDays     = 366
-	// statsTableRows is the length of the query tables on the page and in
+	// StatsTableRows is the length of the query tables on the page and in
 	// the JSON; their CSV files hold up to statsExportRows.
 	StatsTableRows  = 20
 	StatsExportRows = 1000
 )
 
-// statsPeriod is the span of days statistics are asked for: the last Days
+// StatsPeriod is the span of days statistics are asked for: the last Days
 // days, today included.
 type StatsPeriod struct {
 	Days     int
 	From, To time.Time
 }
 
-// parseStatsPeriod reads ?days=N: 1 to maxStatsDays, else the default.
+// ParseStatsPeriod reads ?days=N: 1 to maxStatsDays, else the default.
 func (s *Core) ParseStatsPeriod(r *http.Request) StatsPeriod {
 	days, err := strconv.Atoi(r.URL.Query().Get("days"))
 	if err != nil || days < 1 || days > maxStatsDays {
@@ -45,7 +45,7 @@ func (p StatsPeriod) FromDay() string { return p.From.Format(wengao.DayLayout) }
 
 func (p StatsPeriod) ToDay() string { return p.To.Format(wengao.DayLayout) }
 
-// loadSeries returns the daily series of every metric over p.
+// LoadSeries returns the daily series of every metric over p.
 func (s *Core) LoadSeries(ctx context.Context, p StatsPeriod) (map[string][]wengao.DayValue, error) {
 	out := make(map[string][]wengao.DayValue, len(wengao.Metrics))
 	for _, m := range wengao.Metrics {

@@ -8,7 +8,7 @@ import (
 	"github.com/wengao/wengao/neardup"
 )
 
-// uploadID reads the {id} of an upload route.
+// UploadID reads the {id} of an upload route.
 func UploadID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -17,7 +17,7 @@ func UploadID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// findVisibleUpload returns upload id when u may see it: its uploader or
+// FindVisibleUpload returns upload id when u may see it: its uploader or
 // a moderator. Others get ENOTFOUND, as for an upload that does not exist.
 func (s *Core) FindVisibleUpload(r *http.Request, u *wengao.User) (*wengao.Upload, error) {
 	id, err := UploadID(r)
@@ -34,13 +34,13 @@ func (s *Core) FindVisibleUpload(r *http.Request, u *wengao.User) (*wengao.Uploa
 	return up, nil
 }
 
-// uploadFilter reads status, page and limit.
+// UploadFilter reads status, page and limit.
 func UploadFilter(r *http.Request) wengao.UploadFilter {
 	page, limit := PageParams(r)
 	return wengao.UploadFilter{Status: r.URL.Query().Get("status"), Page: page, Limit: limit}
 }
 
-// uploadAction is what a moderator asks of an upload, as a front end
+// UploadAction is what a moderator asks of an upload, as a front end
 // read it from its request.
 type UploadAction struct {
 	Name   string // approve, reject, meta or delete
@@ -51,7 +51,7 @@ type UploadAction struct {
 	Meta *wengao.UploadMeta
 }
 
-// moderateUpload approves, rejects, corrects or deletes upload id as
+// ModerateUpload approves, rejects, corrects or deletes upload id as
 // moderator u: the one action behind the API and the console, which
 // only translate their input and its outcome. The store checks who may
 // do what.

@@ -18,19 +18,19 @@ import (
 	"github.com/wengao/wengao/ingest"
 )
 
-// maxUploadFiles is the most files one upload request may carry.
+// MaxUploadFiles is the most files one upload request may carry.
 const MaxUploadFiles = 10
 
 // convertTimeout bounds the conversion of one uploaded file.
 const convertTimeout = ingest.DefaultTimeout
 
-// uploadFailure is one file of an upload request that was not taken.
+// UploadFailure is one file of an upload request that was not taken.
 type UploadFailure struct {
 	File  string        `json:"file"`
 	Error *wengao.Error `json:"error"`
 }
 
-// receiveFiles reads the files of a multipart upload request (fields
+// ReceiveFiles reads the files of a multipart upload request (fields
 // named "file"), one at a time as they arrive, and makes each a draft
 // upload of u.
 func (s *Core) ReceiveFiles(w http.ResponseWriter, r *http.Request, u *wengao.User) ([]*wengao.Upload, []UploadFailure, error) {
@@ -250,7 +250,7 @@ func truncateRunes(s string, n int) string {
 	return string([]rune(s)[:n])
 }
 
-// formatBytes writes a size as 20 MB.
+// FormatBytes writes a size as 20 MB.
 func FormatBytes(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
@@ -263,7 +263,7 @@ func FormatBytes(n int64) string {
 	return strconv.FormatInt(n, 10) + " 字节"
 }
 
-// readMeta reads upload metadata from a form.
+// ReadMeta reads upload metadata from a form.
 func ReadMeta(get func(string) string) wengao.UploadMeta {
 	f := func(k string) string { return strings.TrimSpace(get(k)) }
 	return wengao.UploadMeta{Title: f("title"), Issuer: f("issuer"), DocNumber: f("doc_number"), Date: f("date"), Genre: f("genre"), Category: strings.Trim(f("category"), "/")}
