@@ -55,9 +55,9 @@ func sampleServer(t *testing.T) (*wengaohttp.Server, *sqlite.DB, *http.Cookie) {
 	}
 	db := sqlitetest.OpenCopy(t, accountsDB)
 	ctx := context.Background()
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
-	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
+	svc := wengaohttp.AllServices(t, db)
+	svc.Reads = db
+	srv := wengaohttp.MustNewServer(t, svc)
 	srv.Logger = discardLogger
 	// Tests search far more than a visitor may; those of the limits set
 	// their own.

@@ -42,10 +42,11 @@ func newMetricsEnv(t testing.TB) (*Server, *httptest.Server, *metrics.Registry) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer()
+	svc := AllServices(t, db)
+	svc.Reads = db
+	svc.Search = web.InstrumentSearch(db, reg)
+	srv := MustNewServer(t, svc)
 	srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv.Documents, srv.Browse, srv.Reads = db, db, db
-	srv.Search = web.InstrumentSearch(db, reg)
 	srv.Metrics = web.NewMetrics(reg)
 	web.RegisterLibraryMetrics(reg, db, web.FileSizes(db.Path, db.Path+"-wal"))
 	ts := httptest.NewServer(srv)
@@ -384,9 +385,8 @@ func TestMetricsToken(t *testing.T) {
 }
 
 func TestMetricsOff(t *testing.T) {
-	srv := NewServer()
+	srv := MustNewServer(t, AllServices(t, openDB(t)))
 	srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv.Documents = countingDocs{}
 	w := httptest.NewRecorder()
 	srv.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
 	if w.Code != http.StatusNotFound {
@@ -437,8 +437,19 @@ func TestMetricsConcurrent(t *testing.T) {
 	checkHistograms(t, e)
 }
 
-// countingDocs is a DocumentService that only counts, for benchmarks of
-// the middleware alone.
+// openDB returns an empty library in a temporary folder.
+func openDB(tb testing.TB) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// countingDocs is a DocumentService whose count needs no query, for
+// benchmarks of the middleware alone.
 type countingDocs struct{ wengao.DocumentService }
 
 func (countingDocs) CountDocuments(context.Context) (int, error) { return 3, nil }
@@ -446,11 +457,13 @@ func (countingDocs) CountDocuments(context.Context) (int, error) { return 3, nil
 // BenchmarkServerMetrics times GET /healthz through the whole server,
 // without and with metrics.
 func BenchmarkServerMetrics(b *testing.B) {
+	db := openDB(b)
 	for _, on := range []bool{false, true} {
 		b.Run(fmt.Sprintf("metrics=%v", on), func(b *testing.B) {
-			srv := NewServer()
+			svc := AllServices(b, db)
+			svc.Documents = countingDocs{db}
+			srv := MustNewServer(b, svc)
 			srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-			srv.Documents = countingDocs{}
 			if on {
 				srv.Metrics = web.NewMetrics(metrics.NewRegistry())
 			}

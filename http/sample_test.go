@@ -14,8 +14,9 @@ import (
 func newSampleEnv(tb testing.TB) *siteEnv {
 	tb.Helper()
 	db := sqlitetest.OpenSample(tb)
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
+	svc := wengaohttp.AllServices(tb, db)
+	svc.Reads = db
+	srv := wengaohttp.MustNewServer(tb, svc)
 	srv.Counter = web.NewReadCounter(db)
 	srv.Attribution = sample.Attribution()
 	srv.Logger = discardLogger

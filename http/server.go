@@ -29,9 +29,18 @@ type Server struct {
 	handler http.Handler
 }
 
-// NewServer returns a server with its routes registered.
-func NewServer() *Server {
-	c := web.NewCore()
+// Services are the stores a server serves from; see web.Services for
+// which are required.
+type Services = web.Services
+
+// NewServer returns a server over svc with its routes registered, or an
+// error naming the required services svc lacks. Set the server's other
+// fields (Addr, BaseURL, Settings, Logger…) before it serves.
+func NewServer(svc Services) (*Server, error) {
+	c, err := web.NewCore(svc)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{Core: c}
 	s.server = &http.Server{
 		Handler:           s,
@@ -48,7 +57,7 @@ func NewServer() *Server {
 	// Every state-changing request from another site is refused
 	// (Sec-Fetch-Site, else Origin against Host).
 	s.handler = c.Middleware(http.NewCrossOriginProtection().Handler(mux))
-	return s
+	return s, nil
 }
 
 // ServeHTTP passes requests through the middleware to the router.

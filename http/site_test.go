@@ -66,8 +66,9 @@ func newSiteEnv(t testing.TB) *siteEnv {
 	if _, err := db.SaveDocuments(context.Background(), docs); err != nil {
 		t.Fatal(err)
 	}
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
+	svc := wengaohttp.AllServices(t, db)
+	svc.Reads = db
+	srv := wengaohttp.MustNewServer(t, svc)
 	srv.Counter = web.NewReadCounter(db)
 	srv.Attribution = "# Sample library\n\nFrom [Laws](https://github.com/LawRefBook/Laws) at `2f4c5c2`.\n\n| part | source |\n| --- | --- |\n| laws | <script>x</script> |\n"
 	srv.BaseURL = "https://wengao.example.org"
@@ -358,9 +359,10 @@ func TestReadCounting(t *testing.T) {
 
 func TestReadsFlushedOnClose(t *testing.T) {
 	e := newSiteEnv(t)
-	srv := wengaohttp.NewServer()
+	svc := wengaohttp.AllServices(t, e.db)
+	svc.Reads = e.db
+	srv := wengaohttp.MustNewServer(t, svc)
 	srv.Addr = "127.0.0.1:0"
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = e.db, e.db, e.db, e.db
 	srv.Counter = web.NewReadCounter(e.db)
 	srv.Counter.Interval = time.Hour
 	if err := srv.Open(); err != nil {

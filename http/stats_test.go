@@ -36,10 +36,9 @@ type statsEnv struct {
 func newStatsEnv(t *testing.T) *statsEnv {
 	t.Helper()
 	db := newSiteEnv(t).db
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
-	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
-	srv.Stats = db
+	svc := wengaohttp.AllServices(t, db)
+	svc.Reads = db
+	srv := wengaohttp.MustNewServer(t, svc)
 	srv.SearchLog = web.NewSearchLog(db)
 	srv.Logger = discardLogger
 	ts := httptest.NewServer(srv)
@@ -159,10 +158,27 @@ func TestStatsAccess(t *testing.T) {
 		}
 	}
 
-	// Without a statistics service, the page says so.
-	e.srv.Stats = nil
-	if resp, _ := e.get(t, "/admin/stats", e.moderator, ""); resp.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("without statistics: %d", resp.StatusCode)
+	// Built without a statistics service, the pages and the API say so,
+	// to moderators only.
+	svc := wengaohttp.AllServices(t, e.db)
+	svc.Stats = nil
+	off := httptest.NewServer(wengaohttp.MustNewServer(t, svc))
+	t.Cleanup(off.Close)
+	e.ts = off
+	for _, c := range []struct {
+		path, token string
+		want        int
+	}{
+		{"/admin/stats", e.moderator, http.StatusServiceUnavailable},
+		{"/admin/stats/reads.csv", e.moderator, http.StatusServiceUnavailable},
+		{"/api/v1/admin/stats", e.moderator, http.StatusServiceUnavailable},
+		{"/admin/stats", e.reader, http.StatusForbidden},
+		{"/api/v1/admin/stats", e.reader, http.StatusForbidden},
+		{"/api/v1/admin/stats", "", http.StatusUnauthorized},
+	} {
+		if resp, _ := e.get(t, c.path, c.token, ""); resp.StatusCode != c.want {
+			t.Errorf("without statistics, %s as %q: %d, want %d", c.path, c.token, resp.StatusCode, c.want)
+		}
 	}
 }
 
@@ -453,9 +469,8 @@ func TestSearchLogBuffer(t *testing.T) {
 
 func TestSearchLogFlushedOnClose(t *testing.T) {
 	e := newStatsEnv(t)
-	srv := wengaohttp.NewServer()
+	srv := wengaohttp.MustNewServer(t, wengaohttp.AllServices(t, e.db))
 	srv.Addr = "127.0.0.1:0"
-	srv.Documents, srv.Search, srv.Browse = e.db, e.db, e.db
 	srv.SearchLog = web.NewSearchLog(e.db)
 	srv.SearchLog.Interval = time.Hour
 	srv.Logger = discardLogger

@@ -17,7 +17,6 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/blob"
 	"github.com/wengao/wengao/docx"
 	wengaohttp "github.com/wengao/wengao/http"
 	"github.com/wengao/wengao/http/web"
@@ -40,15 +39,12 @@ type uploadEnv struct {
 func newUploadEnv(t *testing.T) *uploadEnv {
 	t.Helper()
 	srv, db, _ := sampleServer(t)
-	files, err := blob.NewLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Files, srv.Uploads, srv.Near = files, db, db
+	srv.Near = db
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	ctx := context.Background()
 	e := &uploadEnv{ts: ts, srv: srv, db: db, anonymous: &http.Client{}}
+	var err error
 	e.uploader, err = db.FindUserByName(ctx, "reader")
 	if err != nil {
 		t.Fatal(err)

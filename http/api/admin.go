@@ -20,10 +20,6 @@ func (s *Handler) handleAPIMasks(w http.ResponseWriter, r *http.Request) {
 		s.JSONError(w, r, wengao.ErrNotAdmin)
 		return
 	}
-	if s.Masks == nil {
-		s.JSONError(w, r, wengao.Errorf(wengao.EUNAVAILABLE, web.MsgConsoleOff))
-		return
-	}
 	if r.Method == http.MethodPost {
 		var in struct {
 			Word, Shown string
@@ -63,10 +59,6 @@ func (s *Handler) handleAPIMasks(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) handleAPIDocumentStatus(w http.ResponseWriter, r *http.Request) {
 	u := s.requireModerator(w, r)
 	if u == nil {
-		return
-	}
-	if s.DocAdmin == nil {
-		s.JSONError(w, r, wengao.Errorf(wengao.EUNAVAILABLE, web.MsgConsoleOff))
 		return
 	}
 	var in struct{ Status, Reason string }

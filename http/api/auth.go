@@ -14,9 +14,6 @@ import (
 const maxAuthBody = 16 << 10
 
 func (s *Handler) handleAPIDownloads(w http.ResponseWriter, r *http.Request) {
-	if !s.accountsReady(w, r) {
-		return
-	}
 	listForUser(s, w, r, "downloads", s.Ledger.ListPurchases, nil)
 }
 
@@ -63,16 +60,6 @@ func (s *Handler) handleAPIPassword(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusOK, toMe(u))
 }
 
-// accountsReady reports whether the account services are wired, writing
-// an error when they are not.
-func (s *Handler) accountsReady(w http.ResponseWriter, r *http.Request) bool {
-	if s.Users == nil || s.Sessions == nil || s.Ledger == nil || s.Favorites == nil {
-		s.JSONError(w, r, wengao.Errorf(wengao.EUNAVAILABLE, web.MsgAccountsOff))
-		return false
-	}
-	return true
-}
-
 // credentials is the JSON body of register and login.
 type credentials struct {
 	Username string `json:"username"`
@@ -102,9 +89,6 @@ func toMe(u *wengao.User) meJSON {
 }
 
 func (s *Handler) handleAPIRegister(w http.ResponseWriter, r *http.Request) {
-	if !s.accountsReady(w, r) {
-		return
-	}
 	c, err := readCredentials(r)
 	if err != nil {
 		s.JSONError(w, r, err)
@@ -126,9 +110,6 @@ func (s *Handler) handleAPIRegister(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) handleAPILogin(w http.ResponseWriter, r *http.Request) {
-	if !s.accountsReady(w, r) {
-		return
-	}
 	c, err := readCredentials(r)
 	if err != nil {
 		s.JSONError(w, r, err)
@@ -139,9 +120,6 @@ func (s *Handler) handleAPILogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) handleAPILogout(w http.ResponseWriter, r *http.Request) {
-	if !s.accountsReady(w, r) {
-		return
-	}
 	if err := s.EndSession(w, r); err != nil {
 		s.JSONError(w, r, err)
 		return
@@ -165,9 +143,6 @@ func (s *Handler) signedIn(w http.ResponseWriter, r *http.Request, u *wengao.Use
 // requireUser returns the signed-in user or writes EUNAUTHORIZED, or the
 // error that kept the session from being read.
 func (s *Handler) requireUser(w http.ResponseWriter, r *http.Request) *wengao.User {
-	if !s.accountsReady(w, r) {
-		return nil
-	}
 	u, err := s.SessionUser(r)
 	if err != nil {
 		s.JSONError(w, r, err)
@@ -186,16 +161,10 @@ func (s *Handler) handleAPIMe(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) handleAPILedger(w http.ResponseWriter, r *http.Request) {
-	if !s.accountsReady(w, r) { // before taking a method of a nil service
-		return
-	}
 	listForUser(s, w, r, "entries", s.Ledger.Entries, func(u *wengao.User, out map[string]any) { out["points"] = u.Points })
 }
 
 func (s *Handler) handleAPIFavorites(w http.ResponseWriter, r *http.Request) {
-	if !s.accountsReady(w, r) {
-		return
-	}
 	listForUser(s, w, r, "favorites", s.Favorites.ListFavorites, nil)
 }
 

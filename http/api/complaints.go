@@ -27,9 +27,6 @@ type complaintJSON struct {
 // handleAPIComplaint takes a complaint as JSON, or as multipart/form-data
 // with the same fields and the proof of ownership as the file "file".
 func (s *Handler) handleAPIComplaint(w http.ResponseWriter, r *http.Request) {
-	if !s.ComplaintsReady(w, r, false) {
-		return
-	}
 	var in complaintJSON
 	var proof *wengao.SourceFile
 	release := func() {}
@@ -69,9 +66,6 @@ func (s *Handler) handleAPIComplaint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) handleAPIMyComplaints(w http.ResponseWriter, r *http.Request) {
-	if !s.ComplaintsReady(w, r, false) {
-		return
-	}
 	u := s.requireUser(w, r)
 	if u == nil {
 		return
@@ -127,7 +121,7 @@ func (s *Handler) writeComplaints(w http.ResponseWriter, r *http.Request, f weng
 }
 
 func (s *Handler) handleAPIAdminComplaints(w http.ResponseWriter, r *http.Request) {
-	if !s.ComplaintsReady(w, r, false) || s.requireModerator(w, r) == nil {
+	if s.requireModerator(w, r) == nil {
 		return
 	}
 	page, limit := web.PageParams(r)
@@ -135,9 +129,6 @@ func (s *Handler) handleAPIAdminComplaints(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Handler) handleAPIResolveComplaint(w http.ResponseWriter, r *http.Request) {
-	if !s.ComplaintsReady(w, r, false) {
-		return
-	}
 	u := s.requireModerator(w, r)
 	if u == nil {
 		return

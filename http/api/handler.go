@@ -16,6 +16,11 @@ func New(c *web.Core) *Handler { return &Handler{Core: c} }
 
 // Register adds the routes of the JSON API to mux.
 func (s *Handler) Register(mux *http.ServeMux) {
+	if s.Stats != nil {
+		mux.HandleFunc("GET /api/v1/admin/stats", s.handleAPIStats)
+	} else {
+		mux.HandleFunc("GET /api/v1/admin/stats", s.handleAPIStatsOff)
+	}
 	mux.HandleFunc("POST /api/v1/admin/documents/{id}/status", s.handleAPIDocumentStatus)
 	mux.HandleFunc("GET /api/v1/admin/masks", s.handleAPIMasks)
 	mux.HandleFunc("POST /api/v1/admin/masks", s.handleAPIMasks)
@@ -39,7 +44,6 @@ func (s *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/me/complaints", s.handleAPIMyComplaints)
 	mux.HandleFunc("GET /api/v1/admin/complaints", s.handleAPIAdminComplaints)
 	mux.HandleFunc("POST /api/v1/admin/complaints/{id}/{action}", s.handleAPIResolveComplaint)
-	mux.HandleFunc("GET /api/v1/admin/stats", s.handleAPIStats)
 	mux.HandleFunc("POST /api/v1/uploads", s.handleAPIUpload)
 	mux.HandleFunc("GET /api/v1/uploads/{id}", s.handleAPIUploadShow)
 	mux.HandleFunc("POST /api/v1/uploads/{id}/submit", s.handleAPIUploadSubmit)

@@ -21,9 +21,6 @@ type uploadsResponse struct {
 // metadata the uploader confirms with /submit — or, with ?submit=1,
 // submitted for review at once with the detected metadata.
 func (s *Handler) handleAPIUpload(w http.ResponseWriter, r *http.Request) {
-	if !s.uploadsReady(w, r) {
-		return
-	}
 	u := s.requireUser(w, r)
 	if u == nil {
 		return
@@ -68,9 +65,6 @@ func (s *Handler) handleAPIUpload(w http.ResponseWriter, r *http.Request) {
 // apiUpload returns the signed-in user and the upload of an API request,
 // or answers and returns nil.
 func (s *Handler) apiUpload(w http.ResponseWriter, r *http.Request) (*wengao.User, *wengao.Upload) {
-	if !s.uploadsReady(w, r) {
-		return nil, nil
-	}
 	u := s.requireUser(w, r)
 	if u == nil {
 		return nil, nil
@@ -123,9 +117,6 @@ func (s *Handler) handleAPIUploadSubmit(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Handler) handleAPIMyUploads(w http.ResponseWriter, r *http.Request) {
-	if !s.uploadsReady(w, r) {
-		return
-	}
 	u := s.requireUser(w, r)
 	if u == nil {
 		return
@@ -159,9 +150,6 @@ func (s *Handler) requireModerator(w http.ResponseWriter, r *http.Request) *weng
 }
 
 func (s *Handler) handleAPIAdminUploads(w http.ResponseWriter, r *http.Request) {
-	if !s.uploadsReady(w, r) {
-		return
-	}
 	if s.requireModerator(w, r) == nil {
 		return
 	}
@@ -171,9 +159,6 @@ func (s *Handler) handleAPIAdminUploads(w http.ResponseWriter, r *http.Request) 
 // handleAPIModerate approves, rejects ({"reason"}), corrects the metadata
 // of or deletes an upload.
 func (s *Handler) handleAPIModerate(w http.ResponseWriter, r *http.Request) {
-	if !s.uploadsReady(w, r) {
-		return
-	}
 	u := s.requireModerator(w, r)
 	if u == nil {
 		return

@@ -62,25 +62,23 @@ func (s *Handler) handleAdmin(w http.ResponseWriter, r *http.Request) {
 	// Each count is one query; the first that fails is the page's error,
 	// rather than a zero shown as if it were the count.
 	var err error
-	if s.Uploads != nil {
-		_, v.PendingUploads, err = s.Uploads.ListUploads(ctx, wengao.UploadFilter{Status: wengao.UploadPending, Page: 1, Limit: 1})
-	}
-	if s.Complaints != nil && err == nil {
+	_, v.PendingUploads, err = s.Uploads.ListUploads(ctx, wengao.UploadFilter{Status: wengao.UploadPending, Page: 1, Limit: 1})
+	if err == nil {
 		_, v.OpenComplaints, err = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{Status: wengao.ComplaintOpen, Page: 1, Limit: 1})
 	}
 	if err == nil {
 		v.Documents, err = s.Documents.CountDocuments(ctx)
 	}
-	if s.DocAdmin != nil && err == nil {
+	if err == nil {
 		_, v.Hidden, err = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocHidden, Page: 1, Limit: 1})
 		if err == nil {
 			_, v.Deleted, err = s.DocAdmin.AdminDocuments(ctx, wengao.AdminDocumentFilter{Status: wengao.DocDeleted, Page: 1, Limit: 1})
 		}
 	}
-	if s.UserAdmin != nil && err == nil {
+	if err == nil {
 		_, v.Users, err = s.UserAdmin.ListUsers(ctx, wengao.UserFilter{Page: 1, Limit: 1})
 	}
-	if s.Audit != nil && err == nil {
+	if err == nil {
 		v.Audit, _, err = s.Audit.ListAudit(ctx, "", 1, 10)
 	}
 	if err != nil {
@@ -119,7 +117,7 @@ type adminDocumentsView struct {
 }
 
 func (s *Handler) handleAdminDocuments(w http.ResponseWriter, r *http.Request) {
-	if s.staffPage(w, r) == nil || !s.docAdminReady(w, r) {
+	if s.staffPage(w, r) == nil {
 		return
 	}
 	page, limit := web.PageParams(r)
@@ -140,20 +138,6 @@ func (s *Handler) handleAdminDocuments(w http.ResponseWriter, r *http.Request) {
 	s.adminRender(w, r, http.StatusOK, "admin_documents", "文稿管理", &v)
 }
 
-// wired reports whether the part of the console a page needs is wired
-// (ok), showing that it is unavailable when not.
-func (s *Handler) wired(w http.ResponseWriter, r *http.Request, ok bool) bool {
-	if !ok {
-		s.ErrorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, web.MsgConsoleOff))
-	}
-	return ok
-}
-
-// docAdminReady reports whether document administration is wired.
-func (s *Handler) docAdminReady(w http.ResponseWriter, r *http.Request) bool {
-	return s.wired(w, r, s.DocAdmin != nil)
-}
-
 // adminDocumentView is one document's console page.
 type adminDocumentView struct {
 	web.Layout
@@ -169,7 +153,7 @@ type adminDocumentView struct {
 
 func (s *Handler) handleAdminDocumentPage(w http.ResponseWriter, r *http.Request) {
 	u := s.staffPage(w, r)
-	if u == nil || !s.docAdminReady(w, r) {
+	if u == nil {
 		return
 	}
 	s.adminDocumentPage(w, r, u, http.StatusOK, "", web.MeNotices[r.URL.Query().Get("notice")])
@@ -185,9 +169,7 @@ func (s *Handler) adminDocumentPage(w http.ResponseWriter, r *http.Request, u *w
 	if doc.Price != nil {
 		v.Price = strconv.FormatInt(*doc.Price, 10)
 	}
-	if s.Audit != nil {
-		v.History, _, _ = s.Audit.ListAudit(r.Context(), "doc:"+doc.ID, 1, 20)
-	}
+	v.History, _, _ = s.Audit.ListAudit(r.Context(), "doc:"+doc.ID, 1, 20)
 	s.adminRender(w, r, status, "admin_document", "编辑："+doc.Title, &v)
 }
 
@@ -210,7 +192,7 @@ var documentActions = map[string]struct {
 
 func (s *Handler) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request) {
 	u := s.staffPage(w, r)
-	if u == nil || !s.docAdminReady(w, r) {
+	if u == nil {
 		return
 	}
 	action := r.PathValue("action")
@@ -339,7 +321,7 @@ func (s *Handler) adminCategories(w http.ResponseWriter, r *http.Request, status
 // under it moves to the new name.
 func (s *Handler) handleAdminCategoriesForm(w http.ResponseWriter, r *http.Request) {
 	u := s.requireAdminPage(w, r)
-	if u == nil || !s.docAdminReady(w, r) {
+	if u == nil {
 		return
 	}
 	if err := web.ParseForm(w, r); err != nil {
@@ -372,7 +354,7 @@ type adminUsersView struct {
 }
 
 func (s *Handler) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
-	if s.staffPage(w, r) == nil || !s.userAdminReady(w, r) {
+	if s.staffPage(w, r) == nil {
 		return
 	}
 	page, limit := web.PageParams(r)
@@ -385,10 +367,6 @@ func (s *Handler) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
 	v := adminUsersView{Users: users, Total: total, Query: q, Now: s.Time()}
 	v.Pages = web.Paginate(page, (total+limit-1)/limit, func(n int) string { return "/admin/users?q=" + urlQuery(q) + "&page=" + strconv.Itoa(n) })
 	s.adminRender(w, r, http.StatusOK, "admin_users", "用户管理", &v)
-}
-
-func (s *Handler) userAdminReady(w http.ResponseWriter, r *http.Request) bool {
-	return s.wired(w, r, s.UserAdmin != nil)
 }
 
 // adminUserView is one account's console page.
@@ -406,7 +384,7 @@ type adminUserView struct {
 
 func (s *Handler) handleAdminUserPage(w http.ResponseWriter, r *http.Request) {
 	u := s.staffPage(w, r)
-	if u == nil || !s.userAdminReady(w, r) {
+	if u == nil {
 		return
 	}
 	s.adminUserPage(w, r, u, http.StatusOK, "", web.MeNotices[r.URL.Query().Get("notice")])
@@ -426,9 +404,7 @@ func (s *Handler) adminUserPage(w http.ResponseWriter, r *http.Request, me *weng
 	}
 	v := adminUserView{U: au, IsAdmin: me.IsAdmin(), Error: errMsg, Notice: notice, Roles: []string{wengao.RoleReader, wengao.RoleModerator, wengao.RoleAdmin}, Now: s.Time()}
 	v.Ledger, _, _ = s.Ledger.Entries(r.Context(), au.ID, 1, 20)
-	if s.Audit != nil {
-		v.History, _, _ = s.Audit.ListAudit(r.Context(), "user:"+strconv.FormatInt(au.ID, 10), 1, 20)
-	}
+	v.History, _, _ = s.Audit.ListAudit(r.Context(), "user:"+strconv.FormatInt(au.ID, 10), 1, 20)
 	s.adminRender(w, r, status, "admin_user", "用户："+au.Username, &v)
 }
 
@@ -448,7 +424,7 @@ func parseBanDate(s string) (time.Time, error) {
 
 func (s *Handler) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
 	me := s.staffPage(w, r)
-	if me == nil || !s.userAdminReady(w, r) {
+	if me == nil {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -529,9 +505,6 @@ func (s *Handler) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request
 	if s.requireAdminPage(w, r) == nil {
 		return
 	}
-	if !s.wired(w, r, s.SettingsStore != nil) {
-		return
-	}
 	if err := web.ParseForm(w, r); err != nil {
 		s.adminSettings(w, r, http.StatusBadRequest, s.CurrentSettings(r.Context()), web.MsgBadForm, "")
 		return
@@ -596,9 +569,6 @@ func (s *Handler) handleAdminMasks(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) adminMasks(w http.ResponseWriter, r *http.Request, status int, errMsg, notice string) {
-	if !s.wired(w, r, s.Masks != nil) {
-		return
-	}
 	rules, _, err := s.Masks.MaskRules(r.Context())
 	if err != nil {
 		s.ErrorPage(w, r, err)
@@ -610,9 +580,6 @@ func (s *Handler) adminMasks(w http.ResponseWriter, r *http.Request, status int,
 
 func (s *Handler) handleAdminMasksForm(w http.ResponseWriter, r *http.Request) {
 	if s.requireAdminPage(w, r) == nil {
-		return
-	}
-	if !s.wired(w, r, s.Masks != nil) {
 		return
 	}
 	if err := web.ParseForm(w, r); err != nil {
@@ -645,9 +612,6 @@ type adminAuditView struct {
 
 func (s *Handler) handleAdminAudit(w http.ResponseWriter, r *http.Request) {
 	if s.staffPage(w, r) == nil {
-		return
-	}
-	if !s.wired(w, r, s.Audit != nil) {
 		return
 	}
 	page, limit := web.PageParams(r)

@@ -20,7 +20,7 @@ type adminComplaintsView struct {
 }
 
 func (s *Handler) handleAdminComplaints(w http.ResponseWriter, r *http.Request) {
-	if s.requireModeratorPage(w, r) == nil || !s.ComplaintsReady(w, r, true) {
+	if s.requireModeratorPage(w, r) == nil {
 		return
 	}
 	page, limit := web.PageParams(r)
@@ -58,7 +58,7 @@ type adminComplaintView struct {
 }
 
 func (s *Handler) handleAdminComplaintPage(w http.ResponseWriter, r *http.Request) {
-	if s.requireModeratorPage(w, r) == nil || !s.ComplaintsReady(w, r, true) {
+	if s.requireModeratorPage(w, r) == nil {
 		return
 	}
 	s.adminComplaintPage(w, r, http.StatusOK, "")
@@ -85,7 +85,7 @@ func (s *Handler) adminComplaintPage(w http.ResponseWriter, r *http.Request, sta
 
 func (s *Handler) handleAdminComplaintForm(w http.ResponseWriter, r *http.Request) {
 	u := s.requireModeratorPage(w, r)
-	if u == nil || !s.ComplaintsReady(w, r, true) {
+	if u == nil {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)

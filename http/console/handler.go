@@ -16,6 +16,13 @@ func New(c *web.Core) *Handler { return &Handler{Core: c} }
 
 // Register adds the routes of the operators' console to mux.
 func (s *Handler) Register(mux *http.ServeMux) {
+	if s.Stats != nil {
+		mux.HandleFunc("GET /admin/stats", s.handleAdminStats)
+		mux.HandleFunc("GET /admin/stats/{file}", s.handleAdminStatsCSV)
+	} else {
+		mux.HandleFunc("GET /admin/stats", s.handleAdminStatsOff)
+		mux.HandleFunc("GET /admin/stats/{file}", s.handleAdminStatsOff)
+	}
 	mux.HandleFunc("GET /admin", s.handleAdmin)
 	mux.HandleFunc("GET /admin/documents", s.handleAdminDocuments)
 	mux.HandleFunc("GET /admin/documents/{id}", s.handleAdminDocumentPage)
@@ -35,8 +42,6 @@ func (s *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/complaints/{id}/{action}", s.handleAdminComplaintForm)
 	mux.HandleFunc("GET /admin/sources", s.handleAdminSources)
 	mux.HandleFunc("POST /admin/sources", s.handleAdminSourcesForm)
-	mux.HandleFunc("GET /admin/stats", s.handleAdminStats)
-	mux.HandleFunc("GET /admin/stats/{file}", s.handleAdminStatsCSV)
 	mux.HandleFunc("GET /admin/uploads", s.handleAdminUploads)
 	mux.HandleFunc("GET /admin/uploads/{id}", s.handleAdminUploadPage)
 	mux.HandleFunc("POST /admin/uploads/{id}/{action}", s.handleAdminUploadForm)

@@ -32,7 +32,7 @@ func (s *Handler) adminSources(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Handler) handleAdminSourcesForm(w http.ResponseWriter, r *http.Request) {
-	if s.requireAdminPage(w, r) == nil || !s.wired(w, r, s.SettingsStore != nil) {
+	if s.requireAdminPage(w, r) == nil {
 		return
 	}
 	current := s.CurrentSettings(r.Context()).Sources

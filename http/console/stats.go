@@ -42,23 +42,12 @@ var statsTables = map[string]struct {
 	"zero_queries": {"无结果搜索", true},
 }
 
-// requireStatsPage returns whether the visitor may see the statistics: it
-// sends visitors to log in and shows others than moderators and admins
-// 403. Unlike requireModeratorPage, it does not need uploads to be on.
-func (s *Handler) requireStatsPage(w http.ResponseWriter, r *http.Request) bool {
-	u := s.RequireLogin(w, r, r.URL.RequestURI())
-	if u == nil {
-		return false
-	}
-	if !u.IsModerator() {
-		s.ErrorPage(w, r, wengao.ErrNotStaff)
-		return false
-	}
-	if s.Stats == nil {
+// handleAdminStatsOff shows moderators that there are no statistics, on a
+// server built without a statistics service.
+func (s *Handler) handleAdminStatsOff(w http.ResponseWriter, r *http.Request) {
+	if s.requireModeratorPage(w, r) != nil {
 		s.ErrorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, web.MsgStatsOff))
-		return false
 	}
-	return true
 }
 
 // statCard is one total at the top of the statistics page.
@@ -97,7 +86,7 @@ type adminStatsView struct {
 }
 
 func (s *Handler) handleAdminStats(w http.ResponseWriter, r *http.Request) {
-	if !s.requireStatsPage(w, r) {
+	if s.requireModeratorPage(w, r) == nil {
 		return
 	}
 	ctx := r.Context()
@@ -174,7 +163,7 @@ func renderStatsChart(c statsChart, series map[string][]wengao.DayValue) templat
 // UTF-8 with a byte order mark (which spreadsheet programs need to read
 // it as UTF-8) and a header row.
 func (s *Handler) handleAdminStatsCSV(w http.ResponseWriter, r *http.Request) {
-	if !s.requireStatsPage(w, r) {
+	if s.requireModeratorPage(w, r) == nil {
 		return
 	}
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".csv")

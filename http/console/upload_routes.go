@@ -21,10 +21,6 @@ func (s *Handler) requireModeratorPage(w http.ResponseWriter, r *http.Request) *
 		s.ErrorPage(w, r, wengao.ErrNotStaff)
 		return nil
 	}
-	if s.Uploads == nil {
-		s.ErrorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, web.MsgUploadsOff))
-		return nil
-	}
 	return u
 }
 

@@ -59,11 +59,6 @@ func (s *Handler) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := authView{Next: web.LocalPath(r.PostForm.Get("next")), Username: strings.TrimSpace(r.PostForm.Get("username"))}
-	if s.Users == nil || s.Sessions == nil {
-		v.Error = web.MsgAccountsOff
-		s.authPage(w, r, http.StatusServiceUnavailable, v)
-		return
-	}
 	u, err := s.Login(w, r, v.Username, r.PostForm.Get("password"))
 	if err == nil {
 		err = s.StartSession(w, r, u)
@@ -83,11 +78,6 @@ func (s *Handler) handleRegisterForm(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	v := authView{Next: web.LocalPath(f.Get("next")), Username: strings.TrimSpace(f.Get("username")), Email: strings.TrimSpace(f.Get("email")), Register: true}
-	if s.Users == nil || s.Sessions == nil {
-		v.Error = web.MsgAccountsOff
-		s.authPage(w, r, http.StatusServiceUnavailable, v)
-		return
-	}
 	var err error
 	if f.Get("password") != f.Get("password2") {
 		err = wengao.Errorf(wengao.EINVALID, web.MsgPasswordsDiffer)
@@ -204,16 +194,12 @@ func (s *Handler) renderMe(w http.ResponseWriter, r *http.Request, u *wengao.Use
 	case "downloads":
 		v.Downloads, total, err = s.Ledger.ListPurchases(ctx, u.ID, page, mePageSize)
 	case "complaints":
-		if s.Complaints != nil {
-			v.Complaints, total, err = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{UserID: u.ID, Page: page, Limit: mePageSize})
-			if err == nil {
-				v.AboutMine, _, err = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{UploaderID: u.ID, Page: 1, Limit: mePageSize})
-			}
+		v.Complaints, total, err = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{UserID: u.ID, Page: page, Limit: mePageSize})
+		if err == nil {
+			v.AboutMine, _, err = s.Complaints.ListComplaints(ctx, wengao.ComplaintFilter{UploaderID: u.ID, Page: 1, Limit: mePageSize})
 		}
 	case "uploads":
-		if s.Uploads != nil {
-			v.Uploads, total, err = s.Uploads.ListUploads(ctx, wengao.UploadFilter{UserID: u.ID, Page: page, Limit: mePageSize})
-		}
+		v.Uploads, total, err = s.Uploads.ListUploads(ctx, wengao.UploadFilter{UserID: u.ID, Page: page, Limit: mePageSize})
 	}
 	if err != nil {
 		s.ErrorPage(w, r, err)

@@ -39,9 +39,6 @@ func (s *Handler) complaintPage(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Handler) handleComplaintPage(w http.ResponseWriter, r *http.Request) {
-	if !s.ComplaintsReady(w, r, true) {
-		return
-	}
 	doc, err := s.Documents.FindDocumentByID(r.Context(), r.PathValue("id"))
 	if err == nil && !doc.Published() {
 		err = wengao.Errorf(wengao.ENOTFOUND, web.MsgDocumentGone)
@@ -60,9 +57,6 @@ func (s *Handler) handleComplaintPage(w http.ResponseWriter, r *http.Request) {
 // handleComplaintForm takes the complaint form of a document (with an
 // optional evidence file) or the general contact form.
 func (s *Handler) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
-	if !s.ComplaintsReady(w, r, true) {
-		return
-	}
 	var doc *wengao.Document
 	if id := r.PathValue("id"); id != "" {
 		var err error

@@ -58,9 +58,7 @@ func (s *Handler) documentInfoFor(ctx context.Context, doc *wengao.Document, vis
 	if t, err := time.Parse(time.DateOnly, doc.Date); err == nil {
 		info.Date = gongwen.FormatDate(t)
 	}
-	if s.Ledger != nil {
-		info.Downloads, _ = s.Ledger.CountDownloads(ctx, doc.ID)
-	}
+	info.Downloads, _ = s.Ledger.CountDownloads(ctx, doc.ID)
 	return info
 }
 

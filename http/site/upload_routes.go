@@ -32,10 +32,6 @@ func (s *Handler) handleUploadPage(w http.ResponseWriter, r *http.Request) {
 	if s.RequireLogin(w, r, "/upload") == nil {
 		return
 	}
-	if s.Uploads == nil || s.Files == nil {
-		s.ErrorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, web.MsgUploadsOff))
-		return
-	}
 	s.uploadPage(w, r, http.StatusOK, nil, "")
 }
 
@@ -44,10 +40,6 @@ func (s *Handler) handleUploadPage(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) handleUploadForm(w http.ResponseWriter, r *http.Request) {
 	u := s.RequireLogin(w, r, "/upload")
 	if u == nil {
-		return
-	}
-	if s.Uploads == nil || s.Files == nil {
-		s.ErrorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, web.MsgUploadsOff))
 		return
 	}
 	if err := s.UploadBan(r, u); err != nil {
@@ -85,10 +77,6 @@ func (s *Handler) handleUploadForm(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) myUpload(w http.ResponseWriter, r *http.Request) (*wengao.User, *wengao.Upload) {
 	u := s.RequireLogin(w, r, r.URL.RequestURI())
 	if u == nil {
-		return nil, nil
-	}
-	if s.Uploads == nil {
-		s.ErrorPage(w, r, wengao.Errorf(wengao.EUNAVAILABLE, web.MsgUploadsOff))
 		return nil, nil
 	}
 	up, err := s.FindVisibleUpload(r, u)

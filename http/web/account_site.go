@@ -64,7 +64,7 @@ func (s *Core) StartSession(w http.ResponseWriter, r *http.Request, u *wengao.Us
 
 // EndSession ends the session of r, if any, and clears its cookie.
 func (s *Core) EndSession(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(SessionCookie); err == nil && s.Sessions != nil {
+	if c, err := r.Cookie(SessionCookie); err == nil {
 		if err := s.Sessions.DeleteSession(r.Context(), c.Value); err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ func (s *Core) Auditing(r *http.Request, action, target, detail string) (*wengao
 // it did not (e.ID is still 0: a store that does not record actions). A
 // failure to record is logged, not shown: the action itself is done.
 func (s *Core) Audited(r *http.Request, e *wengao.AuditEntry) {
-	if s.Audit == nil || e.ID != 0 {
+	if e.ID != 0 {
 		return
 	}
 	if err := s.Audit.Audit(r.Context(), e); err != nil {

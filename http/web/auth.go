@@ -35,9 +35,6 @@ func (s *Core) CurrentUser(r *http.Request) *wengao.User {
 // is no cookie or its session has ended, and an error only when the
 // session could not be read. It looks once per request.
 func (s *Core) SessionUser(r *http.Request) (*wengao.User, error) {
-	if s.Sessions == nil {
-		return nil, nil
-	}
 	if st, ok := r.Context().Value(requestIDKey).(*requestState); ok {
 		st.once.Do(func() {
 			if st.user, st.userErr = s.lookupUser(r); st.userErr != nil {

@@ -11,21 +11,6 @@ import (
 // MaxEvidenceBytes bounds the file a complaint may carry.
 const MaxEvidenceBytes = 10 << 20
 
-// ComplaintsReady reports whether complaints are wired, writing an error
-// when they are not.
-func (s *Core) ComplaintsReady(w http.ResponseWriter, r *http.Request, page bool) bool {
-	if s.Complaints != nil {
-		return true
-	}
-	err := wengao.Errorf(wengao.EUNAVAILABLE, msgComplaintsOff)
-	if page {
-		s.ErrorPage(w, r, err)
-	} else {
-		s.JSONError(w, r, err)
-	}
-	return false
-}
-
 // FileComplaint records a complaint from the visitor of r, who may not
 // be banned from sending messages. A takedown notice asks to hide its document at once
 // only when the operator's policy says so and the notice is within the
@@ -36,10 +21,8 @@ func (s *Core) FileComplaint(r *http.Request, c *wengao.Complaint) error {
 	u := s.CurrentUser(r)
 	if u != nil {
 		c.UserID = u.ID
-		if s.UserAdmin != nil {
-			if au, err := s.UserAdmin.FindAdminUser(r.Context(), u.ID); err == nil && wengao.Banned(au.Bans.CommentUntil, s.Time()) {
-				return wengao.Errorf(wengao.EFORBIDDEN, msgBannedComment, au.Bans.CommentUntil.In(SiteZone).Format("2006-01-02 15:04"))
-			}
+		if au, err := s.UserAdmin.FindAdminUser(r.Context(), u.ID); err == nil && wengao.Banned(au.Bans.CommentUntil, s.Time()) {
+			return wengao.Errorf(wengao.EFORBIDDEN, msgBannedComment, au.Bans.CommentUntil.In(SiteZone).Format("2006-01-02 15:04"))
 		}
 	}
 	if st := s.CurrentSettings(r.Context()); u != nil && st.TakedownPolicy == wengao.TakedownHide && c.QualifiesForTakedown() && s.allowTakedown(r, u) {
@@ -60,7 +43,7 @@ func (s *Core) FileComplaint(r *http.Request, c *wengao.Complaint) error {
 // in the file store, and holds it (see holdBlob) until release is called.
 func (s *Core) StoreEvidence(r *http.Request) (_ *wengao.SourceFile, release func(), _ error) {
 	none := func() {}
-	if r.MultipartForm == nil || s.Files == nil {
+	if r.MultipartForm == nil {
 		return nil, none, nil
 	}
 	fhs := r.MultipartForm.File["file"]

@@ -39,7 +39,7 @@ func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Docu
 	h := w.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	if doc.File != nil && s.Files != nil {
+	if doc.File != nil {
 		f, _, err := s.Files.Open(r.Context(), doc.File.Key)
 		if err == nil {
 			defer f.Close()
@@ -173,9 +173,6 @@ func (s *Core) UploadBan(r *http.Request, u *wengao.User) error {
 
 // ban returns EFORBIDDEN with msg while the ban until picks holds.
 func (s *Core) ban(r *http.Request, u *wengao.User, until func(wengao.Bans) time.Time, msg string) error {
-	if s.UserAdmin == nil {
-		return nil
-	}
 	au, err := s.UserAdmin.FindAdminUser(r.Context(), u.ID)
 	if err != nil {
 		return err

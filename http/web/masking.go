@@ -26,9 +26,6 @@ func (s *Core) maskers() *search.Maskers {
 	if s.Maskers != nil {
 		return s.Maskers
 	}
-	if s.Masks == nil {
-		return nil
-	}
 	st := &s.maskState
 	st.mu.Lock()
 	defer st.mu.Unlock()

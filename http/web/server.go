@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/search"
 	"github.com/wengao/wengao/throttle"
 )
 
@@ -37,56 +36,19 @@ type Core struct {
 	// X-Forwarded-Proto headers are believed; none by default.
 	TrustedProxies []netip.Prefix
 
-	Documents wengao.DocumentService
-	Search    wengao.SearchService
-	Browse    wengao.BrowseService
-	// Reads ranks documents by reads; nil shows no rankings.
-	Reads wengao.ReadService
+	// Services are the stores the core serves from, fixed by NewCore.
+	Services
+
 	// Counter counts page views as reads; nil counts none. The server
 	// starts it on Open and flushes it on Close.
 	Counter *ReadCounter
-	// Stats gives the operators' statistics; nil turns them off.
-	Stats wengao.StatsService
 	// SearchLog counts searches for the statistics; nil counts none. The
 	// server starts it on Open and flushes it on Close.
 	SearchLog *SearchLog
-
-	// Account services; nil leaves the account API answering that
-	// accounts are not available.
-	Users     wengao.UserService
-	Sessions  wengao.SessionService
-	Ledger    wengao.LedgerService
-	Favorites wengao.FavoriteService
-	// Files holds the original files of uploads and documents; nil turns
-	// uploads off and gives every download as a .docx made from the text.
-	Files FileStore
-	// Uploads keeps uploads and their moderation; nil turns uploads off.
-	Uploads wengao.UploadService
-	// BlobIndex tells which files records refer to, so that the file of
-	// a failed upload is removed; nil takes Uploads when it can tell.
-	BlobIndex wengao.BlobIndex
-	// Near finds published documents similar to an upload; nil finds none.
-	Near wengao.NearDuplicateFinder
-	// Masks are the display masking rules; nil shows every word as stored.
-	Masks wengao.MaskService
-	// Maskers gives the Masker of the rules of Masks, shared with search
-	// so that both show words alike; nil makes one over Masks.
-	Maskers *search.Maskers
-	// The operators' console; nil parts answer that they are unavailable.
-	Complaints    wengao.ComplaintService
-	DocAdmin      wengao.DocumentAdmin
-	UserAdmin     wengao.UserAdmin
-	Audit         wengao.AuditLog
-	SettingsStore wengao.SettingsService
 	// Throttle limits failed logins per account and per IP.
 	Throttle *throttle.LoginThrottle
 	// Settings are the operator's figures: sign-up bonus, prices.
 	Settings wengao.Settings
-	// Changes tells the server of committed writes, so that it drops the
-	// Pages they make stale; nil takes Documents when it can tell (a
-	// store implementing wengao.ChangeNotifier). The server subscribes
-	// once, when it serves its first request.
-	Changes wengao.ChangeNotifier
 	// Now returns the current time; tests set it to move time on. Set it
 	// before the server is used.
 	Now func() time.Time
@@ -115,11 +77,15 @@ type Core struct {
 	watchOnce  sync.Once // subscribes to Changes
 }
 
-// NewCore returns a core with the default settings, a login throttle, rate
-// limiters, the default logger and the system clock.
-func NewCore() *Core {
-	return &Core{Logger: slog.Default(), Throttle: throttle.New(0, 0, 0, 0), Settings: wengao.DefaultSettings(), Limits: NewLimiters(),
-		Now: time.Now}
+// NewCore returns a core over svc with the default settings, a login
+// throttle, rate limiters, the default logger and the system clock, or an
+// error naming the required services svc lacks.
+func NewCore(svc Services) (*Core, error) {
+	if err := svc.check(); err != nil {
+		return nil, err
+	}
+	return &Core{Services: svc, Logger: slog.Default(), Throttle: throttle.New(0, 0, 0, 0), Settings: wengao.DefaultSettings(), Limits: NewLimiters(),
+		Now: time.Now}, nil
 }
 
 // WatchChanges subscribes the core's caches, once, to the changes its
@@ -156,9 +122,6 @@ func (s *Core) Time() time.Time {
 // CurrentSettings returns the operator's current settings: those saved in the
 // console, or Settings (from the command line) until any are.
 func (s *Core) CurrentSettings(ctx context.Context) wengao.Settings {
-	if s.SettingsStore == nil {
-		return s.Settings
-	}
 	st, v, err := s.SettingsStore.LoadSettings(ctx)
 	if err != nil || v == 0 {
 		if err != nil && ctx.Err() == nil {

@@ -81,9 +81,7 @@ func (s *Core) DocumentActions(r *http.Request, u *wengao.User, id string, facts
 	var b bytes.Buffer
 	count := `<span class="fav-count" data-fav-count>` + strconv.Itoa(favs) + `</span>`
 	isFav := false
-	if s.Favorites != nil {
-		isFav, _ = s.Favorites.IsFavorite(ctx, u.ID, id)
-	}
+	isFav, _ = s.Favorites.IsFavorite(ctx, u.ID, id)
 	action, label, class := "add", "☆ 收藏", "btn fav"
 	if isFav {
 		action, label, class = "remove", "★ 已收藏", "btn fav on"
@@ -98,10 +96,8 @@ func (s *Core) DocumentActions(r *http.Request, u *wengao.User, id string, facts
 	case facts.Price == 0:
 		note = "免费"
 	default:
-		if s.Ledger != nil {
-			if _, err := s.Ledger.FindPurchase(ctx, u.ID, id); err == nil {
-				note = "已购买"
-			}
+		if _, err := s.Ledger.FindPurchase(ctx, u.ID, id); err == nil {
+			note = "已购买"
 		}
 	}
 	b.WriteString(`<a class="btn download" href="` + html.EscapeString(path+"/download") + `">下载源文档<span class="price">（` + note + `）</span></a>`)
@@ -127,9 +123,6 @@ type favCount struct {
 
 // favoriteCount returns the number of users who collected document id.
 func (s *Core) favoriteCount(ctx context.Context, id string) int {
-	if s.Favorites == nil {
-		return 0
-	}
 	now := s.Time()
 	s.favs.mu.Lock()
 	c, ok := s.favs.m[id]
