@@ -70,23 +70,3 @@ func (s *Core) DropEvidence(r *http.Request, f *wengao.SourceFile, release func(
 		s.removeBlobIfOrphan(r.Context(), f.Key)
 	}
 }
-
-// ResolveComplaint upholds or rejects complaint id with a note.
-func (s *Core) ResolveComplaint(r *http.Request, u *wengao.User, id int64, action, note string) (*wengao.Complaint, error) {
-	var c *wengao.Complaint
-	var err error
-	e, ctx := s.Auditing(r, "complaint."+action, "complaint:"+strconv.FormatInt(id, 10), note)
-	switch action {
-	case "uphold":
-		c, err = s.Complaints.UpholdComplaint(ctx, id, u.ID, note)
-	case "reject":
-		c, err = s.Complaints.RejectComplaint(ctx, id, u.ID, note)
-	default:
-		return nil, wengao.Errorf(wengao.ENOTFOUND, msgNotFoundPage)
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.Audited(r, e)
-	return c, nil
-}

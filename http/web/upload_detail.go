@@ -40,58 +40,6 @@ func UploadFilter(r *http.Request) wengao.UploadFilter {
 	return wengao.UploadFilter{Status: r.URL.Query().Get("status"), Page: page, Limit: limit}
 }
 
-// UploadAction is what a moderator asks of an upload, as a front end
-// read it from its request.
-type UploadAction struct {
-	Name   string // approve, reject, meta or delete
-	Reason string // why it is rejected
-	// Meta is the metadata as the moderator left it: what meta stores,
-	// and what approve stores first when the upload is still pending
-	// (nil: approve as it is).
-	Meta *wengao.UploadMeta
-}
-
-// ModerateUpload approves, rejects, corrects or deletes upload id as
-// moderator u: the one action behind the API and the console, which
-// only translate their input and its outcome. The store checks who may
-// do what.
-func (s *Core) ModerateUpload(r *http.Request, u *wengao.User, id int64, a UploadAction) (*wengao.Upload, error) {
-	e, ctx := s.Auditing(r, "upload."+a.Name, "upload:"+strconv.FormatInt(id, 10), a.Reason)
-	var up *wengao.Upload
-	var err error
-	switch a.Name {
-	case "approve":
-		if a.Meta != nil {
-			if up, err = s.Uploads.FindUpload(ctx, id); err != nil {
-				return nil, err
-			}
-			if up.Status == wengao.UploadPending {
-				// Not audited on its own: the approval's entry covers it.
-				if _, err := s.Uploads.UpdateUploadMeta(r.Context(), id, u.ID, *a.Meta); err != nil {
-					return nil, err
-				}
-			}
-		}
-		up, err = s.Uploads.ApproveUpload(ctx, id, u.ID, s.CurrentSettings(r.Context()).UploadReward)
-	case "reject":
-		up, err = s.Uploads.RejectUpload(ctx, id, u.ID, a.Reason)
-	case "meta":
-		if a.Meta == nil {
-			return nil, wengao.Errorf(wengao.EINVALID, MsgBadForm)
-		}
-		up, err = s.Uploads.UpdateUploadMeta(ctx, id, u.ID, *a.Meta)
-	case "delete":
-		up, err = s.Uploads.DeleteUpload(ctx, id, u.ID)
-	default:
-		return nil, wengao.Errorf(wengao.ENOTFOUND, msgNotFoundPage)
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.Audited(r, e)
-	return up, nil
-}
-
 // uploadDetailView is an upload's page, for its uploader or a moderator.
 type uploadDetailView struct {
 	Layout

@@ -72,3 +72,6 @@ func (s *Core) ErrorPage(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Core) NotFound(w http.ResponseWriter, r *http.Request) {
 	s.ErrorPage(w, r, wengao.Errorf(wengao.ENOTFOUND, msgNotFoundPage))
 }
+
+// PageLayout returns the layout a view embeds.
+func (l *Layout) PageLayout() *Layout { return l }
