@@ -12,34 +12,6 @@ import (
 	"github.com/wengao/wengao/http/web"
 )
 
-// requireAdminPage returns the signed-in admin, or sends others to log
-// in or shows them 403.
-func (s *Handler) requireAdminPage(w http.ResponseWriter, r *http.Request) *wengao.User {
-	u := s.RequireLogin(w, r, r.URL.RequestURI())
-	if u == nil {
-		return nil
-	}
-	if !u.IsAdmin() {
-		s.ErrorPage(w, r, wengao.ErrNotAdmin)
-		return nil
-	}
-	return u
-}
-
-// staffPage returns the signed-in moderator or admin without the checks
-// of the upload console.
-func (s *Handler) staffPage(w http.ResponseWriter, r *http.Request) *wengao.User {
-	u := s.RequireLogin(w, r, r.URL.RequestURI())
-	if u == nil {
-		return nil
-	}
-	if !u.IsModerator() {
-		s.ErrorPage(w, r, wengao.ErrNotStaff)
-		return nil
-	}
-	return u
-}
-
 // adminView is the console's front page.
 type adminView struct {
 	web.Layout
@@ -53,7 +25,7 @@ type adminView struct {
 }
 
 func (s *Handler) handleAdmin(w http.ResponseWriter, r *http.Request) {
-	u := s.staffPage(w, r)
+	u := s.requireModeratorPage(w, r)
 	if u == nil {
 		return
 	}
@@ -117,7 +89,7 @@ type adminDocumentsView struct {
 }
 
 func (s *Handler) handleAdminDocuments(w http.ResponseWriter, r *http.Request) {
-	if s.staffPage(w, r) == nil {
+	if s.requireModeratorPage(w, r) == nil {
 		return
 	}
 	page, limit := web.PageParams(r)
@@ -152,7 +124,7 @@ type adminDocumentView struct {
 }
 
 func (s *Handler) handleAdminDocumentPage(w http.ResponseWriter, r *http.Request) {
-	u := s.staffPage(w, r)
+	u := s.requireModeratorPage(w, r)
 	if u == nil {
 		return
 	}
@@ -173,7 +145,7 @@ func (s *Handler) adminDocumentPage(w http.ResponseWriter, r *http.Request, u *w
 	s.adminRender(w, r, status, "admin_document", "编辑："+doc.Title, &v)
 }
 
-// DocumentActions are what the console does to a document, and who may:
+// documentActions are what the console does to a document, and who may:
 // a move to another state is checked by the store against the
 // transition table (wengao.CanChangeDocumentStatus); the other actions
 // are for admins or for all staff.
@@ -191,7 +163,7 @@ var documentActions = map[string]struct {
 }
 
 func (s *Handler) handleAdminDocumentForm(w http.ResponseWriter, r *http.Request) {
-	u := s.staffPage(w, r)
+	u := s.requireModeratorPage(w, r)
 	if u == nil {
 		return
 	}
@@ -301,7 +273,7 @@ type adminCategoriesView struct {
 }
 
 func (s *Handler) handleAdminCategories(w http.ResponseWriter, r *http.Request) {
-	if s.staffPage(w, r) == nil {
+	if s.requireModeratorPage(w, r) == nil {
 		return
 	}
 	s.adminCategories(w, r, http.StatusOK, "", web.MeNotices[r.URL.Query().Get("notice")])
@@ -354,7 +326,7 @@ type adminUsersView struct {
 }
 
 func (s *Handler) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
-	if s.staffPage(w, r) == nil {
+	if s.requireModeratorPage(w, r) == nil {
 		return
 	}
 	page, limit := web.PageParams(r)
@@ -383,7 +355,7 @@ type adminUserView struct {
 }
 
 func (s *Handler) handleAdminUserPage(w http.ResponseWriter, r *http.Request) {
-	u := s.staffPage(w, r)
+	u := s.requireModeratorPage(w, r)
 	if u == nil {
 		return
 	}
@@ -423,7 +395,7 @@ func parseBanDate(s string) (time.Time, error) {
 }
 
 func (s *Handler) handleAdminUserForm(w http.ResponseWriter, r *http.Request) {
-	me := s.staffPage(w, r)
+	me := s.requireModeratorPage(w, r)
 	if me == nil {
 		return
 	}
@@ -611,7 +583,7 @@ type adminAuditView struct {
 }
 
 func (s *Handler) handleAdminAudit(w http.ResponseWriter, r *http.Request) {
-	if s.staffPage(w, r) == nil {
+	if s.requireModeratorPage(w, r) == nil {
 		return
 	}
 	page, limit := web.PageParams(r)

@@ -5,6 +5,7 @@ package console
 import (
 	"net/http"
 
+	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/http/web"
 )
 
@@ -45,4 +46,30 @@ func (s *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/uploads", s.handleAdminUploads)
 	mux.HandleFunc("GET /admin/uploads/{id}", s.handleAdminUploadPage)
 	mux.HandleFunc("POST /admin/uploads/{id}/{action}", s.handleAdminUploadForm)
+}
+
+// requireModeratorPage returns the signed-in moderator or admin, or sends
+// visitors to log in and shows others 403.
+func (s *Handler) requireModeratorPage(w http.ResponseWriter, r *http.Request) *wengao.User {
+	return s.requireRolePage(w, r, (*wengao.User).IsModerator, wengao.ErrNotStaff)
+}
+
+// requireAdminPage returns the signed-in admin, or sends visitors to log
+// in and shows others 403.
+func (s *Handler) requireAdminPage(w http.ResponseWriter, r *http.Request) *wengao.User {
+	return s.requireRolePage(w, r, (*wengao.User).IsAdmin, wengao.ErrNotAdmin)
+}
+
+// requireRolePage returns the signed-in user when may says their role
+// may see the page, or sends visitors to log in and shows others denied.
+func (s *Handler) requireRolePage(w http.ResponseWriter, r *http.Request, may func(*wengao.User) bool, denied error) *wengao.User {
+	u := s.RequireLogin(w, r, r.URL.RequestURI())
+	if u == nil {
+		return nil
+	}
+	if !may(u) {
+		s.ErrorPage(w, r, denied)
+		return nil
+	}
+	return u
 }

@@ -10,20 +10,6 @@ import (
 	"github.com/wengao/wengao/http/web"
 )
 
-// requireModeratorPage returns the signed-in moderator, or sends others
-// To log in or shows them 403.
-func (s *Handler) requireModeratorPage(w http.ResponseWriter, r *http.Request) *wengao.User {
-	u := s.RequireLogin(w, r, r.URL.RequestURI())
-	if u == nil {
-		return nil
-	}
-	if !u.IsModerator() {
-		s.ErrorPage(w, r, wengao.ErrNotStaff)
-		return nil
-	}
-	return u
-}
-
 // adminUploadsView is the moderators' list of uploads.
 type adminUploadsView struct {
 	web.Layout
@@ -82,7 +68,7 @@ func (s *Handler) handleAdminUploadPage(w http.ResponseWriter, r *http.Request) 
 }
 
 // handleAdminUploadForm approves, rejects, corrects or deletes an upload
-// From its page.
+// from its page.
 func (s *Handler) handleAdminUploadForm(w http.ResponseWriter, r *http.Request) {
 	u := s.requireModeratorPage(w, r)
 	if u == nil {

@@ -47,7 +47,7 @@ const headingRunesMax = 40
 // and 附注 in their places. Only the paragraphs that v allows are
 // rendered, and the parts are looked for in them alone, so that text a
 // visitor may not read never leaves the server, not even through the
-// Layout.
+// layout.
 func renderBody(doc *wengao.Document, v web.Visibility) renderedBody {
 	body, full := v.Visible(doc.Body)
 	shown := len(body)

@@ -128,7 +128,7 @@ func (s *Handler) renderDocument(r *http.Request, id string, vis web.Visibility,
 }
 
 // countRead counts the request as a read of document id unless it comes
-// From a crawler or a prefetch, setting the visitor cookie on a first
+// from a crawler or a prefetch, setting the visitor cookie on a first
 // visit. It returns the reads of the document not yet stored, to add to
 // its stored total.
 func (s *Handler) countRead(w http.ResponseWriter, r *http.Request, id string) int64 {

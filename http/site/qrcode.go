@@ -13,7 +13,7 @@ import (
 )
 
 // handleQRCode serves an SVG QR code of the address of one of the site's
-// Pages (?path=/doc/…), for sharing to WeChat by scanning.
+// pages (?path=/doc/…), for sharing to WeChat by scanning.
 func (s *Handler) handleQRCode(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Query().Get("path")
 	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") || strings.ContainsAny(path, "\\\r\n") || len(path) > 512 {

@@ -140,7 +140,7 @@ func officeTool(t *testing.T, names ...string) string {
 
 // TestGeneratedDocxInLibreOffice lays out real and generated documents as
 // the download does, has LibreOffice render them to PDF and checks the
-// Pages as printed (GB/T 9704): about 28 characters on a full line and at
+// pages as printed (GB/T 9704): about 28 characters on a full line and at
 // most 22 lines a page, the title once, as many pages as the characters
 // give at 616 a page (within 25 %), the 发文字号 centred, the 落款 on the
 // right half of the page. With WENGAO_DOCX_OUT set, the .docx and .pdf
@@ -206,7 +206,7 @@ func TestGeneratedDocxInLibreOffice(t *testing.T) {
 // fontAliases maps the fonts the .docx names to free faces of the same
 // kind, as a Chinese desktop's font configuration does: LibreOffice on
 // Linux leaves a missing font to fontconfig, which otherwise falls back
-// To a sans face whatever the font table says. The layout does not depend
+// to a sans face whatever the font table says. The layout does not depend
 // on it (every CJK face is one em wide); it makes the rendering look like
 // the printed 公文.
 var fontAliases = [][2]string{

@@ -17,7 +17,7 @@ import (
 )
 
 // FileStore keeps the original files of uploads and documents by their
-// Key, the hex sha256 of their content (package blob).
+// key, the hex sha256 of their content (package blob).
 type FileStore interface {
 	// Put stores at most max bytes from r; more is an ETOOLARGE error.
 	Put(ctx context.Context, r io.Reader, max int64) (key string, size int64, err error)

@@ -16,7 +16,7 @@ type limiters struct {
 	takedowns *throttle.Limiter // notices that hid a document, per account or address, a day
 }
 
-func NewLimiters() limiters {
+func newLimiters() limiters {
 	return limiters{
 		search:    throttle.NewLimiter(time.Minute, 0),
 		register:  throttle.NewLimiter(time.Hour, 0),
@@ -45,7 +45,7 @@ func (s *Core) AllowSearch(w http.ResponseWriter, r *http.Request, page bool) bo
 	if u := s.CurrentUser(r); u != nil {
 		key, limit = "user:"+strconv.FormatInt(u.ID, 10), st.SearchPerMinuteUser
 	}
-	ok, wait := s.Limits.search.Allow(key, limit)
+	ok, wait := s.limits.search.Allow(key, limit)
 	if ok {
 		return true
 	}
@@ -62,11 +62,11 @@ func (s *Core) AllowSearch(w http.ResponseWriter, r *http.Request, page bool) bo
 // address of r; undo gives the count back when it was not created.
 func (s *Core) AllowRegistration(w http.ResponseWriter, r *http.Request) (undo func(), err error) {
 	ip := s.clientIP(r)
-	ok, wait := s.Limits.register.Allow(ip, s.CurrentSettings(r.Context()).RegistrationsPerHour)
+	ok, wait := s.limits.register.Allow(ip, s.CurrentSettings(r.Context()).RegistrationsPerHour)
 	if !ok {
 		return nil, tooMany(w, wait, msgRegisterTooFast)
 	}
-	return func() { s.Limits.register.Undo(ip) }, nil
+	return func() { s.limits.register.Undo(ip) }, nil
 }
 
 // allowTakedown counts a notice about to hide a document against the
@@ -75,11 +75,11 @@ func (s *Core) AllowRegistration(w http.ResponseWriter, r *http.Request) (undo f
 func (s *Core) allowTakedown(r *http.Request, u *wengao.User) bool {
 	limit := s.CurrentSettings(r.Context()).TakedownsPerDay
 	ip := s.clientIP(r)
-	if ok, _ := s.Limits.takedowns.Allow(ip, limit); !ok {
+	if ok, _ := s.limits.takedowns.Allow(ip, limit); !ok {
 		return false
 	}
-	if ok, _ := s.Limits.takedowns.Allow("user:"+strconv.FormatInt(u.ID, 10), limit); !ok {
-		s.Limits.takedowns.Undo(ip)
+	if ok, _ := s.limits.takedowns.Allow("user:"+strconv.FormatInt(u.ID, 10), limit); !ok {
+		s.limits.takedowns.Undo(ip)
 		return false
 	}
 	return true

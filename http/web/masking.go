@@ -15,12 +15,12 @@ type maskState struct {
 	mu      sync.Mutex
 	version int64
 	loaded  bool
-	// own is the Maskers over ownOf, when Server.Maskers is not set.
+	// own is the Maskers over ownOf, when Core.Maskers is not set.
 	own   *search.Maskers
 	ownOf wengao.MaskService
 }
 
-// maskers returns Server.Maskers, or else one kept over Server.Masks, or
+// maskers returns Core.Maskers, or else one kept over Core.Masks, or
 // nil when there are no rules.
 func (s *Core) maskers() *search.Maskers {
 	if s.Maskers != nil {

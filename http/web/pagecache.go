@@ -89,7 +89,7 @@ var Placeholders = func() [numSlots]string {
 // ReadsPlaceholder stands for the read count.
 var ReadsPlaceholder = Placeholders[slotReads]
 
-// SlotValues are the contents of the slots for one response.
+// slotValues are the contents of the slots for one response.
 type slotValues [numSlots][]byte
 
 func (c *pageCache) Get(key string, now time.Time) *CachedPage {
@@ -257,7 +257,7 @@ func (p *CachedPage) Serve(s *Core, w http.ResponseWriter, r *http.Request, vals
 
 // clear drops every cached page, after a change that shows on many pages
 // (a document published or removed), and keeps the renders under way
-// From caching what they read before it.
+// from caching what they read before it.
 func (c *pageCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

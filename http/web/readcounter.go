@@ -42,7 +42,7 @@ type ReadCounter struct {
 	// unsaved holds the reads of each document that are not in the store
 	// yet: pending, or being written.
 	unsaved map[string]int64
-	// Flushes counts the flushes written; flushedAt says which flush last
+	// flushes counts the flushes written; flushedAt says which flush last
 	// wrote reads of a document (at least floor), so that a page cached
 	// with the document's stored total knows when that total is old.
 	flushes   uint64
@@ -236,7 +236,7 @@ func validVisitorID(s string) bool {
 // Baiduspider, bingbot, Sogou web spider, 360Spider, YisouSpider,
 // Bytespider… all say bot, spider or crawl), link previewers, headless
 // browsers, and HTTP libraries and command-line tools, which no person
-// Reads with. A request without a User-Agent is not counted either.
+// reads with. A request without a User-Agent is not counted either.
 var crawlerMarks = []string{
 	"bot", "spider", "crawl", "slurp", "sogou", "yahoo! ", "mediapartners", "facebookexternalhit",
 	"headlesschrome", "phantomjs", "lighthouse", "pagespeed", "preview", "feedfetcher",

@@ -23,7 +23,7 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// Pages holds one parsed template set per page, each the layout plus the
+// pages holds one parsed template set per page, each the layout plus the
 // page's own file, parsed once at start-up.
 var pages = mustParseTemplates(templateFS)
 

@@ -275,7 +275,7 @@ func (s *Core) NoteSearchHits(p SearchParams, hits int) {
 }
 
 // RecordSearchPage logs the search of a search page served. Only first
-// Pages count (the others page through the same search), and only pages
+// pages count (the others page through the same search), and only pages
 // whose hits are known: a failed search is not logged.
 func (s *Core) RecordSearchPage(r *http.Request, p SearchParams) {
 	if s.SearchLog == nil || p.Q == "" || p.Page > 1 {
@@ -287,7 +287,7 @@ func (s *Core) RecordSearchPage(r *http.Request, p SearchParams) {
 }
 
 // RecordAPISearch logs a search of the API; like the site's, only first
-// Pages count.
+// pages count.
 func (s *Core) RecordAPISearch(r *http.Request, req wengao.SearchRequest, hits int) {
 	if req.Page <= 1 {
 		s.recordSearch(r, req.Query, hits)

@@ -1,10 +1,10 @@
 // Package web is the core the HTTP front ends share: the services and
-// CurrentSettings, the clock, sessions and the current user, client addresses,
+// settings, the clock, sessions and the current user, client addresses,
 // rate limits, template rendering and error pages, the page cache, the
 // read counter, the search log, metrics, display masking, static files,
-// and the actions more than one front end takes (moderateUpload,
-// ChangeDocumentStatus, resolveComplaint). The api, site and console
-// packages mount their routes on it.
+// and the actions more than one front end takes (actions.go:
+// ModerateUpload, ChangeDocumentStatus, ResolveComplaint). The api, site
+// and console packages mount their routes on it.
 package web
 
 import (
@@ -65,11 +65,14 @@ type Core struct {
 	// nothing.
 	Metrics *Metrics
 
+	// Pages caches rendered pages; the site serves documents from it,
+	// and the core drops them when the stores change (WatchChanges).
+	Pages pageCache
+
 	rankings  rankingCache
-	Pages     pageCache
 	favs      favCounts
 	maskState maskState
-	Limits    limiters
+	limits    limiters
 	held      heldBlobs
 	// SitemapMax overrides sitemapMaxURLs; tests lower it to reach a
 	// sitemap index with few documents.
@@ -84,7 +87,7 @@ func NewCore(svc Services) (*Core, error) {
 	if err := svc.check(); err != nil {
 		return nil, err
 	}
-	return &Core{Services: svc, Logger: slog.Default(), Throttle: throttle.New(0, 0, 0, 0), Settings: wengao.DefaultSettings(), Limits: NewLimiters(),
+	return &Core{Services: svc, Logger: slog.Default(), Throttle: throttle.New(0, 0, 0, 0), Settings: wengao.DefaultSettings(), limits: newLimiters(),
 		Now: time.Now}, nil
 }
 

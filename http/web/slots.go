@@ -187,7 +187,7 @@ var anonLinks struct {
 }
 
 // anonymousLinks returns the login and registration links that come back
-// To path.
+// to path.
 func anonymousLinks(path string) []byte {
 	anonLinks.Lock()
 	b, ok := anonLinks.m[path]
