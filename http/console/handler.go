@@ -17,6 +17,30 @@ func New(c *web.Core) *Handler { return &Handler{Core: c} }
 
 // Register adds the routes of the operators' console to mux.
 func (s *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /admin", s.handleAdmin)
+	mux.HandleFunc("GET /admin/audit", s.handleAdminAudit)
+	mux.HandleFunc("GET /admin/categories", s.handleAdminCategories)
+	mux.HandleFunc("POST /admin/categories", s.handleAdminCategoriesForm)
+	mux.HandleFunc("GET /admin/complaints", s.handleAdminComplaints)
+	mux.HandleFunc("GET /admin/complaints/{id}", s.handleAdminComplaintPage)
+	mux.HandleFunc("POST /admin/complaints/{id}/{action}", s.handleAdminComplaintForm)
+	mux.HandleFunc("GET /admin/documents", s.handleAdminDocuments)
+	mux.HandleFunc("GET /admin/documents/{id}", s.handleAdminDocumentPage)
+	mux.HandleFunc("POST /admin/documents/{id}/{action}", s.handleAdminDocumentForm)
+	mux.HandleFunc("GET /admin/masks", s.handleAdminMasks)
+	mux.HandleFunc("POST /admin/masks", s.handleAdminMasksForm)
+	mux.HandleFunc("GET /admin/settings", s.handleAdminSettings)
+	mux.HandleFunc("POST /admin/settings", s.handleAdminSettingsForm)
+	mux.HandleFunc("GET /admin/sources", s.handleAdminSources)
+	mux.HandleFunc("POST /admin/sources", s.handleAdminSourcesForm)
+	mux.HandleFunc("GET /admin/uploads", s.handleAdminUploads)
+	mux.HandleFunc("GET /admin/uploads/{id}", s.handleAdminUploadPage)
+	mux.HandleFunc("POST /admin/uploads/{id}/{action}", s.handleAdminUploadForm)
+	mux.HandleFunc("GET /admin/users", s.handleAdminUsers)
+	mux.HandleFunc("GET /admin/users/{id}", s.handleAdminUserPage)
+	mux.HandleFunc("POST /admin/users/{id}/{action}", s.handleAdminUserForm)
+	// Statistics are on with a statistics service; without one, their
+	// routes answer that they are unavailable.
 	if s.Stats != nil {
 		mux.HandleFunc("GET /admin/stats", s.handleAdminStats)
 		mux.HandleFunc("GET /admin/stats/{file}", s.handleAdminStatsCSV)
@@ -24,28 +48,6 @@ func (s *Handler) Register(mux *http.ServeMux) {
 		mux.HandleFunc("GET /admin/stats", s.handleAdminStatsOff)
 		mux.HandleFunc("GET /admin/stats/{file}", s.handleAdminStatsOff)
 	}
-	mux.HandleFunc("GET /admin", s.handleAdmin)
-	mux.HandleFunc("GET /admin/documents", s.handleAdminDocuments)
-	mux.HandleFunc("GET /admin/documents/{id}", s.handleAdminDocumentPage)
-	mux.HandleFunc("POST /admin/documents/{id}/{action}", s.handleAdminDocumentForm)
-	mux.HandleFunc("GET /admin/categories", s.handleAdminCategories)
-	mux.HandleFunc("POST /admin/categories", s.handleAdminCategoriesForm)
-	mux.HandleFunc("GET /admin/users", s.handleAdminUsers)
-	mux.HandleFunc("GET /admin/users/{id}", s.handleAdminUserPage)
-	mux.HandleFunc("POST /admin/users/{id}/{action}", s.handleAdminUserForm)
-	mux.HandleFunc("GET /admin/settings", s.handleAdminSettings)
-	mux.HandleFunc("POST /admin/settings", s.handleAdminSettingsForm)
-	mux.HandleFunc("GET /admin/masks", s.handleAdminMasks)
-	mux.HandleFunc("POST /admin/masks", s.handleAdminMasksForm)
-	mux.HandleFunc("GET /admin/audit", s.handleAdminAudit)
-	mux.HandleFunc("GET /admin/complaints", s.handleAdminComplaints)
-	mux.HandleFunc("GET /admin/complaints/{id}", s.handleAdminComplaintPage)
-	mux.HandleFunc("POST /admin/complaints/{id}/{action}", s.handleAdminComplaintForm)
-	mux.HandleFunc("GET /admin/sources", s.handleAdminSources)
-	mux.HandleFunc("POST /admin/sources", s.handleAdminSourcesForm)
-	mux.HandleFunc("GET /admin/uploads", s.handleAdminUploads)
-	mux.HandleFunc("GET /admin/uploads/{id}", s.handleAdminUploadPage)
-	mux.HandleFunc("POST /admin/uploads/{id}/{action}", s.handleAdminUploadForm)
 }
 
 // requireModeratorPage returns the signed-in moderator or admin, or sends

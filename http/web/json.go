@@ -69,4 +69,4 @@ func (s *Core) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	WriteJSON(w, ErrorStatus(err), map[string]any{"error": map[string]string{"code": code, "message": wengao.ErrorMessage(err)}})
 }
 
-func Itoa(n int) string { return strconv.Itoa(n) }
+func itoa(n int) string { return strconv.Itoa(n) }
