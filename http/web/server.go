@@ -36,9 +36,9 @@ type Core struct {
 	// X-Forwarded-Proto headers are believed; none by default.
 	TrustedProxies []netip.Prefix
 
-	// Services are the stores the core serves from, given to NewCore,
-	// which mounts routes by them; tests may swap one for a fake before
-	// the core serves.
+	// Services are the stores the core serves from, given to NewCore;
+	// the front ends choose their routes by them when they register.
+	// Tests may swap one for a fake before the core serves.
 	Services
 
 	// Counter counts page views as reads; nil counts none. The server
