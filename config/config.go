@@ -20,7 +20,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/blob/s3"
-	"github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"golang.org/x/text/width"
 )
 
@@ -122,7 +122,7 @@ var configOptions = []*configOption{
 		field: func(c *Config) any { return &c.AllowedHosts }},
 	{key: "trusted_proxies", usage: "comma-separated `CIDR` list of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; empty: none",
 		field: func(c *Config) any { return &c.TrustedProxies }, check: func(c *Config) error {
-			_, err := http.ParseTrustedProxies(c.TrustedProxies)
+			_, err := web.ParseTrustedProxies(c.TrustedProxies)
 			return err
 		}},
 	{key: "contact", usage: "e-mail `address` shown on the contact page", field: func(c *Config) any { return &c.Contact }},

@@ -30,8 +30,7 @@ func newTestServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search = db, db
+	srv := wengaohttp.MustNewServer(t, wengaohttp.AllServices(t, db))
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts

@@ -27,9 +27,7 @@ func newAccountServer(t *testing.T) *httptest.Server {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search, srv.Browse = db, db, db
-	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
+	srv := wengaohttp.MustNewServer(t, wengaohttp.AllServices(t, db))
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts

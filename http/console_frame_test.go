@@ -20,7 +20,6 @@ import (
 // noindex.
 func TestConsolePagesHaveTheirFrame(t *testing.T) {
 	e, admin := consoleEnv(t)
-	e.srv.Stats = e.db
 	ctx := context.Background()
 	ids, _ := e.db.DocumentIDs(ctx)
 	au, err := e.db.FindUserByName(ctx, "管理员")

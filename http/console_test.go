@@ -17,8 +17,6 @@ import (
 // an admin.
 func consoleEnv(t *testing.T) (*uploadEnv, *http.Client) {
 	e := newUploadEnv(t)
-	e.srv.DocAdmin, e.srv.UserAdmin, e.srv.Audit, e.srv.Complaints, e.srv.SettingsStore = e.db, e.db, e.db, e.db, e.db
-	e.srv.Masks = e.db
 	admin, err := e.db.FindUserByName(context.Background(), "管理员")
 	if err != nil {
 		t.Fatal(err)

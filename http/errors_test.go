@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
-	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 )
 
 // errBroken is what a store returns when its database fails.
@@ -82,7 +82,7 @@ func TestConsoleFrontPageShowsErrors(t *testing.T) {
 
 // brokenFiles is a file store whose writes fail, with an error whose
 // text speaks of multipart, as a wrapped error may.
-type brokenFiles struct{ wengaohttp.FileStore }
+type brokenFiles struct{ web.FileStore }
 
 func (brokenFiles) Put(ctx context.Context, r io.Reader, max int64) (string, int64, error) {
 	io.CopyN(io.Discard, r, 10)
@@ -114,7 +114,7 @@ type recordingSettings struct {
 
 func (s *recordingSettings) LoadSettings(ctx context.Context) (wengao.Settings, int64, error) {
 	s.mu.Lock()
-	s.ids = append(s.ids, wengaohttp.RequestID(ctx))
+	s.ids = append(s.ids, web.RequestID(ctx))
 	s.mu.Unlock()
 	return s.SettingsService.LoadSettings(ctx)
 }

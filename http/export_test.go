@@ -1,30 +1,40 @@
 package http
 
 import (
-	"html/template"
+	"testing"
 
-	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/blob"
+	"github.com/wengao/wengao/sqlite"
 )
 
 // SetSitemapMax sets the most URLs per sitemap, so that tests can reach a
 // sitemap index with few documents.
-func (s *Server) SetSitemapMax(n int) { s.sitemapMax = n }
+func (s *Server) SetSitemapMax(n int) { s.SitemapMax = n }
 
-// RenderBody renders doc as the document page does for a visitor who may
-// read a preview of at most limit characters (0: all of it), and returns
-// the body HTML, the outline anchors and the number of hidden characters.
-func RenderBody(doc *wengao.Document, limit int) (template.HTML, []string, int) {
-	v := visibility{Full: limit == 0, Rule: wengao.PreviewRule{Percent: 100, MaxChars: limit}}
-	b := renderBody(doc, v)
-	var anchors []string
-	for _, o := range b.Outline {
-		anchors = append(anchors, o.Anchor)
+// AllServices returns the required services over db, with a file store
+// in a temporary folder, and statistics; tests add the other optional
+// services they need (Reads, Near…) or swap one for a fake.
+func AllServices(tb testing.TB, db *sqlite.DB) Services {
+	tb.Helper()
+	files, err := blob.NewLocal(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return b.HTML, anchors, b.Hidden
+	return Services{
+		Documents: db, Search: db, Browse: db,
+		Users: db, Sessions: db, Ledger: db, Favorites: db,
+		Uploads: db, Files: files,
+		Complaints: db, DocAdmin: db, UserAdmin: db, Audit: db, SettingsStore: db,
+		Masks: db, Stats: db,
+	}
 }
 
-// IsCrawler exposes isCrawler.
-var IsCrawler = isCrawler
-
-// MarkdownHTML exposes markdownHTML.
-var MarkdownHTML = markdownHTML
+// MustNewServer returns NewServer(svc), failing tb on an error.
+func MustNewServer(tb testing.TB, svc Services) *Server {
+	tb.Helper()
+	srv, err := NewServer(svc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wengao/wengao"
 	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sqlite"
 	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
@@ -54,9 +55,9 @@ func sampleServer(t *testing.T) (*wengaohttp.Server, *sqlite.DB, *http.Cookie) {
 	}
 	db := sqlitetest.OpenCopy(t, accountsDB)
 	ctx := context.Background()
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
-	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
+	svc := wengaohttp.AllServices(t, db)
+	svc.Reads = db
+	srv := wengaohttp.MustNewServer(t, svc)
 	srv.Logger = discardLogger
 	// Tests search far more than a visitor may; those of the limits set
 	// their own.
@@ -69,7 +70,7 @@ func sampleServer(t *testing.T) (*wengaohttp.Server, *sqlite.DB, *http.Cookie) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv, db, &http.Cookie{Name: wengaohttp.SessionCookie, Value: sess.Token}
+	return srv, db, &http.Cookie{Name: web.SessionCookie, Value: sess.Token}
 }
 
 // serve runs one request through the server in process.

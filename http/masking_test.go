@@ -13,7 +13,6 @@ import (
 // A masking rule changes what every page shows, not what search finds.
 func TestDisplayMasking(t *testing.T) {
 	srv, db, cookie := sampleServer(t)
-	srv.Masks = db
 	ctx := context.Background()
 	hits := func() (ids []string, text string) {
 		_, raw := serve(srv, "/api/v1/search?limit=50&q="+url.QueryEscape("党委"), cookie)

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/metrics"
 	"github.com/wengao/wengao/sqlite"
 )
@@ -32,7 +33,7 @@ func newMetricsEnv(t testing.TB) (*Server, *httptest.Server, *metrics.Registry) 
 	t.Cleanup(func() { db.Close() })
 	reg := metrics.NewRegistry()
 	reg.RegisterRuntime()
-	docs := InstrumentImports(db, reg)
+	docs := web.InstrumentImports(db, reg)
 	_, err = docs.SaveDocuments(context.Background(), []*wengao.Document{
 		{ID: "gov-1", Title: "关于加强安全生产工作的意见", Date: "2024-01-02", Category: "公文/通知", Body: []string{"一、总体要求", "加强安全生产监管。"}},
 		{ID: "gov-2", Title: "关于做好安全生产检查的通知", Date: "2023-05-06", Category: "公文/通知", Body: []string{"各单位要做好安全生产检查。"}},
@@ -41,12 +42,13 @@ func newMetricsEnv(t testing.TB) (*Server, *httptest.Server, *metrics.Registry) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer()
+	svc := AllServices(t, db)
+	svc.Reads = db
+	svc.Search = web.InstrumentSearch(db, reg)
+	srv := MustNewServer(t, svc)
 	srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv.Documents, srv.Browse, srv.Reads = db, db, db
-	srv.Search = InstrumentSearch(db, reg)
-	srv.Metrics = NewMetrics(reg)
-	RegisterLibraryMetrics(reg, db, FileSizes(db.Path, db.Path+"-wal"))
+	srv.Metrics = web.NewMetrics(reg)
+	web.RegisterLibraryMetrics(reg, db, web.FileSizes(db.Path, db.Path+"-wal"))
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return srv, ts, reg
@@ -383,9 +385,8 @@ func TestMetricsToken(t *testing.T) {
 }
 
 func TestMetricsOff(t *testing.T) {
-	srv := NewServer()
+	srv := MustNewServer(t, AllServices(t, openDB(t)))
 	srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv.Documents = countingDocs{}
 	w := httptest.NewRecorder()
 	srv.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
 	if w.Code != http.StatusNotFound {
@@ -436,54 +437,35 @@ func TestMetricsConcurrent(t *testing.T) {
 	checkHistograms(t, e)
 }
 
-// countingDocs is a DocumentService that only counts, for benchmarks of
-// the middleware alone.
+// openDB returns an empty library in a temporary folder.
+func openDB(tb testing.TB) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// countingDocs is a DocumentService whose count needs no query, for
+// benchmarks of the middleware alone.
 type countingDocs struct{ wengao.DocumentService }
 
 func (countingDocs) CountDocuments(context.Context) (int, error) { return 3, nil }
 
-// BenchmarkMetricsObserve is what the middleware records for a request.
-func BenchmarkMetricsObserve(b *testing.B) {
-	m := NewMetrics(metrics.NewRegistry())
-	b.ReportAllocs()
-	for b.Loop() {
-		m.requests.With("GET /doc/{id}", methodLabel("GET"), statusLabel(200)).Inc()
-		m.duration.With("GET /doc/{id}").Observe(0.0042)
-	}
-}
-
-// BenchmarkMeasure times a request through the router alone and through
-// the metrics middleware and router.
-func BenchmarkMeasure(b *testing.B) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /doc/{id}", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	s := &Server{Metrics: NewMetrics(metrics.NewRegistry())}
-	for _, c := range []struct {
-		name string
-		h    http.Handler
-	}{{"bare", mux}, {"measured", s.measure(mux)}} {
-		b.Run(c.name, func(b *testing.B) {
-			req := httptest.NewRequest("GET", "/doc/gov-1", nil)
-			w := &statusWriter{ResponseWriter: httptest.NewRecorder()}
-			b.ReportAllocs()
-			for b.Loop() {
-				w.status = 0
-				c.h.ServeHTTP(w, req)
-			}
-		})
-	}
-}
-
 // BenchmarkServerMetrics times GET /healthz through the whole server,
 // without and with metrics.
 func BenchmarkServerMetrics(b *testing.B) {
+	db := openDB(b)
 	for _, on := range []bool{false, true} {
 		b.Run(fmt.Sprintf("metrics=%v", on), func(b *testing.B) {
-			srv := NewServer()
+			svc := AllServices(b, db)
+			svc.Documents = countingDocs{db}
+			srv := MustNewServer(b, svc)
 			srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-			srv.Documents = countingDocs{}
 			if on {
-				srv.Metrics = NewMetrics(metrics.NewRegistry())
+				srv.Metrics = web.NewMetrics(metrics.NewRegistry())
 			}
 			req := httptest.NewRequest("GET", "/healthz", nil)
 			b.ReportAllocs()

@@ -532,7 +532,6 @@ func TestRolesHold(t *testing.T) {
 // statistics survive an attempt at 2⁶³−1; a huge page answers 400.
 func TestInputLimits(t *testing.T) {
 	e, admin := consoleEnv(t)
-	e.srv.Stats = e.db
 	e.srv.Settings.RegistrationsPerHour = 0
 	var apiErr apiError
 	c := jarClient(t)

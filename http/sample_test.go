@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sample"
 	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
@@ -13,9 +14,10 @@ import (
 func newSampleEnv(tb testing.TB) *siteEnv {
 	tb.Helper()
 	db := sqlitetest.OpenSample(tb)
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
-	srv.Counter = wengaohttp.NewReadCounter(db)
+	svc := wengaohttp.AllServices(tb, db)
+	svc.Reads = db
+	srv := wengaohttp.MustNewServer(tb, svc)
+	srv.Counter = web.NewReadCounter(db)
 	srv.Attribution = sample.Attribution()
 	srv.Logger = discardLogger
 	ts := httptest.NewServer(srv)

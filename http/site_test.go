@@ -20,6 +20,7 @@ import (
 
 	"github.com/wengao/wengao"
 	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sqlite"
 )
 
@@ -65,9 +66,10 @@ func newSiteEnv(t testing.TB) *siteEnv {
 	if _, err := db.SaveDocuments(context.Background(), docs); err != nil {
 		t.Fatal(err)
 	}
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
-	srv.Counter = wengaohttp.NewReadCounter(db)
+	svc := wengaohttp.AllServices(t, db)
+	svc.Reads = db
+	srv := wengaohttp.MustNewServer(t, svc)
+	srv.Counter = web.NewReadCounter(db)
 	srv.Attribution = "# Sample library\n\nFrom [Laws](https://github.com/LawRefBook/Laws) at `2f4c5c2`.\n\n| part | source |\n| --- | --- |\n| laws | <script>x</script> |\n"
 	srv.BaseURL = "https://wengao.example.org"
 	// These tests look at whole texts: the preview shows everything.
@@ -357,10 +359,11 @@ func TestReadCounting(t *testing.T) {
 
 func TestReadsFlushedOnClose(t *testing.T) {
 	e := newSiteEnv(t)
-	srv := wengaohttp.NewServer()
+	svc := wengaohttp.AllServices(t, e.db)
+	svc.Reads = e.db
+	srv := wengaohttp.MustNewServer(t, svc)
 	srv.Addr = "127.0.0.1:0"
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = e.db, e.db, e.db, e.db
-	srv.Counter = wengaohttp.NewReadCounter(e.db)
+	srv.Counter = web.NewReadCounter(e.db)
 	srv.Counter.Interval = time.Hour
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
@@ -401,7 +404,7 @@ func TestCrawlers(t *testing.T) {
 		browserUA: false,
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40": false,
 	} {
-		if got := wengaohttp.IsCrawler(ua); got != want {
+		if got := web.IsCrawler(ua); got != want {
 			t.Errorf("IsCrawler(%q) = %v, want %v", ua, got, want)
 		}
 	}
@@ -665,41 +668,6 @@ func TestSitemapAndFeed(t *testing.T) {
 	}
 }
 
-func TestRenderBodyVisibility(t *testing.T) {
-	doc := &wengao.Document{
-		Body: []string{"一、总体要求", "第一段正文。", "二、重点任务", "第二段正文<秘密>。"},
-		Outline: []wengao.OutlineItem{
-			{Level: 1, Marker: "一、", Text: "总体要求", Paragraph: 0},
-			{Level: 1, Marker: "二、", Text: "重点任务", Paragraph: 2},
-		},
-	}
-	html, anchors, hidden := wengaohttp.RenderBody(doc, 0)
-	if got := hidden; got != 0 {
-		t.Errorf("full: hidden = %v, want %v", got, 0)
-	}
-	if got := len(anchors); got != 2 {
-		t.Fatalf("full: len(anchors) = %v, want %v", got, 2)
-	}
-	if !strings.Contains(string(html), "第二段正文&lt;秘密&gt;。") {
-		t.Errorf("full: %s %v %d (want strings.Contains(string(html), \"第二段正文&lt;秘密&gt;。\"))", html, anchors, hidden)
-	}
-	html, anchors, hidden = wengaohttp.RenderBody(doc, 12)
-	if got := hidden; got != 16 {
-		t.Errorf("cut: hidden = %v, want %v", got, 16)
-	}
-	if got := len(anchors); got != 1 {
-		t.Fatalf("cut: len(anchors) = %v, want %v", got, 1)
-	}
-	if strings.Contains(string(html), "第二段") {
-		t.Errorf("cut: %s %v %d (want not strings.Contains(string(html), \"第二段\"))", html, anchors, hidden)
-	}
-	if strings.Contains(string(html), "重点任务") {
-		t.Errorf("cut: %s %v %d (want not strings.Contains(string(html), \"重点任务\"))", html, anchors, hidden)
-	}
-}
-
-var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
-
 func TestConcurrentFirstViews(t *testing.T) {
 	e := newSiteEnv(t)
 	paths := []string{"/doc/gov-1", "/doc/law-3", "/search?q=" + url.QueryEscape("安全生产"), "/"}
@@ -754,3 +722,5 @@ func TestConcurrentFirstViews(t *testing.T) {
 		t.Errorf("HEAD: %d, %d bytes, %v (want not resp.Header.Get(\"ETag\") == \"\")", resp.StatusCode, len(body), resp.Header)
 	}
 }
+
+var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))

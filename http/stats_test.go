@@ -19,6 +19,7 @@ import (
 
 	"github.com/wengao/wengao"
 	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sqlite"
 )
 
@@ -35,11 +36,10 @@ type statsEnv struct {
 func newStatsEnv(t *testing.T) *statsEnv {
 	t.Helper()
 	db := newSiteEnv(t).db
-	srv := wengaohttp.NewServer()
-	srv.Documents, srv.Search, srv.Browse, srv.Reads = db, db, db, db
-	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
-	srv.Stats = db
-	srv.SearchLog = wengaohttp.NewSearchLog(db)
+	svc := wengaohttp.AllServices(t, db)
+	svc.Reads = db
+	srv := wengaohttp.MustNewServer(t, svc)
+	srv.SearchLog = web.NewSearchLog(db)
 	srv.Logger = discardLogger
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
@@ -75,7 +75,7 @@ func (e *statsEnv) get(t *testing.T, path, token, ua string) (*http.Response, []
 	}
 	req.Header.Set("User-Agent", ua)
 	if token != "" {
-		req.AddCookie(&http.Cookie{Name: wengaohttp.SessionCookie, Value: token})
+		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
 	}
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := c.Do(req)
@@ -158,10 +158,27 @@ func TestStatsAccess(t *testing.T) {
 		}
 	}
 
-	// Without a statistics service, the page says so.
-	e.srv.Stats = nil
-	if resp, _ := e.get(t, "/admin/stats", e.moderator, ""); resp.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("without statistics: %d", resp.StatusCode)
+	// Built without a statistics service, the pages and the API say so,
+	// to moderators only.
+	svc := wengaohttp.AllServices(t, e.db)
+	svc.Stats = nil
+	off := httptest.NewServer(wengaohttp.MustNewServer(t, svc))
+	t.Cleanup(off.Close)
+	e.ts = off
+	for _, c := range []struct {
+		path, token string
+		want        int
+	}{
+		{"/admin/stats", e.moderator, http.StatusServiceUnavailable},
+		{"/admin/stats/reads.csv", e.moderator, http.StatusServiceUnavailable},
+		{"/api/v1/admin/stats", e.moderator, http.StatusServiceUnavailable},
+		{"/admin/stats", e.reader, http.StatusForbidden},
+		{"/api/v1/admin/stats", e.reader, http.StatusForbidden},
+		{"/api/v1/admin/stats", "", http.StatusUnauthorized},
+	} {
+		if resp, _ := e.get(t, c.path, c.token, ""); resp.StatusCode != c.want {
+			t.Errorf("without statistics, %s as %q: %d, want %d", c.path, c.token, resp.StatusCode, c.want)
+		}
 	}
 }
 
@@ -217,7 +234,7 @@ func TestSearchesRecordedAndShown(t *testing.T) {
 	}
 	resp, body = e.get(t, "/admin/stats/searches.csv?days=7", e.moderator, "")
 	got = readCSV(t, resp, body)
-	today := time.Now().In(wengaohttp.ChinaTime).Format(wengao.DayLayout)
+	today := time.Now().In(web.ChinaTime).Format(wengao.DayLayout)
 	if got := len(got); got != 8 {
 		t.Fatalf("searches CSV: len(got) = %v, want %v", got, 8)
 	}
@@ -264,7 +281,7 @@ func TestSearchesRecordedAndShown(t *testing.T) {
 func TestStatsCSVRows(t *testing.T) {
 	e := newStatsEnv(t)
 	ctx := context.Background()
-	now := time.Now().In(wengaohttp.ChinaTime)
+	now := time.Now().In(web.ChinaTime)
 	today, twoDaysAgo := now.Format(wengao.DayLayout), now.AddDate(0, 0, -2).Format(wengao.DayLayout)
 	if err := e.db.RecordReads(ctx, []wengao.Read{
 		{DocumentID: "gov-1", Day: today, Count: 5},
@@ -380,9 +397,9 @@ func (f *failingSearchLog) counts() map[string]string {
 
 func TestSearchLogBuffer(t *testing.T) {
 	store := &failingSearchLog{}
-	l := wengaohttp.NewSearchLog(store)
+	l := web.NewSearchLog(store)
 	l.MaxQueries = 2
-	now := time.Date(2024, 5, 1, 23, 59, 0, 0, wengaohttp.ChinaTime)
+	now := time.Date(2024, 5, 1, 23, 59, 0, 0, web.ChinaTime)
 	l.Now = func() time.Time { return now }
 
 	l.Record("安全生产", 3)
@@ -452,10 +469,9 @@ func TestSearchLogBuffer(t *testing.T) {
 
 func TestSearchLogFlushedOnClose(t *testing.T) {
 	e := newStatsEnv(t)
-	srv := wengaohttp.NewServer()
+	srv := wengaohttp.MustNewServer(t, wengaohttp.AllServices(t, e.db))
 	srv.Addr = "127.0.0.1:0"
-	srv.Documents, srv.Search, srv.Browse = e.db, e.db, e.db
-	srv.SearchLog = wengaohttp.NewSearchLog(e.db)
+	srv.SearchLog = web.NewSearchLog(e.db)
 	srv.SearchLog.Interval = time.Hour
 	srv.Logger = discardLogger
 	if err := srv.Open(); err != nil {
@@ -469,7 +485,7 @@ func TestSearchLogFlushedOnClose(t *testing.T) {
 	if err := srv.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().In(wengaohttp.ChinaTime)
+	now := time.Now().In(web.ChinaTime)
 	sum, err := e.db.Summary(context.Background(), now, now)
 	if err != nil {
 		t.Fatal(err)
@@ -485,7 +501,7 @@ func TestSearchLogFlushedOnClose(t *testing.T) {
 // BenchmarkSearchLogRecord measures logging a search, which every search
 // request does: it must not allocate once a query is buffered.
 func BenchmarkSearchLogRecord(b *testing.B) {
-	l := wengaohttp.NewSearchLog(&failingSearchLog{})
+	l := web.NewSearchLog(&failingSearchLog{})
 	queries := make([]string, 1000)
 	for i := range queries {
 		queries[i] = fmt.Sprintf("关于加强安全生产工作的意见 %d", i)
@@ -502,7 +518,7 @@ func BenchmarkSearchLogRecord(b *testing.B) {
 
 // BenchmarkSearchLogRecordParallel is the same under contention.
 func BenchmarkSearchLogRecordParallel(b *testing.B) {
-	l := wengaohttp.NewSearchLog(&failingSearchLog{})
+	l := web.NewSearchLog(&failingSearchLog{})
 	queries := make([]string, 1000)
 	for i := range queries {
 		queries[i] = fmt.Sprintf("关于加强安全生产工作的意见 %d", i)

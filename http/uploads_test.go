@@ -17,9 +17,9 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/blob"
 	"github.com/wengao/wengao/docx"
 	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sqlite"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -39,15 +39,12 @@ type uploadEnv struct {
 func newUploadEnv(t *testing.T) *uploadEnv {
 	t.Helper()
 	srv, db, _ := sampleServer(t)
-	files, err := blob.NewLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Files, srv.Uploads, srv.Near = files, db, db
+	srv.Near = db
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	ctx := context.Background()
 	e := &uploadEnv{ts: ts, srv: srv, db: db, anonymous: &http.Client{}}
+	var err error
 	e.uploader, err = db.FindUserByName(ctx, "reader")
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +67,7 @@ func (e *uploadEnv) clientFor(t *testing.T, userID int64) *http.Client {
 	}
 	jar, _ := cookiejar.New(nil)
 	u, _ := url.Parse(e.ts.URL)
-	jar.SetCookies(u, []*http.Cookie{{Name: wengaohttp.SessionCookie, Value: sess.Token}})
+	jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: sess.Token}})
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 

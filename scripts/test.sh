@@ -19,7 +19,7 @@ dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 command -v antiword >/dev/null 2>&1 || need+=(antiword)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # The generated .docx is rendered with LibreOffice (TestGeneratedDocxInLibreOffice
-# in ./http), with CJK serif, sans and 楷 faces standing in for the fonts
+# in ./http/web), with CJK serif, sans and 楷 faces standing in for the fonts
 # the file names.
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/blob"
 	wengaohttp "github.com/wengao/wengao/http"
 	"github.com/wengao/wengao/sqlite"
 )
@@ -112,10 +113,29 @@ func run(w io.Writer, o options) error {
 		return err
 	}
 
-	srv := wengaohttp.NewServer()
+	// The search API needs only Documents and Search, but a server takes
+	// every required service: the rest come from the same database, with
+	// a file store in a temporary folder.
+	tmp, err := os.MkdirTemp("", "wengao-latency-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	files, err := blob.NewLocal(tmp)
+	if err != nil {
+		return err
+	}
+	srv, err := wengaohttp.NewServer(wengaohttp.Services{
+		Documents: db, Search: db, Browse: db,
+		Users: db, Sessions: db, Ledger: db, Favorites: db,
+		Uploads: db, Files: files,
+		Complaints: db, DocAdmin: db, UserAdmin: db, Audit: db, SettingsStore: unsavedSettings{db},
+		Masks: db,
+	})
+	if err != nil {
+		return err
+	}
 	srv.Addr = "127.0.0.1:0"
-	srv.Documents = db
-	srv.Search = db
 	srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv.Settings.SearchPerMinute = 0 // measured, not limited
 	if err := srv.Open(); err != nil {
@@ -249,4 +269,12 @@ func readQueries(path string) ([]string, error) {
 		qs = append(qs, q)
 	}
 	return qs, sc.Err()
+}
+
+// unsavedSettings reports no saved settings, so that the server measures
+// with its own Settings (no search limit) whatever the library saved.
+type unsavedSettings struct{ wengao.SettingsService }
+
+func (unsavedSettings) LoadSettings(context.Context) (wengao.Settings, int64, error) {
+	return wengao.Settings{}, 0, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/wengao/wengao/blob"
 	"github.com/wengao/wengao/config"
 	"github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/importer"
 	"github.com/wengao/wengao/metrics"
 	"github.com/wengao/wengao/sample"
@@ -38,7 +39,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := metrics.NewRegistry()
 	reg.RegisterRuntime()
 	if cfg.Seed {
-		if err := seedSample(ctx, http.InstrumentImports(db, reg), logger); err != nil {
+		if err := seedSample(ctx, web.InstrumentImports(db, reg), logger); err != nil {
 			return fmt.Errorf("seed sample library: %w", err)
 		}
 	}
@@ -50,24 +51,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 	go precomputeRelated(ctx, db, logger)
 
-	srv := http.NewServer()
-	srv.Addr = cfg.Addr
-	srv.BaseURL = cfg.BaseURL
-	if srv.TrustedProxies, err = http.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
-		return fmt.Errorf("trusted_proxies: %w", err)
-	}
-	srv.AllowedHosts = strings.FieldsFunc(cfg.AllowedHosts, func(r rune) bool { return r == ',' || r == ' ' })
-	if cfg.BaseURL == "" {
-		logger.Warn("base_url is not set: canonical links, robots.txt, the sitemap and the feed use the request's Host only when it is a loopback address or in allowed_hosts, else http://localhost; set base_url to the site's public address")
-	}
-	srv.Contact = cfg.Contact
-	srv.Documents = db
-	srv.Changes = db // drops cached pages after writes
-	srv.Search = http.InstrumentSearch(db, reg)
-	srv.Users, srv.Sessions, srv.Ledger, srv.Favorites = db, db, db, db
-	srv.Browse = db
-	srv.Masks, srv.Maskers = db, db.Maskers()
-	srv.Settings = cfg.Settings
 	files, err := openFiles(ctx, cfg.Blob, cfg.Data)
 	if err != nil {
 		return err
@@ -79,20 +62,38 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			logger.Info("removed unfinished files", "count", n)
 		}
 	}
-	srv.Files = files
-	srv.Uploads, srv.Near = db, db
-	srv.DocAdmin, srv.UserAdmin, srv.Audit, srv.Complaints, srv.SettingsStore = db, db, db, db, db
-	srv.Reads = db
-	srv.Counter = http.NewReadCounter(db)
+	srv, err := http.NewServer(http.Services{
+		Documents: db, Search: web.InstrumentSearch(db, reg), Browse: db,
+		Users: db, Sessions: db, Ledger: db, Favorites: db,
+		Uploads: db, Files: files, Near: db,
+		Complaints: db, DocAdmin: db, UserAdmin: db, Audit: db, SettingsStore: db,
+		Masks: db, Maskers: db.Maskers(),
+		Reads: db, Stats: db,
+		Changes: db, // drops cached pages after writes
+	})
+	if err != nil {
+		return err
+	}
+	srv.Addr = cfg.Addr
+	srv.BaseURL = cfg.BaseURL
+	if srv.TrustedProxies, err = web.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
+		return fmt.Errorf("trusted_proxies: %w", err)
+	}
+	srv.AllowedHosts = strings.FieldsFunc(cfg.AllowedHosts, func(r rune) bool { return r == ',' || r == ' ' })
+	if cfg.BaseURL == "" {
+		logger.Warn("base_url is not set: canonical links, robots.txt, the sitemap and the feed use the request's Host only when it is a loopback address or in allowed_hosts, else http://localhost; set base_url to the site's public address")
+	}
+	srv.Contact = cfg.Contact
+	srv.Settings = cfg.Settings
+	srv.Counter = web.NewReadCounter(db)
 	srv.Counter.Logger = logger
-	srv.Stats = db
-	srv.SearchLog = http.NewSearchLog(db)
+	srv.SearchLog = web.NewSearchLog(db)
 	srv.SearchLog.Logger = logger
 	srv.Attribution = sample.Attribution()
 	srv.Logger = logger
-	srv.Metrics = http.NewMetrics(reg)
+	srv.Metrics = web.NewMetrics(reg)
 	srv.Metrics.Token = cfg.MetricsToken
-	http.RegisterLibraryMetrics(reg, db, http.FileSizes(db.Path, db.Path+"-wal"))
+	web.RegisterLibraryMetrics(reg, db, web.FileSizes(db.Path, db.Path+"-wal"))
 	if err := srv.Open(); err != nil {
 		return err
 	}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/throttle"
+)
+
+// limiters are the rate limits of the server, by what they count.
+type limiters struct {
+	search    *throttle.Limiter // searches per address or user, a minute
+	register  *throttle.Limiter // accounts created per address, an hour
+	takedowns *throttle.Limiter // notices that hid a document, per account or address, a day
+}
+
+func newLimiters() limiters {
+	return limiters{
+		search:    throttle.NewLimiter(time.Minute, 0),
+		register:  throttle.NewLimiter(time.Hour, 0),
+		takedowns: throttle.NewLimiter(24*time.Hour, 0),
+	}
+}
+
+// tooMany returns ETOOMANY with msg (formatted with the seconds to wait)
+// and sets Retry-After.
+func tooMany(w http.ResponseWriter, wait time.Duration, msg string) error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	return wengao.Errorf(wengao.ETOOMANY, msg, secs)
+}
+
+// AllowSearch counts a search with a query against the limit of its
+// visitor: per address for those not logged in, per account for users.
+// It writes the 429 page (page) or JSON error and returns false when the
+// visitor is over the limit.
+func (s *Core) AllowSearch(w http.ResponseWriter, r *http.Request, page bool) bool {
+	if r.URL.Query().Get("q") == "" {
+		return true
+	}
+	st := s.CurrentSettings(r.Context())
+	key, limit := s.clientIP(r), st.SearchPerMinute
+	if u := s.CurrentUser(r); u != nil {
+		key, limit = "user:"+strconv.FormatInt(u.ID, 10), st.SearchPerMinuteUser
+	}
+	ok, wait := s.limits.search.Allow(key, limit)
+	if ok {
+		return true
+	}
+	err := tooMany(w, wait, msgSearchTooFast)
+	if page {
+		s.ErrorPage(w, r, err)
+	} else {
+		s.JSONError(w, r, err)
+	}
+	return false
+}
+
+// AllowRegistration counts an account about to be created from the
+// address of r; undo gives the count back when it was not created.
+func (s *Core) AllowRegistration(w http.ResponseWriter, r *http.Request) (undo func(), err error) {
+	ip := s.clientIP(r)
+	ok, wait := s.limits.register.Allow(ip, s.CurrentSettings(r.Context()).RegistrationsPerHour)
+	if !ok {
+		return nil, tooMany(w, wait, msgRegisterTooFast)
+	}
+	return func() { s.limits.register.Undo(ip) }, nil
+}
+
+// allowTakedown counts a notice about to hide a document against the
+// daily limit of its account and of its address, reporting whether both
+// allow it. A notice over a limit still reaches the queue.
+func (s *Core) allowTakedown(r *http.Request, u *wengao.User) bool {
+	limit := s.CurrentSettings(r.Context()).TakedownsPerDay
+	ip := s.clientIP(r)
+	if ok, _ := s.limits.takedowns.Allow(ip, limit); !ok {
+		return false
+	}
+	if ok, _ := s.limits.takedowns.Allow("user:"+strconv.FormatInt(u.ID, 10), limit); !ok {
+		s.limits.takedowns.Undo(ip)
+		return false
+	}
+	return true
+}

@@ -1,0 +1,267 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"hash/maphash"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wengao/wengao"
+)
+
+// ReadCounter counts reads of document pages: once per visitor, document
+// and day. Reads are buffered in memory and written through the
+// ReadService every Interval and on Close, so a page view never waits on
+// a write, and a graceful stop loses nothing.
+//
+// Which visitors were seen is kept in memory for the current day only: a
+// restart forgets it, so a visitor may be counted twice on the day of a
+// restart.
+type ReadCounter struct {
+	Store    wengao.ReadService
+	Interval time.Duration
+	Logger   *slog.Logger
+	// Now returns the current time; days are taken in Location.
+	Now      func() time.Time
+	Location *time.Location
+	// MaxSeen bounds the visitor-document pairs remembered for a day; past
+	// it, the memory is cleared and counting starts afresh.
+	MaxSeen int
+
+	seed maphash.Seed
+
+	mu      sync.Mutex
+	day     string
+	seen    map[uint64]struct{}
+	pending map[wengao.Read]int64 // by document and day, Count zero
+	// unsaved holds the reads of each document that are not in the store
+	// yet: pending, or being written.
+	unsaved map[string]int64
+	// flushes counts the flushes written; flushedAt says which flush last
+	// wrote reads of a document (at least floor), so that a page cached
+	// with the document's stored total knows when that total is old.
+	flushes   uint64
+	flushedAt map[string]uint64
+	floor     uint64
+
+	flushMu sync.Mutex // one flush at a time
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+// ChinaTime is the time zone that days are counted in by default (UTC+8,
+// without daylight saving).
+var ChinaTime = time.FixedZone("CST", 8*60*60)
+
+// NewReadCounter returns a counter writing to store every five seconds.
+func NewReadCounter(store wengao.ReadService) *ReadCounter {
+	return &ReadCounter{
+		Store:    store,
+		Interval: 5 * time.Second,
+		Logger:   slog.Default(),
+		Now:      time.Now,
+		Location: ChinaTime,
+		MaxSeen:  1 << 20,
+		seed:     maphash.MakeSeed(),
+		seen:     map[uint64]struct{}{},
+		pending:  map[wengao.Read]int64{},
+		unsaved:  map[string]int64{},
+
+		flushedAt: map[string]uint64{},
+	}
+}
+
+// Today returns the current day in the counter's time zone.
+func (c *ReadCounter) Today() time.Time { return c.Now().In(c.Location) }
+
+// Count counts a read of document id by the visitor known by keys (a
+// cookie id, a hash of address and browser, or both for a first visit)
+// unless one of the keys has read it today. It reports whether the read
+// was counted.
+func (c *ReadCounter) Count(id string, keys ...string) bool {
+	day := c.Today().Format(wengao.DayLayout)
+	hashes := make([]uint64, len(keys))
+	for i, k := range keys {
+		hashes[i] = maphash.String(c.seed, k+"\x00"+id)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if day != c.day || len(c.seen) >= c.MaxSeen {
+		c.day = day
+		clear(c.seen)
+	}
+	counted := true
+	for _, h := range hashes {
+		if _, ok := c.seen[h]; ok {
+			counted = false
+		}
+		c.seen[h] = struct{}{}
+	}
+	if counted {
+		c.pending[wengao.Read{DocumentID: id, Day: day}]++
+		c.unsaved[id]++
+	}
+	return counted
+}
+
+// Unsaved returns the reads of document id counted but not yet written, to
+// be added to the stored total when showing it.
+func (c *ReadCounter) Unsaved(id string) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.unsaved[id]
+}
+
+// Flushes returns the number of the last flush that wrote reads of
+// document id (or a later one): a stored total read before it may be
+// old.
+func (c *ReadCounter) Flushes(id string) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return max(c.flushedAt[id], c.floor)
+}
+
+// maxFlushedAt bounds the documents whose last flush is remembered.
+const maxFlushedAt = 1 << 16
+
+// Flush writes the buffered reads to the store. On failure they stay
+// buffered for the next flush.
+func (c *ReadCounter) Flush(ctx context.Context) error {
+	c.flushMu.Lock()
+	defer c.flushMu.Unlock()
+	c.mu.Lock()
+	if len(c.pending) == 0 {
+		c.mu.Unlock()
+		return nil
+	}
+	batch := make([]wengao.Read, 0, len(c.pending))
+	for k, n := range c.pending {
+		k.Count = n
+		batch = append(batch, k)
+	}
+	c.pending = map[wengao.Read]int64{}
+	c.mu.Unlock()
+
+	err := c.Store.RecordReads(ctx, batch)
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil {
+		c.flushes++
+		if len(c.flushedAt) >= maxFlushedAt {
+			clear(c.flushedAt)
+			c.floor = c.flushes
+		}
+	}
+	for _, r := range batch {
+		if err == nil {
+			c.flushedAt[r.DocumentID] = c.flushes
+		}
+		if err != nil {
+			c.pending[wengao.Read{DocumentID: r.DocumentID, Day: r.Day}] += r.Count
+			continue
+		}
+		if c.unsaved[r.DocumentID] -= r.Count; c.unsaved[r.DocumentID] <= 0 {
+			delete(c.unsaved, r.DocumentID)
+		}
+	}
+	return err
+}
+
+// Open starts flushing every Interval in the background.
+func (c *ReadCounter) Open() {
+	if c.stop != nil {
+		return
+	}
+	c.stop, c.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(c.done)
+		t := time.NewTicker(c.Interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-c.stop:
+				return
+			case <-t.C:
+				if err := c.Flush(context.Background()); err != nil {
+					c.Logger.Error("flush reads", "err", err)
+				}
+			}
+		}
+	}()
+}
+
+// Close stops the background flushing and writes what is buffered.
+func (c *ReadCounter) Close(ctx context.Context) error {
+	if c.stop != nil {
+		close(c.stop)
+		<-c.done
+		c.stop = nil
+	}
+	return c.Flush(ctx)
+}
+
+// VisitorCookie holds a random visitor id.
+const VisitorCookie = "wg_vid"
+
+// VisitorKeys returns the keys that identify the visitor of r for read
+// counting: the visitor cookie when it has one; otherwise its address and
+// browser, plus a new cookie id, which is returned to be set. The keys
+// stay in memory, hashed.
+func VisitorKeys(r *http.Request) (keys []string, newCookie string) {
+	if c, err := r.Cookie(VisitorCookie); err == nil && validVisitorID(c.Value) {
+		return []string{"c:" + c.Value}, ""
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	return []string{"h:" + remoteIP(r) + "\x00" + r.UserAgent(), "c:" + id}, id
+}
+
+func validVisitorID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// crawlerMarks are parts of the User-Agent of clients whose requests are
+// not counted as reads: search engine and other crawlers (Googlebot,
+// Baiduspider, bingbot, Sogou web spider, 360Spider, YisouSpider,
+// Bytespider… all say bot, spider or crawl), link previewers, headless
+// browsers, and HTTP libraries and command-line tools, which no person
+// reads with. A request without a User-Agent is not counted either.
+var crawlerMarks = []string{
+	"bot", "spider", "crawl", "slurp", "sogou", "yahoo! ", "mediapartners", "facebookexternalhit",
+	"headlesschrome", "phantomjs", "lighthouse", "pagespeed", "preview", "feedfetcher",
+	"curl/", "wget/", "python-", "python/", "go-http-client", "java/", "okhttp", "libwww",
+	"apache-httpclient", "scrapy", "httpx", "aiohttp", "axios/", "node-fetch", "undici", "postman", "http_request2",
+}
+
+// IsCrawler reports whether a User-Agent belongs to a client whose
+// requests are not counted as reads.
+func IsCrawler(ua string) bool {
+	if ua == "" {
+		return true
+	}
+	ua = strings.ToLower(ua)
+	for _, m := range crawlerMarks {
+		if strings.Contains(ua, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsPrefetch reports whether the browser fetches the page speculatively,
+// before anyone reads it.
+func IsPrefetch(r *http.Request) bool {
+	p := r.Header.Get("Sec-Purpose") + r.Header.Get("Purpose") + r.Header.Get("X-Moz")
+	return strings.Contains(p, "prefetch") || strings.Contains(p, "prerender")
+}
