@@ -179,14 +179,14 @@ func (s *Handler) renderMe(w http.ResponseWriter, r *http.Request, u *wengao.Use
 	var err error
 	switch tab {
 	case "":
-		v.Ledger, total, err = s.Ledger.Entries(ctx, u.ID, 1, 5)
+		// The overview shows the latest few of each and no pages.
+		v.Ledger, _, err = s.Ledger.Entries(ctx, u.ID, 1, 5)
 		if err == nil {
-			v.Favorites, total, err = s.Favorites.ListFavorites(ctx, u.ID, 1, 5)
+			v.Favorites, _, err = s.Favorites.ListFavorites(ctx, u.ID, 1, 5)
 		}
 		if err == nil {
-			v.Downloads, total, err = s.Ledger.ListPurchases(ctx, u.ID, 1, 5)
+			v.Downloads, _, err = s.Ledger.ListPurchases(ctx, u.ID, 1, 5)
 		}
-		total = 0
 	case "ledger":
 		v.Ledger, total, err = s.Ledger.Entries(ctx, u.ID, page, mePageSize)
 	case "favorites":

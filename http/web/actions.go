@@ -66,18 +66,7 @@ func (s *Core) ModerateUpload(r *http.Request, u *wengao.User, id int64, a Uploa
 	var err error
 	switch a.Name {
 	case "approve":
-		if a.Meta != nil {
-			if up, err = s.Uploads.FindUpload(ctx, id); err != nil {
-				return nil, err
-			}
-			if up.Status == wengao.UploadPending {
-				// Not audited on its own: the approval's entry covers it.
-				if _, err := s.Uploads.UpdateUploadMeta(r.Context(), id, u.ID, *a.Meta); err != nil {
-					return nil, err
-				}
-			}
-		}
-		up, err = s.Uploads.ApproveUpload(ctx, id, u.ID, s.CurrentSettings(r.Context()).UploadReward)
+		up, err = s.Uploads.ApproveUpload(ctx, id, u.ID, s.CurrentSettings(r.Context()).UploadReward, a.Meta)
 	case "reject":
 		up, err = s.Uploads.RejectUpload(ctx, id, u.ID, a.Reason)
 	case "meta":

@@ -68,5 +68,3 @@ func (s *Core) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	WriteJSON(w, ErrorStatus(err), map[string]any{"error": map[string]string{"code": code, "message": wengao.ErrorMessage(err)}})
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
