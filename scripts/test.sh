@@ -37,6 +37,11 @@ fi
 echo "== go vet"
 go vet ./...
 
+# staticcheck, at a fixed version from the Go module proxy (built once,
+# then cached by the go command).
+echo "== staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
