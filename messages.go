@@ -1,5 +1,7 @@
 package wengao
 
+import "strconv"
+
 // The messages users read when the stores and the rules refuse something,
 // each with its code, kept in one place so that the wording stays
 // consistent and callers can recognise an error with errors.Is (an
@@ -351,4 +353,18 @@ func ErrUnknownMetric(metric string) *Error {
 // with one over max characters.
 func ErrAuditAction(max int) *Error {
 	return Errorf(EINVALID, "审计记录须有动作，最多 %d 个字符。", max)
+}
+
+// FormatSize renders a byte count for a message: "20 MB", "35.2 MB",
+// "512 KB", "100 字节".
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " 字节"
 }

@@ -72,20 +72,7 @@ func (e *TooLargeError) Error() string {
 
 // Unwrap returns ErrTooLarge and the error for the user.
 func (e *TooLargeError) Unwrap() []error {
-	return []error{ErrTooLarge, wengao.ErrFileTooLarge(formatSize(e.Max))}
-}
-
-// formatSize renders a byte count for a message: "20 MB", "512 KB".
-func formatSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d 字节", n)
+	return []error{ErrTooLarge, wengao.ErrFileTooLarge(wengao.FormatSize(e.Max))}
 }
 
 // ValidKey reports whether key is a well-formed key: exactly 64

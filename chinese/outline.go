@@ -421,7 +421,7 @@ scan:
 		return unicode.IsSpace(r) || r == '，' || r == '、' || r == ','
 	})
 	if utf8.RuneCountInString(text) > outlineTextMax {
-		text = firstRunes(text, outlineTextMax) + "…"
+		text = FirstRunes(text, outlineTextMax) + "…"
 	}
 	return text
 }
@@ -509,8 +509,8 @@ func parseArabicNumber(s string) (n, size int) {
 	return n, size
 }
 
-// firstRunes returns the first n runes of s.
-func firstRunes(s string, n int) string {
+// FirstRunes returns the first n characters (runes) of s.
+func FirstRunes(s string, n int) string {
 	for i := range s {
 		if n == 0 {
 			return s[:i]

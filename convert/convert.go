@@ -162,7 +162,7 @@ func readUpload(r io.Reader, limit int64) ([]byte, error) {
 		return nil, errorf(wengao.EINVALID, msgReadFailed)
 	}
 	if int64(len(data)) > limit {
-		return nil, errorf(wengao.ETOOLARGE, msgFileTooLarge, formatSize(limit))
+		return nil, errorf(wengao.ETOOLARGE, msgFileTooLarge, wengao.FormatSize(limit))
 	}
 	return data, nil
 }

@@ -292,9 +292,6 @@ func TestLimits(t *testing.T) {
 			t.Errorf("DefaultLimits() =: got.ToolTimeout = %v, want %v", got, 30*time.Second)
 		}
 	}
-	if got := formatSize(20 << 20); got != "20 MB" {
-		t.Errorf("formatSize = %q", got)
-	}
 }
 
 func TestCanceled(t *testing.T) {

@@ -1,8 +1,6 @@
 package convert
 
 import (
-	"fmt"
-
 	"github.com/wengao/wengao"
 )
 
@@ -56,18 +54,5 @@ func errZipBomb() *wengao.Error { return errorf(wengao.ETOOLARGE, msgZipBomb) }
 
 // errTextTooLarge is the error for a file with more text than allowed.
 func errTextTooLarge(max int64) *wengao.Error {
-	return errorf(wengao.ETOOLARGE, msgTextTooLarge, formatSize(max))
-}
-
-// formatSize renders a byte count for a message: "20 MB", "512 KB".
-func formatSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d 字节", n)
+	return errorf(wengao.ETOOLARGE, msgTextTooLarge, wengao.FormatSize(max))
 }

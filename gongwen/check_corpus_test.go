@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wengao/wengao/chinese"
 	"github.com/wengao/wengao/convert"
 	"github.com/wengao/wengao/sharedtest"
 )
@@ -193,5 +194,5 @@ func lineText(ps []string, line int) string {
 	if line < 1 || line > len(ps) {
 		return ""
 	}
-	return truncateRunes(ps[line-1], 50)
+	return chinese.FirstRunes(ps[line-1], 50)
 }

@@ -242,18 +242,6 @@ func cleanText(s string) string {
 	return b.String()
 }
 
-// truncateRunes returns the first n runes of s.
-func truncateRunes(s string, n int) string {
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
-}
-
 // isHan reports whether r is a Chinese character (including 〇).
 func isHan(r rune) bool {
 	return unicode.Is(unicode.Han, r) || r == '〇'

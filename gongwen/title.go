@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/wengao/wengao/chinese"
 )
 
 // cleanTitle tidies a title given by the caller.
@@ -13,7 +15,7 @@ func cleanTitle(s string) string {
 	if len(s) > 4*maxLineBytes {
 		s = s[:4*maxLineBytes]
 	}
-	return truncateRunes(tidyTitle(cleanText(s)), maxTitleRunes)
+	return chinese.FirstRunes(tidyTitle(cleanText(s)), maxTitleRunes)
 }
 
 // tidyTitle removes the spaces of letter-spaced titles ("几 个 问 题 的 通 知")
@@ -224,7 +226,7 @@ func detectTitle(head []line, h header) (title string, last int, subtitle string
 			if k := strings.Index(head[i].text, ":"); k >= 0 && (!found || k < strings.Index(head[i].text, "：")) {
 				v = head[i].text[k+1:]
 			}
-			return truncateRunes(tidyTitle(strings.TrimSpace(v)), maxTitleRunes), i, ""
+			return chinese.FirstRunes(tidyTitle(strings.TrimSpace(v)), maxTitleRunes), i, ""
 		}
 		if k := skipBeforeTitle(head, i); k > 0 {
 			i += k
@@ -268,7 +270,7 @@ func detectTitle(head []line, h header) (title string, last int, subtitle string
 		parts = append(parts, t)
 		runes += k
 	}
-	title = truncateRunes(strings.Join(parts, ""), maxTitleRunes)
+	title = chinese.FirstRunes(strings.Join(parts, ""), maxTitleRunes)
 	if j < len(head) && hasAnyPrefix(head[j].compact, "——", "—") {
 		if _, _, ok := dateLed(head[j].compact); !ok {
 			subtitle = strings.TrimLeft(head[j].compact, "—-")

@@ -285,7 +285,7 @@ func importMessage(s string) string {
 
 // tooLarge is the failure of a file over the size limit.
 func tooLarge(size, limit int64) string {
-	return fmt.Sprintf("文件大小 %s，超过 %s 的上限，未导入。", formatSize(size), formatSize(limit))
+	return fmt.Sprintf("文件大小 %s，超过 %s 的上限，未导入。", wengao.FormatSize(size), wengao.FormatSize(limit))
 }
 
 // formatDuration renders a timeout: "2 分钟", "30 秒".
@@ -294,19 +294,6 @@ func formatDuration(d time.Duration) string {
 		return fmt.Sprintf("%d 分钟", d/time.Minute)
 	}
 	return fmt.Sprintf("%g 秒", d.Seconds())
-}
-
-// formatSize renders a byte count: "20 MB", "35.2 MB", "512 KB".
-func formatSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d 字节", n)
 }
 
 // FileDocument builds the document of a converted file as ingest.FromResult

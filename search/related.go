@@ -175,7 +175,7 @@ func Related(ctx context.Context, idx RelatedIndex, src Source, maxRow int64, li
 	// Body terms: the most frequent in the text, weighed by rarity.
 	body := src.Body
 	if lim.BodyRunes > 0 {
-		body = cutRunes(body, lim.BodyRunes)
+		body = chinese.FirstRunes(body, lim.BodyRunes)
 	}
 	tf := map[string]int{}
 	for _, t := range strings.Fields(chinese.IndexTokens(body)) {
@@ -294,18 +294,6 @@ func RoundScore(f float64) float64 {
 // lengthDamping is what a candidate's score is divided by for its size.
 func lengthDamping(size int) float64 {
 	return 1 + relatedLengthWeight*math.Log1p(float64(size)/relatedLengthScale)
-}
-
-// cutRunes returns the first n characters of s.
-func cutRunes(s string, n int) string {
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
 }
 
 // DistinctTokens returns up to n distinct bigram tokens of the index

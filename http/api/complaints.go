@@ -35,7 +35,7 @@ func (s *Handler) handleAPIComplaint(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				s.JSONError(w, r, wengao.Errorf(wengao.ETOOLARGE, web.MsgEvidenceTooLarge, web.FormatBytes(web.MaxEvidenceBytes)))
+				s.JSONError(w, r, wengao.Errorf(wengao.ETOOLARGE, web.MsgEvidenceTooLarge, wengao.FormatSize(web.MaxEvidenceBytes)))
 			} else {
 				s.JSONError(w, r, wengao.Errorf(wengao.EINVALID, web.MsgBadForm))
 			}

@@ -70,7 +70,7 @@ func (s *Handler) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			v.Error = wengao.ErrorMessage(wengao.Errorf(wengao.ETOOLARGE, web.MsgEvidenceTooLarge, web.FormatBytes(web.MaxEvidenceBytes)))
+			v.Error = wengao.ErrorMessage(wengao.Errorf(wengao.ETOOLARGE, web.MsgEvidenceTooLarge, wengao.FormatSize(web.MaxEvidenceBytes)))
 		} else {
 			v.Error = web.MsgBadForm
 		}

@@ -20,7 +20,7 @@ type uploadView struct {
 }
 
 func (s *Handler) uploadPage(w http.ResponseWriter, r *http.Request, status int, failed []web.UploadFailure, errMsg string) {
-	v := uploadView{MaxSize: web.FormatBytes(s.CurrentSettings(r.Context()).UploadMaxBytes), Reward: s.CurrentSettings(r.Context()).UploadReward, Failed: failed, Error: errMsg,
+	v := uploadView{MaxSize: wengao.FormatSize(s.CurrentSettings(r.Context()).UploadMaxBytes), Reward: s.CurrentSettings(r.Context()).UploadReward, Failed: failed, Error: errMsg,
 		Accept: ".docx,.doc,.pdf,.txt,.md,.html,.htm", MaxFiles: web.MaxUploadFiles}
 	v.Layout = s.NewLayout(r, "上传文稿", "", "")
 	v.NoIndex, v.Nav = true, "upload"

@@ -57,7 +57,7 @@ func (s *Core) StoreEvidence(r *http.Request) (_ *wengao.SourceFile, release fun
 	defer f.Close()
 	key, size, err := s.Files.Put(r.Context(), f, MaxEvidenceBytes)
 	if err != nil {
-		return nil, none, wengao.Errorf(wengao.ETOOLARGE, MsgEvidenceTooLarge, FormatBytes(MaxEvidenceBytes))
+		return nil, none, wengao.Errorf(wengao.ETOOLARGE, MsgEvidenceTooLarge, wengao.FormatSize(MaxEvidenceBytes))
 	}
 	return &wengao.SourceFile{Key: key, Name: cleanFileName(fhs[0].Filename), Size: size}, s.holdBlob(key), nil
 }

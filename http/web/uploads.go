@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -53,7 +52,7 @@ func (s *Core) ReceiveFiles(w http.ResponseWriter, r *http.Request, u *wengao.Us
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return ups, failed, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, FormatBytes(max))
+				return ups, failed, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, wengao.FormatSize(max))
 			}
 			return ups, failed, wengao.Errorf(wengao.EINVALID, msgUploadBroken)
 		}
@@ -73,7 +72,7 @@ func (s *Core) ReceiveFiles(w http.ResponseWriter, r *http.Request, u *wengao.Us
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return ups, failed, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, FormatBytes(max))
+				return ups, failed, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, wengao.FormatSize(max))
 			}
 			if wengao.ErrorCode(err) == wengao.EINTERNAL {
 				return ups, failed, err
@@ -146,7 +145,7 @@ func (s *Core) receiveUpload(ctx context.Context, u *wengao.User, name string, r
 		return nil, wengao.Errorf(wengao.ETOOMANY, msgUploadDailyLimit, settings.UploadsPerDay)
 	}
 	if settings.UploadQuotaBytes > 0 && used >= settings.UploadQuotaBytes {
-		return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, FormatBytes(settings.UploadQuotaBytes))
+		return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, wengao.FormatSize(settings.UploadQuotaBytes))
 	}
 	sent := &senderReader{r: r}
 	key, size, err := s.Files.Put(ctx, sent, settings.UploadMaxBytes)
@@ -159,12 +158,12 @@ func (s *Core) receiveUpload(ctx context.Context, u *wengao.User, name string, r
 			}
 		}()
 		if settings.UploadQuotaBytes > 0 && used+size > settings.UploadQuotaBytes {
-			return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, FormatBytes(settings.UploadQuotaBytes))
+			return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadQuota, wengao.FormatSize(settings.UploadQuotaBytes))
 		}
 	}
 	if err != nil {
 		if wengao.ErrorCode(err) == wengao.ETOOLARGE {
-			return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, FormatBytes(settings.UploadMaxBytes))
+			return nil, wengao.Errorf(wengao.ETOOLARGE, msgUploadTooLarge, wengao.FormatSize(settings.UploadMaxBytes))
 		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -197,7 +196,7 @@ func (s *Core) receiveUpload(ctx context.Context, u *wengao.User, name string, r
 		return nil, ingestError(err)
 	}
 	md, body := text.Meta, text.Body
-	meta := wengao.UploadMeta{Title: truncateRunes(md.Title, wengao.UploadTitleMaxRunes), Issuer: md.Issuer, DocNumber: md.DocNumber, Genre: md.Genre, Category: md.Category}
+	meta := wengao.UploadMeta{Title: chinese.FirstRunes(md.Title, wengao.UploadTitleMaxRunes), Issuer: md.Issuer, DocNumber: md.DocNumber, Genre: md.Genre, Category: md.Category}
 	if !md.Date.IsZero() {
 		meta.Date = md.Date.Format(wengao.DayLayout)
 	}
@@ -241,26 +240,6 @@ func ingestError(err error) error {
 		return wengao.Errorf(wengao.EINVALID, msgUploadNoText)
 	}
 	return fmt.Errorf("convert upload: %w", err)
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
-}
-
-// FormatBytes writes a size as 20 MB.
-func FormatBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return strconv.FormatInt(n>>20, 10) + " MB"
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	case n >= 1<<10:
-		return strconv.FormatInt(n>>10, 10) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " 字节"
 }
 
 // ReadMeta reads upload metadata from a form.
