@@ -78,7 +78,7 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 	for _, id := range ids {
 		inSet[id] = true
 	}
-	nclauses := float64(len(q.Clauses))
+	nclauses := float64(len(titleClauses(q)))
 	ev := make(map[int64]*evidence, len(titled))
 	cat.RLock()
 	for _, id := range titled {
@@ -160,12 +160,13 @@ type evidence struct {
 	span     int     // bytes of the tightest such stretch
 }
 
-// titleEvidence finds the query's clauses in a title.
+// titleEvidence finds the query's clauses in a title (those of
+// titleClauses).
 func titleEvidence(q *query.Query, title string) *evidence {
 	norm := chinese.Normalize(title)
 	outer := stripBookTitles(norm)
 	e := &evidence{all: true}
-	for _, c := range q.Clauses {
+	for _, c := range titleClauses(q) {
 		in, out := false, false
 		for _, t := range c {
 			if holdsRuns(norm, t.Runs) {
@@ -227,8 +228,8 @@ func (e *Engine) paragraphSpans(ctx context.Context, q *query.Query, ids []int64
 	}
 	var runs [][]string
 	for _, c := range q.Clauses {
-		if len(c) == 1 {
-			runs = append(runs, c[0].Runs)
+		if t, ok := singleTerm(c); ok {
+			runs = append(runs, t.Runs)
 		}
 	}
 	texts, err := e.store.Texts(ctx, ids)
@@ -241,4 +242,39 @@ func (e *Engine) paragraphSpans(ctx context.Context, q *query.Query, ids []int64
 		}
 	}
 	return spans, nil
+}
+
+// titleClauses returns the clauses of q that title evidence weighs: all
+// but those naming an article (第36条 of 劳动法 第36条), which point into a
+// text and are never in its title. A query of articles alone keeps them.
+func titleClauses(q *query.Query) []query.Clause {
+	out := make([]query.Clause, 0, len(q.Clauses))
+	for _, c := range q.Clauses {
+		if !isArticleClause(c) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return q.Clauses
+	}
+	return out
+}
+
+// isArticleClause reports whether every term of c names an article.
+func isArticleClause(c query.Clause) bool {
+	for _, t := range c {
+		if _, ok := articleNumber(t); !ok {
+			return false
+		}
+	}
+	return len(c) > 0
+}
+
+// articleNumber returns the number of the article that t names (第36条,
+// 第三十六条), or false.
+func articleNumber(t query.Term) (int, bool) {
+	if len(t.Runs) != 1 || !strings.HasPrefix(t.Runs[0], "第") || !strings.HasSuffix(t.Runs[0], "条") {
+		return 0, false
+	}
+	return chinese.ArticleNumber(t.Runs[0])
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -30,6 +31,10 @@ type Engine struct {
 
 	relatedMu    sync.Mutex
 	relatedCache map[relatedKey][]scored
+
+	// equiv holds the abbreviations and number forms a query word also
+	// finds: the built-in table plus the operator's entries.
+	equiv atomic.Pointer[chinese.Equivalences]
 }
 
 var _ wengao.SearchService = (*Engine)(nil)
@@ -37,7 +42,16 @@ var _ wengao.SearchService = (*Engine)(nil)
 // New returns an Engine over store, showing words as the rules of maskers
 // do (nil shows every word as stored).
 func New(store Store, maskers *Maskers) *Engine {
-	return &Engine{store: store, maskers: maskers, limits: DefaultLimits, relatedCache: map[relatedKey][]scored{}}
+	e := &Engine{store: store, maskers: maskers, limits: DefaultLimits, relatedCache: map[relatedKey][]scored{}}
+	e.equiv.Store(chinese.NewEquivalences(chinese.BuiltinAbbreviations()))
+	return e
+}
+
+// SetAbbreviations makes search treat the operator's abbreviations, extra,
+// as one with their full forms, besides the built-in table.
+func (e *Engine) SetAbbreviations(extra []chinese.Abbreviation) {
+	all := append(chinese.BuiltinAbbreviations(), extra...)
+	e.equiv.Store(chinese.NewEquivalences(all))
 }
 
 // Search runs a user's query. Matching uses the text index (which holds
@@ -58,6 +72,9 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		return nil, wengao.ErrPageOutOfRange
 	}
 	q := query.Parse(req.Query)
+	// What writers type for what texts print: 最高法 for 最高人民法院,
+	// 第36条 for 第三十六条, 国办发[2019]4号 for 国办发〔2019〕4号.
+	q.AddAlternatives(e.equiv.Load().Alternatives)
 	// A masked word and its shown form are one: 党委 finds D委 and back.
 	// Without the rules, search goes on without masking.
 	masker, _, _ := e.maskers.Masker(ctx)
