@@ -162,10 +162,33 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			return nil, err
 		}
 	}
+	res.ExactTotal = res.Total
+	exact := len(ranked)
+	if !req.Strict && res.Total < relaxBelow && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
+		skip := make(map[int64]bool, len(ranked))
+		for _, s := range ranked {
+			skip[s.id] = true
+		}
+		more, err := e.relaxed(ctx, cat, q, skip)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) > 0 {
+			res.Approximate, res.StrictQuery = true, req.Query
+			ranked = append(ranked, more...)
+			res.Total += len(more)
+			if res.ExactTotal == 0 {
+				res.Suggestions = suggestions(cat, more)
+			}
+		}
+	}
 	if offset < len(ranked) {
 		page := ranked[offset:min(need, len(ranked))]
 		if res.Hits, err = e.hits(ctx, q, page, req.Preview, masker); err != nil {
 			return nil, err
+		}
+		for i := range res.Hits {
+			res.Hits[i].Approximate = offset+i >= exact
 		}
 	}
 	res.TookMS = ms(time.Since(start))
