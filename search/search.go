@@ -74,6 +74,15 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 	q := query.Parse(req.Query)
 	// What writers type for what texts print: 最高法 for 最高人民法院,
 	// 第36条 for 第三十六条, 国办发[2019]4号 for 国办发〔2019〕4号.
+	// A document number typed without 号 (国办发[2019]4) is the one
+	// with it, not a prefix of 国办发〔2019〕41号 too.
+	for _, c := range q.Clauses {
+		for i, t := range c {
+			if dn, ok := chinese.DocNumber(chinese.Normalize(t.Text)); ok && !t.Phrase {
+				c[i].Runs = chinese.QueryRuns(dn)
+			}
+		}
+	}
 	q.AddAlternatives(e.equiv.Load().Alternatives)
 	// A masked word and its shown form are one: 党委 finds D委 and back.
 	// Without the rules, search goes on without masking.
