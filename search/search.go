@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/chinese"
@@ -380,6 +382,7 @@ func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, previe
 		runs = append(runs, t.Runs...)
 	}
 	hl := chinese.NewHighlighter(runs)
+	article := queryArticle(q)
 	rows := make([]int64, len(page))
 	for i, s := range page {
 		rows[i] = s.id
@@ -401,6 +404,11 @@ func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, previe
 			plain = false // a shown form may hold letters the text did not
 		}
 		h.Snippet = hl.Snippet(paras, plain, snippetWidth)
+		if i := findArticle(paras, article); i >= 0 {
+			// 劳动法 第36条: the hit points at the article, and shows it.
+			h.Anchor = wengao.ParagraphAnchor(i)
+			h.Snippet = hl.Snippet(paras[i:i+1], plain, snippetWidth)
+		}
 		h.TitleHTML = hl.Mark(h.Title, plain)
 		byID[t.Row] = h
 	}
@@ -412,4 +420,44 @@ func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, previe
 		}
 	}
 	return hits, nil
+}
+
+// queryArticle returns the number of the article a query names beside
+// other words (劳动法 第36条), or 0.
+func queryArticle(q *query.Query) int {
+	if len(titleClauses(q)) == len(q.Clauses) {
+		return 0 // no article, or articles alone
+	}
+	for _, c := range q.Clauses {
+		if isArticleClause(c) {
+			n, _ := articleNumber(c[0])
+			return n
+		}
+	}
+	return 0
+}
+
+// findArticle returns the index of the paragraph that starts article n
+// (第三十六条 followed by a space, or 第36条), or -1.
+func findArticle(paras []string, n int) int {
+	if n <= 0 {
+		return -1
+	}
+	heads := []string{"第" + chinese.ChineseNumber(n) + "条", "第" + strconv.Itoa(n) + "条"}
+	for i, p := range paras {
+		p = strings.TrimSpace(p)
+		if !strings.HasPrefix(p, "第") {
+			continue
+		}
+		for _, h := range heads {
+			rest, ok := strings.CutPrefix(p, h)
+			if !ok {
+				continue
+			}
+			if r, _ := utf8.DecodeRuneInString(rest); rest == "" || unicode.IsSpace(r) {
+				return i
+			}
+		}
+	}
+	return -1
 }
