@@ -37,6 +37,50 @@ type Engine struct {
 	// equiv holds the abbreviations and number forms a query word also
 	// finds: the built-in table plus the operator's entries.
 	equiv atomic.Pointer[chinese.Equivalences]
+	// abbrs gives the operator's entries; abbrMu guards abbrVersion, the
+	// version equiv was built from.
+	abbrs       AbbreviationSource
+	abbrMu      sync.Mutex
+	abbrVersion int64
+}
+
+// AbbreviationSource gives the operator's abbreviations and their version
+// (wengao.AbbreviationService does).
+type AbbreviationSource interface {
+	Abbreviations(ctx context.Context) ([]wengao.Abbreviation, int64, error)
+}
+
+// SetAbbreviationSource makes search read the operator's abbreviations
+// from src, rebuilding its equivalences when their version changes.
+func (e *Engine) SetAbbreviationSource(src AbbreviationSource) {
+	e.abbrs = src
+	e.abbrVersion = -1
+}
+
+// equivalences returns the equivalences for a search, brought up to date
+// with the operator's entries. Without them (an error reading them) the
+// last ones serve.
+func (e *Engine) equivalences(ctx context.Context) *chinese.Equivalences {
+	if e.abbrs == nil {
+		return e.equiv.Load()
+	}
+	list, v, err := e.abbrs.Abbreviations(ctx)
+	if err != nil {
+		return e.equiv.Load()
+	}
+	e.abbrMu.Lock()
+	defer e.abbrMu.Unlock()
+	if v != e.abbrVersion {
+		extra := make([]chinese.Abbreviation, 0, len(list))
+		for _, a := range list {
+			if c := (chinese.Abbreviation{Short: a.Short, Full: a.Full}); c.Validate() == nil {
+				extra = append(extra, c)
+			}
+		}
+		e.SetAbbreviations(extra)
+		e.abbrVersion = v
+	}
+	return e.equiv.Load()
 }
 
 var _ wengao.SearchService = (*Engine)(nil)
@@ -85,7 +129,7 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			}
 		}
 	}
-	q.AddAlternatives(e.equiv.Load().Alternatives)
+	q.AddAlternatives(e.equivalences(ctx).Alternatives)
 	// A masked word and its shown form are one: 党委 finds D委 and back.
 	// Without the rules, search goes on without masking.
 	masker, _, _ := e.maskers.Masker(ctx)

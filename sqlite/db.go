@@ -48,6 +48,7 @@ type DB struct {
 
 	meta  search.Catalog // the metadata cache, see meta.go
 	masks maskCache
+	abbrs abbreviationCache
 
 	maskers *search.Maskers
 	engine  *search.Engine // ranks and shows searches and related reading
@@ -118,6 +119,7 @@ func OpenFile(path string) (*DB, error) {
 	}
 	db.maskers = search.NewMaskers(db)
 	db.engine = search.New(searchStore{db}, db.maskers)
+	db.engine.SetAbbreviationSource(db)
 	// Related reading is cached until documents change.
 	db.OnChange(func(c wengao.Change) {
 		if c.Kind == wengao.ChangeDocuments {

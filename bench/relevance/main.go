@@ -133,7 +133,7 @@ func run(w io.Writer, data, dir, which string, verbose bool) error {
 	if items := results["article"]; len(items) > 0 {
 		right := 0
 		for _, it := range items {
-			if it.rank > 0 && len(it.extra) > 0 && it.anchor == wengao.ParagraphAnchor(col(it, 0)) {
+			if it.rank > 0 && it.anchor == articleAnchor(it) {
 				right++
 			}
 		}
@@ -295,4 +295,13 @@ func readSet(path string) ([]*item, error) {
 		items = append(items, &item{query: cols[0], target: cols[1], extra: cols[2:]})
 	}
 	return items, sc.Err()
+}
+
+// articleAnchor is the anchor an article.tsv query's hit must carry: that
+// of the paragraph of its third column.
+func articleAnchor(it *item) string {
+	if len(it.extra) == 0 {
+		return "(none)"
+	}
+	return wengao.ParagraphAnchor(col(it, 0))
 }
