@@ -231,13 +231,12 @@ type SearchResult struct {
 	Facets         Facets      `json:"facets"`
 	TookMS         float64     `json:"took_ms"`
 	// Approximate says that the exact query found few documents or none
-	// and that hits holding much of it follow the exact ones (marked
-	// SearchHit.Approximate); ExactTotal counts the exact ones and Total
-	// both. A page then says "没有完全匹配的结果，以下是相近的文稿" (or, when
-	// ExactTotal > 0, marks where the approximate hits begin) and offers
-	// StrictQuery, to run with SearchRequest.Strict.
+	// (Total counts them, and only them) and that the first page goes on
+	// with documents holding much of it, marked SearchHit.Approximate. A
+	// page then says "没有完全匹配的结果，以下是相近的文稿" before them (or,
+	// when Total > 0, "以下是相近的文稿") and offers StrictQuery, to run
+	// with SearchRequest.Strict.
 	Approximate bool   `json:"approximate,omitempty"`
-	ExactTotal  int    `json:"exact_total"`
 	StrictQuery string `json:"strict_query,omitempty"`
 	// Suggestions, for a query with no exact match, are queries that
 	// would find something: the titles that nearly match it.

@@ -107,8 +107,8 @@ func TestRelaxedAfterExact(t *testing.T) {
 	if !res.Approximate || !res.Hits[0].Approximate {
 		t.Errorf("%q: approximate %v, hit approximate %v, want both true", q, res.Approximate, res.Hits[0].Approximate)
 	}
-	if got := res.ExactTotal; got != 0 {
-		t.Errorf("%q: exact total %d, want 0", q, got)
+	if got := res.Total; got != 0 {
+		t.Errorf("%q: total %d, want 0 (the exact matches alone)", q, got)
 	}
 	if got := res.StrictQuery; got != q {
 		t.Errorf("strict query %q, want %q", got, q)

@@ -10,8 +10,8 @@ import (
 )
 
 // Relaxed matching: when the exact query finds fewer than relaxBelow
-// documents, the documents whose titles hold most of its characters follow
-// the exact ones, so that a title remembered roughly (the issuer left out,
+// documents, the documents whose titles hold most of its characters fill
+// the first page after the exact ones, so that a title remembered roughly (the issuer left out,
 // a word added, dropped or changed) still finds its document. The work is
 // bounded whatever the size of the library: the title index is asked for
 // the rarest relaxProbes bigrams of the query alone, and at most

@@ -217,9 +217,12 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			return nil, err
 		}
 	}
-	res.ExactTotal = res.Total
 	exact := len(ranked)
-	if !req.Strict && res.Total < relaxBelow && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
+	// Few exact matches or none: the first page is filled with documents
+	// holding much of the query, after the exact ones. Total still counts
+	// the exact ones alone (a search log counts a search without any as
+	// failed, as before).
+	if !req.Strict && offset == 0 && res.Total < relaxBelow && len(ranked) < req.Limit && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
 		skip := make(map[int64]bool, len(ranked))
 		for _, s := range ranked {
 			skip[s.id] = true
@@ -230,11 +233,10 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		}
 		if len(more) > 0 {
 			res.Approximate, res.StrictQuery = true, req.Query
-			ranked = append(ranked, more...)
-			res.Total += len(more)
-			if res.ExactTotal == 0 {
+			if res.Total == 0 {
 				res.Suggestions = suggestions(cat, more)
 			}
+			ranked = append(ranked[:len(ranked):len(ranked)], more[:min(len(more), req.Limit-len(ranked))]...)
 		}
 	}
 	if offset < len(ranked) {
