@@ -191,8 +191,8 @@ type SearchHit struct {
 	// TitleHTML is the title, escaped, with matched words in <mark>.
 	TitleHTML string `json:"title_html,omitempty"`
 	Reads     int64  `json:"reads"`
-	// Approximate marks a hit that holds only part of the query (after
-	// every exact hit): see SearchResult.Approximate.
+	// Approximate marks a hit that holds only part of the query: see
+	// SearchResult.ApproximateHits.
 	Approximate bool `json:"approximate,omitempty"`
 	// Anchor, for a query naming an article (劳动法 第36条), is the id of
 	// that article's paragraph on the document page (ParagraphAnchor); the
@@ -230,14 +230,15 @@ type SearchResult struct {
 	Hits           []SearchHit `json:"hits"`
 	Facets         Facets      `json:"facets"`
 	TookMS         float64     `json:"took_ms"`
-	// Approximate says that the exact query found few documents or none
-	// (Total counts them, and only them) and that the first page goes on
-	// with documents holding much of it, marked SearchHit.Approximate. A
-	// page then says "没有完全匹配的结果，以下是相近的文稿" before them (or,
-	// when Total > 0, "以下是相近的文稿") and offers StrictQuery, to run
-	// with SearchRequest.Strict.
-	Approximate bool   `json:"approximate,omitempty"`
-	StrictQuery string `json:"strict_query,omitempty"`
+	// ApproximateHits, when the exact query found no document (Total 0,
+	// no Hits), are the documents whose titles hold much of it, best
+	// first, each marked SearchHit.Approximate: a remembered title with
+	// the issuer left out or a word changed. A page shows them under
+	// "没有完全匹配的结果，以下是相近的文稿" and offers StrictQuery, to run
+	// with SearchRequest.Strict (which lists none). A query with a quoted
+	// phrase gets none.
+	ApproximateHits []SearchHit `json:"approximate_hits,omitempty"`
+	StrictQuery     string      `json:"strict_query,omitempty"`
 	// Suggestions, for a query with no exact match, are queries that
 	// would find something: the titles that nearly match it.
 	Suggestions []string `json:"suggestions,omitempty"`

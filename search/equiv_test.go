@@ -60,8 +60,8 @@ func TestSearchFindsOtherForms(t *testing.T) {
 		if got := firstID(res); got != c.want {
 			t.Errorf("%q: first hit %s, want %s", c.query, got, c.want)
 		}
-		if res.Approximate {
-			t.Errorf("%q: approximate, want exact hits", c.query)
+		if len(res.ApproximateHits) > 0 {
+			t.Errorf("%q: %d approximate hits, want exact hits alone", c.query, len(res.ApproximateHits))
 		}
 	}
 }
@@ -96,19 +96,27 @@ func TestArticleHitPointsAtArticle(t *testing.T) {
 	}
 }
 
-func TestRelaxedAfterExact(t *testing.T) {
+func TestApproximateHits(t *testing.T) {
 	e := equivLibrary()
 	// The issuer dropped, 若干 dropped, 进一步 added: no exact match.
 	q := "关于进一步审理民间借贷案件适用法律问题的规定"
 	res := search(t, e, wengao.SearchRequest{Query: q})
-	if got, want := firstID(res), "loans"; got != want {
-		t.Fatalf("%q: first hit %s, want %s", q, got, want)
-	}
-	if !res.Approximate || !res.Hits[0].Approximate {
-		t.Errorf("%q: approximate %v, hit approximate %v, want both true", q, res.Approximate, res.Hits[0].Approximate)
-	}
 	if got := res.Total; got != 0 {
 		t.Errorf("%q: total %d, want 0 (the exact matches alone)", q, got)
+	}
+	if got := len(res.Hits); got != 0 {
+		t.Errorf("%q: %d hits, want 0 (approximate hits are apart)", q, got)
+	}
+	if len(res.ApproximateHits) == 0 {
+		t.Fatalf("%q: no approximate hits", q)
+	}
+	if got, want := res.ApproximateHits[0].ID, "loans"; got != want {
+		t.Errorf("%q: first approximate hit %s, want %s", q, got, want)
+	}
+	for _, h := range res.ApproximateHits {
+		if !h.Approximate {
+			t.Errorf("approximate hit %s not marked approximate", h.ID)
+		}
 	}
 	if got := res.StrictQuery; got != q {
 		t.Errorf("strict query %q, want %q", got, q)
@@ -116,22 +124,15 @@ func TestRelaxedAfterExact(t *testing.T) {
 	if len(res.Suggestions) == 0 || res.Suggestions[0] != "最高人民法院关于审理民间借贷案件适用法律若干问题的规定" {
 		t.Errorf("suggestions %q, want the title of loans first", res.Suggestions)
 	}
-	// Strict: no approximate hits.
-	res = search(t, e, wengao.SearchRequest{Query: q, Strict: true})
-	if got := len(res.Hits); got != 0 || res.Approximate {
-		t.Errorf("strict %q: %d hits, approximate %v, want none", q, got, res.Approximate)
-	}
-	// Exact hits come first, approximate ones after.
-	res = search(t, e, wengao.SearchRequest{Query: "劳动法律监督条例"})
-	if got, want := firstID(res), "union"; got != want {
-		t.Fatalf("first hit %s, want %s", got, want)
-	}
-	if res.Hits[0].Approximate {
-		t.Errorf("exact hit marked approximate")
-	}
-	for i, h := range res.Hits[1:] {
-		if !h.Approximate {
-			t.Errorf("hit %d (%s) after the only exact one not marked approximate", i+2, h.ID)
+	for _, req := range []wengao.SearchRequest{
+		{Query: q, Strict: true},
+		{Query: `"` + q + `"`}, // quotes ask for the words exactly
+		{Query: q, Page: 2},    // the first page alone
+		{Query: "劳动法律监督条例"},    // an exact match
+	} {
+		res := search(t, e, req)
+		if got := len(res.ApproximateHits); got != 0 {
+			t.Errorf("%+v: %d approximate hits, want none", req, got)
 		}
 	}
 }

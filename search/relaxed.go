@@ -9,15 +9,14 @@ import (
 	"github.com/wengao/wengao/query"
 )
 
-// Relaxed matching: when the exact query finds fewer than relaxBelow
-// documents, the documents whose titles hold most of its characters fill
-// the first page after the exact ones, so that a title remembered roughly (the issuer left out,
+// Relaxed matching: when the exact query finds no document, the
+// documents whose titles hold most of its characters are listed instead
+// (SearchResult.ApproximateHits), so that a title remembered roughly (the issuer left out,
 // a word added, dropped or changed) still finds its document. The work is
 // bounded whatever the size of the library: the title index is asked for
 // the rarest relaxProbes bigrams of the query alone, and at most
 // relaxCandidates of the titles holding them are scored.
 const (
-	relaxBelow      = 3
 	relaxProbes     = 6
 	relaxCandidates = 4000
 	relaxMax        = 20
@@ -103,8 +102,8 @@ func cover(cls []relaxClause, title string) (float64, float64) {
 }
 
 // relaxed returns up to relaxMax documents not in skip whose titles hold
-// at least relaxMinCover of the query's bigrams, best first, scored below
-// every exact match (in [0, 1)).
+// at least relaxMinCover of the query's bigrams, best first, scored in
+// [0, 1), below every exact match.
 func (e *Engine) relaxed(ctx context.Context, cat *Catalog, q *query.Query, skip map[int64]bool) ([]scored, error) {
 	cls := relaxClauses(q)
 	var all []string
@@ -176,4 +175,15 @@ func suggestions(cat *Catalog, more []scored) []string {
 		}
 	}
 	return out
+}
+
+// relaxable reports whether q may be relaxed: it has words and none of
+// them is quoted (quotes ask for those words exactly).
+func relaxable(q *query.Query) bool {
+	for _, t := range q.Terms() {
+		if t.Phrase {
+			return false
+		}
+	}
+	return len(q.Clauses) > 0
 }

@@ -217,35 +217,29 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			return nil, err
 		}
 	}
-	exact := len(ranked)
-	// Few exact matches or none: the first page is filled with documents
-	// holding much of the query, after the exact ones. Total still counts
-	// the exact ones alone (a search log counts a search without any as
-	// failed, as before).
-	if !req.Strict && offset == 0 && res.Total < relaxBelow && len(ranked) < req.Limit && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
-		skip := make(map[int64]bool, len(ranked))
-		for _, s := range ranked {
-			skip[s.id] = true
-		}
-		more, err := e.relaxed(ctx, cat, q, skip)
-		if err != nil {
-			return nil, err
-		}
-		if len(more) > 0 {
-			res.Approximate, res.StrictQuery = true, req.Query
-			if res.Total == 0 {
-				res.Suggestions = suggestions(cat, more)
-			}
-			ranked = append(ranked[:len(ranked):len(ranked)], more[:min(len(more), req.Limit-len(ranked))]...)
-		}
-	}
 	if offset < len(ranked) {
 		page := ranked[offset:min(need, len(ranked))]
 		if res.Hits, err = e.hits(ctx, q, page, req.Preview, masker); err != nil {
 			return nil, err
 		}
-		for i := range res.Hits {
-			res.Hits[i].Approximate = offset+i >= exact
+	}
+	// No exact match: documents holding much of the query are listed
+	// apart (Hits and Total stay those of the exact query, so that every
+	// page, count and search log reads a failed search as before).
+	if !req.Strict && req.Page == 1 && res.Total == 0 && len(ranked) == 0 && relaxable(q) && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
+		more, err := e.relaxed(ctx, cat, q, nil)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) > 0 {
+			res.StrictQuery = req.Query
+			res.Suggestions = suggestions(cat, more)
+			if res.ApproximateHits, err = e.hits(ctx, q, more[:min(len(more), req.Limit)], req.Preview, masker); err != nil {
+				return nil, err
+			}
+			for i := range res.ApproximateHits {
+				res.ApproximateHits[i].Approximate = true
+			}
 		}
 	}
 	res.TookMS = ms(time.Since(start))

@@ -242,7 +242,15 @@ func evaluate(ctx context.Context, db *sqlite.DB, it *item) error {
 	if len(res.Hits) > 0 {
 		it.first, it.firstID = res.Hits[0].Title, res.Hits[0].ID
 	}
-	for i, h := range res.Hits {
+	// A query without exact matches is judged on its approximate hits.
+	hits := res.Hits
+	if len(hits) == 0 {
+		hits = res.ApproximateHits
+	}
+	if len(res.Hits) == 0 && len(hits) > 0 {
+		it.first, it.firstID = hits[0].Title+" (approximate)", hits[0].ID
+	}
+	for i, h := range hits {
 		if h.ID == it.target {
 			it.rank, it.anchor = i+1, h.Anchor
 			break
