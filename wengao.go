@@ -235,8 +235,8 @@ type SearchResult struct {
 	// first, each marked SearchHit.Approximate: a remembered title with
 	// the issuer left out or a word changed. A page shows them under
 	// "没有完全匹配的结果，以下是相近的文稿" and offers StrictQuery, to run
-	// with SearchRequest.Strict (which lists none). A query with a quoted
-	// phrase gets none.
+	// with SearchRequest.Strict (which lists none). A query of quoted
+	// phrases alone gets none.
 	ApproximateHits []SearchHit `json:"approximate_hits,omitempty"`
 	StrictQuery     string      `json:"strict_query,omitempty"`
 	// Suggestions, for a query with no exact match, are queries that

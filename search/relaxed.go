@@ -77,7 +77,7 @@ func dedupe(s []string) []string {
 
 // cover returns the share of the query's bigrams that title (normalised)
 // holds, each clause counted by its best form, and the share of the
-// title's length they make up.
+// title's bigrams they make up (the shorter title wins a tie).
 func cover(cls []relaxClause, title string) (float64, float64) {
 	var got, total float64
 	for _, c := range cls {
@@ -97,8 +97,8 @@ func cover(cls []relaxClause, title string) (float64, float64) {
 	if total == 0 {
 		return 0, 0
 	}
-	runes := float64(len([]rune(title)))
-	return got / total, min(1, 2*got/max(runes, 1))
+	grams := float64(len([]rune(title)) - 1)
+	return got / total, min(1, got/max(grams, 1))
 }
 
 // relaxed returns up to relaxMax documents not in skip whose titles hold
@@ -177,13 +177,14 @@ func suggestions(cat *Catalog, more []scored) []string {
 	return out
 }
 
-// relaxable reports whether q may be relaxed: it has words and none of
-// them is quoted (quotes ask for those words exactly).
+// relaxable reports whether q may be relaxed: it has a word typed without
+// quotes. Quotes alone ask for those words exactly; quotes inside a title
+// typed as one string (…部门联合“双随机、一公开”监管的意见) do not.
 func relaxable(q *query.Query) bool {
 	for _, t := range q.Terms() {
-		if t.Phrase {
-			return false
+		if !t.Phrase {
+			return true
 		}
 	}
-	return len(q.Clauses) > 0
+	return false
 }
