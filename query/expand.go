@@ -52,7 +52,7 @@ func termVariants(t Term, variants func(string) []string) []Term {
 			}
 		}
 		if changed {
-			out = append(out, Term{Text: t.Text, Runs: runs, Phrase: t.Phrase})
+			out = append(out, Term{Text: t.Text, Runs: runs, Phrase: t.Phrase, Alternative: t.Alternative})
 		}
 	}
 	return out
