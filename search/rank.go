@@ -78,7 +78,7 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 	for _, id := range ids {
 		inSet[id] = true
 	}
-	nclauses := float64(len(titleClauses(q)))
+	nclauses := float64(len(q.Clauses))
 	ev := make(map[int64]*evidence, len(titled))
 	cat.RLock()
 	for _, id := range titled {
@@ -160,13 +160,16 @@ type evidence struct {
 	span     int     // bytes of the tightest such stretch
 }
 
-// titleEvidence finds the query's clauses in a title (those of
-// titleClauses).
+// titleEvidence finds the query's clauses in a title. A clause naming an
+// article (第36条 of 劳动法 第36条) points into a text and is seldom in its
+// title: the title holds every clause without it, and weighs more with it
+// (全国人大常委会 第三十条 finds the 解释 of 第三十条 first).
 func titleEvidence(q *query.Query, title string) *evidence {
 	norm := chinese.Normalize(title)
 	outer := stripBookTitles(norm)
 	e := &evidence{all: true}
-	for _, c := range titleClauses(q) {
+	optional := len(titleClauses(q)) < len(q.Clauses)
+	for _, c := range q.Clauses {
 		in, out := false, false
 		for _, t := range c {
 			if holdsRuns(norm, t.Runs) {
@@ -179,6 +182,7 @@ func titleEvidence(q *query.Query, title string) *evidence {
 			e.weight++
 		case in:
 			e.weight += 0.5
+		case optional && isArticleClause(c):
 		default:
 			e.all = false
 		}
@@ -244,9 +248,9 @@ func (e *Engine) paragraphSpans(ctx context.Context, q *query.Query, ids []int64
 	return spans, nil
 }
 
-// titleClauses returns the clauses of q that title evidence weighs: all
-// but those naming an article (第36条 of 劳动法 第36条), which point into a
-// text and are never in its title. A query of articles alone keeps them.
+// titleClauses returns the clauses of q that a title must hold to be in
+// the title tier: all but those naming an article (第36条 of 劳动法
+// 第36条). A query of articles alone keeps them.
 func titleClauses(q *query.Query) []query.Clause {
 	out := make([]query.Clause, 0, len(q.Clauses))
 	for _, c := range q.Clauses {

@@ -325,7 +325,7 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 	if err != nil {
 		return nil, false, err
 	}
-	nclauses := float64(len(titleClauses(q)))
+	nclauses := float64(len(q.Clauses))
 	near := nearPhrases(q)
 
 	// The titled documents by the best score their title and size allow,
