@@ -83,17 +83,19 @@ func ErrComplaintResolved(what string) *Error {
 
 // Documents and categories.
 var (
-	ErrDocumentNotFound   = &Error{Code: ENOTFOUND, Message: "文档不存在。"}
-	ErrPurgeNotDeleted    = &Error{Code: ECONFLICT, Message: "只能彻底删除回收站中的文档，请先删除。"}
-	ErrPriceRange         = Errorf(EINVALID, "价格须在 0 到 %d 积分之间。", MaxPoints)
-	ErrCategorySame       = &Error{Code: EINVALID, Message: "新分类与原分类相同。"}
-	ErrNegativeOffset     = &Error{Code: EINVALID, Message: "偏移量不能为负数。"}
-	ErrPageBelowOne       = &Error{Code: EINVALID, Message: "页码须从 1 开始。"}
-	ErrPageOutOfRange     = &Error{Code: EINVALID, Message: "页码超出范围。"}
-	ErrPreviewInvalid     = &Error{Code: EINVALID, Message: "试读比例须在 1–100 之间，试读字数须大于 0。"}
-	ErrMaskWordInvalid    = Errorf(EINVALID, "屏蔽词和显示形式须为 1–%d 个字符，不能含空格或 < > & \" ' 等符号。", MaskWordMaxRunes)
-	ErrMaskSameAsWord     = &Error{Code: EINVALID, Message: "显示形式须与屏蔽词不同。"}
-	ErrSearchQueryTooLong = Errorf(EINVALID, "搜索词超过 %d 个字符。", SearchQueryMaxRunes)
+	ErrDocumentNotFound    = &Error{Code: ENOTFOUND, Message: "文档不存在。"}
+	ErrPurgeNotDeleted     = &Error{Code: ECONFLICT, Message: "只能彻底删除回收站中的文档，请先删除。"}
+	ErrPriceRange          = Errorf(EINVALID, "价格须在 0 到 %d 积分之间。", MaxPoints)
+	ErrCategorySame        = &Error{Code: EINVALID, Message: "新分类与原分类相同。"}
+	ErrNegativeOffset      = &Error{Code: EINVALID, Message: "偏移量不能为负数。"}
+	ErrPageBelowOne        = &Error{Code: EINVALID, Message: "页码须从 1 开始。"}
+	ErrPageOutOfRange      = &Error{Code: EINVALID, Message: "页码超出范围。"}
+	ErrPreviewInvalid      = &Error{Code: EINVALID, Message: "试读比例须在 1–100 之间，试读字数须大于 0。"}
+	ErrMaskWordInvalid     = Errorf(EINVALID, "屏蔽词和显示形式须为 1–%d 个字符，不能含空格或 < > & \" ' 等符号。", MaskWordMaxRunes)
+	ErrAbbreviationInvalid = Errorf(EINVALID, "简称和全称须为 2–%d 个字符，不能含空格或 < > & \" ' 等符号。", AbbreviationMaxRunes)
+	ErrAbbreviationSame    = Errorf(EINVALID, "简称和全称不能相同。")
+	ErrMaskSameAsWord      = &Error{Code: EINVALID, Message: "显示形式须与屏蔽词不同。"}
+	ErrSearchQueryTooLong  = Errorf(EINVALID, "搜索词超过 %d 个字符。", SearchQueryMaxRunes)
 )
 
 // ErrUnknownDocStatus is the error for a state that is none of a
@@ -159,6 +161,12 @@ func ErrCategoryNotFound(category string) *Error {
 // subcategories under another.
 func ErrCategoryHasChildren(category string) *Error {
 	return Errorf(EINVALID, "“%s”下有子分类，只能改名为一级分类。", category)
+}
+
+// ErrAbbreviationNotFound is the error of removing an abbreviation there
+// is not.
+func ErrAbbreviationNotFound(short string) *Error {
+	return Errorf(ENOTFOUND, "没有简称“%s”。", short)
 }
 
 // ErrMaskNotFound is the error of removing a masked word there is not.

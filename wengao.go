@@ -6,6 +6,7 @@ package wengao
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -171,6 +172,10 @@ type SearchRequest struct {
 	// Preview, when set, builds snippets from the preview of each text
 	// alone, for visitors who may not read the rest.
 	Preview *PreviewRule
+	// Strict turns off approximate results: only documents holding every
+	// word are listed (the "strict query" a page offers after
+	// approximate results).
+	Strict bool
 }
 
 // SearchHit is one document found.
@@ -186,7 +191,19 @@ type SearchHit struct {
 	// TitleHTML is the title, escaped, with matched words in <mark>.
 	TitleHTML string `json:"title_html,omitempty"`
 	Reads     int64  `json:"reads"`
+	// Approximate marks a hit that holds only part of the query: see
+	// SearchResult.ApproximateHits.
+	Approximate bool `json:"approximate,omitempty"`
+	// Anchor, for a query naming an article (劳动法 第36条), is the id of
+	// that article's paragraph on the document page (ParagraphAnchor); the
+	// snippet is then that article. Empty otherwise.
+	Anchor string `json:"anchor,omitempty"`
 }
+
+// ParagraphAnchor returns the id of the element of paragraph i (0-based,
+// in Document.Body) on a document page, which outline links and search
+// hits (SearchHit.Anchor) point at.
+func ParagraphAnchor(i int) string { return "p" + strconv.Itoa(i) }
 
 // FacetCount is the number of hits having one value of a facet.
 type FacetCount struct {
@@ -213,6 +230,18 @@ type SearchResult struct {
 	Hits           []SearchHit `json:"hits"`
 	Facets         Facets      `json:"facets"`
 	TookMS         float64     `json:"took_ms"`
+	// ApproximateHits, when the exact query found no document (Total 0,
+	// no Hits), are the documents whose titles hold much of it, best
+	// first, each marked SearchHit.Approximate: a remembered title with
+	// the issuer left out or a word changed. A page shows them under
+	// "没有完全匹配的结果，以下是相近的文稿" and offers StrictQuery, to run
+	// with SearchRequest.Strict (which lists none). A query of quoted
+	// phrases alone gets none.
+	ApproximateHits []SearchHit `json:"approximate_hits,omitempty"`
+	StrictQuery     string      `json:"strict_query,omitempty"`
+	// Suggestions, for a query with no exact match, are queries that
+	// would find something: the titles that nearly match it.
+	Suggestions []string `json:"suggestions,omitempty"`
 }
 
 // SearchService answers queries.

@@ -1,5 +1,11 @@
 package query
 
+import (
+	"slices"
+
+	"github.com/wengao/wengao/chinese"
+)
+
 // Expand adds to every term the alternatives that variants gives for its
 // runs: each clause then matches either form, and an excluded term
 // excludes both. Display masking uses it so that search treats a masked
@@ -46,7 +52,35 @@ func termVariants(t Term, variants func(string) []string) []Term {
 			}
 		}
 		if changed {
-			out = append(out, Term{Text: t.Text, Runs: runs, Phrase: t.Phrase})
+			out = append(out, Term{Text: t.Text, Runs: runs, Phrase: t.Phrase, Alternative: t.Alternative})
+		}
+	}
+	return out
+}
+
+// AddAlternatives adds to every term typed without quotes the other forms
+// that alts gives for its text (see chinese.Equivalences.Alternatives):
+// each clause then matches any of them, and an excluded term excludes
+// them all. A quoted phrase stays exact.
+func (q *Query) AddAlternatives(alts func(text string) []string) {
+	for i, c := range q.Clauses {
+		q.Clauses[i] = withAlternatives(c, alts)
+	}
+	q.Excluded = withAlternatives(q.Excluded, alts)
+}
+
+func withAlternatives(ts []Term, alts func(string) []string) []Term {
+	out := slices.Clip(ts)
+	for _, t := range ts {
+		if t.Phrase {
+			continue
+		}
+		for _, a := range alts(t.Text) {
+			runs := chinese.QueryRuns(a)
+			if len(runs) == 0 || slices.Equal(runs, t.Runs) {
+				continue
+			}
+			out = append(out, Term{Text: t.Text, Runs: runs, Alternative: true})
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package query
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -37,5 +38,36 @@ func TestExpand(t *testing.T) {
 	}
 	if !q.Clauses[1][1].Phrase {
 		t.Error("a phrase's variant is not a phrase")
+	}
+}
+
+func TestAddAlternatives(t *testing.T) {
+	q := Parse(`最高法 "最高法" -国办`)
+	q.AddAlternatives(func(s string) []string {
+		return map[string][]string{"最高法": {"最高人民法院"}, "国办": {"国务院办公厅"}}[s]
+	})
+	if got, want := len(q.Clauses[0]), 2; got != want {
+		t.Fatalf("first clause has %d terms, want %d", got, want)
+	}
+	if got := q.Clauses[0][1]; !got.Alternative || !slices.Equal(got.Runs, []string{"最高人民法院"}) {
+		t.Errorf("added term %+v, want the alternative 最高人民法院", got)
+	}
+	if got, want := len(q.Clauses[1]), 1; got != want {
+		t.Errorf("quoted clause has %d terms, want %d (quotes stay exact)", got, want)
+	}
+	if got, want := len(q.Excluded), 2; got != want {
+		t.Errorf("%d excluded terms, want %d (an exclusion excludes every form)", got, want)
+	}
+	// Masking keeps the mark on the variants of an alternative.
+	q.Expand(func(run string) []string {
+		if run == "最高人民法院" {
+			return []string{"最高人民F院"}
+		}
+		return nil
+	})
+	for _, term := range q.Clauses[0][1:] {
+		if !term.Alternative {
+			t.Errorf("variant %+v of an alternative not marked Alternative", term)
+		}
 	}
 }

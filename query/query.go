@@ -19,6 +19,9 @@ type Term struct {
 	Text   string   // as typed, without quotes
 	Runs   []string // normalised word runs
 	Phrase bool     // typed in quotes
+	// Alternative marks another form of the term before it, added by
+	// AddAlternatives (最高人民法院 for 最高法).
+	Alternative bool
 }
 
 // Clause is a set of alternatives joined by OR; a query matches a document

@@ -160,11 +160,15 @@ type evidence struct {
 	span     int     // bytes of the tightest such stretch
 }
 
-// titleEvidence finds the query's clauses in a title.
+// titleEvidence finds the query's clauses in a title. A clause naming an
+// article (第36条 of 劳动法 第36条) points into a text and is seldom in its
+// title: the title holds every clause without it, and weighs more with it
+// (全国人大常委会 第三十条 finds the 解释 of 第三十条 first).
 func titleEvidence(q *query.Query, title string) *evidence {
 	norm := chinese.Normalize(title)
 	outer := stripBookTitles(norm)
 	e := &evidence{all: true}
+	optional := len(titleClauses(q)) < len(q.Clauses)
 	for _, c := range q.Clauses {
 		in, out := false, false
 		for _, t := range c {
@@ -178,6 +182,7 @@ func titleEvidence(q *query.Query, title string) *evidence {
 			e.weight++
 		case in:
 			e.weight += 0.5
+		case optional && isArticleClause(c):
 		default:
 			e.all = false
 		}
@@ -227,8 +232,8 @@ func (e *Engine) paragraphSpans(ctx context.Context, q *query.Query, ids []int64
 	}
 	var runs [][]string
 	for _, c := range q.Clauses {
-		if len(c) == 1 {
-			runs = append(runs, c[0].Runs)
+		if t, ok := singleTerm(c); ok {
+			runs = append(runs, t.Runs)
 		}
 	}
 	texts, err := e.store.Texts(ctx, ids)
@@ -241,4 +246,39 @@ func (e *Engine) paragraphSpans(ctx context.Context, q *query.Query, ids []int64
 		}
 	}
 	return spans, nil
+}
+
+// titleClauses returns the clauses of q that a title must hold to be in
+// the title tier: all but those naming an article (第36条 of 劳动法
+// 第36条). A query of articles alone keeps them.
+func titleClauses(q *query.Query) []query.Clause {
+	out := make([]query.Clause, 0, len(q.Clauses))
+	for _, c := range q.Clauses {
+		if !isArticleClause(c) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return q.Clauses
+	}
+	return out
+}
+
+// isArticleClause reports whether every term of c names an article.
+func isArticleClause(c query.Clause) bool {
+	for _, t := range c {
+		if _, ok := articleNumber(t); !ok {
+			return false
+		}
+	}
+	return len(c) > 0
+}
+
+// articleNumber returns the number of the article that t names (第36条,
+// 第三十六条), or false.
+func articleNumber(t query.Term) (int, bool) {
+	if len(t.Runs) != 1 || !strings.HasPrefix(t.Runs[0], "第") || !strings.HasSuffix(t.Runs[0], "条") {
+		return 0, false
+	}
+	return chinese.ArticleNumber(t.Runs[0])
 }

@@ -5,7 +5,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/chinese"
@@ -26,6 +30,54 @@ type Engine struct {
 	maskers *Maskers
 
 	limits Limits
+
+	// equiv holds the abbreviations and number forms a query word also
+	// finds: the built-in table plus the operator's entries.
+	equiv atomic.Pointer[chinese.Equivalences]
+	// abbrs gives the operator's entries; abbrMu guards abbrVersion, the
+	// version equiv was built from.
+	abbrs       AbbreviationSource
+	abbrMu      sync.Mutex
+	abbrVersion int64
+}
+
+// AbbreviationSource gives the operator's abbreviations and their version
+// (wengao.AbbreviationService does).
+type AbbreviationSource interface {
+	Abbreviations(ctx context.Context) ([]wengao.Abbreviation, int64, error)
+}
+
+// SetAbbreviationSource makes search read the operator's abbreviations
+// from src, rebuilding its equivalences when their version changes.
+func (e *Engine) SetAbbreviationSource(src AbbreviationSource) {
+	e.abbrs = src
+	e.abbrVersion = -1
+}
+
+// equivalences returns the equivalences for a search, brought up to date
+// with the operator's entries. Without them (an error reading them) the
+// last ones serve.
+func (e *Engine) equivalences(ctx context.Context) *chinese.Equivalences {
+	if e.abbrs == nil {
+		return e.equiv.Load()
+	}
+	list, v, err := e.abbrs.Abbreviations(ctx)
+	if err != nil {
+		return e.equiv.Load()
+	}
+	e.abbrMu.Lock()
+	defer e.abbrMu.Unlock()
+	if v != e.abbrVersion {
+		extra := make([]chinese.Abbreviation, 0, len(list))
+		for _, a := range list {
+			if c := (chinese.Abbreviation{Short: a.Short, Full: a.Full}); c.Validate() == nil {
+				extra = append(extra, c)
+			}
+		}
+		e.SetAbbreviations(extra)
+		e.abbrVersion = v
+	}
+	return e.equiv.Load()
 }
 
 var _ wengao.SearchService = (*Engine)(nil)
@@ -33,7 +85,16 @@ var _ wengao.SearchService = (*Engine)(nil)
 // New returns an Engine over store, showing words as the rules of maskers
 // do (nil shows every word as stored).
 func New(store Store, maskers *Maskers) *Engine {
-	return &Engine{store: store, maskers: maskers, limits: DefaultLimits}
+	e := &Engine{store: store, maskers: maskers, limits: DefaultLimits}
+	e.equiv.Store(chinese.NewEquivalences(chinese.BuiltinAbbreviations()))
+	return e
+}
+
+// SetAbbreviations makes search treat the operator's abbreviations, extra,
+// as one with their full forms, besides the built-in table.
+func (e *Engine) SetAbbreviations(extra []chinese.Abbreviation) {
+	all := append(chinese.BuiltinAbbreviations(), extra...)
+	e.equiv.Store(chinese.NewEquivalences(all))
 }
 
 // Search runs a user's query. Matching uses the text index (which holds
@@ -54,6 +115,18 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		return nil, wengao.ErrPageOutOfRange
 	}
 	q := query.Parse(req.Query)
+	// What writers type for what texts print: 最高法 for 最高人民法院,
+	// 第36条 for 第三十六条, 国办发[2019]4号 for 国办发〔2019〕4号.
+	// A document number typed without 号 (国办发[2019]4) is the one
+	// with it, not a prefix of 国办发〔2019〕41号 too.
+	for _, c := range q.Clauses {
+		for i, t := range c {
+			if dn, ok := chinese.DocNumber(chinese.Normalize(t.Text)); ok && !t.Phrase {
+				c[i].Runs = chinese.QueryRuns(dn)
+			}
+		}
+	}
+	q.AddAlternatives(e.equivalences(ctx).Alternatives)
 	// A masked word and its shown form are one: 党委 finds D委 and back.
 	// Without the rules, search goes on without masking.
 	masker, _, _ := e.maskers.Masker(ctx)
@@ -145,6 +218,25 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		page := ranked[offset:min(need, len(ranked))]
 		if res.Hits, err = e.hits(ctx, q, page, req.Preview, masker); err != nil {
 			return nil, err
+		}
+	}
+	// No exact match: documents holding much of the query are listed
+	// apart (Hits and Total stay those of the exact query, so that every
+	// page, count and search log reads a failed search as before).
+	if !req.Strict && req.Page == 1 && res.Total == 0 && len(ranked) == 0 && relaxable(q) && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
+		more, err := e.relaxed(ctx, cat, q, nil)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) > 0 {
+			res.StrictQuery = req.Query
+			res.Suggestions = suggestions(cat, more)
+			if res.ApproximateHits, err = e.hits(ctx, q, more[:min(len(more), req.Limit)], req.Preview, masker); err != nil {
+				return nil, err
+			}
+			for i := range res.ApproximateHits {
+				res.ApproximateHits[i].Approximate = true
+			}
 		}
 	}
 	res.TookMS = ms(time.Since(start))
@@ -329,6 +421,7 @@ func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, previe
 		runs = append(runs, t.Runs...)
 	}
 	hl := chinese.NewHighlighter(runs)
+	article := queryArticle(q)
 	rows := make([]int64, len(page))
 	for i, s := range page {
 		rows[i] = s.id
@@ -350,6 +443,11 @@ func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, previe
 			plain = false // a shown form may hold letters the text did not
 		}
 		h.Snippet = hl.Snippet(paras, plain, snippetWidth)
+		if i := findArticle(paras, article); i >= 0 {
+			// 劳动法 第36条: the hit points at the article, and shows it.
+			h.Anchor = wengao.ParagraphAnchor(i)
+			h.Snippet = hl.Snippet(paras[i:i+1], plain, snippetWidth)
+		}
 		h.TitleHTML = hl.Mark(h.Title, plain)
 		byID[t.Row] = h
 	}
@@ -361,4 +459,44 @@ func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, previe
 		}
 	}
 	return hits, nil
+}
+
+// queryArticle returns the number of the article a query names beside
+// other words (劳动法 第36条), or 0.
+func queryArticle(q *query.Query) int {
+	if len(titleClauses(q)) == len(q.Clauses) {
+		return 0 // no article, or articles alone
+	}
+	for _, c := range q.Clauses {
+		if isArticleClause(c) {
+			n, _ := articleNumber(c[0])
+			return n
+		}
+	}
+	return 0
+}
+
+// findArticle returns the index of the paragraph that starts article n
+// (第三十六条 followed by a space, or 第36条), or -1.
+func findArticle(paras []string, n int) int {
+	if n <= 0 {
+		return -1
+	}
+	heads := []string{"第" + chinese.ChineseNumber(n) + "条", "第" + strconv.Itoa(n) + "条"}
+	for i, p := range paras {
+		p = strings.TrimSpace(p)
+		if !strings.HasPrefix(p, "第") {
+			continue
+		}
+		for _, h := range heads {
+			rest, ok := strings.CutPrefix(p, h)
+			if !ok {
+				continue
+			}
+			if r, _ := utf8.DecodeRuneInString(rest); rest == "" || unicode.IsSpace(r) {
+				return i
+			}
+		}
+	}
+	return -1
 }

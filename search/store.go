@@ -151,13 +151,29 @@ func excluded(q *query.Query) []Phrase {
 	return out
 }
 
+// singleTerm returns the one term typed for clause c, or false when c
+// is an OR of several. The other forms added to a term
+// (query.Term.Alternative) do not count: the paragraph test looks for the
+// form typed.
+func singleTerm(c query.Clause) (query.Term, bool) {
+	var one query.Term
+	n := 0
+	for _, t := range c {
+		if !t.Alternative {
+			one = t
+			n++
+		}
+	}
+	return one, n == 1
+}
+
 // nearPhrases returns the phrases of the single-term clauses of q, or nil
 // when there are fewer than two.
 func nearPhrases(q *query.Query) []Phrase {
 	var out []Phrase
 	for _, c := range q.Clauses {
-		if len(c) == 1 {
-			if p, ok := phrase(c[0]); ok {
+		if t, ok := singleTerm(c); ok {
+			if p, ok := phrase(t); ok {
 				out = append(out, p)
 			}
 		}

@@ -47,6 +47,7 @@ type DB struct {
 
 	meta  search.Catalog // the metadata cache, see meta.go
 	masks maskCache
+	abbrs abbreviationCache
 
 	maskers *search.Maskers
 	engine  *search.Engine // ranks and shows searches and related reading
@@ -117,6 +118,7 @@ func OpenFile(path string) (*DB, error) {
 	}
 	db.maskers = search.NewMaskers(db)
 	db.engine = search.New(searchStore{db}, db.maskers)
+	db.engine.SetAbbreviationSource(db)
 	// Sign the documents saved before near-duplicates were looked for, or
 	// under another signature version: one query when there are none.
 	if _, err := db.BackfillSignatures(context.Background()); err != nil {

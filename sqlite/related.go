@@ -95,7 +95,7 @@ func (db *DB) docFreq(ctx context.Context, vocab string, terms []string) (map[st
 	version := db.meta.Version
 	db.meta.RUnlock()
 	db.dfMu.Lock()
-	if db.dfVersion != version || len(db.dfCache) > dfCacheMax {
+	if db.dfCache == nil || db.dfVersion != version || len(db.dfCache) > dfCacheMax {
 		db.dfCache, db.dfVersion = map[string]int{}, version
 	}
 	var missing []any

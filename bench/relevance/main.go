@@ -6,6 +6,13 @@
 //	body.tsv        distinctive words of one paragraph of a document
 //	mixed.tsv       one or two words of a title plus one distinctive word of the text
 //
+// and the sets of how writers type (issue 15; go run ./bench/equivgen):
+//
+//	docnum.tsv      a document's own 发文字号 with any brackets, 号 or not
+//	abbrev.tsv      an issuer's abbreviation plus a word of the title
+//	article.tsv     <law> 第N条 with Arabic N (the hit must point at the article)
+//	fuzzy.tsv       a title without its issuer, one word added, dropped or changed
+//
 // For each set it prints the share of queries whose target ranks first, in
 // the top 3 and in the top 10, and the mean reciprocal rank (over the top
 // 10). With -v it lists every query whose target is not first. Run it from
@@ -33,12 +40,12 @@ import (
 )
 
 // sets are the evaluation sets, in the order they are reported.
-var sets = []string{"known", "known-trad", "body", "mixed"}
+var sets = []string{"known", "known-trad", "body", "mixed", "docnum", "abbrev", "article", "fuzzy"}
 
 func main() {
 	fs := flag.NewFlagSet("relevance", flag.ExitOnError)
 	data := fs.String("data", envOr("WENGAO_DATA", "./wengao-data"), "data folder holding the imported corpus (env WENGAO_DATA)")
-	set := fs.String("set", "all", "known, known-trad, body, mixed or all")
+	set := fs.String("set", "all", "known, known-trad, body, mixed, docnum, abbrev, article, fuzzy or all")
 	dir := fs.String("dir", "bench/relevance", "folder of the .tsv sets")
 	verbose := fs.Bool("v", false, "list the queries whose target is not first")
 	fs.Parse(os.Args[1:])
@@ -63,6 +70,7 @@ type item struct {
 	extra []string
 
 	rank      int    // 1-based rank of the target, 0 when not in the top 100
+	anchor    string // the target hit's anchor, when on the first page
 	first     string // title of the first hit
 	firstID   string
 	total     int
@@ -121,6 +129,15 @@ func run(w io.Writer, data, dir, which string, verbose bool) error {
 		case "mixed":
 			row(w, name+": several match³", filter(items, func(it *item) bool { return col(it, 0) > 1 }))
 		}
+	}
+	if items := results["article"]; len(items) > 0 {
+		right := 0
+		for _, it := range items {
+			if it.rank > 0 && it.anchor == articleAnchor(it) {
+				right++
+			}
+		}
+		fmt.Fprintf(w, "\narticle: the target hit points at the article (anchor) for %d of %d queries.\n", right, len(items))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "¹ target not among the first", depth, "hits. ² more than one title holds every word (the target is the shortest). ³ more than one document holds every word.")
@@ -225,9 +242,17 @@ func evaluate(ctx context.Context, db *sqlite.DB, it *item) error {
 	if len(res.Hits) > 0 {
 		it.first, it.firstID = res.Hits[0].Title, res.Hits[0].ID
 	}
-	for i, h := range res.Hits {
+	// A query without exact matches is judged on its approximate hits.
+	hits := res.Hits
+	if len(hits) == 0 {
+		hits = res.ApproximateHits
+	}
+	if len(res.Hits) == 0 && len(hits) > 0 {
+		it.first, it.firstID = hits[0].Title+" (approximate)", hits[0].ID
+	}
+	for i, h := range hits {
 		if h.ID == it.target {
-			it.rank = i + 1
+			it.rank, it.anchor = i+1, h.Anchor
 			break
 		}
 	}
@@ -278,4 +303,13 @@ func readSet(path string) ([]*item, error) {
 		items = append(items, &item{query: cols[0], target: cols[1], extra: cols[2:]})
 	}
 	return items, sc.Err()
+}
+
+// articleAnchor is the anchor an article.tsv query's hit must carry: that
+// of the paragraph of its third column.
+func articleAnchor(it *item) string {
+	if len(it.extra) == 0 {
+		return "(none)"
+	}
+	return wengao.ParagraphAnchor(col(it, 0))
 }
