@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -198,8 +199,12 @@ func TestSearchPage(t *testing.T) {
 		}
 	}
 	// Nothing found: suggestions.
-	body = c.get("/search?q="+url.QueryEscape(`"安全生产火星" 月球`)+"&category="+url.QueryEscape("公文"), 200)
+	body = c.get("/search?q="+url.QueryEscape(`"安全生产火星" 月球`)+"&category="+url.QueryEscape("公文")+"&strict=1", 200)
 	mustContain(t, "zero results", body, "没有找到", "不限分类和年份", "不加引号搜索", "只搜“月球”", "检索建议")
+	// Without strict, the titles nearest to it come first, the same
+	// suggestions after them.
+	body = c.get("/search?q="+url.QueryEscape(`"安全生产火星" 月球`)+"&category="+url.QueryEscape("公文"), 200)
+	mustContain(t, "approximate", body, "没有完全匹配的结果", "不限分类和年份", "不加引号搜索", "只搜“月球”")
 	// An empty query lists everything, newest first.
 	body = c.get("/search", 200)
 	mustContain(t, "empty query", body, "全部文稿 <strong>6</strong>")
@@ -724,3 +729,47 @@ func TestConcurrentFirstViews(t *testing.T) {
 }
 
 var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// TestSearchApproximateAndArticles: a remembered title that matches
+// nothing exactly lists the near titles under a notice, with a link to
+// the strict search (which lists none); a query naming an article links
+// to that article's paragraph; the API takes strict too.
+func TestSearchApproximateAndArticles(t *testing.T) {
+	e := newSiteEnv(t)
+	law := &wengao.Document{ID: "law-labour", Title: "中华人民共和国劳动法", Date: "2018-12-29", Category: "法律法规/法律",
+		Body: []string{"中华人民共和国劳动法", "第一章　总则", "第一条　为了保护劳动者的合法权益，制定本法。", "第三十六条　国家实行劳动者每日工作时间不超过八小时的工时制度。", "第三十七条　对实行计件工作的劳动者，用人单位应当合理确定其劳动定额。"}}
+	if _, err := e.db.SaveDocuments(context.Background(), []*wengao.Document{law}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client(t, browserUA)
+
+	q := "国务院关于进一步加强安全生产工作的意见"
+	body := c.get("/search?q="+url.QueryEscape(q), 200)
+	mustContain(t, "approximate", body, "没有完全匹配的结果，以下是相近的文稿", `href="/doc/gov-1"`, `strict=1`)
+	strict := c.get("/search?q="+url.QueryEscape(q)+"&strict=1", 200)
+	mustContain(t, "strict", strict, "没有找到")
+	if strings.Contains(strict, "以下是相近的文稿") || strings.Contains(strict, `href="/doc/gov-1"`) {
+		t.Error("the strict search lists approximate hits")
+	}
+
+	body = c.get("/search?q="+url.QueryEscape("劳动法 第36条"), 200)
+	anchor := wengao.ParagraphAnchor(3)
+	mustContain(t, "article", body, `href="/doc/law-labour#`+anchor+`"`, "工作时间不超过八小时")
+	doc := c.get("/doc/law-labour", 200)
+	mustContain(t, "article anchor on the page", doc, `id="`+anchor+`"`)
+
+	var res wengao.SearchResult
+	if err := json.Unmarshal([]byte(c.get("/api/v1/search?q="+url.QueryEscape(q), 200)), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.ApproximateHits) == 0 || res.ApproximateHits[0].ID != "gov-1" {
+		t.Errorf("API approximate hits: %+v, want gov-1 first", res.ApproximateHits)
+	}
+	res = wengao.SearchResult{}
+	if err := json.Unmarshal([]byte(c.get("/api/v1/search?strict=1&q="+url.QueryEscape(q), 200)), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.ApproximateHits) != 0 {
+		t.Errorf("API strict: %d approximate hits, want none", len(res.ApproximateHits))
+	}
+}

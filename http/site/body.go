@@ -29,9 +29,6 @@ type outlineLink struct {
 	Anchor string
 }
 
-// paragraphAnchor returns the id of the element of paragraph i.
-func paragraphAnchor(i int) string { return "p" + strconv.Itoa(i) }
-
 // headingRunesMax is the longest paragraph shown whole as a heading;
 // longer heading paragraphs are run-in headings, whose first sentence is
 // set in bold.
@@ -61,7 +58,7 @@ func renderBody(doc *wengao.Document, v web.Visibility) renderedBody {
 			continue
 		}
 		headings[it.Paragraph] = it.Level
-		out.Outline = append(out.Outline, outlineLink{Level: it.Level, Marker: it.Marker, Text: it.Text, Anchor: paragraphAnchor(it.Paragraph)})
+		out.Outline = append(out.Outline, outlineLink{Level: it.Level, Marker: it.Marker, Text: it.Text, Anchor: wengao.ParagraphAnchor(it.Paragraph)})
 	}
 	layout := gongwen.Structure(doc.Title, body)
 	if !full {
@@ -77,7 +74,7 @@ func renderBody(doc *wengao.Document, v web.Visibility) renderedBody {
 	prev := gongwen.RoleBody
 	for i, p := range body {
 		p = strings.TrimSpace(p)
-		id := paragraphAnchor(i)
+		id := wengao.ParagraphAnchor(i)
 		role := layout.Role(i)
 		level, isHeading := headings[i]
 		class := ""

@@ -31,7 +31,8 @@ func parseSearchParams(r *http.Request) web.SearchParams {
 	if !yearPattern.MatchString(p.Year) {
 		p.Year = ""
 	}
-	p.Sort = web.SearchRequest(r).Sort
+	req := web.SearchRequest(r)
+	p.Sort, p.Strict = req.Sort, req.Strict
 	p.Page, _ = strconv.Atoi(q.Get("page"))
 	p.Page = max(p.Page, 1)
 	return p
@@ -63,6 +64,10 @@ type searchView struct {
 	Params      web.SearchParams
 	Result      *wengao.SearchResult
 	Hits        []hitView
+	// Approx are the approximate hits of a query with no exact match,
+	// StrictURL the same search listing exact matches only.
+	Approx      []hitView
+	StrictURL   string
 	Sorts       []web.Link
 	Filters     []web.Link // the filters applied, each linking to the page without it
 	Categories  []web.Link
@@ -86,7 +91,7 @@ func (s *Handler) handleSearch(w http.ResponseWriter, r *http.Request) {
 // searchPage runs the search of p and builds its page.
 func (s *Handler) searchPage(r *http.Request, p web.SearchParams, vis web.Visibility) (string, any, error) {
 	ctx := context.WithoutCancel(r.Context()) // others may wait for this render
-	req := wengao.SearchRequest{Query: p.Q, Category: p.Category, Sort: p.Sort, Page: p.Page, Limit: searchPageSize, Preview: vis.PreviewRule()}
+	req := wengao.SearchRequest{Query: p.Q, Category: p.Category, Sort: p.Sort, Page: p.Page, Limit: searchPageSize, Preview: vis.PreviewRule(), Strict: p.Strict}
 	if p.Year != "" {
 		req.Query += " year:" + p.Year
 	}
@@ -99,7 +104,15 @@ func (s *Handler) searchPage(r *http.Request, p web.SearchParams, vis web.Visibi
 	if p.Q == "" {
 		title = web.MsgSearchAll
 	}
-	v := searchView{Layout: s.NewLayout(r, title, "", ""), Params: p, Result: res, Hits: hitViews(res.Hits)}
+	v := searchView{Layout: s.NewLayout(r, title, "", ""), Params: p, Result: res, Hits: hitViews(res.Hits), Approx: hitViews(res.ApproximateHits)}
+	if len(res.ApproximateHits) > 0 {
+		q := p
+		q.Q, q.Strict, q.Page = res.StrictQuery, true, 1
+		if q.Q == "" {
+			q.Q = p.Q
+		}
+		v.StrictURL = q.URL()
+	}
 	v.NoIndex, v.Query, v.Nav = true, p.Q, "search"
 
 	for _, so := range []wengao.Sort{wengao.SortRelevance, wengao.SortDate, wengao.SortReads} {
@@ -139,7 +152,13 @@ func (s *Handler) searchPage(r *http.Request, p web.SearchParams, vis web.Visibi
 	}
 	v.Pages = web.Paginate(p.Page, pages, func(n int) string { q := p; q.Page = n; return q.URL() })
 	if res.Total == 0 {
-		v.Suggestions = searchSuggestions(p)
+		// Titles that nearly match first, then the query loosened.
+		for _, t := range res.Suggestions {
+			q := p
+			q.Q, q.Page, q.Strict = t, 1, false
+			v.Suggestions = append(v.Suggestions, web.Link{Label: "搜索《" + t + "》", URL: q.URL()})
+		}
+		v.Suggestions = append(v.Suggestions, searchSuggestions(p)...)
 		v.Tips = web.SearchTips
 		if cats, err := s.Browse.Categories(ctx); err == nil {
 			v.Popular = cats[:min(len(cats), 8)]

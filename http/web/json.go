@@ -16,6 +16,7 @@ func SearchRequest(r *http.Request) wengao.SearchRequest {
 	req := wengao.SearchRequest{Query: q.Get("q"), Category: q.Get("category")}
 	req.Page, _ = strconv.Atoi(q.Get("page"))
 	req.Limit, _ = strconv.Atoi(q.Get("limit"))
+	req.Strict = q.Get("strict") == "1" || q.Get("strict") == "true"
 	switch strings.ToLower(q.Get("sort")) {
 	case "date", "new", "latest":
 		req.Sort = wengao.SortDate

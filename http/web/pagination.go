@@ -14,6 +14,8 @@ type SearchParams struct {
 	Year     string
 	Sort     wengao.Sort
 	Page     int
+	// Strict lists only exact matches, never approximate ones.
+	Strict bool
 }
 
 // URL returns the search page's address for p.
@@ -33,6 +35,9 @@ func (p SearchParams) URL() string {
 	}
 	if p.Page > 1 {
 		v.Set("page", strconv.Itoa(p.Page))
+	}
+	if p.Strict {
+		v.Set("strict", "1")
 	}
 	if len(v) == 0 {
 		return "/search"
