@@ -61,9 +61,9 @@ func hitViews(hits []wengao.SearchHit) []hitView {
 // searchView is the search page.
 type searchView struct {
 	web.Layout
-	Params      web.SearchParams
-	Result      *wengao.SearchResult
-	Hits        []hitView
+	Params web.SearchParams
+	Result *wengao.SearchResult
+	Hits   []hitView
 	// Approx are the approximate hits of a query with no exact match,
 	// StrictURL the same search listing exact matches only.
 	Approx      []hitView
