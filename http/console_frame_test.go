@@ -47,6 +47,7 @@ func TestConsolePagesHaveTheirFrame(t *testing.T) {
 		fmt.Sprintf("/admin/users/%d", au.ID):     "用户：管理员",
 		"/admin/settings":                         "网站设置",
 		"/admin/masks":                            "屏蔽词",
+		"/admin/abbreviations":                    "简称",
 		"/admin/audit":                            "操作记录",
 		"/admin/complaints":                       "投诉处理",
 		fmt.Sprintf("/admin/complaints/%d", c.ID): "投诉 #",

@@ -214,3 +214,69 @@ func TestConsoleSettingsAndBans(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleAbbreviations: an admin's abbreviation makes search find the
+// full form by the short one (and is audited); a moderator may not add
+// one; removing it ends that.
+func TestConsoleAbbreviations(t *testing.T) {
+	e, admin := consoleEnv(t)
+	ctx := context.Background()
+	doc := &wengao.Document{ID: "abbr-1", Title: "文稿库管理办公室关于整理公文样本的通知", Date: "2025-03-01", Body: []string{"各处室：请整理公文样本。"}}
+	if _, err := e.db.SaveDocuments(ctx, []*wengao.Document{doc}); err != nil {
+		t.Fatal(err)
+	}
+	found := func() bool {
+		t.Helper()
+		var res wengao.SearchResult
+		if st := call(t, e.anonymous, "GET", e.ts.URL+"/api/v1/search?strict=1&q="+url.QueryEscape("文稿库办 样本"), "", &res); st != 200 {
+			t.Fatalf("search: status %d", st)
+		}
+		for _, h := range res.Hits {
+			if h.ID == doc.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if found() {
+		t.Fatal("found by the short form before any entry")
+	}
+	form := func(c *http.Client, v url.Values) int {
+		t.Helper()
+		resp, err := c.PostForm(e.ts.URL+"/admin/abbreviations", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	add := url.Values{"action": {"add"}, "short": {"文稿库办"}, "full": {"文稿库管理办公室"}}
+	if st := form(e.moderator, add); st != http.StatusForbidden {
+		t.Errorf("moderator adding an abbreviation: status %d, want 403", st)
+	}
+	if found() {
+		t.Error("found after a moderator's refused entry")
+	}
+	if st := form(admin, url.Values{"action": {"add"}, "short": {"文稿库办"}, "full": {"文稿库办"}}); st != http.StatusBadRequest {
+		t.Errorf("an entry whose forms are the same: status %d, want 400", st)
+	}
+	if st := form(admin, add); st != http.StatusSeeOther {
+		t.Fatalf("admin adding an abbreviation: status %d, want 303", st)
+	}
+	if !found() {
+		t.Error("not found by the short form after the entry was added")
+	}
+	entries, _, err := e.db.ListAudit(ctx, "abbreviation:文稿库办", 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Action != "abbreviation.add" {
+		t.Errorf("audit entries of the abbreviation: %+v, want one abbreviation.add", entries)
+	}
+	if st := form(admin, url.Values{"action": {"remove"}, "short": {"文稿库办"}}); st != http.StatusSeeOther {
+		t.Fatalf("admin removing an abbreviation: status %d, want 303", st)
+	}
+	if found() {
+		t.Error("still found by the short form after the entry was removed")
+	}
+}

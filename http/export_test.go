@@ -25,7 +25,7 @@ func AllServices(tb testing.TB, db *sqlite.DB) Services {
 		Users: db, Sessions: db, Ledger: db, Favorites: db,
 		Uploads: db, Files: files,
 		Complaints: db, DocAdmin: db, UserAdmin: db, Audit: db, SettingsStore: db,
-		Masks: db, Stats: db,
+		Masks: db, Abbreviations: db, Stats: db,
 	}
 }
 

@@ -130,7 +130,7 @@ func run(w io.Writer, o options) error {
 		Users: db, Sessions: db, Ledger: db, Favorites: db,
 		Uploads: db, Files: files,
 		Complaints: db, DocAdmin: db, UserAdmin: db, Audit: db, SettingsStore: unsavedSettings{db},
-		Masks: db,
+		Masks: db, Abbreviations: db,
 	})
 	if err != nil {
 		return err

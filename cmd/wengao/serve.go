@@ -67,7 +67,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Users: db, Sessions: db, Ledger: db, Favorites: db,
 		Uploads: db, Files: files, Near: db,
 		Complaints: db, DocAdmin: db, UserAdmin: db, Audit: db, SettingsStore: db,
-		Masks: db, Maskers: db.Maskers(),
+		Masks: db, Abbreviations: db, Maskers: db.Maskers(),
 		Reads: db, Stats: db,
 		Changes: db, // drops cached pages after writes
 	})

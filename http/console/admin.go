@@ -575,6 +575,59 @@ func (s *Handler) handleAdminMasksForm(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/masks?notice=saved", http.StatusSeeOther)
 }
 
+// adminAbbreviationsView lists the operator's abbreviations for search.
+type adminAbbreviationsView struct {
+	web.Layout
+	Entries []wengao.Abbreviation
+	Error   string
+	Notice  string
+}
+
+func (s *Handler) handleAdminAbbreviations(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdminPage(w, r) == nil {
+		return
+	}
+	s.adminAbbreviations(w, r, http.StatusOK, "", web.MeNotices[r.URL.Query().Get("notice")])
+}
+
+func (s *Handler) adminAbbreviations(w http.ResponseWriter, r *http.Request, status int, errMsg, notice string) {
+	entries, _, err := s.Abbreviations.Abbreviations(r.Context())
+	if err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	}
+	v := adminAbbreviationsView{Entries: entries, Error: errMsg, Notice: notice}
+	s.adminRender(w, r, status, "admin_abbreviations", "简称", &v)
+}
+
+func (s *Handler) handleAdminAbbreviationsForm(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdminPage(w, r) == nil {
+		return
+	}
+	if err := web.ParseForm(w, r); err != nil {
+		s.adminAbbreviations(w, r, http.StatusBadRequest, web.MsgBadForm, "")
+		return
+	}
+	short, full := strings.TrimSpace(r.PostForm.Get("short")), strings.TrimSpace(r.PostForm.Get("full"))
+	action := "add"
+	if r.PostForm.Get("action") == "remove" {
+		action = "remove"
+	}
+	e, ctx := s.Auditing(r, "abbreviation."+action, "abbreviation:"+short, full)
+	var err error
+	if action == "remove" {
+		err = s.Abbreviations.RemoveAbbreviation(ctx, short)
+	} else {
+		err = s.Abbreviations.AddAbbreviation(ctx, wengao.Abbreviation{Short: short, Full: full})
+	}
+	if err != nil {
+		s.adminAbbreviations(w, r, web.ErrorStatus(err), wengao.ErrorMessage(err), "")
+		return
+	}
+	s.Audited(r, e)
+	http.Redirect(w, r, "/admin/abbreviations?notice=saved", http.StatusSeeOther)
+}
+
 // adminAuditView is the log of operators' actions.
 type adminAuditView struct {
 	web.Layout

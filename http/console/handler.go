@@ -29,6 +29,8 @@ func (s *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/documents/{id}/{action}", s.handleAdminDocumentForm)
 	mux.HandleFunc("GET /admin/masks", s.handleAdminMasks)
 	mux.HandleFunc("POST /admin/masks", s.handleAdminMasksForm)
+	mux.HandleFunc("GET /admin/abbreviations", s.handleAdminAbbreviations)
+	mux.HandleFunc("POST /admin/abbreviations", s.handleAdminAbbreviationsForm)
 	mux.HandleFunc("GET /admin/settings", s.handleAdminSettings)
 	mux.HandleFunc("POST /admin/settings", s.handleAdminSettingsForm)
 	mux.HandleFunc("GET /admin/sources", s.handleAdminSources)

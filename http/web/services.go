@@ -28,6 +28,9 @@ type Services struct {
 	SettingsStore wengao.SettingsService
 	// Masks are the display masking rules.
 	Masks wengao.MaskService
+	// Abbreviations are the operator's entries that search finds as one
+	// with their full forms (人社厅 ⇄ 人力资源和社会保障厅).
+	Abbreviations wengao.AbbreviationService
 	// Files holds the original files of uploads and documents; a document
 	// without one is downloaded as a .docx made from its text.
 	Files FileStore
@@ -73,6 +76,7 @@ func (s Services) check() error {
 		{"Audit", s.Audit != nil},
 		{"SettingsStore", s.SettingsStore != nil},
 		{"Masks", s.Masks != nil},
+		{"Abbreviations", s.Abbreviations != nil},
 		{"Files", s.Files != nil},
 	} {
 		if !r.set {
