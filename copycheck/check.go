@@ -33,7 +33,10 @@ const (
 	maxPostings = 4000
 	// maxCandidates is the most documents aligned with the draft, those
 	// sharing the most rare shingles with it.
-	maxCandidates = 1000
+	maxCandidates = 400
+	// candidatesPerShingle is how many documents each rare shingle of the
+	// draft votes for.
+	candidatesPerShingle = 2
 	// maxSeedsPerShingle bounds the draft positions one shingle seeds
 	// (a phrase the draft repeats).
 	maxSeedsPerShingle = 16
@@ -190,9 +193,10 @@ func (c *Checker) masker(ctx context.Context) (*chinese.Masker, error) {
 
 // candidate is a document sharing rare shingles with the draft.
 type candidate struct {
-	slot uint32
-	row  int64
-	hits int
+	slot  uint32
+	row   int64
+	hits  int // rare shingles shared with the draft
+	votes int // rare shingles of the draft for which it is the best
 }
 
 // passages finds the copied passages of the draft's keys.
@@ -205,7 +209,7 @@ func (c *Checker) passages(ctx context.Context, dk keyText, masker *chinese.Mask
 	rare := make([]bool, len(hs))
 	hits := map[uint32]int{}
 	x.mu.RLock()
-	stock := max(uint32(minStockDF), uint32(x.docs/stockShare))
+	stock := stockDF(x.docs)
 	lastSlot := map[uint32]int{} // slot → last draft position counted
 	for i, h := range hs {
 		if x.df[h&x.dfMask] >= stock {
@@ -222,12 +226,45 @@ func (c *Checker) passages(ctx context.Context, dk keyText, masker *chinese.Mask
 			hits[s]++
 		})
 	}
-	cands := make([]candidate, 0, len(hits))
-	for s, n := range hits {
-		cands = append(cands, candidate{slot: s, row: x.slotRow[s], hits: n})
+	// Each rare shingle of the draft votes for the documents holding it
+	// that share the most with the whole draft (two, for exact
+	// duplicates and versions of one text); the candidates are those
+	// voted for, the most shared first. A document long and close to
+	// the draft's subject cannot then crowd out the sources of short
+	// passages elsewhere in the draft.
+	voted := map[uint32]int{}
+	for i, h := range hs {
+		if !rare[i] {
+			continue
+		}
+		var best [candidatesPerShingle]uint32
+		var bestHits [candidatesPerShingle]int
+		x.postings(h, maxPostings, func(s uint32) {
+			n := hits[s]
+			for k := range best {
+				if n > bestHits[k] || n == bestHits[k] && bestHits[k] > 0 && s < best[k] {
+					copy(best[k+1:], best[k:len(best)-1])
+					copy(bestHits[k+1:], bestHits[k:len(bestHits)-1])
+					best[k], bestHits[k] = s, n
+					return
+				}
+			}
+		})
+		for k := range best {
+			if bestHits[k] > 0 {
+				voted[best[k]]++
+			}
+		}
+	}
+	cands := make([]candidate, 0, len(voted))
+	for s, v := range voted {
+		cands = append(cands, candidate{slot: s, row: x.slotRow[s], hits: hits[s], votes: v})
 	}
 	x.mu.RUnlock()
 	slices.SortFunc(cands, func(a, b candidate) int {
+		if a.votes != b.votes {
+			return b.votes - a.votes
+		}
 		if a.hits != b.hits {
 			return b.hits - a.hits
 		}
@@ -354,6 +391,9 @@ func (a *alignScratch) align(out []match, ti int, t *search.Text, at map[uint32]
 		}
 		end := s.i + shingleLen
 		if best < 0 {
+			if !rare[s.i] {
+				continue // stock phrases extend passages, never start one
+			}
 			c := chain{i0: s.i, i1: s.i, j0: s.j, j1: s.j, coverEnd: end, covered: shingleLen}
 			if rare[s.i] {
 				c.rareEnd, c.rareCover = end, shingleLen
@@ -382,8 +422,8 @@ func (a *alignScratch) align(out []match, ti int, t *search.Text, at map[uint32]
 // to one passage; a passage mostly inside stronger ones is dropped.
 func choose(found []match, texts []search.Text, dk keyText, masker *chinese.Masker) []wengao.CopiedPassage {
 	slices.SortStableFunc(found, func(a, b match) int {
-		if a.rareCovered != b.rareCovered {
-			return b.rareCovered - a.rareCovered
+		if a.covered != b.covered {
+			return b.covered - a.covered
 		}
 		if a.similarity != b.similarity {
 			return cmp.Compare(b.similarity, a.similarity)

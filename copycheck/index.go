@@ -74,23 +74,46 @@ func dfBits(n int) uint {
 
 // docPrint is what indexing one document gives.
 type docPrint struct {
-	row   int64
-	meta  *search.Meta
-	fps   []uint32 // winnowed shingles, distinct
-	hs    []uint32 // every shingle, distinct (for df)
-	empty bool
+	row  int64
+	meta *search.Meta
+	fps  []uint32 // winnowed shingles, distinct
 }
 
-// printText computes the prints of a document body.
-func printText(body string) (fps, distinct []uint32) {
-	kt := textKeys(body, nil)
-	hs := shingles(kt.keys, nil)
-	fps = winnow(hs, nil)
+// distinctShingles returns the distinct shingles of a document body.
+func distinctShingles(body string) []uint32 {
+	hs := shingles(textKeys(body, nil).keys, nil)
+	slices.Sort(hs)
+	return slices.Compact(hs)
+}
+
+// fingerprints returns the winnowed shingles of a document body, stock
+// shingles left out: they are never looked up, so the window's choice
+// falls on a rare one wherever the window holds one.
+func (x *index) fingerprints(body string, stock uint32) []uint32 {
+	hs := shingles(textKeys(body, nil).keys, nil)
+	for i, h := range hs {
+		if x.df[h&x.dfMask] >= stock {
+			hs[i] = stockHash
+		}
+	}
+	fps := winnow(hs, nil)
 	slices.Sort(fps)
 	fps = slices.Compact(fps)
-	slices.Sort(hs)
-	hs = slices.Compact(hs)
-	return fps, hs
+	if n := len(fps); n > 0 && fps[n-1] == stockHash {
+		fps = fps[:n-1]
+	}
+	return fps
+}
+
+// stockHash stands for a stock shingle in winnowing: the largest hash, so
+// that a window picks it only when it holds nothing else, and then it is
+// dropped. (A rare shingle hashing to it is lost: one in four billion.)
+const stockHash = ^uint32(0)
+
+// stockDF is the document frequency from which a shingle is a stock
+// phrase in a library of n documents.
+func stockDF(n int) uint32 {
+	return max(uint32(minStockDF), uint32(n/stockShare))
 }
 
 // textBatch is how many documents are read from the store at a time.
@@ -98,7 +121,7 @@ const textBatch = 256
 
 // printRows reads the rows' texts and computes their prints on up to
 // GOMAXPROCS workers, calling fn (serialised) with each batch.
-func printRows(ctx context.Context, st Store, rows []int64, metas map[int64]*search.Meta, fn func([]docPrint)) error {
+func printRows(ctx context.Context, st Store, rows []int64, metas map[int64]*search.Meta, print func(t *search.Text) docPrint, fn func([]docPrint)) error {
 	workers := runtime.GOMAXPROCS(0)
 	type job struct {
 		texts []search.Text
@@ -112,9 +135,10 @@ func printRows(ctx context.Context, st Store, rows []int64, metas map[int64]*sea
 			defer wg.Done()
 			for j := range jobs {
 				out := make([]docPrint, 0, len(j.texts))
-				for _, t := range j.texts {
-					fps, hs := printText(t.Body)
-					out = append(out, docPrint{row: t.Row, meta: metas[t.Row], fps: fps, hs: hs})
+				for i := range j.texts {
+					p := print(&j.texts[i])
+					p.row, p.meta = j.texts[i].Row, metas[j.texts[i].Row]
+					out = append(out, p)
 				}
 				fnMu.Lock()
 				fn(out)
@@ -187,10 +211,21 @@ func (x *index) build(ctx context.Context, st Store) error {
 		df:      make([]uint32, 1<<bits),
 		dfMask:  1<<bits - 1,
 	}
+	// First the document frequencies, then the fingerprints, which
+	// leave out the stock shingles.
+	err = printRows(ctx, st, rows, metas, func(t *search.Text) docPrint {
+		nx.countDF(distinctShingles(t.Body))
+		return docPrint{}
+	}, func([]docPrint) {})
+	if err != nil {
+		return err
+	}
+	stock := stockDF(n)
 	var entries []uint64
-	err = printRows(ctx, st, rows, metas, func(ps []docPrint) {
+	err = printRows(ctx, st, rows, metas, func(t *search.Text) docPrint {
+		return docPrint{fps: nx.fingerprints(t.Body, stock)}
+	}, func(ps []docPrint) {
 		for _, p := range ps {
-			nx.countDF(p.hs)
 			s := nx.addSlot(p.row, p.meta)
 			for _, h := range p.fps {
 				entries = append(entries, uint64(h)<<32|uint64(s))
@@ -262,11 +297,16 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	}
 	x.mu.Unlock()
 
-	err = printRows(ctx, st, add, metas, func(ps []docPrint) {
+	err = printRows(ctx, st, add, metas, func(t *search.Text) docPrint {
+		x.countDF(distinctShingles(t.Body)) // atomic: safe beside readers
+		x.mu.RLock()
+		stock := stockDF(x.docs)
+		x.mu.RUnlock()
+		return docPrint{fps: x.fingerprints(t.Body, stock)}
+	}, func(ps []docPrint) {
 		x.mu.Lock()
 		defer x.mu.Unlock()
 		for _, p := range ps {
-			x.countDF(p.hs)
 			s := x.addSlot(p.row, p.meta)
 			for _, h := range p.fps {
 				x.delta[h] = append(x.delta[h], s)

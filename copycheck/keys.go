@@ -20,7 +20,7 @@ const shingleLen = 5
 // isFiller reports whether a normalised rune is left out of the keys.
 func isFiller(r rune) bool {
 	switch r {
-	case '的', '了', '和', '地', '得':
+	case '的', '了', '和':
 		return true
 	}
 	return false
