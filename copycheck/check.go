@@ -34,9 +34,9 @@ const (
 	// maxCandidates is the most documents aligned with the draft, those
 	// sharing the most rare shingles with it.
 	maxCandidates = 400
-	// candidatesPerShingle is how many documents each rare shingle of the
-	// draft votes for.
-	candidatesPerShingle = 2
+	// perRegion is how many documents are aligned with each stretch of
+	// the draft (exact duplicates and versions of one text).
+	perRegion = 3
 	// maxSeedsPerShingle bounds the draft positions one shingle seeds
 	// (a phrase the draft repeats).
 	maxSeedsPerShingle = 16
@@ -193,10 +193,9 @@ func (c *Checker) masker(ctx context.Context) (*chinese.Masker, error) {
 
 // candidate is a document sharing rare shingles with the draft.
 type candidate struct {
-	slot  uint32
-	row   int64
-	hits  int // rare shingles shared with the draft
-	votes int // rare shingles of the draft for which it is the best
+	slot uint32
+	row  int64
+	hits int // rare shingles of its best cluster
 }
 
 // passages finds the copied passages of the draft's keys.
@@ -207,69 +206,74 @@ func (c *Checker) passages(ctx context.Context, dk keyText, masker *chinese.Mask
 	}
 	x := &c.idx
 	rare := make([]bool, len(hs))
-	hits := map[uint32]int{}
+	at := map[uint32][]int32{} // slot → draft positions of the rare shingles it holds
 	x.mu.RLock()
 	stock := stockDF(x.docs)
-	lastSlot := map[uint32]int{} // slot → last draft position counted
 	for i, h := range hs {
 		if x.df[h&x.dfMask] >= stock {
 			continue
 		}
 		rare[i] = true
 		x.postings(h, maxPostings, func(s uint32) {
-			// Count a document once per draft region, so that one
-			// long passage does not crowd out the others' sources.
-			if last, ok := lastSlot[s]; ok && i-last < shingleLen {
-				return
-			}
-			lastSlot[s] = i
-			hits[s]++
+			at[s] = append(at[s], int32(i))
 		})
 	}
-	// Each rare shingle of the draft votes for the documents holding it
-	// that share the most with the whole draft (two, for exact
-	// duplicates and versions of one text); the candidates are those
-	// voted for, the most shared first. A document long and close to
-	// the draft's subject cannot then crowd out the sources of short
-	// passages elsewhere in the draft.
-	voted := map[uint32]int{}
-	for i, h := range hs {
-		if !rare[i] {
-			continue
-		}
-		var best [candidatesPerShingle]uint32
-		var bestHits [candidatesPerShingle]int
-		x.postings(h, maxPostings, func(s uint32) {
-			n := hits[s]
-			for k := range best {
-				if n > bestHits[k] || n == bestHits[k] && bestHits[k] > 0 && s < best[k] {
-					copy(best[k+1:], best[k:len(best)-1])
-					copy(bestHits[k+1:], bestHits[k:len(bestHits)-1])
-					best[k], bestHits[k] = s, n
-					return
-				}
-			}
-		})
-		for k := range best {
-			if bestHits[k] > 0 {
-				voted[best[k]]++
+	// A document's hits fall in clusters, one per passage it may share
+	// with the draft. Clusters with the most hits are aligned first, and
+	// each stretch of the draft gets at most perRegion documents, so
+	// that documents long and close to the draft's subject do not crowd
+	// out the sources of short passages elsewhere.
+	type cluster struct {
+		slot   uint32
+		lo, hi int32
+		hits   int
+	}
+	var clusters []cluster
+	for s, pos := range at {
+		start := 0
+		for k := 1; k <= len(pos); k++ {
+			if k == len(pos) || pos[k]-pos[k-1] > maxGap+shingleLen {
+				clusters = append(clusters, cluster{s, pos[start], pos[k-1], k - start})
+				start = k
 			}
 		}
 	}
-	cands := make([]candidate, 0, len(voted))
-	for s, v := range voted {
-		cands = append(cands, candidate{slot: s, row: x.slotRow[s], hits: hits[s], votes: v})
-	}
-	x.mu.RUnlock()
-	slices.SortFunc(cands, func(a, b candidate) int {
-		if a.votes != b.votes {
-			return b.votes - a.votes
-		}
+	slotRow := func(s uint32) int64 { return x.slotRow[s] }
+	slices.SortFunc(clusters, func(a, b cluster) int {
 		if a.hits != b.hits {
 			return b.hits - a.hits
 		}
-		return cmp.Compare(a.row, b.row)
+		if a.lo != b.lo {
+			return cmp.Compare(a.lo, b.lo)
+		}
+		return cmp.Compare(a.slot, b.slot)
 	})
+	taken := make([]uint8, len(hs))
+	chosen := map[uint32]bool{}
+	var cands []candidate
+	for _, cl := range clusters {
+		if len(cands) >= maxCandidates {
+			break
+		}
+		if chosen[cl.slot] {
+			continue
+		}
+		need := false
+		for i := cl.lo; i <= cl.hi; i++ {
+			if taken[i] < perRegion {
+				need = true
+			}
+		}
+		if !need {
+			continue
+		}
+		for i := cl.lo; i <= cl.hi; i++ {
+			taken[i]++
+		}
+		chosen[cl.slot] = true
+		cands = append(cands, candidate{slot: cl.slot, row: slotRow(cl.slot), hits: cl.hits})
+	}
+	x.mu.RUnlock()
 	if len(cands) > maxCandidates {
 		cands = cands[:maxCandidates]
 	}
@@ -286,16 +290,16 @@ func (c *Checker) passages(ctx context.Context, dk keyText, masker *chinese.Mask
 	}
 	slices.SortFunc(texts, func(a, b search.Text) int { return cmp.Compare(a.Row, b.Row) })
 
-	at := make(map[uint32][]int32, len(hs))
+	seeds := make(map[uint32][]int32, len(hs))
 	for i, h := range hs {
-		if l := at[h]; len(l) < maxSeedsPerShingle {
-			at[h] = append(l, int32(i))
+		if l := seeds[h]; len(l) < maxSeedsPerShingle {
+			seeds[h] = append(l, int32(i))
 		}
 	}
 	var found []match
 	var scratch alignScratch
 	for ti := range texts {
-		found = scratch.align(found, ti, &texts[ti], at, rare)
+		found = scratch.align(found, ti, &texts[ti], seeds, rare)
 	}
 	return choose(found, texts, dk, masker), nil
 }
