@@ -33,10 +33,10 @@ const (
 	maxPostings = 4000
 	// maxCandidates is the most documents aligned with the draft, those
 	// sharing the most rare shingles with it.
-	maxCandidates = 400
+	maxCandidates = 300
 	// perRegion is how many documents are aligned with each stretch of
 	// the draft (exact duplicates and versions of one text).
-	perRegion = 3
+	perRegion = 2
 	// maxSeedsPerShingle bounds the draft positions one shingle seeds
 	// (a phrase the draft repeats).
 	maxSeedsPerShingle = 16

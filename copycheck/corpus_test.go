@@ -129,7 +129,7 @@ func keyString(s string) string { return string(textKeys(s, nil).keys) }
 // windowSet holds the hashes of every run of freshWindow keys of the
 // library, to tell fresh sentences (sharing none) from those the library
 // happens to hold.
-const freshWindow = 10
+const freshWindow = 8
 
 func windowHashes(keys []rune, fn func(uint64)) {
 	for i := 0; i+freshWindow <= len(keys); i++ {

@@ -83,7 +83,7 @@ func shingles(keys []rune, dst []uint32) []uint32 {
 // Aiken 2003, "Winnowing"). Any run of w+shingleLen-1 = 16 keys that a
 // draft shares with a document thus shares an indexed shingle with it,
 // while the index holds about 2/(w+1) = 15 % of the shingles.
-const winnowWindow = 12
+const winnowWindow = 8
 
 // winnow appends the selected shingles of hs (the rightmost minimum of
 // each window, once per run) to dst.
