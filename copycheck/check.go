@@ -47,10 +47,10 @@ const (
 	// from one seed to the next (characters inserted or dropped).
 	maxShift = 4
 	// minPassageKeys is the shortest passage reported, in keys.
-	minPassageKeys = 12
+	minPassageKeys = 10
 	// minRareKeys is the fewest keys of a passage that rare shingles
 	// must cover: a passage of stock phrases alone is not copying.
-	minRareKeys = 9
+	minRareKeys = 7
 	// minSimilarity is the lowest similarity reported.
 	minSimilarity = 0.5
 )
@@ -299,7 +299,7 @@ func (c *Checker) passages(ctx context.Context, dk keyText, masker *chinese.Mask
 	var found []match
 	var scratch alignScratch
 	for ti := range texts {
-		found = scratch.align(found, ti, &texts[ti], seeds, rare)
+		found = scratch.align(found, ti, &texts[ti], seeds, rare, dk.keys)
 	}
 	return choose(found, texts, dk, masker), nil
 }
@@ -335,7 +335,7 @@ type alignScratch struct {
 // shingles) chained along a diagonal, with gaps for changed characters
 // and small shifts for inserted or dropped ones. Each sentence moved
 // within a paragraph makes a chain of its own.
-func (a *alignScratch) align(out []match, ti int, t *search.Text, at map[uint32][]int32, rare []bool) []match {
+func (a *alignScratch) align(out []match, ti int, t *search.Text, at map[uint32][]int32, rare []bool, draft []rune) []match {
 	sk := textKeys(t.Body, nil)
 	a.hs = shingles(sk.keys, a.hs)
 	a.seeds = a.seeds[:0]
@@ -356,6 +356,30 @@ func (a *alignScratch) align(out []match, ti int, t *search.Text, at map[uint32]
 	a.chains = a.chains[:0]
 	done := func(c *chain) {
 		i1, j1 := c.i1+shingleLen, c.j1+shingleLen
+		// Extend both ends over keys that still agree, stepping over
+		// one changed key when the two after it agree.
+		i0, j0 := c.i0, c.j0
+		for {
+			if i0 > 0 && j0 > 0 && draft[i0-1] == sk.keys[j0-1] {
+				i0, j0 = i0-1, j0-1
+				c.covered++
+			} else if i0 > 2 && j0 > 2 && draft[i0-2] == sk.keys[j0-2] && draft[i0-3] == sk.keys[j0-3] {
+				i0, j0 = i0-1, j0-1
+			} else {
+				break
+			}
+		}
+		for {
+			if int(i1) < len(draft) && int(j1) < len(sk.keys) && draft[i1] == sk.keys[j1] {
+				i1, j1 = i1+1, j1+1
+				c.covered++
+			} else if int(i1)+2 < len(draft) && int(j1)+2 < len(sk.keys) && draft[i1+1] == sk.keys[j1+1] && draft[i1+2] == sk.keys[j1+2] {
+				i1, j1 = i1+1, j1+1
+			} else {
+				break
+			}
+		}
+		c.i0, c.j0 = i0, j0
 		dl, sl := int(i1-c.i0), int(j1-c.j0)
 		if dl < minPassageKeys || c.rareCover < minRareKeys {
 			return
