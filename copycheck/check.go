@@ -9,6 +9,7 @@ package copycheck
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -296,11 +297,31 @@ func (c *Checker) passages(ctx context.Context, dk keyText, masker *chinese.Mask
 			seeds[h] = append(l, int32(i))
 		}
 	}
-	var found []match
-	var scratch alignScratch
-	for ti := range texts {
-		found = scratch.align(found, ti, &texts[ti], seeds, rare, dk.keys)
+	// Align on every core: the texts are independent.
+	workers := min(runtime.GOMAXPROCS(0), len(texts))
+	parts := make([][]match, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var scratch alignScratch
+			for ti := w; ti < len(texts); ti += workers {
+				parts[w] = scratch.align(parts[w], ti, &texts[ti], seeds, rare, dk.keys)
+			}
+		}(w)
 	}
+	wg.Wait()
+	var found []match
+	for _, p := range parts {
+		found = append(found, p...)
+	}
+	slices.SortStableFunc(found, func(a, b match) int {
+		if a.text != b.text {
+			return a.text - b.text
+		}
+		return cmp.Compare(a.i0, b.i0)
+	})
 	return choose(found, texts, dk, masker), nil
 }
 
