@@ -72,8 +72,8 @@ func DraftFromFile(ctx context.Context, name string, r io.Reader, maxBytes int64
 	if int64(len(data)) > maxBytes {
 		return "", wengao.Errorf(wengao.ETOOLARGE, "文件过大：最多 %d MB。", maxBytes>>20)
 	}
-	if ingest.IsText(name) {
-		return DraftText(string(data)), nil
+	if ingest.IsText(name) && utf8.Valid(data) {
+		return DraftText(string(data)), nil // kept line for line
 	}
 	t, err := ingest.File(ctx, name, strings.NewReader(string(data)), ingest.Options{})
 	if err != nil {
