@@ -27,8 +27,8 @@ const (
 	// stockShare: a shingle held by at least one document in stockShare
 	// (and by minStockDF documents) is a stock phrase: it neither finds
 	// candidates nor counts towards a passage's evidence.
-	stockShare = 100
-	minStockDF = 12
+	stockShare = 400
+	minStockDF = 20
 	// maxPostings: a shingle in more live documents than this finds no
 	// candidates (it is stock whatever the table says).
 	maxPostings = 4000

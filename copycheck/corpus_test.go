@@ -438,3 +438,42 @@ func (c *Checker) distinctive(keys string) bool {
 	}
 	return covered >= minRareKeys
 }
+
+// TestStockPhrasesLearnt checks that phrases every 公文 uses are stock by
+// the corpus's own frequencies, and logs the figures of docs/copycheck.md.
+func TestStockPhrasesLearnt(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("indexes the corpus")
+	}
+	rng := rand.New(rand.NewSource(17))
+	c, _, lib, _ := corpusLibrary(t, rng, 0)
+	x := &c.idx
+	stock := stockDF(x.docs)
+	t.Logf("%d documents; stock from %d documents; %d distinct-shingle slots in the table", len(lib), stock, len(x.df))
+	for _, tt := range []struct {
+		phrase string
+		stock  bool
+	}{
+		{"深入学习贯彻习近平新时代中国特色社会主义思想", true},
+		{"以习近平同志为核心的党中央", true},
+		{"进一步加强", true},
+		{"取得明显成效", true},
+		{"组织编制河湖管理保护方案", false},
+		{"取用地下水的单位不得擅自停止使用", false},
+	} {
+		hs := shingles(textKeys(tt.phrase, nil).keys, nil)
+		var dfs []uint32
+		rare := 0
+		for _, h := range hs {
+			df := x.df[h&x.dfMask]
+			dfs = append(dfs, df)
+			if df < stock {
+				rare++
+			}
+		}
+		t.Logf("%s: shingle document frequencies %v", tt.phrase, dfs)
+		if got := rare == 0; got != tt.stock {
+			t.Errorf("%s: stock = %v, want %v (frequencies %v, threshold %d)", tt.phrase, got, tt.stock, dfs, stock)
+		}
+	}
+}
