@@ -259,12 +259,16 @@ func buildDrafts(rng *rand.Rand, n int, lib, held []corpusDoc, libWindows []uint
 	return drafts, truths, fresh
 }
 
-// corpusLibrary indexes the corpus less a held-out tenth.
-func corpusLibrary(tb testing.TB, rng *rand.Rand, limit int) (*Checker, *memStore, []corpusDoc, []corpusDoc) {
+// corpusLibrary indexes the corpus less a held-out tenth (with holdOut;
+// else all of it, the tenth returned all the same).
+func corpusLibrary(tb testing.TB, rng *rand.Rand, limit int, holdOut bool) (*Checker, *memStore, []corpusDoc, []corpusDoc) {
 	docs := slices.Clone(readCorpus(tb))
 	rng.Shuffle(len(docs), func(i, j int) { docs[i], docs[j] = docs[j], docs[i] })
 	nHeld := len(docs) / 10
 	held, lib := docs[:nHeld], docs[nHeld:]
+	if !holdOut {
+		lib = docs
+	}
 	if limit > 0 && len(lib) > limit {
 		lib = lib[:limit]
 	}
@@ -288,7 +292,7 @@ func TestCorpusAccuracy(t *testing.T) {
 	if raceEnabled {
 		limit = 1500
 	}
-	c, _, lib, held := corpusLibrary(t, rng, limit)
+	c, _, lib, held := corpusLibrary(t, rng, limit, true)
 	var libWindows []uint64
 	for _, d := range lib {
 		windowHashes(textKeys(d.Body, nil).keys, func(h uint64) { libWindows = append(libWindows, h) })
@@ -446,7 +450,7 @@ func TestStockPhrasesLearnt(t *testing.T) {
 		t.Skip("indexes the corpus")
 	}
 	rng := rand.New(rand.NewSource(17))
-	c, _, lib, _ := corpusLibrary(t, rng, 0)
+	c, _, lib, _ := corpusLibrary(t, rng, 0, true)
 	x := &c.idx
 	stock := stockDF(x.docs)
 	t.Logf("%d documents; stock from %d documents; %d distinct-shingle slots in the table", len(lib), stock, len(x.df))
