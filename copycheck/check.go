@@ -211,7 +211,7 @@ func (c *Checker) passages(ctx context.Context, dk keyText, masker *chinese.Mask
 	x.mu.RLock()
 	stock := stockDF(x.docs)
 	for i, h := range hs {
-		if x.df[h&x.dfMask] >= stock {
+		if x.dfOf(h) >= stock {
 			continue
 		}
 		rare[i] = true

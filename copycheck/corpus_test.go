@@ -435,7 +435,7 @@ func (c *Checker) distinctive(keys string) bool {
 	hs := shingles([]rune(keys), nil)
 	covered, end := 0, 0
 	for i, h := range hs {
-		if x.df[h&x.dfMask] < stock {
+		if x.dfOf(h) < stock {
 			covered += i + shingleLen - max(i, end)
 			end = i + shingleLen
 		}
@@ -469,7 +469,7 @@ func TestStockPhrasesLearnt(t *testing.T) {
 		var dfs []uint32
 		rare := 0
 		for _, h := range hs {
-			df := x.df[h&x.dfMask]
+			df := x.dfOf(h)
 			dfs = append(dfs, df)
 			if df < stock {
 				rare++

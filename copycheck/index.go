@@ -92,7 +92,7 @@ func distinctShingles(body string) []uint32 {
 func (x *index) fingerprints(body string, stock uint32) []uint32 {
 	hs := shingles(textKeys(body, nil).keys, nil)
 	for i, h := range hs {
-		if x.df[h&x.dfMask] >= stock {
+		if x.dfOf(h) >= stock {
 			hs[i] = stockHash
 		}
 	}
@@ -394,4 +394,10 @@ func (x *index) stats() Stats {
 	b += int64(len(x.df)) * 4
 	st.Bytes = b
 	return st
+}
+
+// dfOf returns the document frequency of shingle h. Counts are added
+// atomically while readers hold the read lock, so they are read atomically.
+func (x *index) dfOf(h uint32) uint32 {
+	return atomic.LoadUint32(&x.df[h&x.dfMask])
 }
