@@ -257,3 +257,33 @@ func BenchmarkCheckDraft(b *testing.B) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
 }
+
+// TestCheckConcurrentWithPublishing checks drafts from several goroutines
+// while documents are published (run with -race).
+func TestCheckConcurrentWithPublishing(t *testing.T) {
+	c, st := smallLibrary(t)
+	text := "各地要按照一河一策的要求，组织编制河湖管理保护方案，明确河湖管理范围和保护责任。"
+	check(t, c, text)
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var err error
+			for i := 0; i < 20 && err == nil; i++ {
+				var r *wengao.CopyReport
+				r, err = c.CheckDraft(context.Background(), text)
+				if err == nil && len(r.Passages) != 1 {
+					err = fmt.Errorf("passages = %d, want 1", len(r.Passages))
+				}
+			}
+			done <- err
+		}()
+	}
+	for i := 0; i < 50; i++ {
+		st.put(int64(100+i), fmt.Sprintf("doc-new-%d", i), "新文件", "2024-01-01", fmt.Sprintf("第%d号文件：推进老旧小区改造第%d批项目按期完工。", i, i*31))
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
