@@ -72,8 +72,8 @@ type Checker struct {
 	opt   Options
 	idx   index
 
-	buildMu  sync.Mutex
-	building sync.Mutex // held by the one call building
+	building sync.Mutex // held by the one call building the index
+	syncing  sync.Mutex // held by the one call bringing it up to date
 
 	changedMu sync.Mutex
 	changed   map[string]bool
@@ -144,8 +144,8 @@ func (c *Checker) ready(ctx context.Context) error {
 	changed := c.changed
 	c.changed = nil
 	c.changedMu.Unlock()
-	c.buildMu.Lock()
-	defer c.buildMu.Unlock()
+	c.syncing.Lock()
+	defer c.syncing.Unlock()
 	if err := c.idx.sync(ctx, c.store, changed); err != nil {
 		c.changedMu.Lock()
 		for id := range changed {
