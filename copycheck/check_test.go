@@ -287,3 +287,38 @@ func TestCheckConcurrentWithPublishing(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheckDraft checks any text against a small library: no panic, and
+// every passage and paragraph lies inside the draft.
+func FuzzCheckDraft(f *testing.F) {
+	f.Add("各地要按照一河一策的要求，组织编制河湖管理保护方案，明确河湖管理范围和保护责任。")
+	f.Add("各級D委要把理論學習\n\n<b>x</b>\r\n")
+	f.Add("\x00\xff")
+	st := newMemStore()
+	st.put(1, "doc-river", "关于加强河湖管理的通知", "2023-05-01",
+		"为切实加强全市河湖管理保护工作，建立健全河长制工作体系。\n各地要按照一河一策的要求，组织编制河湖管理保护方案，明确河湖管理范围和保护责任。")
+	c := New(st, Options{})
+	f.Fuzz(func(t *testing.T, text string) {
+		r, err := c.CheckDraft(context.Background(), text)
+		if err != nil {
+			if code := wengao.ErrorCode(err); code != wengao.EINVALID && code != wengao.ETOOLARGE {
+				t.Fatalf("error %v, want EINVALID or ETOOLARGE", err)
+			}
+			return
+		}
+		n := len([]rune(text))
+		for _, p := range r.Passages {
+			if p.Start < 0 || p.End > n || p.Start >= p.End {
+				t.Fatalf("passage %d-%d outside the draft of %d characters", p.Start, p.End, n)
+			}
+		}
+		for _, p := range r.Paragraphs {
+			if p.Start < 0 || p.End > n || p.Start > p.End {
+				t.Fatalf("paragraph %d-%d outside the draft of %d characters", p.Start, p.End, n)
+			}
+		}
+		if r.Copied < 0 || r.Copied > 1 {
+			t.Fatalf("copied = %v, want within [0, 1]", r.Copied)
+		}
+	})
+}
