@@ -284,26 +284,18 @@ func corpusLibrary(tb testing.TB, rng *rand.Rand, limit int, holdOut bool) (*Che
 }
 
 func TestCorpusAccuracy(t *testing.T) {
-	if testing.Short() {
-		t.Skip("indexes the corpus")
+	if testing.Short() || raceEnabled {
+		t.Skip("a check of quality: minutes of indexing under the race detector")
 	}
 	rng := rand.New(rand.NewSource(17))
-	limit := 0
-	if raceEnabled {
-		limit = 1500
-	}
-	c, _, lib, held := corpusLibrary(t, rng, limit, true)
+	c, _, lib, held := corpusLibrary(t, rng, 0, true)
 	var libWindows []uint64
 	for _, d := range lib {
 		windowHashes(textKeys(d.Body, nil).keys, func(h uint64) { libWindows = append(libWindows, h) })
 	}
 	slices.Sort(libWindows)
 	libWindows = slices.Compact(libWindows)
-	nDrafts := 30
-	if raceEnabled {
-		nDrafts = 5
-	}
-	drafts, truths, freshChars := buildDrafts(rng, nDrafts, lib, held, libWindows)
+	drafts, truths, freshChars := buildDrafts(rng, 30, lib, held, libWindows)
 	var reported, correct, inserted, found, freshTotal, freshCopied int
 	var insertedDistinct, foundDistinct, freshInFalse int
 	for d, text := range drafts {
