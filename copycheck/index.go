@@ -42,8 +42,8 @@ type index struct {
 	slotRow  []int64        // slot → store row
 	slotMeta []*search.Meta // slot → the Meta indexed
 	alive    []bool         // slot → still shown, in this version
-	rowSlot  map[int64]uint32
-	docs     int // alive slots
+	rowSlot  []int32        // store row → its live slot, -1 for none (rows are dense)
+	docs     int            // alive slots
 
 	// df counts, for each shingle hash (modulo the table), the documents
 	// that hold it. Counts are added as documents are indexed and not
@@ -166,7 +166,7 @@ func printRows(ctx context.Context, st Store, rows []int64, metas map[int64]*sea
 
 // addSlot gives row a new slot. The caller holds the write lock.
 func (x *index) addSlot(row int64, m *search.Meta) uint32 {
-	if old, ok := x.rowSlot[row]; ok && x.alive[old] {
+	if old, ok := x.slotOf(row); ok {
 		x.alive[old] = false
 		x.nDead++
 		x.docs--
@@ -175,9 +175,21 @@ func (x *index) addSlot(row int64, m *search.Meta) uint32 {
 	x.slotRow = append(x.slotRow, row)
 	x.slotMeta = append(x.slotMeta, m)
 	x.alive = append(x.alive, true)
-	x.rowSlot[row] = s
+	for int64(len(x.rowSlot)) <= row {
+		x.rowSlot = append(x.rowSlot, -1)
+	}
+	x.rowSlot[row] = int32(s)
 	x.docs++
 	return s
+}
+
+// slotOf returns the live slot of row.
+func (x *index) slotOf(row int64) (uint32, bool) {
+	if row < 0 || row >= int64(len(x.rowSlot)) || x.rowSlot[row] < 0 {
+		return 0, false
+	}
+	s := uint32(x.rowSlot[row])
+	return s, x.alive[s]
 }
 
 // countDF adds a document's distinct shingles to the frequency table.
@@ -206,10 +218,9 @@ func (x *index) build(ctx context.Context, st Store) error {
 
 	bits := dfBits(n)
 	nx := &index{
-		delta:   map[uint32][]uint32{},
-		rowSlot: make(map[int64]uint32, n),
-		df:      make([]uint32, 1<<bits),
-		dfMask:  1<<bits - 1,
+		delta:  map[uint32][]uint32{},
+		df:     make([]uint32, 1<<bits),
+		dfMask: 1<<bits - 1,
 	}
 	// First the document frequencies, then the fingerprints, which
 	// leave out the stock shingles.
@@ -268,12 +279,9 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	version, gen := cat.Version, cat.Gen()
 	var add []int64
 	metas := map[int64]*search.Meta{}
-	seen := make(map[int64]bool, cat.Len())
 	x.mu.Lock()
 	cat.Each(func(id int64, m *search.Meta) {
-		seen[id] = true
-		s, ok := x.rowSlot[id]
-		if ok && x.alive[s] {
+		if s, ok := x.slotOf(id); ok {
 			old := x.slotMeta[s]
 			if old == m {
 				return
@@ -286,15 +294,15 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 		add = append(add, id)
 		metas[id] = m
 	})
-	cat.RUnlock()
-	for row, s := range x.rowSlot {
-		if !seen[row] && x.alive[s] {
+	for s, row := range x.slotRow {
+		if x.alive[s] && cat.Get(row) == nil {
 			x.alive[s] = false
 			x.nDead++
 			x.docs--
-			delete(x.rowSlot, row)
+			x.rowSlot[row] = -1
 		}
 	}
+	cat.RUnlock()
 	x.mu.Unlock()
 
 	err = printRows(ctx, st, add, metas, func(t *search.Text) docPrint {
@@ -390,7 +398,7 @@ func (x *index) stats() Stats {
 	b := int64(cap(x.base)) * 8
 	b += int64(x.nDelta)*4 + int64(len(x.delta))*48
 	b += int64(cap(x.slotRow))*8 + int64(cap(x.slotMeta))*8 + int64(cap(x.alive))
-	b += int64(len(x.rowSlot)) * 24
+	b += int64(cap(x.rowSlot)) * 4
 	b += int64(len(x.df)) * 4
 	st.Bytes = b
 	return st
