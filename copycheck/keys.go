@@ -80,9 +80,10 @@ func shingles(keys []rune, dst []uint32) []uint32 {
 
 // winnowWindow is the winnowing window w: of every w consecutive shingles
 // of a document, the index keeps the smallest (Schleimer, Wilkerson and
-// Aiken 2003, "Winnowing"). Any run of w+shingleLen-1 = 16 keys that a
-// draft shares with a document thus shares an indexed shingle with it,
-// while the index holds about 2/(w+1) = 15 % of the shingles.
+// Aiken 2003, "Winnowing"). Any run of w+shingleLen-1 = 12 keys that a
+// draft shares with a document thus shares an indexed shingle with it
+// (stock shingles aside, see index.fingerprints), while the index holds
+// about 2/(w+1) = 22 % of the rare shingles.
 const winnowWindow = 8
 
 // winnow appends the selected shingles of hs (the rightmost minimum of
