@@ -99,3 +99,47 @@ func (m *Masker) Variants(run string) []string {
 	}
 	return out
 }
+
+// Unmask rewrites the shown forms in normalised runes as their words (d委
+// → 党委), so that a text copied from the site matches the stored one.
+// origin[i] is carried along: each rune of a word takes the origin of the
+// first rune of the shown form it replaces. A nil Masker returns its
+// arguments.
+func (m *Masker) Unmask(rs []rune, origin []int32) ([]rune, []int32) {
+	if m == nil || len(m.shown) == 0 {
+		return rs, origin
+	}
+	shown := make([][]rune, len(m.shown))
+	words := make([][]rune, len(m.words))
+	for i := range m.shown {
+		shown[i], words[i] = []rune(m.shown[i]), []rune(m.words[i])
+	}
+	var out []rune
+	var outOrigin []int32
+	changed := false
+	for i := 0; i < len(rs); {
+		k := -1
+		for j, s := range shown {
+			if runesHavePrefix(rs[i:], s) {
+				k = j
+				break
+			}
+		}
+		if k < 0 {
+			out = append(out, rs[i])
+			outOrigin = append(outOrigin, origin[i])
+			i++
+			continue
+		}
+		changed = true
+		out = append(out, words[k]...)
+		for range words[k] {
+			outOrigin = append(outOrigin, origin[i])
+		}
+		i += len(shown[k])
+	}
+	if !changed {
+		return rs, origin
+	}
+	return out, outOrigin
+}

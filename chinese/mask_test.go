@@ -2,6 +2,7 @@ package chinese
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/wengao/wengao"
@@ -33,5 +34,25 @@ func TestMaskerVariants(t *testing.T) {
 		if got := m.Variants(run); !reflect.DeepEqual(got, want) {
 			t.Errorf("Variants(%q) = %q, want %q", run, got, want)
 		}
+	}
+}
+
+func TestMaskerUnmask(t *testing.T) {
+	m := NewMasker([]wengao.MaskRule{{Word: "党委", Shown: "D委"}})
+	rs := []rune(Normalize("各级D委要把学习"))
+	origin := make([]int32, len(rs))
+	for i := range origin {
+		origin[i] = int32(i)
+	}
+	got, gotOrigin := m.Unmask(rs, origin)
+	if want := "各级党委要把学习"; string(got) != want {
+		t.Errorf("Unmask = %q, want %q", string(got), want)
+	}
+	if want := []int32{0, 1, 2, 2, 4, 5, 6, 7}; !slices.Equal(gotOrigin, want) {
+		t.Errorf("origins = %v, want %v", gotOrigin, want)
+	}
+	var none *Masker
+	if got, _ := none.Unmask(rs, origin); string(got) != string(rs) {
+		t.Errorf("nil Masker changed the text: %q", string(got))
 	}
 }

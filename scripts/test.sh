@@ -88,7 +88,7 @@ fuzz() {
 }
 fuzz query FuzzParse
 fuzz . FuzzCutPreview
-for pkg in chinese convert gongwen neardup svgchart docx; do
+for pkg in chinese convert gongwen neardup svgchart docx copycheck; do
 	[ -d "$pkg" ] || continue
 	for f in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' $pkg/*_test.go | sed 's/func //'); do
 		fuzz "$pkg" "$f"

@@ -20,6 +20,7 @@ Usage:
   wengao config [--config FILE] [FLAGS]          print serve's effective configuration
   wengao import [--data DIR] [--report FILE] PATH...   import .jsonl/.jsonl.gz files, .docx/.doc/.pdf/.txt/.md/.html files or folders of them
   wengao search [--data DIR] [--json] [--limit N] [--page N] QUERY
+  wengao check [--data DIR] [--json] [--html OUT] [--docx OUT] FILE
   wengao user add [--data DIR] [--admin|--moderator] [--password-stdin] NAME
   wengao points grant [--data DIR] USER N --reason TEXT
   wengao ledger check [--data DIR]
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runImport(ctx, args[1:], stdout, stderr)
 	case "search":
 		return runSearch(ctx, args[1:], stdout, stderr)
+	case "check":
+		return runCheck(ctx, args[1:], stdout, stderr)
 	case "user":
 		return runUser(ctx, args[1:], stdout, stderr)
 	case "points":
