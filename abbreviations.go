@@ -2,9 +2,7 @@ package wengao
 
 import (
 	"context"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Abbreviation is an operator's entry for search: Short (人社厅) is found
@@ -22,16 +20,7 @@ const AbbreviationMaxRunes = 40
 // Validate returns EINVALID unless both forms are 2–40 characters without
 // spaces or markup characters, and differ.
 func (a Abbreviation) Validate() error {
-	for _, s := range []string{a.Short, a.Full} {
-		n := utf8.RuneCountInString(s)
-		if n < 2 || n > AbbreviationMaxRunes || !utf8.ValidString(s) || strings.ContainsAny(s, "<>&\"' \t\r\n\u3000") {
-			return ErrAbbreviationInvalid
-		}
-	}
-	if a.Short == a.Full {
-		return ErrAbbreviationSame
-	}
-	return nil
+	return validPair(a.Short, a.Full, 2, AbbreviationMaxRunes, ErrAbbreviationInvalid, ErrAbbreviationSame)
 }
 
 // AbbreviationService keeps the operator's abbreviations.

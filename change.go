@@ -8,7 +8,8 @@ const (
 	// ChangeDocuments: documents were published, edited, hidden,
 	// restored, deleted, repriced or moved to another category.
 	ChangeDocuments ChangeKind = "documents"
-	// ChangeSettings: the operator's settings were saved.
+	// ChangeSettings: the operator's settings were saved, or the
+	// abbreviations search uses.
 	ChangeSettings ChangeKind = "settings"
 )
 

@@ -22,14 +22,22 @@ const MaskWordMaxRunes = 20
 // Validate returns EINVALID unless both forms are 1–20 characters without
 // spaces or markup characters, and differ.
 func (m MaskRule) Validate() error {
-	for _, s := range []string{m.Word, m.Shown} {
+	return validPair(m.Word, m.Shown, 1, MaskWordMaxRunes, ErrMaskWordInvalid, ErrMaskSameAsWord)
+}
+
+// validPair returns invalid unless a and b are words of minRunes to
+// maxRunes characters without spaces or markup characters, and same when
+// they are equal: an operator's pair of forms (a masking rule, an
+// abbreviation), which pages show and search matches.
+func validPair(a, b string, minRunes, maxRunes int, invalid, same error) error {
+	for _, s := range []string{a, b} {
 		n := utf8.RuneCountInString(s)
-		if n == 0 || n > MaskWordMaxRunes || !utf8.ValidString(s) || strings.ContainsAny(s, "<>&\"' \t\r\n\u3000") {
-			return ErrMaskWordInvalid
+		if n < minRunes || n > maxRunes || !utf8.ValidString(s) || strings.ContainsAny(s, "<>&\"' \t\r\n\u3000") {
+			return invalid
 		}
 	}
-	if m.Word == m.Shown {
-		return ErrMaskSameAsWord
+	if a == b {
+		return same
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -238,8 +239,21 @@ func TestConsoleAbbreviations(t *testing.T) {
 		}
 		return false
 	}
+	page := func() string {
+		t.Helper()
+		resp, err := e.anonymous.Get(e.ts.URL + "/search?strict=1&q=" + url.QueryEscape("文稿库办 样本"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
 	if found() {
 		t.Fatal("found by the short form before any entry")
+	}
+	if strings.Contains(page(), `href="/doc/abbr-1"`) { // and cached so
+		t.Fatal("the search page lists it before any entry")
 	}
 	form := func(c *http.Client, v url.Values) int {
 		t.Helper()
@@ -265,6 +279,9 @@ func TestConsoleAbbreviations(t *testing.T) {
 	}
 	if !found() {
 		t.Error("not found by the short form after the entry was added")
+	}
+	if !strings.Contains(page(), `href="/doc/abbr-1"`) {
+		t.Error("the cached search page was kept after the entry was added")
 	}
 	entries, _, err := e.db.ListAudit(ctx, "abbreviation:文稿库办", 1, 10)
 	if err != nil {

@@ -86,8 +86,10 @@ func (db *DB) RemoveAbbreviation(ctx context.Context, short string) error {
 }
 
 // forgetAbbreviationsOnCommit makes the next read of the entries after tx
-// commits check their version.
+// commits check their version, and tells subscribers of a change of
+// settings (pages of search results found with the old entries go).
 func (db *DB) forgetAbbreviationsOnCommit(tx *Tx) {
+	tx.changed(wengao.ChangeSettings)
 	tx.OnCommit(func() {
 		db.abbrs.mu.Lock()
 		db.abbrs.checked = time.Time{}

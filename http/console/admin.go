@@ -525,107 +525,103 @@ func (s *Handler) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request
 	http.Redirect(w, r, "/admin/settings?notice=saved", http.StatusSeeOther)
 }
 
-// adminMasksView lists the display masking rules.
-type adminMasksView struct {
+// pairList is a console page of word pairs a store keeps, which admins
+// add and remove: the display masking rules (党委 shown as D委) and the
+// abbreviations search treats as their full forms.
+type pairList struct {
+	path, page, title string // "/admin/masks", its template and title
+	audit             string // the audit action's prefix and target kind
+	key, value        string // the form's fields
+	list              func(ctx context.Context) (any, error)
+	add               func(ctx context.Context, key, value string) error
+	remove            func(ctx context.Context, key string) error
+	// saved, when not nil, runs after a change is saved.
+	saved func(r *http.Request)
+}
+
+// pairListView is a pairList's page.
+type pairListView struct {
 	web.Layout
-	Rules  []wengao.MaskRule
+	Items  any
 	Error  string
 	Notice string
 }
 
-func (s *Handler) handleAdminMasks(w http.ResponseWriter, r *http.Request) {
-	if s.requireAdminPage(w, r) == nil {
-		return
+func (s *Handler) maskList() pairList {
+	return pairList{path: "/admin/masks", page: "admin_masks", title: "屏蔽词", audit: "mask", key: "word", value: "shown",
+		list: func(ctx context.Context) (any, error) { rules, _, err := s.Masks.MaskRules(ctx); return rules, err },
+		add: func(ctx context.Context, word, shown string) error {
+			return s.Masks.AddMask(ctx, wengao.MaskRule{Word: word, Shown: shown})
+		},
+		remove: s.Masks.RemoveMask,
+		saved:  func(r *http.Request) { s.Masker(r.Context()) }, // drops the cached pages
 	}
-	s.adminMasks(w, r, http.StatusOK, "", web.MeNotices[r.URL.Query().Get("notice")])
 }
 
-func (s *Handler) adminMasks(w http.ResponseWriter, r *http.Request, status int, errMsg, notice string) {
-	rules, _, err := s.Masks.MaskRules(r.Context())
+func (s *Handler) abbreviationList() pairList {
+	return pairList{path: "/admin/abbreviations", page: "admin_abbreviations", title: "简称", audit: "abbreviation", key: "short", value: "full",
+		list: func(ctx context.Context) (any, error) {
+			entries, _, err := s.Abbreviations.Abbreviations(ctx)
+			return entries, err
+		},
+		add: func(ctx context.Context, short, full string) error {
+			return s.Abbreviations.AddAbbreviation(ctx, wengao.Abbreviation{Short: short, Full: full})
+		},
+		remove: s.Abbreviations.RemoveAbbreviation,
+	}
+}
+
+// pairListPage serves the list's page, to admins.
+func (s *Handler) pairListPage(l pairList) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.requireAdminPage(w, r) == nil {
+			return
+		}
+		s.renderPairList(w, r, l, http.StatusOK, "", web.MeNotices[r.URL.Query().Get("notice")])
+	}
+}
+
+func (s *Handler) renderPairList(w http.ResponseWriter, r *http.Request, l pairList, status int, errMsg, notice string) {
+	items, err := l.list(r.Context())
 	if err != nil {
 		s.ErrorPage(w, r, err)
 		return
 	}
-	v := adminMasksView{Rules: rules, Error: errMsg, Notice: notice}
-	s.adminRender(w, r, status, "admin_masks", "屏蔽词", &v)
+	s.adminRender(w, r, status, l.page, l.title, &pairListView{Items: items, Error: errMsg, Notice: notice})
 }
 
-func (s *Handler) handleAdminMasksForm(w http.ResponseWriter, r *http.Request) {
-	if s.requireAdminPage(w, r) == nil {
-		return
+// pairListForm adds or removes a pair, audited, for admins.
+func (s *Handler) pairListForm(l pairList) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.requireAdminPage(w, r) == nil {
+			return
+		}
+		if err := web.ParseForm(w, r); err != nil {
+			s.renderPairList(w, r, l, http.StatusBadRequest, web.MsgBadForm, "")
+			return
+		}
+		key, value := strings.TrimSpace(r.PostForm.Get(l.key)), strings.TrimSpace(r.PostForm.Get(l.value))
+		action := "add"
+		if r.PostForm.Get("action") == "remove" {
+			action = "remove"
+		}
+		e, ctx := s.Auditing(r, l.audit+"."+action, l.audit+":"+key, value)
+		var err error
+		if action == "remove" {
+			err = l.remove(ctx, key)
+		} else {
+			err = l.add(ctx, key, value)
+		}
+		if err != nil {
+			s.renderPairList(w, r, l, web.ErrorStatus(err), wengao.ErrorMessage(err), "")
+			return
+		}
+		if l.saved != nil {
+			l.saved(r)
+		}
+		s.Audited(r, e)
+		http.Redirect(w, r, l.path+"?notice=saved", http.StatusSeeOther)
 	}
-	if err := web.ParseForm(w, r); err != nil {
-		s.adminMasks(w, r, http.StatusBadRequest, web.MsgBadForm, "")
-		return
-	}
-	word, shown := strings.TrimSpace(r.PostForm.Get("word")), strings.TrimSpace(r.PostForm.Get("shown"))
-	e, ctx := s.Auditing(r, "mask."+r.PostForm.Get("action"), "mask:"+word, shown)
-	var err error
-	if r.PostForm.Get("action") == "remove" {
-		err = s.Masks.RemoveMask(ctx, word)
-	} else {
-		err = s.Masks.AddMask(ctx, wengao.MaskRule{Word: word, Shown: shown})
-	}
-	if err != nil {
-		s.adminMasks(w, r, web.ErrorStatus(err), wengao.ErrorMessage(err), "")
-		return
-	}
-	s.Masker(r.Context()) // drops the cached pages
-	s.Audited(r, e)
-	http.Redirect(w, r, "/admin/masks?notice=saved", http.StatusSeeOther)
-}
-
-// adminAbbreviationsView lists the operator's abbreviations for search.
-type adminAbbreviationsView struct {
-	web.Layout
-	Entries []wengao.Abbreviation
-	Error   string
-	Notice  string
-}
-
-func (s *Handler) handleAdminAbbreviations(w http.ResponseWriter, r *http.Request) {
-	if s.requireAdminPage(w, r) == nil {
-		return
-	}
-	s.adminAbbreviations(w, r, http.StatusOK, "", web.MeNotices[r.URL.Query().Get("notice")])
-}
-
-func (s *Handler) adminAbbreviations(w http.ResponseWriter, r *http.Request, status int, errMsg, notice string) {
-	entries, _, err := s.Abbreviations.Abbreviations(r.Context())
-	if err != nil {
-		s.ErrorPage(w, r, err)
-		return
-	}
-	v := adminAbbreviationsView{Entries: entries, Error: errMsg, Notice: notice}
-	s.adminRender(w, r, status, "admin_abbreviations", "简称", &v)
-}
-
-func (s *Handler) handleAdminAbbreviationsForm(w http.ResponseWriter, r *http.Request) {
-	if s.requireAdminPage(w, r) == nil {
-		return
-	}
-	if err := web.ParseForm(w, r); err != nil {
-		s.adminAbbreviations(w, r, http.StatusBadRequest, web.MsgBadForm, "")
-		return
-	}
-	short, full := strings.TrimSpace(r.PostForm.Get("short")), strings.TrimSpace(r.PostForm.Get("full"))
-	action := "add"
-	if r.PostForm.Get("action") == "remove" {
-		action = "remove"
-	}
-	e, ctx := s.Auditing(r, "abbreviation."+action, "abbreviation:"+short, full)
-	var err error
-	if action == "remove" {
-		err = s.Abbreviations.RemoveAbbreviation(ctx, short)
-	} else {
-		err = s.Abbreviations.AddAbbreviation(ctx, wengao.Abbreviation{Short: short, Full: full})
-	}
-	if err != nil {
-		s.adminAbbreviations(w, r, web.ErrorStatus(err), wengao.ErrorMessage(err), "")
-		return
-	}
-	s.Audited(r, e)
-	http.Redirect(w, r, "/admin/abbreviations?notice=saved", http.StatusSeeOther)
 }
 
 // adminAuditView is the log of operators' actions.

@@ -27,10 +27,10 @@ func (s *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/documents", s.handleAdminDocuments)
 	mux.HandleFunc("GET /admin/documents/{id}", s.handleAdminDocumentPage)
 	mux.HandleFunc("POST /admin/documents/{id}/{action}", s.handleAdminDocumentForm)
-	mux.HandleFunc("GET /admin/masks", s.handleAdminMasks)
-	mux.HandleFunc("POST /admin/masks", s.handleAdminMasksForm)
-	mux.HandleFunc("GET /admin/abbreviations", s.handleAdminAbbreviations)
-	mux.HandleFunc("POST /admin/abbreviations", s.handleAdminAbbreviationsForm)
+	for _, l := range []pairList{s.maskList(), s.abbreviationList()} {
+		mux.HandleFunc("GET "+l.path, s.pairListPage(l))
+		mux.HandleFunc("POST "+l.path, s.pairListForm(l))
+	}
 	mux.HandleFunc("GET /admin/settings", s.handleAdminSettings)
 	mux.HandleFunc("POST /admin/settings", s.handleAdminSettingsForm)
 	mux.HandleFunc("GET /admin/sources", s.handleAdminSources)
