@@ -370,13 +370,21 @@ const sigBackfillBatch = 256
 // documents that have no signature (those saved before migration 005), or
 // every document when the stored signatures are of another
 // neardup.SignatureVersion, in transactions of a few hundred documents.
-// It returns the number of documents signed. When nothing is missing it
-// costs one query. Open calls it.
+// It returns the number of documents signed. Once every document has been
+// found signed, neardup_version records it and later calls cost one
+// single-row query (every write signs what it saves): opening a library of
+// millions of documents does not look through them all. Open calls it.
 func (db *DB) BackfillSignatures(ctx context.Context) (int, error) {
 	var version int64
+	var complete bool
+	if err := db.write.QueryRowContext(ctx, `SELECT v, complete FROM neardup_version`).Scan(&version, &complete); err != nil {
+		return 0, err
+	}
+	if version == neardup.SignatureVersion && complete {
+		return 0, nil
+	}
 	var missing bool
-	err := db.write.QueryRowContext(ctx, `SELECT (SELECT v FROM neardup_version),
-		EXISTS (SELECT 1 FROM documents d WHERE NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.id = d.id))`).Scan(&version, &missing)
+	err := db.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM documents d WHERE NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.id = d.id))`).Scan(&missing)
 	if err != nil {
 		return 0, err
 	}
@@ -395,6 +403,9 @@ func (db *DB) BackfillSignatures(ctx context.Context) (int, error) {
 		}
 		missing = k == sigBackfillBatch
 	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE neardup_version SET complete = 1 WHERE v = ?`, neardup.SignatureVersion); err != nil {
+		return n, err
+	}
 	return n, nil
 }
 
@@ -411,7 +422,7 @@ func (db *DB) resetDupSignatures(ctx context.Context) error {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE neardup_version SET v = ?`, neardup.SignatureVersion); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE neardup_version SET v = ?, complete = 0`, neardup.SignatureVersion); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -404,9 +404,10 @@ func TestBackfillSignatures(t *testing.T) {
 		}
 	}
 	// Signatures deleted, as in a database made before migration 005
-	// (whose band keys, left here, are stale).
+	// (whose band keys, left here, are stale, and which migration 016
+	// marks as not known to be complete).
 	raw := rawDB(t, db)
-	if _, err := raw.Exec(`DELETE FROM document_signatures WHERE id IN (SELECT id FROM documents ORDER BY id LIMIT 25)`); err != nil {
+	if _, err := raw.Exec(`DELETE FROM document_signatures WHERE id IN (SELECT id FROM documents ORDER BY id LIMIT 25); UPDATE neardup_version SET complete = 0`); err != nil {
 		t.Fatal(err)
 	}
 	{
@@ -421,8 +422,17 @@ func TestBackfillSignatures(t *testing.T) {
 	if !near(db) {
 		t.Fatal("not found after the backfill")
 	}
+	// Once all are signed, that is recorded: the next Open reads one row
+	// instead of looking through every document.
+	var complete int
+	if err := raw.QueryRow(`SELECT complete FROM neardup_version`).Scan(&complete); err != nil {
+		t.Fatal(err)
+	}
+	if complete != 1 {
+		t.Errorf("complete after the backfill = %d, want 1", complete)
+	}
 	// All of them, and Open signs them again.
-	if _, err := raw.Exec(`DELETE FROM document_signatures; DELETE FROM document_bands`); err != nil {
+	if _, err := raw.Exec(`DELETE FROM document_signatures; DELETE FROM document_bands; UPDATE neardup_version SET complete = 0`); err != nil {
 		t.Fatal(err)
 	}
 	if near(db) {
