@@ -137,13 +137,14 @@ func (c *Catalog) Put(id int64, m Meta) {
 		c.rows = slices.Grow(c.rows, int(id)+1-len(c.rows))[:id+1]
 	}
 	e := &c.rows[id]
-	if e.flags&entryPresent == 0 {
+	present := e.flags&entryPresent != 0
+	if !present {
 		c.count++
 		c.gen++
 	}
 	// Strings unchanged (a new read count) keep their bytes.
-	if e.flags&entryPresent == 0 || c.meta(e).ID != m.ID || c.meta(e).Title != m.Title || c.meta(e).Date != m.Date {
-		if e.flags&entryPresent != 0 {
+	if !present || !c.sameStrings(e, m) {
+		if present {
 			c.garbage += int(e.idLen) + int(e.titleLen) + int(e.dateLen)
 		}
 		date := m.Date
@@ -164,6 +165,13 @@ func (c *Catalog) Put(id int64, m Meta) {
 		e.flags |= entryPlain
 	}
 	c.compact()
+}
+
+// sameStrings reports whether the present entry e holds m's ID, Title and
+// Date.
+func (c *Catalog) sameStrings(e *entry, m Meta) bool {
+	old := c.meta(e)
+	return old.ID == m.ID && old.Title == m.Title && old.Date == m.Date
 }
 
 // intern returns the index of category in c.cats.
