@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -44,10 +45,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
+	// Most of the heap of a large library is its metadata catalog, which
+	// holds no pointers: a collection costs little, and collecting at half
+	// the default growth keeps an idle 1,000,000-document site at 260 MB
+	// resident instead of 330 MB. GOGC, when set, decides.
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(50)
+	}
 	go func() {
 		if err := db.Warm(ctx); err != nil {
 			logger.Warn("warm-up", "err", err)
 		}
+		// Loading the metadata of a large library leaves about twice its
+		// size in freed heap that the runtime would return to the system
+		// only slowly: at 1,000,000 documents, 480 MB resident instead
+		// of 180 MB. Return it now, once.
+		debug.FreeOSMemory()
 	}()
 	go precomputeRelated(ctx, db, logger)
 
