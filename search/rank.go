@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/wengao/wengao/chinese"
@@ -58,13 +57,13 @@ const (
 	spanScale = 60
 )
 
-// rank orders the matching ids by relevance. The evidence, strongest
+// rank orders the matching ids by relevance and returns the first need. The evidence, strongest
 // first: every word in the title (words inside 《》 name another document
 // and count half); then more of the words in the title; then every word
 // within one paragraph, the tighter the better; then shorter documents,
 // where the words weigh more. It needs no term statistics from the index,
 // whose lists for common words cost more to read than all the rest.
-func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []int64) ([]scored, error) {
+func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []int64, need int) ([]scored, error) {
 	// Documents with any of the words in their title.
 	var anyTerm []Phrase
 	for _, c := range clauses(q) {
@@ -102,11 +101,8 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 			}
 		}
 		cat.RLock()
-		slices.SortFunc(cands, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
+		cands = firstN(cands, nearCandidates, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
 		cat.RUnlock()
-		if len(cands) > nearCandidates {
-			cands = cands[:nearCandidates]
-		}
 		spans, err := e.paragraphSpans(ctx, q, cands)
 		if err != nil {
 			return nil, err
@@ -130,8 +126,7 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 		}
 		out = append(out, scored{id, score(ev[id], &m, nclauses)})
 	}
-	slices.SortFunc(out, func(a, b scored) int { return cmpScored(cat, a, b) })
-	return out, nil
+	return firstN(out, need, func(a, b scored) int { return cmpScored(cat, a, b) }), nil
 }
 
 // score is the relevance of a document from its evidence (nil for none)

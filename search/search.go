@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -195,9 +196,20 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 					return nil, err
 				}
 			}
-			if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids); err != nil {
+			if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids, need); err != nil {
 				return nil, err
 			}
+		}
+	} else if !smp.complete && smp.estimate > e.limits.Exact && len(cls) > 0 && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
+		// Too many matches to rank them all, too few of the library to
+		// walk to them: rank the newest rows' matches (rankRecent).
+		if need > e.limits.MaxResults {
+			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
+		}
+		res.Total, res.Facets = smp.estimate, smp.facets
+		res.TotalEstimated = true
+		if ranked, err = e.rankRecent(ctx, cat, q, cls, smp, need); err != nil {
+			return nil, err
 		}
 	} else {
 		ids := smp.ids
@@ -210,7 +222,7 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		res.Total = len(ids)
 		res.Facets = facets(cat, ids)
 		cat.RUnlock()
-		if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids); err != nil {
+		if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids, need); err != nil {
 			return nil, err
 		}
 	}
@@ -280,15 +292,16 @@ func (e *Engine) matchAll(ctx context.Context, cat *Catalog, q *query.Query, cls
 	return filterIDs(cat, ids, q), nil
 }
 
-// rankAll orders every match, ids, as sort asks.
-func (e *Engine) rankAll(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, order wengao.Sort, ids []int64) ([]scored, error) {
+// rankAll orders every match, ids, as sort asks, and returns the first
+// need of them.
+func (e *Engine) rankAll(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, order wengao.Sort, ids []int64, need int) ([]scored, error) {
 	switch {
 	case order == wengao.SortDate || (order != wengao.SortReads && cls == nil):
-		return sortBy(cat, ids, func(a, b *Meta) int { return strings.Compare(b.Date, a.Date) }), nil
+		return sortBy(cat, ids, need, func(a, b *Meta) int { return strings.Compare(b.Date, a.Date) }), nil
 	case order == wengao.SortReads:
-		return sortBy(cat, ids, func(a, b *Meta) int { return cmpInt64(b.Reads, a.Reads) }), nil
+		return sortBy(cat, ids, need, func(a, b *Meta) int { return cmpInt64(b.Reads, a.Reads) }), nil
 	}
-	return e.rank(ctx, cat, q, ids)
+	return e.rank(ctx, cat, q, ids, need)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -392,23 +405,73 @@ func facetList(m map[string]int, byValueDesc bool) []wengao.FacetCount {
 	return out
 }
 
-// sortBy orders ids by a metadata comparison, newest row first on ties.
-func sortBy(cat *Catalog, ids []int64, cmp func(a, b *Meta) int) []scored {
+// sortBy returns the first need of ids in the order of a metadata
+// comparison, newest row first on ties. Each document's metadata is read
+// once, not at every comparison.
+func sortBy(cat *Catalog, ids []int64, need int, cmp func(a, b *Meta) int) []scored {
 	cat.RLock()
 	defer cat.RUnlock()
-	out := make([]scored, len(ids))
+	metas := make([]Meta, len(ids))
+	order := make([]int, len(ids))
 	for i, id := range ids {
-		out[i] = scored{id: id}
+		metas[i], _ = cat.Get(id)
+		order[i] = i
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, _ := cat.Get(out[i].id)
-		b, _ := cat.Get(out[j].id)
-		if c := cmp(&a, &b); c != 0 {
-			return c < 0
+	order = firstN(order, need, func(i, j int) int {
+		if c := cmp(&metas[i], &metas[j]); c != 0 {
+			return c
 		}
-		return out[i].id > out[j].id
+		return cmpInt64(ids[j], ids[i])
 	})
+	out := make([]scored, len(order))
+	for k, i := range order {
+		out[k] = scored{id: ids[i]}
+	}
 	return out
+}
+
+// firstN returns the first n of items in cmp's order, sorted, reusing
+// items. Keeping n in a heap while the rest pass by costs n log n plus
+// len(items) log n comparisons: the page of a large match set without
+// sorting all of it.
+func firstN[T any](items []T, n int, cmp func(a, b T) int) []T {
+	if n >= len(items)/4 {
+		slices.SortFunc(items, cmp)
+		return items[:min(n, len(items))]
+	}
+	if n <= 0 {
+		return items[:0]
+	}
+	// A heap of the best n so far, the worst of them at its root.
+	h := items[:n]
+	worse := func(i, j int) bool { return cmp(h[i], h[j]) > 0 }
+	down := func(i int) {
+		for {
+			c := 2*i + 1
+			if c >= n {
+				return
+			}
+			if c+1 < n && worse(c+1, c) {
+				c++
+			}
+			if !worse(c, i) {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for i := n/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, it := range items[n:] {
+		if cmp(it, h[0]) < 0 {
+			h[0] = it
+			down(0)
+		}
+	}
+	slices.SortFunc(h, cmp)
+	return h
 }
 
 // hits loads the page's documents and builds their snippets.

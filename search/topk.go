@@ -166,7 +166,7 @@ func (e *Engine) topK(ctx context.Context, cat *Catalog, q *query.Query, cls [][
 	case order == wengao.SortReads:
 		return e.firstMatches(ctx, cat, q, cls, set, OrderReads, need)
 	}
-	return e.rankTopK(ctx, cat, q, cls, set, need)
+	return e.rankTopK(ctx, cat, q, cls, set, nil, need)
 }
 
 // walk calls fn with the shown documents passing q's filters, in the
@@ -315,18 +315,52 @@ const amongBatch = 64
 //
 // Candidates are scored as rank scores them and the best need kept;
 // TestTopKAgreesWithRank holds the two rankings equal.
-func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, set map[int64]bool, need int) ([]scored, bool, error) {
-	// Title evidence, for the shown documents passing the filters.
-	var anyTerm []Phrase
-	for _, c := range cls {
-		anyTerm = append(anyTerm, c...)
-	}
-	titled, err := e.store.Match(ctx, FieldTitle, [][]Phrase{anyTerm}, nil)
-	if err != nil {
-		return nil, false, err
-	}
+//
+// With a pool (matches of q already known: the newest rows' matches, see
+// rankRecent), the shortest matches and the paragraph tier's candidates
+// without title evidence are taken from the pool alone instead of from
+// a walk over the whole library. The title tier (every clause in the
+// title) is still looked for in every title; a title holding only some
+// of the clauses counts within the pool.
+func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, set map[int64]bool, pool []int64, need int) ([]scored, bool, error) {
 	nclauses := float64(len(q.Clauses))
 	near := nearPhrases(q)
+	ev := make(map[int64]*evidence)
+
+	// Title evidence, for the shown documents passing the filters.
+	var titled []int64
+	if pool == nil {
+		var anyTerm []Phrase
+		for _, c := range cls {
+			anyTerm = append(anyTerm, c...)
+		}
+		var err error
+		if titled, err = e.store.Match(ctx, FieldTitle, [][]Phrase{anyTerm}, nil); err != nil {
+			return nil, false, err
+		}
+	} else {
+		// The titles holding every clause, from the title index; the
+		// pool's titles from the catalog.
+		tq := *q
+		tq.Clauses = titleClauses(q)
+		all, err := e.store.Match(ctx, FieldTitle, clauses(&tq), nil)
+		if err != nil {
+			return nil, false, err
+		}
+		titled = all
+		cat.RLock()
+		for _, id := range pool {
+			if m, ok := cat.Get(id); ok {
+				if t := titleEvidence(q, m.Title); t.all || t.weight > 0 {
+					ev[id] = t
+					titled = append(titled, id)
+				}
+			}
+		}
+		cat.RUnlock()
+		slices.Sort(titled)
+		titled = slices.Compact(titled)
+	}
 
 	// The titled documents by the best score their title and size allow,
 	// read without their titles.
@@ -343,11 +377,10 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 	// The best need of them that match the whole query: titles are
 	// read in that order until the need-th best score found beats the
 	// bound of the rest. The paragraph tier needs the evidence of all.
-	ev := make(map[int64]*evidence, len(docs))
 	cands := map[int64]bool{}
 	var strong []scored
 	for i := 0; i < len(docs); {
-		if near == nil && len(strong) >= need && strong[need-1].score > docs[i].score {
+		if (near == nil || pool != nil) && len(strong) >= need && strong[need-1].score > docs[i].score {
 			break
 		}
 		batch := docs[i:min(i+amongBatch, len(docs))]
@@ -397,8 +430,13 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 		cat.RLock()
 		slices.SortFunc(partial, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
 		cat.RUnlock()
-		for i := 0; i < len(partial) && len(nearCands) < nearCandidates; i += amongBatch {
+		stop := len(partial)
+		if pool != nil {
+			stop = min(stop, maxPartialNear)
+		}
+		for i := 0; i < stop && len(nearCands) < nearCandidates; i += amongBatch {
 			batch := partial[i:min(i+amongBatch, len(partial))]
+			var err error
 			if nearCands, err = e.addNear(ctx, q, cls, set, near, batch, nearCands); err != nil {
 				return nil, false, err
 			}
@@ -416,11 +454,18 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 		return w
 	}
 	var pr prober
-	ok, err := e.walk(ctx, cat, q, OrderSize, func(rows []int64) (bool, error) {
+	walk, walkSet := e.walk, set
+	if pool != nil {
+		walk, walkSet = poolWalk(pool), make(map[int64]bool, len(pool))
+		for _, id := range pool {
+			walkSet[id] = true
+		}
+	}
+	ok, err := walk(ctx, cat, q, OrderSize, func(rows []int64) (bool, error) {
 		for len(rows) > 0 && wanted() > 0 {
 			var chunk []int64
 			chunk, rows = pr.next(rows, wanted())
-			found, err := e.matching(ctx, q, cls, set, chunk)
+			found, err := e.matching(ctx, q, cls, walkSet, chunk)
 			if err != nil {
 				return false, err
 			}
@@ -475,6 +520,87 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 	}
 	slices.SortFunc(out, func(a, b scored) int { return cmpScored(cat, a, b) })
 	return out[:min(need, len(out))], true, nil
+}
+
+// poolWalk returns a walk over pool alone, as Engine.walk walks the
+// library: in OrderSize, a batch at a time. The pool's rows already
+// passed q's filters.
+func poolWalk(pool []int64) func(context.Context, *Catalog, *query.Query, Order, func([]int64) (bool, error)) (bool, error) {
+	return func(ctx context.Context, cat *Catalog, _ *query.Query, _ Order, fn func([]int64) (bool, error)) (bool, error) {
+		rows := slices.Clone(pool)
+		cat.RLock()
+		rows = slices.DeleteFunc(rows, func(id int64) bool { return !cat.Has(id) })
+		slices.SortFunc(rows, func(a, b int64) int { return cmpSize(cat, a, b) })
+		cat.RUnlock()
+		for len(rows) > 0 {
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+			n := min(orderedBatch, len(rows))
+			more, err := fn(rows[:n])
+			if err != nil || !more {
+				return true, err
+			}
+			rows = rows[n:]
+		}
+		return true, nil
+	}
+}
+
+// orderedBatch is how many rows of a pool a walk hands over at a time.
+const orderedBatch = 256
+
+// maxPartialNear is how many of a pool's documents with some of the
+// query in their title are checked for the paragraph tier, the most
+// title evidence first.
+const maxPartialNear = 4 * amongBatch
+
+// minPool is the fewest matches a recent-rows pool holds when the library
+// has them: enough for the paragraph tier and the pages a reader turns.
+const minPool = 200
+
+// rankRecent ranks a query that matches too few of a large library for a
+// walk in ranking order to find its page quickly (each lookup would find
+// few matches), yet too many to rank them all: a recency prior. The title
+// evidence is looked for in every title, as everywhere; the documents
+// without it, which rank by the paragraph tier and shortness alone, are
+// drawn from the matches in the newest rows: the sample's, and older
+// ranges of SampleRows rows while fewer than need (and minPool) are held.
+// The work grows with the sample and the page, not with the library.
+func (e *Engine) rankRecent(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, smp *sampleCount, need int) ([]scored, error) {
+	pool := smp.ids
+	if !smp.complete {
+		cat.RLock()
+		lo := cat.MaxRow() - int64(e.limits.SampleRows) + 1
+		cat.RUnlock()
+		ex := excluded(q)
+		for len(pool) < max(need, minPool) && lo > 1 {
+			hi := lo - 1
+			lo = max(1, hi-int64(e.limits.SampleRows)+1)
+			ids, err := e.store.MatchRange(ctx, FieldText, cls, ex, lo, hi)
+			if err != nil {
+				return nil, err
+			}
+			cat.RLock()
+			ids = filterIDs(cat, ids, q)
+			cat.RUnlock()
+			pool = append(slices.Clip(pool), ids...)
+		}
+	}
+	ranked, _, err := e.rankTopK(ctx, cat, q, cls, nil, pool, need)
+	return ranked, err
+}
+
+// cmpSize is OrderSize: the shorter body first, then the newer date,
+// then the higher row id. The caller holds cat's read lock.
+func cmpSize(cat *Catalog, a, b int64) int {
+	if sa, sb := cat.size(a), cat.size(b); sa != sb {
+		return sa - sb
+	}
+	if c := strings.Compare(cat.date(b), cat.date(a)); c != 0 {
+		return c
+	}
+	return cmpInt64(b, a)
 }
 
 // addNear appends to list, up to nearCandidates, those of rows (in their
@@ -534,11 +660,5 @@ func cmpNear(cat *Catalog, ev map[int64]*evidence, a, b int64) int {
 		}
 		return 1
 	}
-	if sa, sb := cat.size(a), cat.size(b); sa != sb {
-		return sa - sb
-	}
-	if c := strings.Compare(cat.date(b), cat.date(a)); c != 0 {
-		return c
-	}
-	return cmpInt64(b, a)
+	return cmpSize(cat, a, b)
 }

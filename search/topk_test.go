@@ -167,3 +167,72 @@ func TestTopKDeepPages(t *testing.T) {
 		}
 	})
 }
+
+// A query matching too few of a large library for a walk and too many to
+// rank whole is ranked from the matches of the newest rows (a recency
+// prior), with the title tier looked for in every title: every hit
+// matches the query, every document whose title holds all the words comes
+// first in the order of the full ranking wherever it lies in the library,
+// pages past the sample are filled from older rows, and the total is an
+// estimate.
+func TestRecentPoolRanking(t *testing.T) {
+	eachStore(t, func(t *testing.T, _, openSample func(testing.TB) Store) {
+		ctx := context.Background()
+		db := openSample(t)
+		all := search.New(db.SearchStore(), nil)
+		all.SetLimits(search.Limits{Exact: math.MaxInt, SampleRows: math.MaxInt32, MaxResults: 1000, MaxWalk: math.MaxInt})
+		recent := search.New(db.SearchStore(), nil)
+		// MinShare above 1: never a walk; a sample of 40 rows of 329.
+		recent.SetLimits(search.Limits{Exact: 5, SampleRows: 40, MaxResults: 1000, MaxWalk: math.MaxInt, MinShare: 1.5})
+		pooled := 0
+		for _, q := range []string{"规定", "国务院", "人民 政府", "管理 办法", "委员会 决定", "工作 报告", "条例 管理", "政府 工作 报告", "发展 规划"} {
+			full, err := all.Search(ctx, wengao.SearchRequest{Query: q, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			matches := map[string]int{}
+			var titleTier []string
+			words := strings.Fields(q)
+			for i, h := range full.Hits {
+				matches[h.ID] = i
+				if holdsAll(h.Title, words) {
+					titleTier = append(titleTier, h.ID)
+				}
+			}
+			for page := 1; page <= 3; page++ {
+				got, err := recent.Search(ctx, wengao.SearchRequest{Query: q, Page: page, Limit: 10})
+				if err != nil {
+					t.Fatalf("%q page %d: %v", q, page, err)
+				}
+				if !got.TotalEstimated {
+					continue // few enough to count whole
+				}
+				pooled++
+				if wantHits := min(10, max(0, len(full.Hits)-(page-1)*10)); len(got.Hits) != wantHits {
+					t.Errorf("%q page %d: %d hits, want %d of %d matches", q, page, len(got.Hits), wantHits, len(full.Hits))
+				}
+				for i, h := range got.Hits {
+					if _, ok := matches[h.ID]; !ok {
+						t.Errorf("%q page %d: hit %s (%s) does not match", q, page, h.ID, h.Title)
+					}
+					if n := (page-1)*10 + i; n < len(titleTier) && h.ID != titleTier[n] {
+						t.Errorf("%q: hit %d is %s (%s), want %s of the title tier", q, n+1, h.ID, h.Title, titleTier[n])
+					}
+				}
+			}
+		}
+		if pooled < 5 {
+			t.Errorf("%d pages ranked from the newest rows, want at least 5", pooled)
+		}
+	})
+}
+
+// holdsAll reports whether title holds every word.
+func holdsAll(title string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(title, w) {
+			return false
+		}
+	}
+	return true
+}
