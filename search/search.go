@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -158,7 +157,19 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		return nil, err
 	}
 	var ranked []scored
-	if e.wantsTopK(smp) && (need <= e.limits.MaxResults || !smp.complete) {
+	if e.wantsRecent(smp, q, cls, req.Sort) {
+		// A large library's match set too big to rank whole, in which
+		// a walk in ranking order would not find the page quickly: rank
+		// the newest rows' matches (rankRecent).
+		if need > e.limits.MaxResults {
+			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
+		}
+		res.Total, res.Facets = smp.estimate, smp.facets
+		res.TotalEstimated = true
+		if ranked, err = e.rankRecent(ctx, cat, q, cls, smp, need); err != nil {
+			return nil, err
+		}
+	} else if e.wantsTopK(smp) && (need <= e.limits.MaxResults || !smp.complete) {
 		if need > e.limits.MaxResults { // deeper than top-k goes, in a library too big to rank whole
 			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
 		}
@@ -199,17 +210,6 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids, need); err != nil {
 				return nil, err
 			}
-		}
-	} else if !smp.complete && smp.estimate > e.limits.Exact && len(cls) > 0 && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
-		// Too many matches to rank them all, too few of the library to
-		// walk to them: rank the newest rows' matches (rankRecent).
-		if need > e.limits.MaxResults {
-			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
-		}
-		res.Total, res.Facets = smp.estimate, smp.facets
-		res.TotalEstimated = true
-		if ranked, err = e.rankRecent(ctx, cat, q, cls, smp, need); err != nil {
-			return nil, err
 		}
 	} else {
 		ids := smp.ids
@@ -428,50 +428,6 @@ func sortBy(cat *Catalog, ids []int64, need int, cmp func(a, b *Meta) int) []sco
 		out[k] = scored{id: ids[i]}
 	}
 	return out
-}
-
-// firstN returns the first n of items in cmp's order, sorted, reusing
-// items. Keeping n in a heap while the rest pass by costs n log n plus
-// len(items) log n comparisons: the page of a large match set without
-// sorting all of it.
-func firstN[T any](items []T, n int, cmp func(a, b T) int) []T {
-	if n >= len(items)/4 {
-		slices.SortFunc(items, cmp)
-		return items[:min(n, len(items))]
-	}
-	if n <= 0 {
-		return items[:0]
-	}
-	// A heap of the best n so far, the worst of them at its root.
-	h := items[:n]
-	worse := func(i, j int) bool { return cmp(h[i], h[j]) > 0 }
-	down := func(i int) {
-		for {
-			c := 2*i + 1
-			if c >= n {
-				return
-			}
-			if c+1 < n && worse(c+1, c) {
-				c++
-			}
-			if !worse(c, i) {
-				return
-			}
-			h[i], h[c] = h[c], h[i]
-			i = c
-		}
-	}
-	for i := n/2 - 1; i >= 0; i-- {
-		down(i)
-	}
-	for _, it := range items[n:] {
-		if cmp(it, h[0]) < 0 {
-			h[0] = it
-			down(0)
-		}
-	}
-	slices.SortFunc(h, cmp)
-	return h
 }
 
 // hits loads the page's documents and builds their snippets.

@@ -33,6 +33,14 @@ type Limits struct {
 	// MaxWalk is the number of documents a top-k walk may visit; past it
 	// the search ranks every match instead (slower, never wrong).
 	MaxWalk int
+	// RecentRows is the size of library, in documents, from which a
+	// relevance search matching more than Exact of them is ranked from
+	// the matches of the newest rows when a walk would be slow: the query
+	// matches less than MinShare of the library, or has several words
+	// (whose paragraph tier the walk finds only by reading the title of
+	// every document holding any of them). Zero: never (every such query
+	// is ranked exactly, by a walk or in full).
+	RecentRows int
 	// MinShare is the share of the library a query must be estimated to
 	// match to be ranked top-k: the walks look up documents in ranking
 	// order and find the page's matches quickly only among many (with
@@ -43,7 +51,7 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits of New.
-var DefaultLimits = Limits{Exact: 2000, SampleRows: 16384, MaxResults: 1000, MaxWalk: 20000, MinShare: 0.25}
+var DefaultLimits = Limits{Exact: 2000, SampleRows: 16384, MaxResults: 1000, MaxWalk: 20000, RecentRows: 50000, MinShare: 0.25}
 
 // SetLimits changes the engine's limits; Exact at math.MaxInt ranks every
 // query in full (the exhaustive ranking that top-k must agree with).
@@ -154,6 +162,18 @@ func (e *Engine) wantsTopK(s *sampleCount) bool {
 		return false
 	}
 	return s.estimate > e.limits.Exact && float64(s.estimate) >= e.limits.MinShare*float64(s.library)
+}
+
+// wantsRecent reports whether a query is ranked from the newest rows'
+// matches (rankRecent): see Limits.RecentRows.
+func (e *Engine) wantsRecent(s *sampleCount, q *query.Query, cls [][]Phrase, order wengao.Sort) bool {
+	if e.limits.RecentRows <= 0 || s.library < e.limits.RecentRows || s.complete || s.estimate <= e.limits.Exact {
+		return false
+	}
+	if len(cls) == 0 || order == wengao.SortDate || order == wengao.SortReads {
+		return false
+	}
+	return nearPhrases(q) != nil || !e.wantsTopK(s)
 }
 
 // topK returns the first need documents of q's ranking in the order sort
@@ -371,7 +391,8 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 			docs = append(docs, scored{id, scoreBound(&m)})
 		}
 	}
-	slices.SortFunc(docs, func(a, b scored) int { return cmpScored(cat, a, b) })
+	// In order as the loop below takes them: it seldom takes many.
+	order := newHeapOrder(docs, func(a, b scored) int { return cmpScored(cat, a, b) })
 	cat.RUnlock()
 
 	// The best need of them that match the whole query: titles are
@@ -379,12 +400,13 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 	// bound of the rest. The paragraph tier needs the evidence of all.
 	cands := map[int64]bool{}
 	var strong []scored
-	for i := 0; i < len(docs); {
-		if (near == nil || pool != nil) && len(strong) >= need && strong[need-1].score > docs[i].score {
+	for order.Len() > 0 {
+		if (near == nil || pool != nil) && len(strong) >= need && strong[need-1].score > order.Peek().score {
 			break
 		}
-		batch := docs[i:min(i+amongBatch, len(docs))]
-		i += len(batch)
+		cat.RLock()
+		batch := order.Take(amongBatch)
+		cat.RUnlock()
 		exact := map[int64]float64{}
 		var ids []int64
 		cat.RLock()
@@ -555,17 +577,13 @@ const orderedBatch = 256
 // title evidence first.
 const maxPartialNear = 4 * amongBatch
 
-// minPool is the fewest matches a recent-rows pool holds when the library
-// has them: enough for the paragraph tier and the pages a reader turns.
-const minPool = 200
-
 // rankRecent ranks a query that matches too few of a large library for a
 // walk in ranking order to find its page quickly (each lookup would find
 // few matches), yet too many to rank them all: a recency prior. The title
 // evidence is looked for in every title, as everywhere; the documents
 // without it, which rank by the paragraph tier and shortness alone, are
 // drawn from the matches in the newest rows: the sample's, and older
-// ranges of SampleRows rows while fewer than need (and minPool) are held.
+// ranges of SampleRows rows while fewer than need are held.
 // The work grows with the sample and the page, not with the library.
 func (e *Engine) rankRecent(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, smp *sampleCount, need int) ([]scored, error) {
 	pool := smp.ids
@@ -574,7 +592,7 @@ func (e *Engine) rankRecent(ctx context.Context, cat *Catalog, q *query.Query, c
 		lo := cat.MaxRow() - int64(e.limits.SampleRows) + 1
 		cat.RUnlock()
 		ex := excluded(q)
-		for len(pool) < max(need, minPool) && lo > 1 {
+		for len(pool) < need && lo > 1 {
 			hi := lo - 1
 			lo = max(1, hi-int64(e.limits.SampleRows)+1)
 			ids, err := e.store.MatchRange(ctx, FieldText, cls, ex, lo, hi)

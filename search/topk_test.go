@@ -182,18 +182,26 @@ func TestRecentPoolRanking(t *testing.T) {
 		all := search.New(db.SearchStore(), nil)
 		all.SetLimits(search.Limits{Exact: math.MaxInt, SampleRows: math.MaxInt32, MaxResults: 1000, MaxWalk: math.MaxInt})
 		recent := search.New(db.SearchStore(), nil)
-		// MinShare above 1: never a walk; a sample of 40 rows of 329.
-		recent.SetLimits(search.Limits{Exact: 5, SampleRows: 40, MaxResults: 1000, MaxWalk: math.MaxInt, MinShare: 1.5})
+		// A sample of 40 rows of 329; the words common enough for a walk
+		// (MinShare) alone are walked.
+		recent.SetLimits(search.Limits{Exact: 5, SampleRows: 40, MaxResults: 1000, MaxWalk: math.MaxInt, RecentRows: 100, MinShare: 0.25})
 		pooled := 0
 		for _, q := range []string{"规定", "国务院", "人民 政府", "管理 办法", "委员会 决定", "工作 报告", "条例 管理", "政府 工作 报告", "发展 规划"} {
-			full, err := all.Search(ctx, wengao.SearchRequest{Query: q, Limit: 1000})
-			if err != nil {
-				t.Fatal(err)
+			var full []wengao.SearchHit // every match, in the full ranking's order
+			for page := 1; ; page++ {
+				res, err := all.Search(ctx, wengao.SearchRequest{Query: q, Page: page, Limit: search.MaxLimit})
+				if err != nil {
+					t.Fatal(err)
+				}
+				full = append(full, res.Hits...)
+				if len(res.Hits) < search.MaxLimit {
+					break
+				}
 			}
 			matches := map[string]int{}
 			var titleTier []string
 			words := strings.Fields(q)
-			for i, h := range full.Hits {
+			for i, h := range full {
 				matches[h.ID] = i
 				if holdsAll(h.Title, words) {
 					titleTier = append(titleTier, h.ID)
@@ -208,8 +216,8 @@ func TestRecentPoolRanking(t *testing.T) {
 					continue // few enough to count whole
 				}
 				pooled++
-				if wantHits := min(10, max(0, len(full.Hits)-(page-1)*10)); len(got.Hits) != wantHits {
-					t.Errorf("%q page %d: %d hits, want %d of %d matches", q, page, len(got.Hits), wantHits, len(full.Hits))
+				if wantHits := min(10, max(0, len(full)-(page-1)*10)); len(got.Hits) != wantHits {
+					t.Errorf("%q page %d: %d hits, want %d of %d matches", q, page, len(got.Hits), wantHits, len(full))
 				}
 				for i, h := range got.Hits {
 					if _, ok := matches[h.ID]; !ok {
