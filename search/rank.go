@@ -90,7 +90,7 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 	// The paragraph test, for the documents whose words lie within a
 	// paragraph's reach of each other, most promising first.
 	if near := nearPhrases(q); near != nil {
-		within, err := e.store.MatchNear(ctx, near, nearDistance)
+		within, err := e.matchNear(ctx, near, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -276,4 +276,29 @@ func articleNumber(t query.Term) (int, bool) {
 		return 0, false
 	}
 	return chinese.ArticleNumber(t.Runs[0])
+}
+
+// nearAmongMax is the most matches whose paragraph-tier candidates are
+// looked up by row (MatchNearAmong) rather than listed from the whole
+// index (MatchNear), whose lists for common words cost more to read than
+// some thousand lookups.
+const nearAmongMax = 4096
+
+// matchNear returns those of ids (and, for many ids, others) whose text
+// holds the near phrases within nearDistance tokens of each other.
+func (e *Engine) matchNear(ctx context.Context, near []Phrase, ids []int64) ([]int64, error) {
+	if len(ids) > nearAmongMax {
+		return e.store.MatchNear(ctx, near, nearDistance)
+	}
+	var out []int64
+	for len(ids) > 0 {
+		n := min(len(ids), 1024)
+		found, err := e.store.MatchNearAmong(ctx, near, nearDistance, ids[:n])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+		ids = ids[n:]
+	}
+	return out, nil
 }
