@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-var _ wengao.AbbreviationService = (*DB)(nil)
+var _ wengao.AbbreviationService = (*Store)(nil)
 
 // abbreviationCache holds the operator's abbreviations; search builds its
 // equivalences from them when their version changes.
@@ -23,23 +23,23 @@ type abbreviationCache struct {
 
 // Abbreviations returns the entries, by short form, and their version.
 // Changes by another process apply within maskCheckEvery.
-func (db *DB) Abbreviations(ctx context.Context) ([]wengao.Abbreviation, int64, error) {
-	c := &db.abbrs
+func (s *Store) Abbreviations(ctx context.Context) ([]wengao.Abbreviation, int64, error) {
+	c := &s.abbrs
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := db.Now()
+	now := s.Now()
 	if c.loaded && now.Sub(c.checked) < maskCheckEvery {
 		return c.list, c.version, nil
 	}
 	var v int64
-	if err := db.read.QueryRowContext(ctx, `SELECT v FROM abbreviation_version`).Scan(&v); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT v FROM abbreviation_version`).Scan(&v); err != nil {
 		return nil, 0, err
 	}
 	c.checked = now
 	if c.loaded && v == c.version {
 		return c.list, c.version, nil
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT short, full, created_at FROM abbreviations`)
+	rows, err := s.read.QueryContext(ctx, `SELECT short, "full", created_at FROM abbreviations`)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -64,18 +64,18 @@ func (db *DB) Abbreviations(ctx context.Context) ([]wengao.Abbreviation, int64, 
 
 // AddAbbreviation adds an entry or replaces the full form of its short
 // form.
-func (db *DB) AddAbbreviation(ctx context.Context, a wengao.Abbreviation) error {
+func (s *Store) AddAbbreviation(ctx context.Context, a wengao.Abbreviation) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	_, err := db.execAudited(ctx, db.forgetAbbreviationsOnCommit, `INSERT INTO abbreviations (short, full, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (short) DO UPDATE SET full = excluded.full`, a.Short, a.Full, db.Now().Unix())
+	_, err := ExecAudited(ctx, s, s.forgetAbbreviationsOnCommit, `INSERT INTO abbreviations (short, "full", created_at) VALUES (?, ?, ?)
+		ON CONFLICT (short) DO UPDATE SET "full" = excluded."full"`, a.Short, a.Full, s.Now().Unix())
 	return err
 }
 
 // RemoveAbbreviation removes the entry of a short form.
-func (db *DB) RemoveAbbreviation(ctx context.Context, short string) error {
-	n, err := db.execAudited(ctx, db.forgetAbbreviationsOnCommit, `DELETE FROM abbreviations WHERE short = ?`, short)
+func (s *Store) RemoveAbbreviation(ctx context.Context, short string) error {
+	n, err := ExecAudited(ctx, s, s.forgetAbbreviationsOnCommit, `DELETE FROM abbreviations WHERE short = ?`, short)
 	if err != nil {
 		return err
 	}
@@ -88,11 +88,11 @@ func (db *DB) RemoveAbbreviation(ctx context.Context, short string) error {
 // forgetAbbreviationsOnCommit makes the next read of the entries after tx
 // commits check their version, and tells subscribers of a change of
 // settings (pages of search results found with the old entries go).
-func (db *DB) forgetAbbreviationsOnCommit(tx *Tx) {
-	tx.changed(wengao.ChangeSettings)
+func (s *Store) forgetAbbreviationsOnCommit(tx *Tx) {
+	tx.Changed(wengao.ChangeSettings)
 	tx.OnCommit(func() {
-		db.abbrs.mu.Lock()
-		db.abbrs.checked = time.Time{}
-		db.abbrs.mu.Unlock()
+		s.abbrs.mu.Lock()
+		s.abbrs.checked = time.Time{}
+		s.abbrs.mu.Unlock()
 	})
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-var _ wengao.MaskService = (*DB)(nil)
+var _ wengao.MaskService = (*Store)(nil)
 
 // maskCheckEvery is how often the rules' version is read: rules changed
 // by another process (wengao mask add) apply within it.
@@ -25,11 +25,11 @@ type maskCache struct {
 }
 
 // MaskRules returns the rules, longest word first, and their version.
-func (db *DB) MaskRules(ctx context.Context) ([]wengao.MaskRule, int64, error) {
-	c := &db.masks
+func (s *Store) MaskRules(ctx context.Context) ([]wengao.MaskRule, int64, error) {
+	c := &s.masks
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := db.refreshMasks(ctx); err != nil {
+	if err := s.refreshMasks(ctx); err != nil {
 		return nil, 0, err
 	}
 	return c.rules, c.version, nil
@@ -37,21 +37,21 @@ func (db *DB) MaskRules(ctx context.Context) ([]wengao.MaskRule, int64, error) {
 
 // refreshMasks reloads the rules when their version changed, checking at
 // most every maskCheckEvery. The caller holds the cache's lock.
-func (db *DB) refreshMasks(ctx context.Context) error {
-	c := &db.masks
-	now := db.Now()
+func (s *Store) refreshMasks(ctx context.Context) error {
+	c := &s.masks
+	now := s.Now()
 	if c.loaded && now.Sub(c.checked) < maskCheckEvery {
 		return nil
 	}
 	var v int64
-	if err := db.read.QueryRowContext(ctx, `SELECT v FROM mask_version`).Scan(&v); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT v FROM mask_version`).Scan(&v); err != nil {
 		return err
 	}
 	c.checked = now
 	if c.loaded && v == c.version {
 		return nil
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT word, shown, created_at FROM masks`)
+	rows, err := s.read.QueryContext(ctx, `SELECT word, shown, created_at FROM masks`)
 	if err != nil {
 		return err
 	}
@@ -92,18 +92,18 @@ func maskLess(a, b wengao.MaskRule) bool {
 }
 
 // AddMask adds or replaces the rule of a word.
-func (db *DB) AddMask(ctx context.Context, m wengao.MaskRule) error {
+func (s *Store) AddMask(ctx context.Context, m wengao.MaskRule) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	_, err := db.execAudited(ctx, db.forgetMasksOnCommit, `INSERT INTO masks (word, shown, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (word) DO UPDATE SET shown = excluded.shown`, m.Word, m.Shown, db.Now().Unix())
+	_, err := ExecAudited(ctx, s, s.forgetMasksOnCommit, `INSERT INTO masks (word, shown, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (word) DO UPDATE SET shown = excluded.shown`, m.Word, m.Shown, s.Now().Unix())
 	return err
 }
 
 // RemoveMask removes the rule of a word.
-func (db *DB) RemoveMask(ctx context.Context, word string) error {
-	n, err := db.execAudited(ctx, db.forgetMasksOnCommit, `DELETE FROM masks WHERE word = ?`, word)
+func (s *Store) RemoveMask(ctx context.Context, word string) error {
+	n, err := ExecAudited(ctx, s, s.forgetMasksOnCommit, `DELETE FROM masks WHERE word = ?`, word)
 	if err != nil {
 		return err
 	}
@@ -115,10 +115,10 @@ func (db *DB) RemoveMask(ctx context.Context, word string) error {
 
 // forgetMasksOnCommit makes the next read of the rules after tx commits
 // check their version.
-func (db *DB) forgetMasksOnCommit(tx *Tx) {
+func (s *Store) forgetMasksOnCommit(tx *Tx) {
 	tx.OnCommit(func() {
-		db.masks.mu.Lock()
-		db.masks.checked = time.Time{}
-		db.masks.mu.Unlock()
+		s.masks.mu.Lock()
+		s.masks.checked = time.Time{}
+		s.masks.mu.Unlock()
 	})
 }
