@@ -15,7 +15,7 @@ import (
 // transactions serialised by the single writer connection.
 type dialect struct{}
 
-func (dialect) Name() string                         { return "sqlite" }
+func (dialect) Name() string                        { return "sqlite" }
 func (dialect) Placeholders() sqlstore.Placeholders { return sqlstore.QuestionMarks }
 
 // BeginWrite begins a transaction on the writer pool, which has one
