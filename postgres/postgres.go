@@ -98,7 +98,7 @@ const (
 // dialect is PostgreSQL's sqlstore.Dialect.
 type dialect struct{}
 
-func (dialect) Name() string                         { return "postgres" }
+func (dialect) Name() string                        { return "postgres" }
 func (dialect) Placeholders() sqlstore.Placeholders { return sqlstore.Dollars }
 
 // BeginWrite begins a READ COMMITTED transaction and takes the write
