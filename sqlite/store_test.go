@@ -45,10 +45,6 @@ func fixture(db *sqlite.DB, clock *storetest.Clock) *storetest.Fixture {
 
 // The helpers of the tests of documents, uploads and complaints.
 
-const testPassword = storetest.TestPassword
-
-const price = 5
-
 func mustCreateUser(tb testing.TB, db *sqlite.DB, name string, bonus int64) *wengao.User {
 	tb.Helper()
 	return storetest.MustCreateUser(tb, db, name, bonus)

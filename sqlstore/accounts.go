@@ -15,20 +15,6 @@ var _ wengao.UserService = (*Store)(nil)
 // UserColumns are the columns ScanUser reads, from users aliased u.
 const UserColumns = `u.id, u.username, u.email, u.role, u.points, u.created_at, u.password_changed_at`
 
-// collect scans every row of rows with scan and closes them.
-func collect[T any](rows *sql.Rows, scan func(RowScanner) (*T, error)) ([]T, error) {
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
-}
-
 // ScanUser scans a row of UserColumns, then extra, into a user. Returns
 // ENOTFOUND when there is no row.
 func ScanUser(row RowScanner, extra ...any) (*wengao.User, error) {
