@@ -110,8 +110,10 @@ func (dialect) Placeholders() sqlstore.Placeholders { return sqlstore.Dollars }
 //
 // READ COMMITTED matters: each statement after the lock sees every
 // transaction committed before the lock was granted. Under REPEATABLE
-// READ the snapshot would be the one the lock statement took, before it
-// waited, and two purchases could both see the old balance.
+// READ (or a server whose default_transaction_isolation says so) the
+// snapshot would be the one the lock statement took, before it waited:
+// the writes after it fail with serialization errors (40001) and a check
+// followed only by inserts could pass twice.
 func (dialect) BeginWrite(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
