@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -70,4 +71,67 @@ func rawExec(url, query string, args ...any) error {
 	defer raw.Close()
 	_, err = raw.Exec(sqlstore.ToDollars(query), args...)
 	return err
+}
+
+// TestOpenConcurrent: instances starting together on an empty database
+// apply the migrations once, and all open.
+func TestOpenConcurrent(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	const n = 4
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			db, err := postgres.Open(context.Background(), url)
+			if err == nil {
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("Open: %v", err)
+		}
+	}
+	raw, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var applied, users int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(mustGlob(t, "migrations/*.sql")); applied != want {
+		t.Errorf("%d migrations recorded, want %d", applied, want)
+	}
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users); err != nil {
+		t.Errorf("the users table: %v", err)
+	}
+}
+
+func mustGlob(tb testing.TB, pattern string) []string {
+	tb.Helper()
+	m, err := filepath.Glob(pattern)
+	if err != nil || len(m) == 0 {
+		tb.Fatalf("glob %s: %v %v", pattern, m, err)
+	}
+	return m
+}
+
+// TestDialectErrors: the dialect tells a broken UNIQUE and a broken
+// FOREIGN KEY constraint apart, by SQLSTATE.
+func TestDialectErrors(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	db := mustOpen(t, url)
+	storetest.MustCreateUser(t, db, "alice", 0)
+	d := db.Dialect()
+	dup := rawExec(url, `INSERT INTO users (username, password_hash, created_at, password_changed_at) VALUES ('ALICE', 'x', 0, 0)`)
+	if !d.IsUniqueViolation(dup) || d.IsForeignKeyViolation(dup) {
+		t.Errorf("a second ALICE: %v; unique %t, foreign key %t, want unique only", dup, d.IsUniqueViolation(dup), d.IsForeignKeyViolation(dup))
+	}
+	orphan := rawExec(url, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) VALUES ('\x00', 999, 0, 0, 0)`)
+	if !d.IsForeignKeyViolation(orphan) || d.IsUniqueViolation(orphan) {
+		t.Errorf("a session of no user: %v; unique %t, foreign key %t, want foreign key only", orphan, d.IsUniqueViolation(orphan), d.IsForeignKeyViolation(orphan))
+	}
 }

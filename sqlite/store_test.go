@@ -101,3 +101,24 @@ func rawExec(db *sqlite.DB, query string, args ...any) error {
 	_, err = raw.Exec(query, args...)
 	return err
 }
+
+// TestDialectErrors: the dialect tells a broken UNIQUE and a broken
+// FOREIGN KEY constraint apart, by extended result code.
+func TestDialectErrors(t *testing.T) {
+	db := MustOpenDB(t)
+	mustCreateUser(t, db, "alice", 0)
+	d := db.Dialect()
+	raw, err := sql.Open("sqlite", "file:"+db.Path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	_, dup := raw.Exec(`INSERT INTO users (username, password_hash, created_at, password_changed_at) VALUES ('ALICE', 'x', 0, 0)`)
+	if !d.IsUniqueViolation(dup) || d.IsForeignKeyViolation(dup) {
+		t.Errorf("a second ALICE: %v; unique %t, foreign key %t, want unique only", dup, d.IsUniqueViolation(dup), d.IsForeignKeyViolation(dup))
+	}
+	_, orphan := raw.Exec(`INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) VALUES (x'00', 999, 0, 0, 0)`)
+	if !d.IsForeignKeyViolation(orphan) || d.IsUniqueViolation(orphan) {
+		t.Errorf("a session of no user: %v; unique %t, foreign key %t, want foreign key only", orphan, d.IsUniqueViolation(orphan), d.IsForeignKeyViolation(orphan))
+	}
+}
