@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -15,63 +14,27 @@ var _ wengao.MaskService = (*Store)(nil)
 // by another process (wengao mask add) apply within it.
 const maskCheckEvery = time.Second
 
-// maskCache holds the rules; search.Maskers builds their Masker.
-type maskCache struct {
-	mu      sync.Mutex
-	checked time.Time
-	version int64
-	loaded  bool
-	rules   []wengao.MaskRule
-}
-
 // MaskRules returns the rules, longest word first, and their version.
 func (s *Store) MaskRules(ctx context.Context) ([]wengao.MaskRule, int64, error) {
-	c := &s.masks
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := s.refreshMasks(ctx); err != nil {
-		return nil, 0, err
-	}
-	return c.rules, c.version, nil
-}
-
-// refreshMasks reloads the rules when their version changed, checking at
-// most every maskCheckEvery. The caller holds the cache's lock.
-func (s *Store) refreshMasks(ctx context.Context) error {
-	c := &s.masks
-	now := s.Now()
-	if c.loaded && now.Sub(c.checked) < maskCheckEvery {
-		return nil
-	}
-	var v int64
-	if err := s.read.QueryRowContext(ctx, `SELECT v FROM mask_version`).Scan(&v); err != nil {
-		return err
-	}
-	c.checked = now
-	if c.loaded && v == c.version {
-		return nil
-	}
-	rows, err := s.read.QueryContext(ctx, `SELECT word, shown, created_at FROM masks`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var rules []wengao.MaskRule
-	for rows.Next() {
-		var m wengao.MaskRule
-		var created int64
-		if err := rows.Scan(&m.Word, &m.Shown, &created); err != nil {
-			return err
+	return s.masks.get(s.Now(), func() (int64, error) {
+		var v int64
+		err := s.read.QueryRowContext(ctx, `SELECT v FROM mask_version`).Scan(&v)
+		return v, err
+	}, func(v int64) ([]wengao.MaskRule, int64, error) {
+		rows, err := s.read.QueryContext(ctx, `SELECT word, shown, created_at FROM masks`)
+		if err != nil {
+			return nil, 0, err
 		}
-		m.CreatedAt = time.Unix(created, 0).UTC()
-		rules = append(rules, m)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	sortMasks(rules)
-	c.rules, c.version, c.loaded = rules, v, true
-	return nil
+		rules, err := Collect(rows, func(row RowScanner) (*wengao.MaskRule, error) {
+			var m wengao.MaskRule
+			var created int64
+			err := row.Scan(&m.Word, &m.Shown, &created)
+			m.CreatedAt = time.Unix(created, 0).UTC()
+			return &m, err
+		})
+		sortMasks(rules)
+		return rules, v, err
+	})
 }
 
 // sortMasks orders rules longest word first, then by word.
@@ -116,9 +79,5 @@ func (s *Store) RemoveMask(ctx context.Context, word string) error {
 // forgetMasksOnCommit makes the next read of the rules after tx commits
 // check their version.
 func (s *Store) forgetMasksOnCommit(tx *Tx) {
-	tx.OnCommit(func() {
-		s.masks.mu.Lock()
-		s.masks.checked = time.Time{}
-		s.masks.mu.Unlock()
-	})
+	tx.OnCommit(s.masks.forget)
 }

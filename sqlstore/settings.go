@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -18,37 +17,23 @@ var _ wengao.SettingsService = (*Store)(nil)
 // saved by another process (or instance) apply within it.
 const settingsCheckEvery = time.Second
 
-// settingsCache holds the settings last read and their version.
-type settingsCache struct {
-	mu       sync.Mutex
-	checked  time.Time
-	loaded   bool
-	version  int64
-	settings wengao.Settings
-}
-
 // LoadSettings returns the stored settings over the defaults, and their
 // version: 0 when they were never saved. It reads the database at most
 // every settingsCheckEvery, and the settings themselves only when their
 // version changed.
 func (s *Store) LoadSettings(ctx context.Context) (wengao.Settings, int64, error) {
-	c := &s.settings
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := s.Now()
-	if c.loaded && now.Sub(c.checked) < settingsCheckEvery {
-		return c.settings, c.version, nil
-	}
-	var v int64
-	if err := s.read.QueryRowContext(ctx, `SELECT version FROM settings WHERE id = 1`).Scan(&v); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return wengao.Settings{}, 0, err
-	}
-	if c.loaded && v == c.version {
-		c.checked = now
-		return c.settings, c.version, nil
-	}
-	set := wengao.DefaultSettings()
-	if v != 0 {
+	return s.settings.get(s.Now(), func() (int64, error) {
+		var v int64
+		err := s.read.QueryRowContext(ctx, `SELECT version FROM settings WHERE id = 1`).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		return v, err
+	}, func(v int64) (wengao.Settings, int64, error) {
+		set := wengao.DefaultSettings()
+		if v == 0 {
+			return set, 0, nil
+		}
 		var data string
 		if err := s.read.QueryRowContext(ctx, `SELECT data, version FROM settings WHERE id = 1`).Scan(&data, &v); err != nil {
 			return wengao.Settings{}, 0, err
@@ -58,9 +43,8 @@ func (s *Store) LoadSettings(ctx context.Context) (wengao.Settings, int64, error
 		if err := json.Unmarshal([]byte(data), &set); err != nil {
 			return wengao.Settings{}, 0, err
 		}
-	}
-	c.settings, c.version, c.loaded, c.checked = set, v, true, now
-	return set, v, nil
+		return set, v, nil
+	})
 }
 
 // SaveSettings validates and stores set under a new version.
@@ -75,12 +59,7 @@ func (s *Store) SaveSettings(ctx context.Context, set wengao.Settings) error {
 	}
 	// This process sees its own save at once.
 	saved := func(tx *Tx) {
-		tx.OnCommit(func() {
-			c := &s.settings
-			c.mu.Lock()
-			c.checked = time.Time{}
-			c.mu.Unlock()
-		})
+		tx.OnCommit(s.settings.forget)
 		tx.Changed(wengao.ChangeSettings)
 	}
 	_, err = ExecAudited(ctx, s, saved, `INSERT INTO settings (id, data, version, updated_at) VALUES (1, ?, 1, ?)

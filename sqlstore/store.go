@@ -30,16 +30,20 @@ type Store struct {
 
 	changes changeSubscribers // see OnChange
 
-	settings settingsCache
-	masks    maskCache
-	abbrs    abbreviationCache
+	settings versioned[wengao.Settings]
+	masks    versioned[[]wengao.MaskRule]
+	abbrs    versioned[[]wengao.Abbreviation]
 }
 
 // New returns a Store that writes through write and reads through read
 // (the same *sql.DB when the engine needs no separate pools), speaking
 // dialect d.
 func New(d Dialect, write, read *sql.DB) *Store {
-	return &Store{Now: time.Now, dialect: d, write: write, read: Pool{db: read, d: d}}
+	s := &Store{Now: time.Now, dialect: d, write: write, read: Pool{db: read, d: d}}
+	s.settings.checkEvery = settingsCheckEvery
+	s.masks.checkEvery = maskCheckEvery
+	s.abbrs.checkEvery = maskCheckEvery
+	return s
 }
 
 // Dialect returns the store's dialect.
