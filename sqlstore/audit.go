@@ -19,7 +19,7 @@ const (
 )
 
 // Audit appends an entry to the log, which triggers keep append-only
-// (migration 009). An overlong target or detail is cut rather than
+// (SQLite's migration 009, PostgreSQL's 001). An overlong target or detail is cut rather than
 // refused: the action it records is done already. Actions that a store
 // method does record themselves instead, in their own transaction, when
 // their context carries an entry (wengao.NewContextWithAudit).

@@ -79,7 +79,8 @@ func (r *rebinder) rebind(query string) string {
 
 // ToDollars rewrites the ? placeholders of query as $1, $2, …, leaving
 // those inside quoted strings and identifiers ('…', "…") and comments
-// (-- …) alone.
+// (-- …) alone. The shared SQL uses neither dollar-quoted strings nor
+// backslash escapes (E'…'), which it does not know.
 func ToDollars(query string) string {
 	if !strings.ContainsRune(query, '?') {
 		return query
