@@ -410,17 +410,3 @@ func (db *DB) SetUserBans(ctx context.Context, actor wengao.Actor, id int64, b w
 	}
 	return tx.Commit()
 }
-
-// actorRole returns the role the store holds for actor: "" for the
-// system, and for an unknown account (which may do nothing) "none".
-func actorRole(ctx context.Context, q queryer, actor wengao.Actor) (string, error) {
-	if actor.ID == 0 {
-		return "", nil
-	}
-	var role string
-	err := q.QueryRowContext(ctx, `SELECT role FROM users WHERE id = ?`, actor.ID).Scan(&role)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "none", nil
-	}
-	return role, err
-}

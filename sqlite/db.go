@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao/search"
+	"github.com/wengao/wengao/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -28,8 +29,12 @@ var migrationFS embed.FS
 // FileName is the database file inside a data folder.
 const FileName = "wengao.db"
 
-// DB is an open wengao database.
+// DB is an open wengao database. The account side (users, sessions,
+// the ledger, favourites, settings, masking rules, abbreviations, the
+// audit log) is the shared sqlstore.Store it embeds.
 type DB struct {
+	*sqlstore.Store
+
 	Path string
 
 	// Now returns the current time; tests set it to move time on instead
@@ -45,9 +50,7 @@ type DB struct {
 	// (dupsketch.go); nil otherwise.
 	sketches atomic.Pointer[dupSketches]
 
-	meta  search.Catalog // the metadata cache, see meta.go
-	masks maskCache
-	abbrs abbreviationCache
+	meta search.Catalog // the metadata cache, see meta.go
 
 	maskers *search.Maskers
 	engine  *search.Engine // ranks and shows searches and related reading
@@ -57,8 +60,6 @@ type DB struct {
 	dfMu      sync.Mutex
 	dfCache   map[string]int // document frequencies, see docFreq
 	dfVersion int64
-
-	changes changeSubscribers // see OnChange
 }
 
 // Open opens (creating when needed) the database in the data folder dir and
@@ -112,6 +113,8 @@ func OpenFile(path string) (*DB, error) {
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxIdleTime(0)
 	db.read = r
+	db.Store = sqlstore.New(dialect{}, w, r)
+	db.Store.Now = func() time.Time { return db.Now() }
 	if db.dupLookup, err = r.Prepare(dupCandidatesSQL); err != nil {
 		db.Close()
 		return nil, err

@@ -2,121 +2,41 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"sync"
 	"time"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlstore"
 )
 
 var _ wengao.ChangeNotifier = (*DB)(nil)
 
-// Tx is a write transaction that carries the time it began, from the
-// DB's clock (DB.Now), and work to run once it commits: unexported
-// helpers take a *Tx so that they compose inside one transaction, and
-// read the time from it rather than from the system clock.
+// Tx is a write transaction of the shared store (sqlstore.Tx: its clock,
+// OnCommit hooks and change notifications) with what this package's own
+// writes need: the DB and the time it began.
 type Tx struct {
-	*sql.Tx
+	*sqlstore.Tx
 	db  *DB
 	now time.Time // the DB's clock when the transaction began, in whole seconds
-
-	hooks   []func()
-	changes map[wengao.ChangeKind][]string // document ids; nil slice: any
-	done    bool
 }
 
 // BeginTx starts a write transaction (BEGIN IMMEDIATE on the single
 // writer connection).
 func (db *DB) BeginTx(ctx context.Context) (*Tx, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.Store.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Second)}, nil
+	return db.wrapTx(tx), nil
 }
 
-// OnCommit adds fn to the work run after the transaction commits; it is
-// not run when the transaction rolls back or the commit fails. Hooks run
-// in the order they were added.
-func (tx *Tx) OnCommit(fn func()) {
-	tx.hooks = append(tx.hooks, fn)
+// wrapTx returns tx as this package's Tx.
+func (db *DB) wrapTx(tx *sqlstore.Tx) *Tx {
+	return &Tx{Tx: tx, db: db, now: tx.Now()}
 }
 
-// changed records that the transaction changes what the subscribers of
-// DB.OnChange may have cached: documents ids (none: any document), or
-// the settings. The subscribers hear of it once the transaction commits,
-// one Change per kind.
+// changed records what the transaction changes (sqlstore.Tx.Changed).
 func (tx *Tx) changed(kind wengao.ChangeKind, ids ...string) {
-	if tx.changes == nil {
-		tx.changes = map[wengao.ChangeKind][]string{}
-	}
-	cur, seen := tx.changes[kind]
-	switch {
-	case seen && cur == nil: // any already
-	case len(ids) == 0:
-		tx.changes[kind] = nil
-	default:
-		tx.changes[kind] = append(append(make([]string, 0, len(cur)+len(ids)), cur...), ids...)
-	}
-}
-
-// Commit commits the transaction, then runs its hooks and tells the
-// subscribers of DB.OnChange what it changed.
-func (tx *Tx) Commit() error {
-	if err := tx.Tx.Commit(); err != nil {
-		return err
-	}
-	tx.done = true
-	for _, fn := range tx.hooks {
-		fn()
-	}
-	// In a fixed order, so that subscribers see the same sequence for
-	// the same write.
-	for _, kind := range []wengao.ChangeKind{wengao.ChangeDocuments, wengao.ChangeSettings} {
-		if ids, ok := tx.changes[kind]; ok {
-			tx.db.changes.notify(wengao.Change{Kind: kind, DocumentIDs: ids})
-		}
-	}
-	return nil
-}
-
-// Rollback aborts the transaction unless it committed, dropping its
-// hooks. It may be deferred right after BeginTx.
-func (tx *Tx) Rollback() error {
-	if tx.done {
-		return nil
-	}
-	tx.hooks, tx.changes = nil, nil
-	return tx.Tx.Rollback()
-}
-
-// changeSubscribers are the subscribers of DB.OnChange.
-type changeSubscribers struct {
-	mu  sync.RWMutex
-	fns []func(wengao.Change)
-}
-
-func (s *changeSubscribers) add(fn func(wengao.Change)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fns = append(s.fns, fn)
-}
-
-func (s *changeSubscribers) notify(c wengao.Change) {
-	s.mu.RLock()
-	fns := s.fns
-	s.mu.RUnlock()
-	for _, fn := range fns {
-		fn(c)
-	}
-}
-
-// OnChange adds fn to the functions told of each change this DB commits
-// (see wengao.ChangeNotifier). Writes by other processes sharing the
-// database file (an import while serving) are not told; the metadata
-// cache finds them by doc_version, other caches by their lifetime.
-func (db *DB) OnChange(fn func(wengao.Change)) {
-	db.changes.add(fn)
+	tx.Changed(kind, ids...)
 }
 
 // bumpDocVersion moves doc_version on and returns it, for the rows the

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -10,24 +10,24 @@ import (
 	"github.com/wengao/wengao"
 )
 
-var _ wengao.LedgerService = (*DB)(nil)
+var _ wengao.LedgerService = (*Store)(nil)
 
 // maxKeyBytes is the longest idempotency key accepted.
 const maxKeyBytes = 200
 
 // appendEntry appends e to the ledger inside tx and updates the user's
 // cached balance. The balance is checked on the cached figure within the
-// same transaction; as write transactions are serialised (one connection,
-// BEGIN IMMEDIATE), no concurrent change can slip in between. It fills
+// same transaction; as write transactions are serialised
+// (Dialect.BeginWrite), no concurrent change can slip in between. It fills
 // e's ID, Balance and CreatedAt. Returns ENOTFOUND for an unknown user and
 // EPAYMENT when the balance would go below zero.
 func appendEntry(ctx context.Context, tx *Tx, e *wengao.LedgerEntry) error {
-	return appendEntryTo(ctx, tx, e, false)
+	return AppendEntry(ctx, tx, e, false)
 }
 
-// appendEntryTo is appendEntry that, with mayGoNegative, lets the balance
+// AppendEntry is appendEntry that, with mayGoNegative, lets the balance
 // go below zero: a reward taken back in full (wengao.RewardTakeBack).
-func appendEntryTo(ctx context.Context, tx *Tx, e *wengao.LedgerEntry, mayGoNegative bool) error {
+func AppendEntry(ctx context.Context, tx *Tx, e *wengao.LedgerEntry, mayGoNegative bool) error {
 	var balance int64
 	if err := tx.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, e.UserID).Scan(&balance); errors.Is(err, sql.ErrNoRows) {
 		return wengao.ErrUserNotFound
@@ -59,9 +59,9 @@ func appendEntryTo(ctx context.Context, tx *Tx, e *wengao.LedgerEntry, mayGoNega
 }
 
 // Balance returns the user's cached balance.
-func (db *DB) Balance(ctx context.Context, userID int64) (int64, error) {
+func (s *Store) Balance(ctx context.Context, userID int64) (int64, error) {
 	var n int64
-	err := db.read.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, userID).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT points FROM users WHERE id = ?`, userID).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, wengao.ErrUserNotFound
 	}
@@ -69,16 +69,16 @@ func (db *DB) Balance(ctx context.Context, userID int64) (int64, error) {
 }
 
 // Entries returns one page of the user's entries, newest first.
-func (db *DB) Entries(ctx context.Context, userID int64, page, limit int) ([]wengao.LedgerEntry, int, error) {
-	offset, limit, err := pageBounds(page, limit)
+func (s *Store) Entries(ctx context.Context, userID int64, page, limit int) ([]wengao.LedgerEntry, int, error) {
+	offset, limit, err := PageBounds(page, limit)
 	if err != nil {
 		return nil, 0, err
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger WHERE user_id = ?`, userID).Scan(&total); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger WHERE user_id = ?`, userID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, user_id, kind, amount, balance, document_id, reason, COALESCE(operator_id, 0), created_at
+	rows, err := s.read.QueryContext(ctx, `SELECT id, user_id, kind, amount, balance, document_id, reason, COALESCE(operator_id, 0), created_at
 		FROM ledger WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, userID, limit, offset)
 	if err != nil {
 		return nil, 0, err
@@ -98,7 +98,7 @@ func (db *DB) Entries(ctx context.Context, userID int64, page, limit int) ([]wen
 }
 
 // Grant appends an entry other than a download.
-func (db *DB) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
+func (s *Store) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
 	switch {
 	case e.Amount == 0:
 		return wengao.ErrZeroAmount
@@ -109,7 +109,7 @@ func (db *DB) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
 	case e.Kind == wengao.KindAdjust && e.Reason == "":
 		return wengao.ErrAdjustReasonRequired
 	}
-	tx, err := db.BeginTx(ctx)
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -117,21 +117,21 @@ func (db *DB) Grant(ctx context.Context, e *wengao.LedgerEntry) error {
 	if err := appendEntry(ctx, tx, e); err != nil {
 		return err
 	}
-	if err := auditTx(ctx, tx); err != nil {
+	if err := AuditTx(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
 // SignIn records a daily sign-in and its points.
-func (db *DB) SignIn(ctx context.Context, userID int64, day string, points int64) (*wengao.LedgerEntry, error) {
+func (s *Store) SignIn(ctx context.Context, userID int64, day string, points int64) (*wengao.LedgerEntry, error) {
 	if _, err := time.Parse(wengao.DayLayout, day); err != nil {
 		return nil, wengao.ErrBadDay(day)
 	}
 	if points < 0 || points > wengao.MaxPoints {
 		return nil, wengao.ErrSignInRewardRange
 	}
-	tx, err := db.BeginTx(ctx)
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func (db *DB) SignIn(ctx context.Context, userID int64, day string, points int64
 			return nil, err
 		}
 		ledgerID = e.ID
-	} else if _, err := findUser(ctx, tx, `u.id = ?`, userID); err != nil {
+	} else if _, err := FindUser(ctx, tx, `u.id = ?`, userID); err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sign_ins (user_id, day, ledger_id) VALUES (?, ?, ?)`, userID, day, ledgerID); err != nil {
@@ -162,7 +162,7 @@ func (db *DB) SignIn(ctx context.Context, userID int64, day string, points int64
 // aliased p joined to documents d.
 const purchaseColumns = `p.user_id, d.ext_id, d.title, p.cost, p.created_at, p.expires_at`
 
-func scanPurchase(row rowScanner) (*wengao.Purchase, error) {
+func scanPurchase(row RowScanner) (*wengao.Purchase, error) {
 	p := &wengao.Purchase{}
 	var created, expires int64
 	if err := row.Scan(&p.UserID, &p.DocumentID, &p.Title, &p.Cost, &created, &expires); errors.Is(err, sql.ErrNoRows) {
@@ -177,21 +177,21 @@ func scanPurchase(row rowScanner) (*wengao.Purchase, error) {
 
 // validPurchase returns the user's purchase of the document that is valid
 // at now and lasts longest. Returns ENOTFOUND when there is none.
-func validPurchase(ctx context.Context, q queryer, userID int64, documentID string, now time.Time) (*wengao.Purchase, error) {
+func validPurchase(ctx context.Context, q Queryer, userID int64, documentID string, now time.Time) (*wengao.Purchase, error) {
 	return scanPurchase(q.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases p JOIN documents d ON d.id = p.document_id
 		WHERE p.user_id = ? AND d.ext_id = ? AND p.expires_at > ? ORDER BY p.expires_at DESC LIMIT 1`, userID, documentID, now.Unix()))
 }
 
 // Purchase buys download access to a document, charging at most once per
 // validity period and once per idempotency key.
-func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cost int64, key string) (*wengao.Purchase, bool, error) {
+func (s *Store) Purchase(ctx context.Context, userID int64, documentID string, cost int64, key string) (*wengao.Purchase, bool, error) {
 	if cost < 0 || cost > wengao.MaxPoints {
 		return nil, false, wengao.ErrPriceRange
 	}
 	if len(key) > maxKeyBytes {
 		return nil, false, wengao.ErrRequestIDTooLong
 	}
-	tx, err := db.BeginTx(ctx)
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return nil, false, err
 	}
@@ -236,7 +236,7 @@ func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cos
 			return nil, false, err
 		}
 		ledgerID = e.ID
-	} else if _, err := findUser(ctx, tx, `u.id = ?`, userID); err != nil {
+	} else if _, err := FindUser(ctx, tx, `u.id = ?`, userID); err != nil {
 		return nil, false, err
 	}
 	var keyArg any
@@ -262,41 +262,41 @@ func (db *DB) Purchase(ctx context.Context, userID int64, documentID string, cos
 }
 
 // FindPurchase returns the user's valid purchase of a document.
-func (db *DB) FindPurchase(ctx context.Context, userID int64, documentID string) (*wengao.Purchase, error) {
-	return validPurchase(ctx, db.read, userID, documentID, db.Now())
+func (s *Store) FindPurchase(ctx context.Context, userID int64, documentID string) (*wengao.Purchase, error) {
+	return validPurchase(ctx, s.read, userID, documentID, s.Now())
 }
 
 // ListPurchases returns a page of the user's purchases, newest first.
-func (db *DB) ListPurchases(ctx context.Context, userID int64, page, limit int) ([]wengao.Purchase, int, error) {
-	offset, limit, err := pageBounds(page, limit)
+func (s *Store) ListPurchases(ctx context.Context, userID int64, page, limit int) ([]wengao.Purchase, int, error) {
+	offset, limit, err := PageBounds(page, limit)
 	if err != nil {
 		return nil, 0, err
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM purchases WHERE user_id = ?`, userID).Scan(&total); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM purchases WHERE user_id = ?`, userID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+purchaseColumns+` FROM purchases p JOIN documents d ON d.id = p.document_id
+	rows, err := s.read.QueryContext(ctx, `SELECT `+purchaseColumns+` FROM purchases p JOIN documents d ON d.id = p.document_id
 		WHERE p.user_id = ? ORDER BY p.id DESC LIMIT ? OFFSET ?`, userID, limit, offset)
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := collect(rows, scanPurchase)
+	out, err := Collect(rows, scanPurchase)
 	return out, total, err
 }
 
 // CountDownloads returns the number of purchases of the document.
-func (db *DB) CountDownloads(ctx context.Context, documentID string) (int, error) {
+func (s *Store) CountDownloads(ctx context.Context, documentID string) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM purchases p JOIN documents d ON d.id = p.document_id WHERE d.ext_id = ?`, documentID).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM purchases p JOIN documents d ON d.id = p.document_id WHERE d.ext_id = ?`, documentID).Scan(&n)
 	return n, err
 }
 
 // CheckLedger compares each user's cached balance with the sum of their
 // entries, in one consistent read.
-func (db *DB) CheckLedger(ctx context.Context) ([]wengao.LedgerMismatch, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username, u.points, COALESCE(l.total, 0)
-		FROM users u LEFT JOIN (SELECT user_id, SUM(amount) AS total FROM ledger GROUP BY user_id) l ON l.user_id = u.id
+func (s *Store) CheckLedger(ctx context.Context) ([]wengao.LedgerMismatch, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT u.id, u.username, u.points, COALESCE(l.total, 0)
+		FROM users u LEFT JOIN (SELECT user_id, CAST(SUM(amount) AS BIGINT) AS total FROM ledger GROUP BY user_id) l ON l.user_id = u.id
 		WHERE u.points <> COALESCE(l.total, 0) ORDER BY u.id`)
 	if err != nil {
 		return nil, err

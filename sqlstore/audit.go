@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-var _ wengao.AuditLog = (*DB)(nil)
+var _ wengao.AuditLog = (*Store)(nil)
 
 // Limits of audit entry fields, in characters.
 const (
@@ -19,17 +19,17 @@ const (
 )
 
 // Audit appends an entry to the log, which triggers keep append-only
-// (migration 009). An overlong target or detail is cut rather than
+// (SQLite's migration 009, PostgreSQL's 001). An overlong target or detail is cut rather than
 // refused: the action it records is done already. Actions that a store
 // method does record themselves instead, in their own transaction, when
 // their context carries an entry (wengao.NewContextWithAudit).
-func (db *DB) Audit(ctx context.Context, e *wengao.AuditEntry) error {
-	return insertAudit(ctx, db.write, e, db.Now())
+func (s *Store) Audit(ctx context.Context, e *wengao.AuditEntry) error {
+	return insertAudit(ctx, s.WritePool(), e, s.Now())
 }
 
-// auditTx writes the audit entry ctx carries in tx, the transaction of the
+// AuditTx writes the audit entry ctx carries in tx, the transaction of the
 // action it records, unless there is none or it is written already.
-func auditTx(ctx context.Context, tx *Tx) error {
+func AuditTx(ctx context.Context, tx *Tx) error {
 	e := wengao.AuditFromContext(ctx)
 	if e == nil || e.ID != 0 {
 		return nil
@@ -39,7 +39,7 @@ func auditTx(ctx context.Context, tx *Tx) error {
 
 // insertAudit appends e to the log with q and fills its ID and CreatedAt
 // (now).
-func insertAudit(ctx context.Context, q queryer, e *wengao.AuditEntry, now time.Time) error {
+func insertAudit(ctx context.Context, q Queryer, e *wengao.AuditEntry, now time.Time) error {
 	e.Action = strings.TrimSpace(e.Action)
 	if e.Action == "" || utf8.RuneCountInString(e.Action) > auditActionMaxRunes {
 		return wengao.ErrAuditAction(auditActionMaxRunes)
@@ -53,8 +53,8 @@ func insertAudit(ctx context.Context, q queryer, e *wengao.AuditEntry, now time.
 
 // ListAudit returns one page of entries, newest first, for a target or
 // for all.
-func (db *DB) ListAudit(ctx context.Context, target string, page, limit int) ([]wengao.AuditEntry, int, error) {
-	offset, limit, err := pageBounds(page, limit)
+func (s *Store) ListAudit(ctx context.Context, target string, page, limit int) ([]wengao.AuditEntry, int, error) {
+	offset, limit, err := PageBounds(page, limit)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -63,10 +63,10 @@ func (db *DB) ListAudit(ctx context.Context, target string, page, limit int) ([]
 		cond, args = ` WHERE target = ?`, append(args, target)
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit`+cond, args...).Scan(&total); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, actor_id, actor_name, action, target, detail, created_at FROM audit`+cond+`
+	rows, err := s.read.QueryContext(ctx, `SELECT id, actor_id, actor_name, action, target, detail, created_at FROM audit`+cond+`
 		ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -94,13 +94,13 @@ func cutRunes(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// execAudited runs a statement that is a whole action in a transaction
+// ExecAudited runs a statement that is a whole action in a transaction
 // with the audit entry ctx carries, and returns the number of rows it
 // changed. When it changed none, nothing is kept: neither the statement
 // nor the entry. Otherwise changed, when not nil, records in the
-// transaction what the statement changed (Tx.changed).
-func (db *DB) execAudited(ctx context.Context, changed func(*Tx), query string, args ...any) (int64, error) {
-	tx, err := db.BeginTx(ctx)
+// transaction what the statement changed (Tx.Changed).
+func ExecAudited(ctx context.Context, s *Store, changed func(*Tx), query string, args ...any) (int64, error) {
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -113,7 +113,7 @@ func (db *DB) execAudited(ctx context.Context, changed func(*Tx), query string, 
 	if err != nil || n == 0 {
 		return 0, err
 	}
-	if err := auditTx(ctx, tx); err != nil {
+	if err := AuditTx(ctx, tx); err != nil {
 		return 0, err
 	}
 	if changed != nil {

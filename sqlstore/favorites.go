@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -9,18 +9,18 @@ import (
 	"github.com/wengao/wengao"
 )
 
-var _ wengao.FavoriteService = (*DB)(nil)
+var _ wengao.FavoriteService = (*Store)(nil)
 
 // countFavorites returns the number of users who collected the document.
-func countFavorites(ctx context.Context, q queryer, documentID string) (int, error) {
+func countFavorites(ctx context.Context, q Queryer, documentID string) (int, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM favorites WHERE document_id = (SELECT id FROM documents WHERE ext_id = ?)`, documentID).Scan(&n)
 	return n, err
 }
 
 // AddFavorite adds a document to the user's favourites.
-func (db *DB) AddFavorite(ctx context.Context, userID int64, documentID string) (int, error) {
-	tx, err := db.BeginTx(ctx)
+func (s *Store) AddFavorite(ctx context.Context, userID int64, documentID string) (int, error) {
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -31,7 +31,7 @@ func (db *DB) AddFavorite(ctx context.Context, userID int64, documentID string) 
 	} else if err != nil {
 		return 0, err
 	}
-	if _, err := findUser(ctx, tx, `u.id = ?`, userID); err != nil {
+	if _, err := FindUser(ctx, tx, `u.id = ?`, userID); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO favorites (user_id, document_id, created_at) VALUES (?, ?, ?)
@@ -46,8 +46,8 @@ func (db *DB) AddFavorite(ctx context.Context, userID int64, documentID string) 
 }
 
 // RemoveFavorite removes a document from the user's favourites.
-func (db *DB) RemoveFavorite(ctx context.Context, userID int64, documentID string) (int, error) {
-	tx, err := db.BeginTx(ctx)
+func (s *Store) RemoveFavorite(ctx context.Context, userID int64, documentID string) (int, error) {
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -64,16 +64,16 @@ func (db *DB) RemoveFavorite(ctx context.Context, userID int64, documentID strin
 }
 
 // ListFavorites returns one page of the user's favourites, newest first.
-func (db *DB) ListFavorites(ctx context.Context, userID int64, page, limit int) ([]wengao.Favorite, int, error) {
-	offset, limit, err := pageBounds(page, limit)
+func (s *Store) ListFavorites(ctx context.Context, userID int64, page, limit int) ([]wengao.Favorite, int, error) {
+	offset, limit, err := PageBounds(page, limit)
 	if err != nil {
 		return nil, 0, err
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM favorites WHERE user_id = ?`, userID).Scan(&total); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM favorites WHERE user_id = ?`, userID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT d.ext_id, d.title, d.date, f.created_at
+	rows, err := s.read.QueryContext(ctx, `SELECT d.ext_id, d.title, d.date, f.created_at
 		FROM favorites f JOIN documents d ON d.id = f.document_id
 		WHERE f.user_id = ? ORDER BY f.created_at DESC, f.document_id DESC LIMIT ? OFFSET ?`, userID, limit, offset)
 	if err != nil {
@@ -94,14 +94,14 @@ func (db *DB) ListFavorites(ctx context.Context, userID int64, page, limit int) 
 }
 
 // CountFavorites returns how many users collected the document.
-func (db *DB) CountFavorites(ctx context.Context, documentID string) (int, error) {
-	return countFavorites(ctx, db.read, documentID)
+func (s *Store) CountFavorites(ctx context.Context, documentID string) (int, error) {
+	return countFavorites(ctx, s.read, documentID)
 }
 
 // IsFavorite reports whether the user collected the document.
-func (db *DB) IsFavorite(ctx context.Context, userID int64, documentID string) (bool, error) {
+func (s *Store) IsFavorite(ctx context.Context, userID int64, documentID string) (bool, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM favorites WHERE user_id = ? AND document_id = (SELECT id FROM documents WHERE ext_id = ?)`,
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM favorites WHERE user_id = ? AND document_id = (SELECT id FROM documents WHERE ext_id = ?)`,
 		userID, documentID).Scan(&n)
 	return n > 0, err
 }

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -8,12 +8,11 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
-func TestSettings(t *testing.T) {
+func testSettings(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := open(t)
 	s, v, err := db.LoadSettings(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -50,9 +49,8 @@ func TestSettings(t *testing.T) {
 		}
 	}
 	// Another process reads them from the database.
-	other := mustOpenOther(t, db)
-	clock := sqlitetest.NewClock(time.Now())
-	other.Now = clock.Now
+	other := db.Reopen(t)
+	clock := other.Clock
 	{
 		s, v, err = other.LoadSettings(ctx)
 		if err != nil {
@@ -114,8 +112,8 @@ func TestSettings(t *testing.T) {
 
 	// Settings saved by an older program lack newer fields: they keep
 	// their defaults.
-	mustRawExec(t, db, `UPDATE settings SET data = '{"site_name":"旧站","signup_bonus":1}', version = version + 1`)
-	third := mustOpenOther(t, db)
+	mustRawExec(t, db, `UPDATE settings SET data = '{"site_name":"旧站","signup_bonus":1}', version = version + 1 WHERE id = 1`)
+	third := db.Reopen(t)
 	s, v, err = third.LoadSettings(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -130,11 +128,11 @@ func TestSettings(t *testing.T) {
 	}
 }
 
-// TestSettingsConcurrent: loads while saves go on see whole settings of
+// testSettingsConcurrent: loads while saves go on see whole settings of
 // one version or another, with versions that never go back.
-func TestSettingsConcurrent(t *testing.T) {
+func testSettingsConcurrent(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := open(t)
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
 		wg.Add(1)

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -7,12 +7,12 @@ import (
 	"github.com/wengao/wengao"
 )
 
-func TestFavorites(t *testing.T) {
+func testFavorites(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := open(t)
 	mustSaveDocs(t, db, 3)
-	alice := mustCreateUser(t, db, "alice", 0)
-	bob := mustCreateUser(t, db, "bob", 0)
+	alice := MustCreateUser(t, db, "alice", 0)
+	bob := MustCreateUser(t, db, "bob", 0)
 
 	add := func(userID int64, doc string, want int) {
 		t.Helper()
@@ -31,7 +31,7 @@ func TestFavorites(t *testing.T) {
 	add(bob.ID, "d0", 2)
 	add(alice.ID, "d2", 1)
 	_, err := db.AddFavorite(ctx, alice.ID, "nope")
-	wantCode(t, err, wengao.ENOTFOUND)
+	WantCode(t, err, wengao.ENOTFOUND)
 
 	{
 		n, err := db.CountFavorites(ctx, "d0")
@@ -93,7 +93,7 @@ func TestFavorites(t *testing.T) {
 		t.Errorf("ListFavorites = %d, %+v (want not favs[0].CreatedAt.IsZero())", total, favs)
 	}
 	_, _, err = db.ListFavorites(ctx, alice.ID, 0, 10)
-	wantCode(t, err, wengao.EINVALID)
+	WantCode(t, err, wengao.EINVALID)
 
 	{
 		n, err := db.RemoveFavorite(ctx, alice.ID, "d0")

@@ -1,73 +1,19 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/sqlite"
 )
 
-const testPassword = "correct horse"
-
-// mustCreateUser creates a reader with testPassword and bonus points.
-func mustCreateUser(tb testing.TB, db *sqlite.DB, name string, bonus int64) *wengao.User {
-	tb.Helper()
-	u, err := db.CreateUser(context.Background(), wengao.NewUser{Username: name, Password: testPassword, Bonus: bonus})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return u
-}
-
-// mustRawExec runs a statement on a connection of its own, going around
-// the store as someone tampering with the file would.
-func mustRawExec(tb testing.TB, db *sqlite.DB, query string, args ...any) {
-	tb.Helper()
-	if err := rawExec(db, query, args...); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-func rawExec(db *sqlite.DB, query string, args ...any) error {
-	raw, err := sql.Open("sqlite", "file:"+db.Path+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		return err
-	}
-	defer raw.Close()
-	_, err = raw.Exec(query, args...)
-	return err
-}
-
-// mustSaveDocs saves n small documents with ids d0, d1, …
-func mustSaveDocs(tb testing.TB, db *sqlite.DB, n int) {
-	tb.Helper()
-	docs := make([]*wengao.Document, n)
-	for i := range docs {
-		docs[i] = &wengao.Document{ID: fmt.Sprintf("d%d", i), Title: fmt.Sprintf("关于第%d项工作的通知", i), Date: "2024-01-02",
-			Body: []string{fmt.Sprintf("各单位：请做好第%d项工作。", i)}}
-	}
-	if _, err := db.SaveDocuments(context.Background(), docs); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if got := wengao.ErrorCode(err); got != code {
-		t.Fatalf("error %v: code %q, want %q", err, got, code)
-	}
-}
-
-func TestCreateUser(t *testing.T) {
+func testCreateUser(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := open(t)
 
-	u, err := db.CreateUser(ctx, wengao.NewUser{Username: " 张三_zs-1 ", Email: "zs@example.com", Password: testPassword, Bonus: 20})
+	u, err := db.CreateUser(ctx, wengao.NewUser{Username: " 张三_zs-1 ", Email: "zs@example.com", Password: TestPassword, Bonus: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +52,7 @@ func TestCreateUser(t *testing.T) {
 		t.Errorf("entries: entries[0].Balance = %v, want %v", got, 20)
 	}
 
-	admin, err := db.CreateUser(ctx, wengao.NewUser{Username: "Alice", Password: testPassword, Role: wengao.RoleAdmin})
+	admin, err := db.CreateUser(ctx, wengao.NewUser{Username: "Alice", Password: TestPassword, Role: wengao.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,8 +64,8 @@ func TestCreateUser(t *testing.T) {
 	}
 
 	for _, name := range []string{"alice", "ALICE", " Alice"} {
-		_, err := db.CreateUser(ctx, wengao.NewUser{Username: name, Password: testPassword})
-		wantCode(t, err, wengao.ECONFLICT)
+		_, err := db.CreateUser(ctx, wengao.NewUser{Username: name, Password: TestPassword})
+		WantCode(t, err, wengao.ECONFLICT)
 		if wengao.ErrorMessage(err) != "用户名已被使用。" {
 			t.Errorf("message %q", wengao.ErrorMessage(err))
 		}
@@ -143,20 +89,20 @@ func TestCreateUser(t *testing.T) {
 		}
 	}
 	_, err = db.FindUserByID(ctx, 999)
-	wantCode(t, err, wengao.ENOTFOUND)
+	WantCode(t, err, wengao.ENOTFOUND)
 	_, err = db.FindUserByName(ctx, "nobody")
-	wantCode(t, err, wengao.ENOTFOUND)
+	WantCode(t, err, wengao.ENOTFOUND)
 }
 
-func TestCreateUserValidation(t *testing.T) {
-	db := MustOpenDB(t)
+func testCreateUserValidation(t *testing.T, open Opener) {
+	db := open(t)
 	for _, nu := range []wengao.NewUser{
-		{Username: "a", Password: testPassword},
-		{Username: strings.Repeat("a", 33), Password: testPassword},
-		{Username: "two words", Password: testPassword},
-		{Username: "ｆｕｌｌ", Password: testPassword},
-		{Username: "emoji😀", Password: testPassword},
-		{Username: "Иван", Password: testPassword},
+		{Username: "a", Password: TestPassword},
+		{Username: strings.Repeat("a", 33), Password: TestPassword},
+		{Username: "two words", Password: TestPassword},
+		{Username: "ｆｕｌｌ", Password: TestPassword},
+		{Username: "emoji😀", Password: TestPassword},
+		{Username: "Иван", Password: TestPassword},
 		{Username: "bob", Password: "1234567"},
 		{Username: "bob", Password: "密码只有七个字"},
 		{Username: "bob", Password: "九个字符的一个密码"},
@@ -164,10 +110,10 @@ func TestCreateUserValidation(t *testing.T) {
 		{Username: "bob", Password: "Password123"},
 		{Username: "bob", Password: "xxxxxxxxxxxx"},
 		{Username: "bob", Password: strings.Repeat("x", 257)},
-		{Username: "bob", Password: testPassword, Email: "not-an-email"},
-		{Username: "bob", Password: testPassword, Email: "Bob <bob@example.com>"},
-		{Username: "bob", Password: testPassword, Role: "root"},
-		{Username: "bob", Password: testPassword, Bonus: -1},
+		{Username: "bob", Password: TestPassword, Email: "not-an-email"},
+		{Username: "bob", Password: TestPassword, Email: "Bob <bob@example.com>"},
+		{Username: "bob", Password: TestPassword, Role: "root"},
+		{Username: "bob", Password: TestPassword, Bonus: -1},
 	} {
 		_, err := db.CreateUser(context.Background(), nu)
 		if wengao.ErrorCode(err) != wengao.EINVALID {
@@ -185,12 +131,12 @@ func TestCreateUserValidation(t *testing.T) {
 	}
 }
 
-func TestAuthenticate(t *testing.T) {
+func testAuthenticate(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	want := mustCreateUser(t, db, "Alice", 0)
+	db := open(t)
+	want := MustCreateUser(t, db, "Alice", 0)
 
-	u, err := db.Authenticate(ctx, "alice", testPassword)
+	u, err := db.Authenticate(ctx, "alice", TestPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,22 +148,22 @@ func TestAuthenticate(t *testing.T) {
 		{"Alice", "wrong password"},
 		{"Alice", ""},
 		{"Alice", strings.Repeat("x", 300)},
-		{"bob", testPassword},
-		{"", testPassword},
+		{"bob", TestPassword},
+		{"", TestPassword},
 	} {
 		_, err := db.Authenticate(ctx, tt.name, tt.password)
-		wantCode(t, err, wengao.EUNAUTHORIZED)
+		WantCode(t, err, wengao.EUNAUTHORIZED)
 		if msg := wengao.ErrorMessage(err); msg != "用户名或密码错误。" {
 			t.Errorf("Authenticate(%q, %q): message %q", tt.name, tt.password, msg)
 		}
 	}
 }
 
-func TestChangePassword(t *testing.T) {
+func testChangePassword(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	u := mustCreateUser(t, db, "alice", 0)
-	other := mustCreateUser(t, db, "bob", 0)
+	db := open(t)
+	u := MustCreateUser(t, db, "alice", 0)
+	other := MustCreateUser(t, db, "bob", 0)
 	s1, err := db.CreateSession(ctx, u.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -232,36 +178,36 @@ func TestChangePassword(t *testing.T) {
 	}
 
 	err = db.ChangePassword(ctx, u.ID, "wrong password", "new password")
-	wantCode(t, err, wengao.EINVALID)
-	err = db.ChangePassword(ctx, u.ID, testPassword, "short")
-	wantCode(t, err, wengao.EINVALID)
-	err = db.ChangePassword(ctx, 999, testPassword, "new password")
-	wantCode(t, err, wengao.ENOTFOUND)
+	WantCode(t, err, wengao.EINVALID)
+	err = db.ChangePassword(ctx, u.ID, TestPassword, "short")
+	WantCode(t, err, wengao.EINVALID)
+	err = db.ChangePassword(ctx, 999, TestPassword, "new password")
+	WantCode(t, err, wengao.ENOTFOUND)
 	if _, err := db.FindSession(ctx, s1.Token); err != nil {
 		t.Fatalf("session ended by a failed change: %v", err)
 	}
 
-	if err := db.ChangePassword(ctx, u.ID, testPassword, "new password"); err != nil {
+	if err := db.ChangePassword(ctx, u.ID, TestPassword, "new password"); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []*wengao.Session{s1, s2} {
 		_, err := db.FindSession(ctx, s.Token)
-		wantCode(t, err, wengao.EUNAUTHORIZED)
+		WantCode(t, err, wengao.EUNAUTHORIZED)
 	}
 	if _, err := db.FindSession(ctx, s3.Token); err != nil {
 		t.Errorf("another user's session ended: %v", err)
 	}
-	_, err = db.Authenticate(ctx, "alice", testPassword)
-	wantCode(t, err, wengao.EUNAUTHORIZED)
+	_, err = db.Authenticate(ctx, "alice", TestPassword)
+	WantCode(t, err, wengao.EUNAUTHORIZED)
 	if _, err := db.Authenticate(ctx, "alice", "new password"); err != nil {
 		t.Error(err)
 	}
 }
 
-func TestSetUserRole(t *testing.T) {
+func testSetUserRole(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	u := mustCreateUser(t, db, "alice", 0)
+	db := open(t)
+	u := MustCreateUser(t, db, "alice", 0)
 	if err := db.SetUserRole(ctx, wengao.Actor{}, u.ID, wengao.RoleModerator); err != nil {
 		t.Fatal(err)
 	}
@@ -277,33 +223,22 @@ func TestSetUserRole(t *testing.T) {
 			t.Errorf("role %q (want not u.IsAdmin())", u.Role)
 		}
 	}
-	wantCode(t, db.SetUserRole(ctx, wengao.Actor{}, u.ID, "root"), wengao.EINVALID)
-	wantCode(t, db.SetUserRole(ctx, wengao.Actor{}, 999, wengao.RoleAdmin), wengao.ENOTFOUND)
+	WantCode(t, db.SetUserRole(ctx, wengao.Actor{}, u.ID, "root"), wengao.EINVALID)
+	WantCode(t, db.SetUserRole(ctx, wengao.Actor{}, 999, wengao.RoleAdmin), wengao.ENOTFOUND)
 }
 
-// mustCreateStaff creates a moderator or an admin.
-func mustCreateStaff(tb testing.TB, db *sqlite.DB, name, role string) *wengao.User {
-	tb.Helper()
-	u := mustCreateUser(tb, db, name, 0)
-	if err := db.SetUserRole(context.Background(), wengao.Actor{}, u.ID, role); err != nil {
-		tb.Fatal(err)
-	}
-	u.Role = role
-	return u
-}
-
-// TestSetUserRoleRank checks the rules of roles in the store: only an
+// testSetUserRoleRank checks the rules of roles in the store: only an
 // admin changes roles, never their own, and only of accounts ranking
 // below them; a refused change leaves the role as it was.
-func TestSetUserRoleRank(t *testing.T) {
+func testSetUserRoleRank(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
-	admin2 := mustCreateStaff(t, db, "admin2", wengao.RoleAdmin)
-	mod := mustCreateStaff(t, db, "mod", wengao.RoleModerator)
-	mod2 := mustCreateStaff(t, db, "mod2", wengao.RoleModerator)
-	reader := mustCreateUser(t, db, "reader", 0)
-	reader2 := mustCreateUser(t, db, "reader2", 0)
+	db := open(t)
+	admin := MustCreateStaff(t, db, "admin", wengao.RoleAdmin)
+	admin2 := MustCreateStaff(t, db, "admin2", wengao.RoleAdmin)
+	mod := MustCreateStaff(t, db, "mod", wengao.RoleModerator)
+	mod2 := MustCreateStaff(t, db, "mod2", wengao.RoleModerator)
+	reader := MustCreateUser(t, db, "reader", 0)
+	reader2 := MustCreateUser(t, db, "reader2", 0)
 
 	tests := []struct {
 		name     string
@@ -349,5 +284,5 @@ func TestSetUserRoleRank(t *testing.T) {
 	if !errors.Is(err, wengao.ErrNotAdmin) {
 		t.Errorf("reader claiming admin: %v, want %v", err, wengao.ErrNotAdmin)
 	}
-	wantCode(t, db.SetUserRole(ctx, wengao.ActorOf(admin), 999, wengao.RoleModerator), wengao.ENOTFOUND)
+	WantCode(t, db.SetUserRole(ctx, wengao.ActorOf(admin), 999, wengao.RoleModerator), wengao.ENOTFOUND)
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -10,29 +10,14 @@ import (
 	"github.com/wengao/wengao"
 )
 
-var _ wengao.UserService = (*DB)(nil)
+var _ wengao.UserService = (*Store)(nil)
 
-// userColumns are the columns scanUser reads, from users aliased u.
-const userColumns = `u.id, u.username, u.email, u.role, u.points, u.created_at, u.password_changed_at`
+// UserColumns are the columns ScanUser reads, from users aliased u.
+const UserColumns = `u.id, u.username, u.email, u.role, u.points, u.created_at, u.password_changed_at`
 
-// rowScanner is a *sql.Row or *sql.Rows.
-type rowScanner interface{ Scan(dest ...any) error }
-
-// collect scans every row of rows with scan and closes them.
-func collect[T any](rows *sql.Rows, scan func(rowScanner) (*T, error)) ([]T, error) {
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
-}
-
-func scanUser(row rowScanner, extra ...any) (*wengao.User, error) {
+// ScanUser scans a row of UserColumns, then extra, into a user. Returns
+// ENOTFOUND when there is no row.
+func ScanUser(row RowScanner, extra ...any) (*wengao.User, error) {
 	u := &wengao.User{}
 	var created, changed int64
 	dest := append([]any{&u.ID, &u.Username, &u.Email, &u.Role, &u.Points, &created, &changed}, extra...)
@@ -49,7 +34,7 @@ func scanUser(row rowScanner, extra ...any) (*wengao.User, error) {
 // CreateUser validates and creates an account with its sign-up bonus. The
 // password is hashed before the write transaction begins, so that other
 // writers do not wait for argon2.
-func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, error) {
+func (s *Store) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, error) {
 	nu.Username = strings.TrimSpace(nu.Username)
 	nu.Email = strings.TrimSpace(nu.Email)
 	if nu.Role == "" {
@@ -80,7 +65,7 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 		return nil, err
 	}
 
-	tx, err := db.BeginTx(ctx)
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +79,10 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 	now := tx.now.Unix()
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO users (username, email, password_hash, role, created_at, password_changed_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, nu.Username, nu.Email, hash, nu.Role, now, now).Scan(&id); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, nu.Username, nu.Email, hash, nu.Role, now, now).Scan(&id); s.dialect.IsUniqueViolation(err) {
+		// A name that differs from a taken one only in case.
+		return nil, wengao.ErrUsernameTaken
+	} else if err != nil {
 		return nil, err
 	}
 	if nu.Bonus > 0 {
@@ -102,32 +90,29 @@ func (db *DB) CreateUser(ctx context.Context, nu wengao.NewUser) (*wengao.User, 
 			return nil, err
 		}
 	}
-	u, err := findUser(ctx, tx, `u.id = ?`, id)
+	u, err := FindUser(ctx, tx, `u.id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
 	return u, tx.Commit()
 }
 
-// queryer is what *sql.DB and *sql.Tx share.
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func findUser(ctx context.Context, q queryer, where string, args ...any) (*wengao.User, error) {
-	return scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE `+where, args...))
+// FindUser returns the user the condition where (on users aliased u)
+// selects. Returns ENOTFOUND when there is none.
+func FindUser(ctx context.Context, q Queryer, where string, args ...any) (*wengao.User, error) {
+	return ScanUser(q.QueryRowContext(ctx, `SELECT `+UserColumns+` FROM users u WHERE `+where, args...))
 }
 
 // FindUserByID returns the user with the id.
-func (db *DB) FindUserByID(ctx context.Context, id int64) (*wengao.User, error) {
-	return findUser(ctx, db.read, `u.id = ?`, id)
+func (s *Store) FindUserByID(ctx context.Context, id int64) (*wengao.User, error) {
+	return FindUser(ctx, s.read, `u.id = ?`, id)
 }
 
 // FindUserByName returns the user with the username, ignoring case.
 // The name is folded as CreateUser folds it; a name stored unfolded
 // (before folding began) is found as typed.
-func (db *DB) FindUserByName(ctx context.Context, username string) (*wengao.User, error) {
-	return findUser(ctx, db.read, userNameMatch, userNameArgs(username)...)
+func (s *Store) FindUserByName(ctx context.Context, username string) (*wengao.User, error) {
+	return FindUser(ctx, s.read, userNameMatch, userNameArgs(username)...)
 }
 
 // userNameMatch selects the account of a name, folded or, for an account
@@ -144,13 +129,13 @@ func userNameArgs(username string) []any {
 // Authenticate checks a username and password. An unknown username is
 // checked against a dummy hash, so that it takes as long as a wrong
 // password.
-func (db *DB) Authenticate(ctx context.Context, username, password string) (*wengao.User, error) {
+func (s *Store) Authenticate(ctx context.Context, username, password string) (*wengao.User, error) {
 	if len(password) > wengao.PasswordMaxBytes {
 		return nil, wengao.ErrBadLogin
 	}
 	var hash string
-	row := db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE `+userNameMatch, userNameArgs(username)...)
-	u, err := scanUser(row, &hash)
+	row := s.read.QueryRowContext(ctx, `SELECT `+UserColumns+`, u.password_hash FROM users u WHERE `+userNameMatch, userNameArgs(username)...)
+	u, err := ScanUser(row, &hash)
 	if wengao.ErrorCode(err) == wengao.ENOTFOUND {
 		u, hash = nil, dummyHash
 	} else if err != nil {
@@ -169,9 +154,9 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*wen
 // ChangePassword checks the current password, stores the hash of the next
 // one and ends the user's sessions in one transaction. The update only
 // applies if the hash is still the one checked.
-func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next string) error {
+func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next string) error {
 	var old string
-	if err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&old); errors.Is(err, sql.ErrNoRows) {
+	if err := s.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&old); errors.Is(err, sql.ErrNoRows) {
 		return wengao.ErrUserNotFound
 	} else if err != nil {
 		return err
@@ -192,7 +177,7 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next st
 		return err
 	}
 
-	tx, err := db.BeginTx(ctx)
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -215,17 +200,17 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, current, next st
 
 // SetUserRole changes a user's role, when the rules let actor
 // (wengao.CanSetUserRole).
-func (db *DB) SetUserRole(ctx context.Context, actor wengao.Actor, userID int64, role string) error {
-	tx, err := db.BeginTx(ctx)
+func (s *Store) SetUserRole(ctx context.Context, actor wengao.Actor, userID int64, role string) error {
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	target, err := findUser(ctx, tx, `u.id = ?`, userID)
+	target, err := FindUser(ctx, tx, `u.id = ?`, userID)
 	if err != nil {
 		return err
 	}
-	actorRole, err := actorRole(ctx, tx, actor)
+	actorRole, err := ActorRole(ctx, tx, actor)
 	if err != nil {
 		return err
 	}
@@ -235,29 +220,22 @@ func (db *DB) SetUserRole(ctx context.Context, actor wengao.Actor, userID int64,
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, userID); err != nil {
 		return err
 	}
-	if err := auditTx(ctx, tx); err != nil {
+	if err := AuditTx(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// maxListPage bounds the page of a list: far beyond any list, and low
-// enough that its offset cannot overflow.
-const maxListPage = 1_000_000
-
-// pageBounds turns a 1-based page and a limit into an offset and a limit
-// between 1 and 100 (20 when not given). Returns EINVALID for a page
-// below 1 or above maxListPage.
-func pageBounds(page, limit int) (offset, n int, err error) {
-	if page < 1 {
-		return 0, 0, wengao.ErrPageBelowOne
+// ActorRole returns the role the store holds for actor: "" for the
+// system, and for an unknown account (which may do nothing) "none".
+func ActorRole(ctx context.Context, q Queryer, actor wengao.Actor) (string, error) {
+	if actor.ID == 0 {
+		return "", nil
 	}
-	if page > maxListPage {
-		return 0, 0, wengao.ErrPageOutOfRange
+	var role string
+	err := q.QueryRowContext(ctx, `SELECT role FROM users WHERE id = ?`, actor.ID).Scan(&role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "none", nil
 	}
-	if limit <= 0 {
-		limit = 20
-	}
-	limit = min(limit, 100)
-	return (page - 1) * limit, limit, nil
+	return role, err
 }

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -10,46 +10,16 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/sqlite"
-	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
-const price = 5
-
-// mustGrant gives a user points by an operator adjustment.
-func mustGrant(tb testing.TB, db *sqlite.DB, userID, amount int64) {
-	tb.Helper()
-	if err := db.Grant(context.Background(), &wengao.LedgerEntry{UserID: userID, Kind: wengao.KindAdjust, Amount: amount, Reason: "test"}); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-func mustCheckLedger(tb testing.TB, db *sqlite.DB) {
-	tb.Helper()
-	if bad, err := db.CheckLedger(context.Background()); err != nil {
-		tb.Fatal(err)
-	} else if len(bad) > 0 {
-		tb.Errorf("ledger check: %+v", bad)
-	}
-}
-
-func mustBalance(tb testing.TB, db *sqlite.DB, userID, want int64) {
-	tb.Helper()
-	if got, err := db.Balance(context.Background(), userID); err != nil {
-		tb.Fatal(err)
-	} else if got != want {
-		tb.Errorf("balance %d, want %d", got, want)
-	}
-}
-
-// TestPurchaseConcurrent: 200 concurrent purchases of different documents
+// testPurchaseConcurrent: 200 concurrent purchases of different documents
 // by one user holding points for 10: exactly 10 succeed.
-func TestPurchaseConcurrent(t *testing.T) {
+func testPurchaseConcurrent(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := open(t)
 	mustSaveDocs(t, db, 200)
-	u := mustCreateUser(t, db, "alice", 0)
-	mustGrant(t, db, u.ID, 10*price)
+	u := MustCreateUser(t, db, "alice", 0)
+	MustGrant(t, db, u.ID, 10*price)
 
 	var charged, refused atomic.Int32
 	var start, wg sync.WaitGroup
@@ -78,8 +48,8 @@ func TestPurchaseConcurrent(t *testing.T) {
 	if got := refused.Load(); got != 190 {
 		t.Errorf("refused.Load() = %v, want %v", got, 190)
 	}
-	mustBalance(t, db, u.ID, 0)
-	mustCheckLedger(t, db)
+	MustBalance(t, db, u.ID, 0)
+	MustCheckLedger(t, db)
 	entries, total, err := db.Entries(ctx, u.ID, 1, 100)
 	if err != nil {
 		t.Fatal(err)
@@ -103,14 +73,14 @@ func TestPurchaseConcurrent(t *testing.T) {
 	}
 }
 
-// TestPurchaseReplay: a replayed purchase, even many at once, is charged
+// testPurchaseReplay: a replayed purchase, even many at once, is charged
 // once.
-func TestPurchaseReplay(t *testing.T) {
+func testPurchaseReplay(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := open(t)
 	mustSaveDocs(t, db, 3)
-	u := mustCreateUser(t, db, "alice", 0)
-	mustGrant(t, db, u.ID, 100)
+	u := MustCreateUser(t, db, "alice", 0)
+	MustGrant(t, db, u.ID, 100)
 
 	var charged atomic.Int32
 	var wg sync.WaitGroup
@@ -141,14 +111,14 @@ func TestPurchaseReplay(t *testing.T) {
 	if charged.Load() != 1 {
 		t.Errorf("charged %d times", charged.Load())
 	}
-	mustBalance(t, db, u.ID, 100-price)
+	MustBalance(t, db, u.ID, 100-price)
 
 	// The key cannot buy another document.
 	_, _, err := db.Purchase(ctx, u.ID, "d1", price, "same-key")
-	wantCode(t, err, wengao.ECONFLICT)
+	WantCode(t, err, wengao.ECONFLICT)
 	// Keys belong to their user.
-	other := mustCreateUser(t, db, "bob", 0)
-	mustGrant(t, db, other.ID, 10)
+	other := MustCreateUser(t, db, "bob", 0)
+	MustGrant(t, db, other.ID, 10)
 	{
 		_, ok, err := db.Purchase(ctx, other.ID, "d0", price, "same-key")
 		if err != nil {
@@ -158,7 +128,7 @@ func TestPurchaseReplay(t *testing.T) {
 			t.Errorf("another user's same key: charged=%v, %v (want ok)", ok, err)
 		}
 	}
-	mustCheckLedger(t, db)
+	MustCheckLedger(t, db)
 	// Two rights granted for d0 (the replays made none), none for d2.
 	for id, want := range map[string]int{"d0": 2, "d2": 0} {
 		{
@@ -173,16 +143,17 @@ func TestPurchaseReplay(t *testing.T) {
 	}
 }
 
-// TestPurchaseValidity: paying once allows downloads for 30 days.
-func TestPurchaseValidity(t *testing.T) {
+// testPurchaseValidity: paying once allows downloads for 30 days.
+func testPurchaseValidity(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db, clock := sqlitetest.OpenWithClock(t)
+	db := open(t)
+	clock := db.Clock
 	mustSaveDocs(t, db, 2)
-	u := mustCreateUser(t, db, "alice", 0)
-	mustGrant(t, db, u.ID, 3*price)
+	u := MustCreateUser(t, db, "alice", 0)
+	MustGrant(t, db, u.ID, 3*price)
 
 	_, err := db.FindPurchase(ctx, u.ID, "d0")
-	wantCode(t, err, wengao.ENOTFOUND)
+	WantCode(t, err, wengao.ENOTFOUND)
 	first, ok, err := db.Purchase(ctx, u.ID, "d0", price, "k1")
 	if err != nil {
 		t.Fatalf("first purchase: %v", err)
@@ -215,7 +186,7 @@ func TestPurchaseValidity(t *testing.T) {
 			t.Errorf("FindPurchase =: *p = %v, want %v", got, *first)
 		}
 	}
-	mustBalance(t, db, u.ID, 2*price)
+	MustBalance(t, db, u.ID, 2*price)
 
 	// Still valid on its last second.
 	clock.Advance(wengao.PurchaseValidity - time.Second)
@@ -227,9 +198,9 @@ func TestPurchaseValidity(t *testing.T) {
 	// Once expired, the document costs again; the old key is spent.
 	clock.Advance(time.Second)
 	_, err = db.FindPurchase(ctx, u.ID, "d0")
-	wantCode(t, err, wengao.ENOTFOUND)
+	WantCode(t, err, wengao.ENOTFOUND)
 	_, _, err = db.Purchase(ctx, u.ID, "d0", price, "k1")
-	wantCode(t, err, wengao.ECONFLICT)
+	WantCode(t, err, wengao.ECONFLICT)
 	{
 		_, ok, err := db.Purchase(ctx, u.ID, "d0", price, "k3")
 		if err != nil {
@@ -239,19 +210,19 @@ func TestPurchaseValidity(t *testing.T) {
 			t.Errorf("purchase after expiry: charged=%v, %v (want ok)", ok, err)
 		}
 	}
-	mustBalance(t, db, u.ID, price)
-	mustCheckLedger(t, db)
+	MustBalance(t, db, u.ID, price)
+	MustCheckLedger(t, db)
 }
 
-func TestPurchaseErrors(t *testing.T) {
+func testPurchaseErrors(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := open(t)
 	mustSaveDocs(t, db, 2)
-	u := mustCreateUser(t, db, "alice", 0)
-	mustGrant(t, db, u.ID, price-1)
+	u := MustCreateUser(t, db, "alice", 0)
+	MustGrant(t, db, u.ID, price-1)
 
 	_, _, err := db.Purchase(ctx, u.ID, "d0", price, "")
-	wantCode(t, err, wengao.EPAYMENT)
+	WantCode(t, err, wengao.EPAYMENT)
 	{
 		msg := wengao.ErrorMessage(err)
 		if !strings.HasPrefix(msg, "积分不足") {
@@ -262,14 +233,14 @@ func TestPurchaseErrors(t *testing.T) {
 		}
 	}
 	_, _, err = db.Purchase(ctx, u.ID, "nope", price, "")
-	wantCode(t, err, wengao.ENOTFOUND)
+	WantCode(t, err, wengao.ENOTFOUND)
 	_, _, err = db.Purchase(ctx, 999, "d0", price, "")
-	wantCode(t, err, wengao.ENOTFOUND)
+	WantCode(t, err, wengao.ENOTFOUND)
 	_, _, err = db.Purchase(ctx, u.ID, "d0", -1, "")
-	wantCode(t, err, wengao.EINVALID)
+	WantCode(t, err, wengao.EINVALID)
 	_, _, err = db.Purchase(ctx, u.ID, "d0", price, strings.Repeat("k", 201))
-	wantCode(t, err, wengao.EINVALID)
-	mustBalance(t, db, u.ID, price-1)
+	WantCode(t, err, wengao.EINVALID)
+	MustBalance(t, db, u.ID, price-1)
 
 	// Free access (the uploader's) charges nothing and is recorded.
 	p, ok, err := db.Purchase(ctx, u.ID, "d1", 0, "")
@@ -285,15 +256,15 @@ func TestPurchaseErrors(t *testing.T) {
 	if _, err := db.FindPurchase(ctx, u.ID, "d1"); err != nil {
 		t.Error(err)
 	}
-	mustBalance(t, db, u.ID, price-1)
-	mustCheckLedger(t, db)
+	MustBalance(t, db, u.ID, price-1)
+	MustCheckLedger(t, db)
 }
 
-func TestGrant(t *testing.T) {
+func testGrant(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	admin := mustCreateStaff(t, db, "admin", wengao.RoleAdmin)
-	u := mustCreateUser(t, db, "alice", 20)
+	db := open(t)
+	admin := MustCreateStaff(t, db, "admin", wengao.RoleAdmin)
+	u := MustCreateUser(t, db, "alice", 20)
 
 	e := &wengao.LedgerEntry{UserID: u.ID, Kind: wengao.KindAdjust, Amount: -15, Reason: "违规扣分", OperatorID: admin.ID}
 	if err := db.Grant(ctx, e); err != nil {
@@ -310,16 +281,16 @@ func TestGrant(t *testing.T) {
 	}
 	// Never below zero.
 	err := db.Grant(ctx, &wengao.LedgerEntry{UserID: u.ID, Kind: wengao.KindAdjust, Amount: -6, Reason: "再扣"})
-	wantCode(t, err, wengao.EPAYMENT)
+	WantCode(t, err, wengao.EPAYMENT)
 	for _, bad := range []wengao.LedgerEntry{
 		{UserID: u.ID, Kind: wengao.KindAdjust, Amount: 0, Reason: "零"},
 		{UserID: u.ID, Kind: wengao.KindAdjust, Amount: 1},
 		{UserID: u.ID, Kind: wengao.KindDownload, Amount: -1},
 		{UserID: u.ID, Kind: "gift", Amount: 1},
 	} {
-		wantCode(t, db.Grant(ctx, &bad), wengao.EINVALID)
+		WantCode(t, db.Grant(ctx, &bad), wengao.EINVALID)
 	}
-	wantCode(t, db.Grant(ctx, &wengao.LedgerEntry{UserID: 999, Kind: wengao.KindRefund, Amount: 1}), wengao.ENOTFOUND)
+	WantCode(t, db.Grant(ctx, &wengao.LedgerEntry{UserID: 999, Kind: wengao.KindRefund, Amount: 1}), wengao.ENOTFOUND)
 	if err := db.Grant(ctx, &wengao.LedgerEntry{UserID: u.ID, Kind: wengao.KindUploadApproved, Amount: 10, DocumentID: "d9"}); err != nil {
 		t.Fatal(err)
 	}
@@ -344,15 +315,15 @@ func TestGrant(t *testing.T) {
 		t.Errorf("page 2: entries[0].Kind = %v, want %v", got, wengao.KindSignup)
 	}
 	_, _, err = db.Entries(ctx, u.ID, 0, 2)
-	wantCode(t, err, wengao.EINVALID)
-	mustBalance(t, db, u.ID, 15)
-	mustCheckLedger(t, db)
+	WantCode(t, err, wengao.EINVALID)
+	MustBalance(t, db, u.ID, 15)
+	MustCheckLedger(t, db)
 }
 
-func TestSignIn(t *testing.T) {
+func testSignIn(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	u := mustCreateUser(t, db, "alice", 0)
+	db := open(t)
+	u := MustCreateUser(t, db, "alice", 0)
 
 	e, err := db.SignIn(ctx, u.ID, "2025-03-01", 2)
 	if err != nil {
@@ -368,7 +339,7 @@ func TestSignIn(t *testing.T) {
 		t.Errorf("entry: e.Balance = %v, want %v", got, 2)
 	}
 	_, err = db.SignIn(ctx, u.ID, "2025-03-01", 2)
-	wantCode(t, err, wengao.ECONFLICT)
+	WantCode(t, err, wengao.ECONFLICT)
 	if msg := wengao.ErrorMessage(err); msg != "今天已经签到过了。" {
 		t.Errorf("message %q", msg)
 	}
@@ -376,23 +347,23 @@ func TestSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = db.SignIn(ctx, u.ID, "3月2日", 2)
-	wantCode(t, err, wengao.EINVALID)
+	WantCode(t, err, wengao.EINVALID)
 	_, err = db.SignIn(ctx, 999, "2025-03-02", 2)
-	wantCode(t, err, wengao.ENOTFOUND)
-	mustBalance(t, db, u.ID, 4)
-	mustCheckLedger(t, db)
+	WantCode(t, err, wengao.ENOTFOUND)
+	MustBalance(t, db, u.ID, 4)
+	MustCheckLedger(t, db)
 }
 
-// TestLedgerAppendOnly: ledger rows cannot be changed or deleted, not even
+// testLedgerAppendOnly: ledger rows cannot be changed or deleted, not even
 // by a connection going around the store.
-func TestLedgerAppendOnly(t *testing.T) {
-	db := MustOpenDB(t)
-	u := mustCreateUser(t, db, "alice", 20)
+func testLedgerAppendOnly(t *testing.T, open Opener) {
+	db := open(t)
+	u := MustCreateUser(t, db, "alice", 20)
 	for _, q := range []string{
 		`UPDATE ledger SET amount = 1000`,
 		`DELETE FROM ledger`,
 	} {
-		err := rawExec(db, q)
+		err := db.RawExec(q)
 		if err == nil {
 			t.Fatalf("%s: err is nil", q)
 		}
@@ -406,14 +377,14 @@ func TestLedgerAppendOnly(t *testing.T) {
 	}
 }
 
-// TestCheckLedger: a tampered cached balance is found and its user named.
-func TestCheckLedger(t *testing.T) {
+// testCheckLedger: a tampered cached balance is found and its user named.
+func testCheckLedger(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	mustCreateUser(t, db, "alice", 20)
-	bob := mustCreateUser(t, db, "bob", 20)
-	mustCreateUser(t, db, "carol", 0)
-	mustCheckLedger(t, db)
+	db := open(t)
+	MustCreateUser(t, db, "alice", 20)
+	bob := MustCreateUser(t, db, "bob", 20)
+	MustCreateUser(t, db, "carol", 0)
+	MustCheckLedger(t, db)
 
 	mustRawExec(t, db, `UPDATE users SET points = points + 1 WHERE id = ?`, bob.ID)
 	bad, err := db.CheckLedger(ctx)

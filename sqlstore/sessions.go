@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/wengao/wengao"
 )
 
-var _ wengao.SessionService = (*DB)(nil)
+var _ wengao.SessionService = (*Store)(nil)
 
 // tokenHash returns the SHA-256 of a session token, or false when the
 // token is not 32 bytes of unpadded base64url.
@@ -24,63 +24,63 @@ func tokenHash(token string) ([]byte, bool) {
 }
 
 // CreateSession starts a session for the user, purging expired sessions.
-func (db *DB) CreateSession(ctx context.Context, userID int64) (*wengao.Session, error) {
+func (s *Store) CreateSession(ctx context.Context, userID int64) (*wengao.Session, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return nil, err
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	sum := sha256.Sum256(raw)
-	tx, err := db.BeginTx(ctx)
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
 	now := tx.now
-	s := &wengao.Session{
+	sess := &wengao.Session{
 		Token:     token,
 		CreatedAt: now,
 		LastSeen:  now,
 		ExpiresAt: now.Add(wengao.SessionIdle),
 	}
-	if s.User, err = findUser(ctx, tx, `u.id = ?`, userID); err != nil {
+	if sess.User, err = FindUser(ctx, tx, `u.id = ?`, userID); err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.Unix()); err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		sum[:], userID, s.CreatedAt.Unix(), s.LastSeen.Unix(), s.ExpiresAt.Unix()); err != nil {
+		sum[:], userID, sess.CreatedAt.Unix(), sess.LastSeen.Unix(), sess.ExpiresAt.Unix()); err != nil {
 		return nil, err
 	}
-	return s, tx.Commit()
+	return sess, tx.Commit()
 }
 
 // FindSession returns the live session with the token. Reading takes the
 // read pool; only a session last extended over SessionRefresh ago is
 // written, so that most requests do not queue for the writer.
-func (db *DB) FindSession(ctx context.Context, token string) (*wengao.Session, error) {
+func (s *Store) FindSession(ctx context.Context, token string) (*wengao.Session, error) {
 	hash, ok := tokenHash(token)
 	if !ok {
 		return nil, wengao.ErrSessionExpired
 	}
-	now := db.Now()
+	now := s.Now()
 	var created, lastSeen, expires int64
-	row := db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, s.created_at, s.last_seen, s.expires_at
+	row := s.read.QueryRowContext(ctx, `SELECT `+UserColumns+`, s.created_at, s.last_seen, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`, hash, now.Unix())
-	u, err := scanUser(row, &created, &lastSeen, &expires)
+	u, err := ScanUser(row, &created, &lastSeen, &expires)
 	if wengao.ErrorCode(err) == wengao.ENOTFOUND {
 		return nil, wengao.ErrSessionExpired
 	} else if err != nil {
 		return nil, err
 	}
-	s := &wengao.Session{User: u, CreatedAt: time.Unix(created, 0).UTC(), LastSeen: time.Unix(lastSeen, 0).UTC(), ExpiresAt: time.Unix(expires, 0).UTC()}
-	if now.Sub(s.LastSeen) < wengao.SessionRefresh {
-		return s, nil
+	sess := &wengao.Session{User: u, CreatedAt: time.Unix(created, 0).UTC(), LastSeen: time.Unix(lastSeen, 0).UTC(), ExpiresAt: time.Unix(expires, 0).UTC()}
+	if now.Sub(sess.LastSeen) < wengao.SessionRefresh {
+		return sess, nil
 	}
 	// Slide the expiry, never past the maximum age.
-	next := min(now.Add(wengao.SessionIdle).Unix(), s.CreatedAt.Add(wengao.SessionMaxAge).Unix())
-	res, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?`, now.Unix(), next, hash)
+	next := min(now.Add(wengao.SessionIdle).Unix(), sess.CreatedAt.Add(wengao.SessionMaxAge).Unix())
+	res, err := s.WritePool().ExecContext(ctx, `UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?`, now.Unix(), next, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -89,22 +89,22 @@ func (db *DB) FindSession(ctx context.Context, token string) (*wengao.Session, e
 	} else if n == 0 { // ended meanwhile
 		return nil, wengao.ErrSessionExpired
 	}
-	s.LastSeen, s.ExpiresAt = time.Unix(now.Unix(), 0).UTC(), time.Unix(next, 0).UTC()
-	return s, nil
+	sess.LastSeen, sess.ExpiresAt = time.Unix(now.Unix(), 0).UTC(), time.Unix(next, 0).UTC()
+	return sess, nil
 }
 
 // DeleteSession ends the session with the token.
-func (db *DB) DeleteSession(ctx context.Context, token string) error {
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	hash, ok := tokenHash(token)
 	if !ok {
 		return nil
 	}
-	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash)
+	_, err := s.WritePool().ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash)
 	return err
 }
 
 // DeleteUserSessions ends every session of the user.
-func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
+	_, err := s.WritePool().ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
 	return err
 }

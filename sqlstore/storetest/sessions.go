@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -6,14 +6,12 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/sqlite"
-	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
-func TestSessionLogout(t *testing.T) {
+func testSessionLogout(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	u := mustCreateUser(t, db, "alice", 0)
+	db := open(t)
+	u := MustCreateUser(t, db, "alice", 0)
 
 	s, err := db.CreateSession(ctx, u.ID)
 	if err != nil {
@@ -49,7 +47,7 @@ func TestSessionLogout(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = db.FindSession(ctx, s.Token)
-	wantCode(t, err, wengao.EUNAUTHORIZED)
+	WantCode(t, err, wengao.EUNAUTHORIZED)
 	// Logging out twice, or with garbage, is harmless.
 	if err := db.DeleteSession(ctx, s.Token); err != nil {
 		t.Error(err)
@@ -59,16 +57,16 @@ func TestSessionLogout(t *testing.T) {
 	}
 	for _, token := range []string{"", "garbage", s.Token[:42], s.Token + "A"} {
 		_, err := db.FindSession(ctx, token)
-		wantCode(t, err, wengao.EUNAUTHORIZED)
+		WantCode(t, err, wengao.EUNAUTHORIZED)
 	}
 	_, err = db.CreateSession(ctx, 999)
-	wantCode(t, err, wengao.ENOTFOUND)
+	WantCode(t, err, wengao.ENOTFOUND)
 }
 
-func TestDeleteUserSessions(t *testing.T) {
+func testDeleteUserSessions(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	u := mustCreateUser(t, db, "alice", 0)
+	db := open(t)
+	u := MustCreateUser(t, db, "alice", 0)
 	s1, _ := db.CreateSession(ctx, u.ID)
 	s2, _ := db.CreateSession(ctx, u.ID)
 	if err := db.DeleteUserSessions(ctx, u.ID); err != nil {
@@ -76,14 +74,15 @@ func TestDeleteUserSessions(t *testing.T) {
 	}
 	for _, s := range []*wengao.Session{s1, s2} {
 		_, err := db.FindSession(ctx, s.Token)
-		wantCode(t, err, wengao.EUNAUTHORIZED)
+		WantCode(t, err, wengao.EUNAUTHORIZED)
 	}
 }
 
-func TestSessionExpiry(t *testing.T) {
+func testSessionExpiry(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db, clock := sqlitetest.OpenWithClock(t)
-	u := mustCreateUser(t, db, "alice", 0)
+	db := open(t)
+	clock := db.Clock
+	u := MustCreateUser(t, db, "alice", 0)
 
 	// Expired: unused for SessionIdle.
 	s, err := db.CreateSession(ctx, u.ID)
@@ -95,7 +94,7 @@ func TestSessionExpiry(t *testing.T) {
 	}
 	clock.Advance(wengao.SessionIdle)
 	_, err = db.FindSession(ctx, s.Token)
-	wantCode(t, err, wengao.EUNAUTHORIZED)
+	WantCode(t, err, wengao.EUNAUTHORIZED)
 
 	// Used recently: not extended, so no write per request.
 	s, err = db.CreateSession(ctx, u.ID) // purges the expired one
@@ -142,36 +141,24 @@ func TestSessionExpiry(t *testing.T) {
 	}
 	clock.Advance(found.ExpiresAt.Sub(clock.Now()))
 	_, err = db.FindSession(ctx, s.Token)
-	wantCode(t, err, wengao.EUNAUTHORIZED)
+	WantCode(t, err, wengao.EUNAUTHORIZED)
 }
 
-// TestSessionSurvivesRestart checks that sessions live in the database.
-func TestSessionSurvivesRestart(t *testing.T) {
+// testSessionSurvivesRestart checks that sessions live in the database.
+func testSessionSurvivesRestart(t *testing.T, open Opener) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := mustCreateUser(t, db, "alice", 0)
+	db := open(t)
+	u := MustCreateUser(t, db, "alice", 0)
 	s, err := db.CreateSession(ctx, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
-
-	db, err = sqlite.Open(dir)
+	other := db.Reopen(t)
+	found, err := other.FindSession(ctx, s.Token)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("after reopening: %v", err)
 	}
-	defer db.Close()
-	{
-		found, err := db.FindSession(ctx, s.Token)
-		if err != nil {
-			t.Fatalf("after reopening: %v", err)
-		}
-		if got := found.User.ID; got != u.ID {
-			t.Errorf("after reopening: found.User.ID = %v, want %v", got, u.ID)
-		}
+	if got := found.User.ID; got != u.ID {
+		t.Errorf("after reopening: found.User.ID = %v, want %v", got, u.ID)
 	}
 }

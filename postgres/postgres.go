@@ -1,0 +1,145 @@
+// Package postgres stores wengao's library in PostgreSQL, through pgx's
+// database/sql driver, so that several instances can share it. The store
+// code is package sqlstore's, shared with SQLite; this package gives it
+// PostgreSQL's dialect and schema (migrations/*.sql). It holds the
+// account side for now: users, sessions, the ledger, favourites,
+// settings, masking rules, abbreviations and the audit log.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlstore"
+)
+
+// Pool sizes, per instance. Write transactions run one at a time across
+// every instance (see dialect.BeginWrite), so a few write connections
+// are enough: the writers of an instance queue for one in the instance
+// rather than each holding a server connection while it waits for the
+// lock. Reads run in parallel.
+const (
+	writeConns = 4
+	readConns  = 16
+)
+
+// DB is an open wengao library in PostgreSQL.
+type DB struct {
+	*sqlstore.Store
+
+	write *sql.DB
+	read  *sql.DB
+}
+
+var (
+	_ wengao.UserService         = (*DB)(nil)
+	_ wengao.SessionService      = (*DB)(nil)
+	_ wengao.LedgerService       = (*DB)(nil)
+	_ wengao.FavoriteService     = (*DB)(nil)
+	_ wengao.SettingsService     = (*DB)(nil)
+	_ wengao.MaskService         = (*DB)(nil)
+	_ wengao.AbbreviationService = (*DB)(nil)
+	_ wengao.AuditLog            = (*DB)(nil)
+	_ wengao.ChangeNotifier      = (*DB)(nil)
+)
+
+// Open connects to the database at url (postgres://…) and applies the
+// pending migrations. Instances opening one database at once apply them
+// once: the migrations run under an advisory lock.
+func Open(ctx context.Context, url string) (*DB, error) {
+	open := func(conns int) (*sql.DB, error) {
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(conns)
+		db.SetMaxIdleConns(conns)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		return db, nil
+	}
+	w, err := open(writeConns)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	r, err := open(readConns)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	return &DB{Store: sqlstore.New(dialect{}, w, r), write: w, read: r}, nil
+}
+
+// Close closes the connections.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Advisory lock keys, in the database's space of 64-bit keys: any two
+// fixed numbers other programs are unlikely to take.
+const (
+	writeLockKey   int64 = 0x77656e67616f0001 // "wengao" 1: write transactions
+	migrateLockKey int64 = 0x77656e67616f0002 // "wengao" 2: migrations
+)
+
+// dialect is PostgreSQL's sqlstore.Dialect.
+type dialect struct{}
+
+func (dialect) Name() string                        { return "postgres" }
+func (dialect) Placeholders() sqlstore.Placeholders { return sqlstore.Dollars }
+
+// BeginWrite begins a READ COMMITTED transaction and takes the write
+// lock, held until it commits or rolls back: write transactions run one
+// at a time across every instance, as SQLite's single writer runs them,
+// so that the store's check-then-write code (a balance read, then the
+// entry that spends it) needs no retries and reasons the same on both
+// engines.
+//
+// READ COMMITTED matters: each statement after the lock sees every
+// transaction committed before the lock was granted. Under REPEATABLE
+// READ (or a server whose default_transaction_isolation says so) the
+// snapshot would be the one the lock statement took, before it waited:
+// the writes after it fail with serialization errors (40001) and a check
+// followed only by inserts could pass twice.
+func (dialect) BeginWrite(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLockKey); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
+}
+
+// SQLSTATE codes of broken constraints.
+const (
+	uniqueViolation     = "23505"
+	foreignKeyViolation = "23503"
+)
+
+func (dialect) IsUniqueViolation(err error) bool     { return sqlState(err) == uniqueViolation }
+func (dialect) IsForeignKeyViolation(err error) bool { return sqlState(err) == foreignKeyViolation }
+
+// sqlState returns the SQLSTATE of an error PostgreSQL returned, or "".
+func sqlState(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return ""
+	}
+	return pe.Code
+}
