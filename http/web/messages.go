@@ -22,6 +22,7 @@ const (
 	MsgBadJSON         = "请求格式有误，请提交 JSON。"
 	MsgLoginNeeded     = "请先登录。"
 	MsgBadForm         = "表单内容有误，请返回重试。"
+	MsgCrossSite       = "请求来自其他网站，已拒绝。请在本站页面上操作。"
 
 	msgUploadNotMultipart    = "请以 multipart/form-data 格式上传文件（字段名 file）。"
 	msgUploadBroken          = "上传中断或格式有误，请重新上传。"
