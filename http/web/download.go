@@ -153,14 +153,18 @@ func urlPathEscape(s string) string {
 	return b.String()
 }
 
-// Downloadable returns document id when readers may see it and the user
-// is not banned from downloading.
-func (s *Core) Downloadable(r *http.Request, u *wengao.User, id string) (*wengao.Document, error) {
+// Downloadable returns document id when readers may see it, the user is
+// not banned from downloading and is within the downloads a minute (an
+// ETOOMANY error, with Retry-After set on w, when not).
+func (s *Core) Downloadable(w http.ResponseWriter, r *http.Request, u *wengao.User, id string) (*wengao.Document, error) {
 	doc, err := s.PublishedDocument(r, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.ban(r, u, func(b wengao.Bans) time.Time { return b.DownloadUntil }, msgBannedDownload); err != nil {
+		return nil, err
+	}
+	if err := s.allowDownload(w, r, u); err != nil {
 		return nil, err
 	}
 	return doc, nil

@@ -52,6 +52,7 @@ const (
 	msgUploadQuota           = "您的上传空间（%s）已用完，请删除不需要的上传后再试。"
 	msgSearchTooFast         = "搜索过于频繁，请 %d 秒后再试。登录后可获得更高的搜索额度。"
 	msgRegisterTooFast       = "同一网络注册的账号过多，请 %d 秒后再试。"
+	msgDownloadTooFast       = "下载过于频繁，请 %d 秒后再试。"
 )
 
 // statusTitles are the headings of error pages by HTTP status.
