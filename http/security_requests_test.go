@@ -2,9 +2,9 @@ package http_test
 
 import (
 	"context"
-	"html"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/netip"
 	"net/url"

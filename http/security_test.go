@@ -148,10 +148,10 @@ func form(kv ...string) (string, map[string]string) {
 // upload (file name, text, every metadata field) approved into a
 // document, a complaint about it, a favourite and a download of it.
 type hostileSetup struct {
-	docID      string // the imported document
-	uploadDoc  string // the document the upload became
-	uploadID   int64
-	complaint  int64
+	docID     string // the imported document
+	uploadDoc string // the document the upload became
+	uploadID  int64
+	complaint int64
 }
 
 func (e *secEnv) plantHostile(t *testing.T) hostileSetup {
