@@ -39,16 +39,14 @@ func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Docu
 	h := w.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	// Should a browser show the file after all, nothing in it runs.
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	if doc.File != nil {
 		f, _, err := s.Files.Open(r.Context(), doc.File.Key)
 		if err == nil {
 			defer f.Close()
 			name := doc.File.Name
-			ctype := mime.TypeByExtension(strings.ToLower(path.Ext(name)))
-			if ctype == "" {
-				ctype = "application/octet-stream"
-			}
-			h.Set("Content-Type", ctype)
+			h.Set("Content-Type", fileType(name))
 			h.Set("Content-Disposition", attachment(name))
 			http.ServeContent(w, r, "", doc.UpdatedAt, f)
 			return
@@ -64,6 +62,24 @@ func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Docu
 	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 	h.Set("Content-Disposition", attachment(doc.Title+".docx"))
 	http.ServeContent(w, r, "", doc.UpdatedAt, bytes.NewReader(buf.Bytes()))
+}
+
+// inertTypes are the media types of uploaded files that browsers neither
+// render as pages nor run.
+var inertTypes = map[string]bool{
+	"application/pdf": true, "application/msword": true, "text/plain": true, "text/markdown": true,
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": true,
+}
+
+// fileType returns the Content-Type of an original file named name: its
+// type when inert, else application/octet-stream, so that an uploaded
+// HTML or SVG page is saved, never shown on the site's origin.
+func fileType(name string) string {
+	ctype := mime.TypeByExtension(strings.ToLower(path.Ext(name)))
+	if mt, _, err := mime.ParseMediaType(ctype); err == nil && inertTypes[mt] {
+		return ctype
+	}
+	return "application/octet-stream"
 }
 
 // generatedDocx lays out a document's text as a 公文 (GB/T 9704): the
