@@ -521,6 +521,46 @@ func TestSecurityDownloads(t *testing.T) {
 	}
 }
 
+// TestSecurityActiveUpload: a file that a browser would run (HTML) is
+// uploaded, approved and downloaded: it comes as an attachment of a type
+// the browser neither renders nor sniffs, under a sandboxing CSP.
+func TestSecurityActiveUpload(t *testing.T) {
+	e := newSecEnv(t)
+	page := `<!doctype html><html><head><title>关于加强xss7检查的通知</title></head><body><h1>关于加强xss7检查的通知</h1>` +
+		`<p>各单位：</p><p>请认真落实安全检查工作。<script>alert('xss7')</script></p><p>特此通知。</p></body></html>`
+	st, a := e.upload(t, e.reader, "", file{"通知.html", []byte(page)})
+	if st != 201 || len(a.Uploads) != 1 {
+		t.Fatalf("HTML upload: %d %+v", st, a)
+	}
+	if r := e.do(t, actReader, "POST", fmt.Sprintf("/api/v1/uploads/%d/submit", a.Uploads[0].ID), `{"category":"公文/通知"}`, nil); r.StatusCode != 200 {
+		t.Fatalf("submit: %d %s", r.StatusCode, r.body)
+	}
+	r := e.do(t, actMod, "POST", fmt.Sprintf("/api/v1/admin/uploads/%d/approve", a.Uploads[0].ID), "", nil)
+	var approved wengao.Upload
+	if err := json.Unmarshal([]byte(r.body), &approved); err != nil || approved.DocumentID == "" {
+		t.Fatalf("approve: %d %s", r.StatusCode, r.body)
+	}
+	for _, c := range []struct{ what, method, path string }{
+		{"API download", "POST", "/api/v1/documents/" + url.PathEscape(approved.DocumentID) + "/download"},
+		{"site download", "GET", "/doc/" + url.PathEscape(approved.DocumentID) + "/download"},
+	} {
+		r := e.do(t, actOther, c.method, c.path, "", nil)
+		if r.StatusCode != 200 || !strings.Contains(r.body, "<script>") {
+			t.Fatalf("%s: %d, want the original file", c.what, r.StatusCode)
+		}
+		checkDisposition(t, c.what, r.Header.Get("Content-Disposition"))
+		if ct := r.Header.Get("Content-Type"); strings.Contains(ct, "html") || strings.Contains(ct, "xml") || strings.Contains(ct, "svg") {
+			t.Errorf("%s: Content-Type %q: a browser would render the uploaded page", c.what, ct)
+		}
+		if got := r.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q", c.what, got)
+		}
+		if csp := r.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox") {
+			t.Errorf("%s: Content-Security-Policy %q", c.what, csp)
+		}
+	}
+}
+
 // TestSecurityQuerySyntax: FTS5 syntax, quotes, column filters and
 // operators in a search never fail and never reach what readers may not:
 // a hidden and a deleted document with their own words.
