@@ -679,6 +679,18 @@ func TestSecurityRateLimits(t *testing.T) {
 		}
 		return e.do(t, actAnon, "POST", "/login", body, h)
 	})
+	// Spraying one password over many accounts from one address.
+	e.peer = "192.0.2.44"
+	first429(t, "one password tried on many accounts", 30, func(i int) secResponse {
+		return e.do(t, actAnon, "POST", "/api/v1/auth/login", fmt.Sprintf(`{"username":"victim%d","password":"Summer2024!!"}`, i), nil)
+	})
+	// An IPv6 client rotating through the addresses of its /64.
+	e.srv.Settings.SearchPerMinute = 3
+	first429(t, "searches from the addresses of one IPv6 /64", 6, func(i int) secResponse {
+		e.peer = fmt.Sprintf("2001:db8:1:2::%x", i+1)
+		return e.do(t, actAnon, "GET", fmt.Sprintf("/api/v1/search?q=v6%d", i), "", nil)
+	})
+	e.peer = ""
 	id := mustFirstID(t, e.uploadEnv)
 	first429(t, "API downloads", 6, func(i int) secResponse {
 		return e.do(t, actOther, "POST", "/api/v1/documents/"+url.PathEscape(id)+"/download", "", nil)

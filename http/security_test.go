@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -61,6 +62,8 @@ type secEnv struct {
 	*uploadEnv
 	cookies map[string]*http.Cookie
 	users   map[string]*wengao.User
+	// peer is the address requests come from, 192.0.2.1 when "".
+	peer string
 }
 
 // Actors of the security suite.
@@ -106,13 +109,16 @@ type secResponse struct {
 }
 
 // do sends one request as actor through the server in process, from the
-// peer 192.0.2.1 and as a same-origin browser request unless header
+// peer 192.0.2.1 (or e.peer) and as a same-origin browser request unless header
 // says otherwise. body is sent as JSON, unless header sets a Content-Type.
 func (e *secEnv) do(t *testing.T, actor, method, path, body string, header map[string]string) secResponse {
 	t.Helper()
 	req := httptest.NewRequest(method, "http://127.0.0.1:8080"+path, strings.NewReader(body))
 	req.Host = "127.0.0.1:8080"
 	req.RemoteAddr = "192.0.2.1:40000"
+	if e.peer != "" {
+		req.RemoteAddr = net.JoinHostPort(e.peer, "40000")
+	}
 	req.Header.Set("User-Agent", browserUA)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
