@@ -39,14 +39,13 @@ func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Docu
 	h := w.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	// Should a browser show the file after all, nothing in it runs.
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	if doc.File != nil {
 		f, _, err := s.Files.Open(r.Context(), doc.File.Key)
 		if err == nil {
 			defer f.Close()
 			name := doc.File.Name
 			h.Set("Content-Type", fileType(name))
+			h.Set("Content-Security-Policy", fileCSP)
 			h.Set("Content-Disposition", attachment(name))
 			http.ServeContent(w, r, "", doc.UpdatedAt, f)
 			return
@@ -61,8 +60,13 @@ func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Docu
 	}
 	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 	h.Set("Content-Disposition", attachment(doc.Title+".docx"))
+	h.Set("Content-Security-Policy", fileCSP)
 	http.ServeContent(w, r, "", doc.UpdatedAt, bytes.NewReader(buf.Bytes()))
 }
+
+// fileCSP is the Content-Security-Policy of a downloaded file: should a
+// browser show it after all, nothing in it runs or loads.
+const fileCSP = "sandbox; default-src 'none'"
 
 // inertTypes are the media types of uploaded files that browsers neither
 // render as pages nor run.
