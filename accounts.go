@@ -422,6 +422,9 @@ type Settings struct {
 	// RegistrationsPerHour bounds the accounts created from one address
 	// in an hour; 0 is no limit.
 	RegistrationsPerHour int `json:"registrations_per_hour"`
+	// DownloadsPerMinute bounds the downloads (and purchases) of one
+	// account in a minute: each may build a .docx; 0 is no limit.
+	DownloadsPerMinute int `json:"downloads_per_minute"`
 	// UploadsPerDay bounds the files a reader uploads in 24 hours, and
 	// UploadQuotaBytes the bytes of their uploads the library keeps
 	// (rejected and deleted ones do not count); 0 is no limit.
@@ -452,7 +455,7 @@ const (
 func DefaultSettings() Settings {
 	return Settings{SiteName: "文稿库", SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10, PreviewRule: DefaultPreviewRule,
 		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag,
-		TakedownPolicy: TakedownHide, TakedownsPerDay: 5, TakedownAccountDays: 1, SearchPerMinute: 60, RegistrationsPerHour: 5,
+		TakedownPolicy: TakedownHide, TakedownsPerDay: 5, TakedownAccountDays: 1, SearchPerMinute: 60, RegistrationsPerHour: 5, DownloadsPerMinute: 30,
 		UploadsPerDay: 30, UploadQuotaBytes: 1 << 30, Sources: DefaultSourceRules()}
 }
 
@@ -467,7 +470,7 @@ func (s Settings) Validate() error {
 	if s.SignupBonus > MaxPoints || s.SignInPoints > MaxPoints || s.DownloadPrice > MaxPoints || s.UploadReward > MaxPoints {
 		return ErrSettingsPointsTooHigh
 	}
-	for _, n := range []int{s.TakedownsPerDay, s.TakedownAccountDays, s.SearchPerMinute, s.SearchPerMinuteUser, s.RegistrationsPerHour, s.UploadsPerDay} {
+	for _, n := range []int{s.TakedownsPerDay, s.TakedownAccountDays, s.SearchPerMinute, s.SearchPerMinuteUser, s.RegistrationsPerHour, s.DownloadsPerMinute, s.UploadsPerDay} {
 		if n < 0 || n > maxRate {
 			return ErrSettingsRate
 		}

@@ -161,6 +161,8 @@ var configOptions = []*configOption{
 		field: func(c *Config) any { return &c.Settings.SearchPerMinute }, check: func(c *Config) error { return between(int64(c.Settings.SearchPerMinute), 0, 1e6) }},
 	{key: "search_per_minute_user", kind: kindInt, usage: "`searches` a minute per logged-in user; 0: no limit",
 		field: func(c *Config) any { return &c.Settings.SearchPerMinuteUser }, check: func(c *Config) error { return between(int64(c.Settings.SearchPerMinuteUser), 0, 1e6) }},
+	{key: "downloads_per_minute", kind: kindInt, usage: "`downloads` a minute per account; 0: no limit",
+		field: func(c *Config) any { return &c.Settings.DownloadsPerMinute }, check: func(c *Config) error { return between(int64(c.Settings.DownloadsPerMinute), 0, 1e6) }},
 	{key: "registrations_per_hour", kind: kindInt, usage: "`accounts` created an hour per address; 0: no limit",
 		field: func(c *Config) any { return &c.Settings.RegistrationsPerHour }, check: func(c *Config) error { return between(int64(c.Settings.RegistrationsPerHour), 0, 1e6) }},
 	{key: "uploads_per_day", kind: kindInt, usage: "`files` a reader may upload a day; 0: no limit",

@@ -59,9 +59,10 @@ func sampleServer(t *testing.T) (*wengaohttp.Server, *sqlite.DB, *http.Cookie) {
 	svc.Reads = db
 	srv := wengaohttp.MustNewServer(t, svc)
 	srv.Logger = discardLogger
-	// Tests search far more than a visitor may; those of the limits set
-	// their own.
+	// Tests search and download far more than a visitor may; those of
+	// the limits set their own.
 	srv.Settings.SearchPerMinute = 0
+	srv.Settings.DownloadsPerMinute = 0
 	u, err := db.FindUserByName(ctx, "reader")
 	if err != nil {
 		t.Fatal(err)

@@ -55,8 +55,8 @@ func NewServer(svc Services) (*Server, error) {
 	console.New(c).Register(mux)
 	mux.HandleFunc("GET /metrics", c.HandleMetrics)
 	// Every state-changing request from another site is refused
-	// (Sec-Fetch-Site, else Origin against Host).
-	s.handler = c.Middleware(http.NewCrossOriginProtection().Handler(mux))
+	// (Sec-Fetch-Site, else Origin against Host, else Referer).
+	s.handler = c.Middleware(c.CrossSiteGuard(mux))
 	return s, nil
 }
 

@@ -79,6 +79,8 @@ go test -race -count=1 -timeout 20m ./...
 # run in full here.
 echo "== go test (quality over the corpus, without -race)"
 go test -count=1 -timeout 10m -run 'TestTopKAgreesWithRank|TestRelatedOnCorpus' ./search/ ./sqlite/
+# The security suite's anonymous crawl visits every page only here.
+go test -count=1 -timeout 10m -run 'TestSecurityAnonymousCrawl' ./http/
 
 echo "== fuzz (short)"
 FUZZTIME="${FUZZTIME:-8s}"

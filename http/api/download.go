@@ -15,7 +15,7 @@ func (s *Handler) handleAPIDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	doc, err := s.Downloadable(r, u, id)
+	doc, err := s.Downloadable(w, r, u, id)
 	if err != nil {
 		s.JSONError(w, r, err)
 		return

@@ -29,7 +29,7 @@ func (s *Handler) handleDownloadPage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	doc, err := s.Downloadable(r, u, id)
+	doc, err := s.Downloadable(w, r, u, id)
 	if err != nil {
 		s.ErrorPage(w, r, err)
 		return
@@ -75,7 +75,7 @@ func (s *Handler) handleDownloadForm(w http.ResponseWriter, r *http.Request) {
 		s.ErrorPage(w, r, err)
 		return
 	}
-	doc, err := s.Downloadable(r, u, id)
+	doc, err := s.Downloadable(w, r, u, id)
 	if err != nil {
 		s.ErrorPage(w, r, err)
 		return

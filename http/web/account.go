@@ -52,8 +52,16 @@ func (s *Core) Login(w http.ResponseWriter, r *http.Request, username, password 
 	return u, err
 }
 
-// StartSession starts a session for u and sets its cookie.
+// StartSession starts a session for u and sets its cookie. The session
+// the browser held before, if any, ends: a login or password change
+// always rotates the token, and a token planted in the browser or
+// copied from it earlier is worth nothing afterwards.
 func (s *Core) StartSession(w http.ResponseWriter, r *http.Request, u *wengao.User) error {
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		if err := s.Sessions.DeleteSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
 	sess, err := s.Sessions.CreateSession(r.Context(), u.ID)
 	if err != nil {
 		return err

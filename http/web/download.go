@@ -44,11 +44,8 @@ func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Docu
 		if err == nil {
 			defer f.Close()
 			name := doc.File.Name
-			ctype := mime.TypeByExtension(strings.ToLower(path.Ext(name)))
-			if ctype == "" {
-				ctype = "application/octet-stream"
-			}
-			h.Set("Content-Type", ctype)
+			h.Set("Content-Type", fileType(name))
+			h.Set("Content-Security-Policy", fileCSP)
 			h.Set("Content-Disposition", attachment(name))
 			http.ServeContent(w, r, "", doc.UpdatedAt, f)
 			return
@@ -63,7 +60,30 @@ func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Docu
 	}
 	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 	h.Set("Content-Disposition", attachment(doc.Title+".docx"))
+	h.Set("Content-Security-Policy", fileCSP)
 	http.ServeContent(w, r, "", doc.UpdatedAt, bytes.NewReader(buf.Bytes()))
+}
+
+// fileCSP is the Content-Security-Policy of a downloaded file: should a
+// browser show it after all, nothing in it runs or loads.
+const fileCSP = "sandbox; default-src 'none'"
+
+// inertTypes are the media types of uploaded files that browsers neither
+// render as pages nor run.
+var inertTypes = map[string]bool{
+	"application/pdf": true, "application/msword": true, "text/plain": true, "text/markdown": true,
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": true,
+}
+
+// fileType returns the Content-Type of an original file named name: its
+// type when inert, else application/octet-stream, so that an uploaded
+// HTML or SVG page is saved, never shown on the site's origin.
+func fileType(name string) string {
+	ctype := mime.TypeByExtension(strings.ToLower(path.Ext(name)))
+	if mt, _, err := mime.ParseMediaType(ctype); err == nil && inertTypes[mt] {
+		return ctype
+	}
+	return "application/octet-stream"
 }
 
 // generatedDocx lays out a document's text as a 公文 (GB/T 9704): the
@@ -153,14 +173,18 @@ func urlPathEscape(s string) string {
 	return b.String()
 }
 
-// Downloadable returns document id when readers may see it and the user
-// is not banned from downloading.
-func (s *Core) Downloadable(r *http.Request, u *wengao.User, id string) (*wengao.Document, error) {
+// Downloadable returns document id when readers may see it, the user is
+// not banned from downloading and is within the downloads a minute (an
+// ETOOMANY error, with Retry-After set on w, when not).
+func (s *Core) Downloadable(w http.ResponseWriter, r *http.Request, u *wengao.User, id string) (*wengao.Document, error) {
 	doc, err := s.PublishedDocument(r, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.ban(r, u, func(b wengao.Bans) time.Time { return b.DownloadUntil }, msgBannedDownload); err != nil {
+		return nil, err
+	}
+	if err := s.allowDownload(w, r, u); err != nil {
 		return nil, err
 	}
 	return doc, nil

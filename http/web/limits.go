@@ -13,6 +13,7 @@ import (
 type limiters struct {
 	search    *throttle.Limiter // searches per address or user, a minute
 	register  *throttle.Limiter // accounts created per address, an hour
+	download  *throttle.Limiter // downloads per account, a minute
 	takedowns *throttle.Limiter // notices that hid a document, per account or address, a day
 }
 
@@ -20,6 +21,7 @@ func newLimiters() limiters {
 	return limiters{
 		search:    throttle.NewLimiter(time.Minute, 0),
 		register:  throttle.NewLimiter(time.Hour, 0),
+		download:  throttle.NewLimiter(time.Minute, 0),
 		takedowns: throttle.NewLimiter(24*time.Hour, 0),
 	}
 }
@@ -83,4 +85,13 @@ func (s *Core) allowTakedown(r *http.Request, u *wengao.User) bool {
 		return false
 	}
 	return true
+}
+
+// allowDownload counts a download by u against the limit a minute.
+func (s *Core) allowDownload(w http.ResponseWriter, r *http.Request, u *wengao.User) error {
+	ok, wait := s.limits.download.Allow("user:"+strconv.FormatInt(u.ID, 10), s.CurrentSettings(r.Context()).DownloadsPerMinute)
+	if !ok {
+		return tooMany(w, wait, msgDownloadTooFast)
+	}
+	return nil
 }

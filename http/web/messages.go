@@ -22,6 +22,7 @@ const (
 	MsgBadJSON         = "请求格式有误，请提交 JSON。"
 	MsgLoginNeeded     = "请先登录。"
 	MsgBadForm         = "表单内容有误，请返回重试。"
+	MsgCrossSite       = "请求来自其他网站，已拒绝。请在本站页面上操作。"
 
 	msgUploadNotMultipart    = "请以 multipart/form-data 格式上传文件（字段名 file）。"
 	msgUploadBroken          = "上传中断或格式有误，请重新上传。"
@@ -51,6 +52,7 @@ const (
 	msgUploadQuota           = "您的上传空间（%s）已用完，请删除不需要的上传后再试。"
 	msgSearchTooFast         = "搜索过于频繁，请 %d 秒后再试。登录后可获得更高的搜索额度。"
 	msgRegisterTooFast       = "同一网络注册的账号过多，请 %d 秒后再试。"
+	msgDownloadTooFast       = "下载过于频繁，请 %d 秒后再试。"
 )
 
 // statusTitles are the headings of error pages by HTTP status.

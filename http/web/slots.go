@@ -186,6 +186,9 @@ var anonLinks struct {
 	m map[string][]byte
 }
 
+// anonLinksPathMax is the longest path whose links are kept.
+const anonLinksPathMax = 256
+
 // anonymousLinks returns the login and registration links that come back
 // to path.
 func anonymousLinks(path string) []byte {
@@ -197,6 +200,11 @@ func anonymousLinks(path string) []byte {
 	}
 	next := url.QueryEscape(path)
 	b = []byte(`<a href="/login?next=` + next + `">登录</a><a href="/register?next=` + next + `">注册</a>`)
+	if len(path) > anonLinksPathMax {
+		// Not kept: 10,000 request lines of up to 1 MB each would
+		// hold gigabytes.
+		return b
+	}
 	anonLinks.Lock()
 	if anonLinks.m == nil || len(anonLinks.m) >= 10000 {
 		anonLinks.m = make(map[string][]byte)
