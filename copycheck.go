@@ -83,6 +83,10 @@ type CopyChecker interface {
 	// MaxDraftBytes), and EUNAVAILABLE while the passage index is first
 	// being built.
 	CheckDraft(ctx context.Context, text string) (*CopyReport, error)
+
+	// Ready reports whether the passage index is built, so that a check
+	// now is not refused with EUNAVAILABLE.
+	Ready() bool
 }
 
 // CheckQuotaService counts the drafts each user checks a day, so that the
