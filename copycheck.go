@@ -103,6 +103,9 @@ type CheckQuotaService interface {
 	// ReturnCheck gives back a check taken on day that was not done
 	// (the index was still being built); a count at zero stays there.
 	ReturnCheck(ctx context.Context, userID int64, day string) error
+
+	// ChecksUsed returns the checks counted for the user on day.
+	ChecksUsed(ctx context.Context, userID int64, day string) (int, error)
 }
 
 // CheckLimit returns how many drafts a user of role may check a day under

@@ -55,3 +55,14 @@ func (db *DB) ReturnCheck(ctx context.Context, userID int64, day string) error {
 	_, err := db.write.ExecContext(ctx, `UPDATE copy_checks SET count = count - 1 WHERE user_id = ? AND day = ? AND count > 0`, userID, day)
 	return err
 }
+
+// ChecksUsed returns the checks counted for the user on day (see
+// wengao.CheckQuotaService).
+func (db *DB) ChecksUsed(ctx context.Context, userID int64, day string) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count FROM copy_checks WHERE user_id = ? AND day = ?`, userID, day).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n, err
+}

@@ -38,6 +38,9 @@ func TestTakeCheck(t *testing.T) {
 	if used != 3 {
 		t.Errorf("fourth check: used = %d, want 3", used)
 	}
+	if n, err := db.ChecksUsed(ctx, u.ID, "2026-12-03"); err != nil || n != 3 {
+		t.Errorf("ChecksUsed = %d, %v, want 3, nil", n, err)
+	}
 	// A check given back may be taken again.
 	if err := db.ReturnCheck(ctx, u.ID, "2026-12-03"); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ type limiters struct {
 	search    *throttle.Limiter // searches per address or user, a minute
 	register  *throttle.Limiter // accounts created per address, an hour
 	takedowns *throttle.Limiter // notices that hid a document, per account or address, a day
+	checks    *throttle.Limiter // drafts checked per account or address, a minute
 }
 
 func newLimiters() limiters {
@@ -21,6 +22,7 @@ func newLimiters() limiters {
 		search:    throttle.NewLimiter(time.Minute, 0),
 		register:  throttle.NewLimiter(time.Hour, 0),
 		takedowns: throttle.NewLimiter(24*time.Hour, 0),
+		checks:    throttle.NewLimiter(time.Minute, 0),
 	}
 }
 
