@@ -87,7 +87,9 @@ func (e *checkEnv) post(t *testing.T, c *http.Client, path, contentType string, 
 				t.Fatalf("report: %v: %s", err, a.raw)
 			}
 		} else {
-			var out struct{ Error struct{ Code, Message string } }
+			var out struct {
+				Error struct{ Code, Message string }
+			}
 			json.Unmarshal(a.raw, &out)
 			a.err = out.Error
 		}
