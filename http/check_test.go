@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -493,5 +494,40 @@ func TestCheckGating(t *testing.T) {
 				t.Errorf("%s reveals hidden text around the passage: %q", out.name, hidden)
 			}
 		}
+	}
+}
+
+// TestCheckQuotaSetting checks that the console saves the daily quota and
+// that the check follows it without a restart.
+func TestCheckQuotaSetting(t *testing.T) {
+	ue, admin := consoleEnv(t)
+	e := &checkEnv{uploadEnv: ue}
+	e.checker = copycheck.New(e.db.SearchStore(), copycheck.Options{Maskers: e.db.Maskers(), Background: true})
+	e.srv.CopyChecker = e.checker
+	e.build(t)
+	st := wengao.DefaultSettings()
+	values := url.Values{
+		"site_name": {st.SiteName}, "preview_percent": {fmt.Sprint(st.Percent)}, "preview_max_chars": {fmt.Sprint(st.MaxChars)},
+		"download_price": {fmt.Sprint(st.DownloadPrice)}, "upload_reward": {fmt.Sprint(st.UploadReward)}, "signin_points": {fmt.Sprint(st.SignInPoints)},
+		"signup_bonus": {fmt.Sprint(st.SignupBonus)}, "upload_max_mb": {fmt.Sprint(st.UploadMaxBytes >> 20)}, "near_duplicate_policy": {st.NearDuplicatePolicy},
+		"check_daily_quota": {"0"},
+	}
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	if resp, body := post(t, admin, e.ts.URL+"/admin/settings", values.Encode(), form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving settings: %d %s", resp.StatusCode, body)
+	}
+	saved, _, err := e.db.LoadSettings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.CheckDailyQuota != 0 {
+		t.Errorf("saved check_daily_quota = %d, want 0", saved.CheckDailyQuota)
+	}
+	if a := e.checkJSON(t, e.reader, "各单位要加强管理。"); a.status != http.StatusForbidden {
+		t.Errorf("reader after the quota was set to 0: status %d, want 403", a.status)
+	}
+	values.Set("check_daily_quota", "-1")
+	if resp, _ := post(t, admin, e.ts.URL+"/admin/settings", values.Encode(), form); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("negative quota: status %d, want 400", resp.StatusCode)
 	}
 }
