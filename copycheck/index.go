@@ -253,7 +253,7 @@ func (x *index) build(ctx context.Context, st Store) error {
 			for len(slotFps) <= int(s) {
 				slotFps = append(slotFps, nil)
 			}
-			slotFps[s] = slices.Clip(p.fps)
+			slotFps[s] = slices.Clone(p.fps) // exact size: they are held until the table is made
 			total += len(p.fps)
 		}
 	})
