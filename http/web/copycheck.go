@@ -241,7 +241,7 @@ func (s *Core) ReadDraft(w http.ResponseWriter, r *http.Request) (Draft, error) 
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCheckJSON))
 		if err != nil {
-			return Draft{}, wengao.Errorf(wengao.ETOOLARGE, "文稿过长：一次最多查 %d 字。", wengao.MaxDraftChars)
+			return Draft{}, wengao.Errorf(wengao.ETOOLARGE, msgDraftTooLong, wengao.MaxDraftChars)
 		}
 		if err := json.Unmarshal(body, &in); err != nil {
 			return Draft{}, wengao.Errorf(wengao.EINVALID, MsgBadJSON)
@@ -257,7 +257,7 @@ func (s *Core) ReadDraft(w http.ResponseWriter, r *http.Request) (Draft, error) 
 		if err := r.ParseForm(); err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return Draft{}, wengao.Errorf(wengao.ETOOLARGE, "文稿过长：一次最多查 %d 字。", wengao.MaxDraftChars)
+				return Draft{}, wengao.Errorf(wengao.ETOOLARGE, msgDraftTooLong, wengao.MaxDraftChars)
 			}
 			return Draft{}, wengao.Errorf(wengao.EINVALID, MsgBadForm)
 		}
@@ -326,7 +326,7 @@ func (s *Core) readDraftMultipart(w http.ResponseWriter, r *http.Request) (Draft
 			if part.FormName() == "format" {
 				d.Format = string(b)
 			} else if len(b) > wengao.MaxDraftBytes {
-				return Draft{}, wengao.Errorf(wengao.ETOOLARGE, "文稿过长：一次最多查 %d 字。", wengao.MaxDraftChars)
+				return Draft{}, wengao.Errorf(wengao.ETOOLARGE, msgDraftTooLong, wengao.MaxDraftChars)
 			} else {
 				text = string(b)
 			}

@@ -56,6 +56,7 @@ const (
 	msgCheckTooFast          = "查重过于频繁，请 %d 秒后再试。"
 	msgCheckBusy             = "查重的人较多，请稍后再试。"
 	MsgCheckNoDraft          = "请粘贴文稿或选择文件（字段 text 或 file）。"
+	msgDraftTooLong          = "文稿过长：一次最多查 %d 字。"
 	MsgCheckFileTooLarge     = "文件超过 %s 的大小上限。"
 )
 
