@@ -327,8 +327,8 @@ func FuzzCheckDraft(f *testing.F) {
 // check before Build is refused with EUNAVAILABLE instead of building the
 // index in the request, and that it works once Build has run.
 func TestCheckBackgroundWaitsForBuild(t *testing.T) {
-	c, st := smallLibrary(t)
-	c = New(st, Options{Background: true})
+	_, st := smallLibrary(t)
+	c := New(st, Options{Background: true})
 	text := "各地要按照一河一策的要求，组织编制河湖管理保护方案，明确河湖管理范围和保护责任。"
 	if c.Ready() {
 		t.Errorf("Ready before Build = true, want false")
