@@ -430,6 +430,10 @@ type Settings struct {
 	// (rejected and deleted ones do not count); 0 is no limit.
 	UploadsPerDay    int   `json:"uploads_per_day"`
 	UploadQuotaBytes int64 `json:"upload_quota_bytes"`
+	// CheckDailyQuota is how many drafts a reader may check against the
+	// library (查重) a day; 0 turns the check off for readers. Moderators
+	// and admins are not counted (see CheckLimit).
+	CheckDailyQuota int `json:"check_daily_quota"`
 }
 
 // Takedown policies.
@@ -456,7 +460,7 @@ func DefaultSettings() Settings {
 	return Settings{SiteName: "文稿库", SignupBonus: 20, SignInPoints: 2, DownloadPrice: 5, UploadReward: 10, PreviewRule: DefaultPreviewRule,
 		UploadMaxBytes: 20 << 20, NearDuplicatePolicy: NearDuplicateFlag,
 		TakedownPolicy: TakedownHide, TakedownsPerDay: 5, TakedownAccountDays: 1, SearchPerMinute: 60, RegistrationsPerHour: 5, DownloadsPerMinute: 30,
-		UploadsPerDay: 30, UploadQuotaBytes: 1 << 30, Sources: DefaultSourceRules()}
+		UploadsPerDay: 30, UploadQuotaBytes: 1 << 30, CheckDailyQuota: 20, Sources: DefaultSourceRules()}
 }
 
 // Validate returns EINVALID when a figure is negative.
@@ -470,7 +474,7 @@ func (s Settings) Validate() error {
 	if s.SignupBonus > MaxPoints || s.SignInPoints > MaxPoints || s.DownloadPrice > MaxPoints || s.UploadReward > MaxPoints {
 		return ErrSettingsPointsTooHigh
 	}
-	for _, n := range []int{s.TakedownsPerDay, s.TakedownAccountDays, s.SearchPerMinute, s.SearchPerMinuteUser, s.RegistrationsPerHour, s.DownloadsPerMinute, s.UploadsPerDay} {
+	for _, n := range []int{s.TakedownsPerDay, s.TakedownAccountDays, s.SearchPerMinute, s.SearchPerMinuteUser, s.RegistrationsPerHour, s.DownloadsPerMinute, s.UploadsPerDay, s.CheckDailyQuota} {
 		if n < 0 || n > maxRate {
 			return ErrSettingsRate
 		}

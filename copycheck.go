@@ -83,4 +83,41 @@ type CopyChecker interface {
 	// MaxDraftBytes), and EUNAVAILABLE while the passage index is first
 	// being built.
 	CheckDraft(ctx context.Context, text string) (*CopyReport, error)
+
+	// Ready reports whether the passage index is built, so that a check
+	// now is not refused with EUNAVAILABLE.
+	Ready() bool
+}
+
+// CheckQuotaService counts the drafts each user checks a day, so that the
+// daily quota (Settings.CheckDailyQuota) holds across restarts and across
+// servers sharing one store.
+type CheckQuotaService interface {
+	// TakeCheck counts one check of the user on day (YYYY-MM-DD, the
+	// site's calendar day) unless limit checks are already counted that
+	// day (limit 0: no limit); it returns the day's count after and
+	// whether the check was counted. Returns EINVALID for a malformed
+	// day and ENOTFOUND for an unknown user.
+	TakeCheck(ctx context.Context, userID int64, day string, limit int) (used int, ok bool, err error)
+
+	// ReturnCheck gives back a check taken on day that was not done
+	// (the index was still being built); a count at zero stays there.
+	ReturnCheck(ctx context.Context, userID int64, day string) error
+
+	// ChecksUsed returns the checks counted for the user on day.
+	ChecksUsed(ctx context.Context, userID int64, day string) (int, error)
+}
+
+// CheckLimit returns how many drafts a user of role may check a day under
+// the daily quota of the settings: moderators and admins are not counted
+// (0, no limit, with ok true), readers get quota, and a quota of 0 turns
+// the check off for them (ok false).
+func CheckLimit(role string, quota int) (limit int, ok bool) {
+	if RoleRank(role) >= RoleRank(RoleModerator) {
+		return 0, true
+	}
+	if quota <= 0 {
+		return 0, false
+	}
+	return quota, true
 }

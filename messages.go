@@ -307,6 +307,16 @@ func ErrUnknownLedgerKind(kind string) *Error {
 	return Errorf(EINVALID, "无效的积分变动类型：%q。", kind)
 }
 
+// 查重 (copy check).
+var (
+	ErrCheckOff = &Error{Code: EFORBIDDEN, Message: "查重功能暂未向读者开放。"}
+)
+
+// ErrCheckQuota is the error of a check beyond the daily quota.
+func ErrCheckQuota(quota int) *Error {
+	return Errorf(ETOOMANY, "今日查重次数已用完（每天 %d 次），请明天再试。", quota)
+}
+
 // Settings and sources.
 var (
 	ErrSettingsNegativePoints = &Error{Code: EINVALID, Message: "积分设置不能为负数。"}

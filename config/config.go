@@ -167,6 +167,8 @@ var configOptions = []*configOption{
 		field: func(c *Config) any { return &c.Settings.RegistrationsPerHour }, check: func(c *Config) error { return between(int64(c.Settings.RegistrationsPerHour), 0, 1e6) }},
 	{key: "uploads_per_day", kind: kindInt, usage: "`files` a reader may upload a day; 0: no limit",
 		field: func(c *Config) any { return &c.Settings.UploadsPerDay }, check: func(c *Config) error { return between(int64(c.Settings.UploadsPerDay), 0, 1e6) }},
+	{key: "check_daily_quota", kind: kindInt, usage: "`drafts` a reader may check against the library (查重) a day; 0: readers may not (moderators and admins are not counted)",
+		field: func(c *Config) any { return &c.Settings.CheckDailyQuota }, check: func(c *Config) error { return between(int64(c.Settings.CheckDailyQuota), 0, 1e6) }},
 	{key: "upload_quota", kind: kindSize, usage: "`size` of the uploads a reader may keep, such as 1GB; 0: no limit",
 		field: func(c *Config) any { return &c.Settings.UploadQuotaBytes }, check: func(c *Config) error { return between(c.Settings.UploadQuotaBytes, 0, 1<<50) }},
 }

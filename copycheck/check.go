@@ -61,6 +61,11 @@ type Options struct {
 	// Maskers, when set, give the display masking rules: drafts copied
 	// from the site in masked form match, and sources are shown masked.
 	Maskers *search.Maskers
+	// Background leaves building the index to Build, which a server runs
+	// in the background at start-up: until it ends, checks are refused
+	// with EUNAVAILABLE instead of building it in the request (minutes
+	// at a million documents).
+	Background bool
 }
 
 // Checker checks drafts against a store's published documents. It is
@@ -116,14 +121,22 @@ func (c *Checker) Stats() Stats {
 	return c.idx.stats()
 }
 
+// Ready reports whether the index is built (see wengao.CopyChecker).
+func (c *Checker) Ready() bool {
+	c.idx.mu.RLock()
+	defer c.idx.mu.RUnlock()
+	return c.idx.built
+}
+
 // ready builds the index if no one has, or reports EUNAVAILABLE while
-// someone is, then brings it up to date.
+// someone is (or, in the Background mode, until Build has), then brings it
+// up to date.
 func (c *Checker) ready(ctx context.Context) error {
 	c.idx.mu.RLock()
 	built := c.idx.built
 	c.idx.mu.RUnlock()
 	if !built {
-		if !c.building.TryLock() {
+		if c.opt.Background || !c.building.TryLock() {
 			return wengao.Errorf(wengao.EUNAVAILABLE, msgIndexBuilding)
 		}
 		err := func() error {

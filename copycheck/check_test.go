@@ -322,3 +322,31 @@ func FuzzCheckDraft(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckBackgroundWaitsForBuild checks that in the Background mode a
+// check before Build is refused with EUNAVAILABLE instead of building the
+// index in the request, and that it works once Build has run.
+func TestCheckBackgroundWaitsForBuild(t *testing.T) {
+	_, st := smallLibrary(t)
+	c := New(st, Options{Background: true})
+	text := "各地要按照一河一策的要求，组织编制河湖管理保护方案，明确河湖管理范围和保护责任。"
+	if c.Ready() {
+		t.Errorf("Ready before Build = true, want false")
+	}
+	_, err := c.CheckDraft(context.Background(), text)
+	if got := wengao.ErrorCode(err); got != wengao.EUNAVAILABLE {
+		t.Fatalf("check before Build: code %q (%v), want %q", got, err, wengao.EUNAVAILABLE)
+	}
+	if c.Ready() {
+		t.Errorf("Ready after a refused check = true, want false (the check must not build)")
+	}
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Ready() {
+		t.Errorf("Ready after Build = false, want true")
+	}
+	if got := len(check(t, c, text).Passages); got != 1 {
+		t.Errorf("passages after Build = %d, want 1", got)
+	}
+}

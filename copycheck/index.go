@@ -5,7 +5,6 @@ import (
 	"hash/fnv"
 	"runtime"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -21,12 +20,13 @@ type Store interface {
 }
 
 // The passage index lives in memory. It holds, for every shown document,
-// the winnowed shingles of its body (see winnow) as one sorted array of
-// hash<<32|slot, plus the documents added since it was built in a map, and
+// the winnowed shingles of its body (see winnow) in a compact table of
+// hash → slots (table.go, 4 bytes a fingerprint), plus the documents added
+// since it was built in a map, and
 // the document frequency of every shingle of the library in a table of
 // counters. A slot is one indexed version of a document: an edited
 // document gets a new slot and its old one is marked dead, so that the
-// sorted array is only rewritten when a quarter of it is stale.
+// table is only rewritten when a quarter of it is stale.
 //
 // It follows the store's Catalog: each check first compares the catalog
 // with what is indexed (cheap when the catalog's version has not moved) and
@@ -36,7 +36,7 @@ type Store interface {
 type index struct {
 	mu sync.RWMutex
 
-	base          []uint64            // hash<<32 | slot, sorted
+	base          table               // fingerprints at the last build or compaction
 	delta         map[uint32][]uint32 // hash → slots, of documents added since base was built
 	nDelta, nDead int
 
@@ -61,7 +61,9 @@ type index struct {
 
 // dfBits returns the size of the document-frequency table for a library
 // of n documents: about 2,000 shingles per slot at 5,000 characters a
-// document, so that chance collisions stay far below the stock threshold.
+// document, so that chance collisions stay far below the stock threshold
+// (at a million documents, 2^27 counters add about 15 to a count on
+// average, against a threshold of 2,500).
 func dfBits(n int) uint {
 	switch {
 	case n <= 20_000:
@@ -69,7 +71,7 @@ func dfBits(n int) uint {
 	case n <= 200_000:
 		return 26
 	default:
-		return 28
+		return 27
 	}
 }
 
@@ -241,22 +243,31 @@ func (x *index) build(ctx context.Context, st Store) error {
 		return err
 	}
 	stock := stockDF(n)
-	var entries []uint64
+	var slotFps [][]uint32 // slot → its fingerprints, until the table is made
+	total := 0
 	err = printRows(ctx, st, rows, metas, func(t *search.Text) docPrint {
 		return docPrint{fps: nx.fingerprints(t.Body, stock)}
 	}, func(ps []docPrint) {
 		for _, p := range ps {
 			s := nx.addSlot(p.row, p.meta)
-			for _, h := range p.fps {
-				entries = append(entries, uint64(h)<<32|uint64(s))
+			for len(slotFps) <= int(s) {
+				slotFps = append(slotFps, nil)
 			}
+			slotFps[s] = slices.Clone(p.fps) // exact size: they are held until the table is made
+			total += len(p.fps)
 		}
 	})
 	if err != nil {
 		return err
 	}
-	slices.Sort(entries)
-	nx.base = slices.Clip(entries)
+	nx.base = newTable(total, len(nx.slotRow), func(fn func(h, slot uint32)) {
+		for s, fps := range slotFps {
+			for _, h := range fps {
+				fn(h, uint32(s))
+			}
+		}
+	})
+	slotFps = nil
 	nx.version, nx.gen, nx.built = version, gen, true
 
 	x.mu.Lock()
@@ -330,30 +341,32 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.version, x.gen = version, gen
-	if x.nDelta+x.nDead*len(x.base)/max(1, len(x.slotRow)) > len(x.base)/4 {
+	if x.nDelta+x.nDead*x.base.len()/max(1, len(x.slotRow)) > x.base.len()/4 {
 		x.compact()
 	}
 	return nil
 }
 
-// compact rewrites the sorted array with the entries of live slots of
-// both the array and the map. The caller holds the write lock.
+// compact rewrites the table with the entries of live slots of both the
+// table and the map. The caller holds the write lock.
 func (x *index) compact() {
-	out := make([]uint64, 0, len(x.base)+x.nDelta)
-	for _, e := range x.base {
-		if x.alive[uint32(e)] {
-			out = append(out, e)
-		}
-	}
-	for h, slots := range x.delta {
-		for _, s := range slots {
+	live := func(fn func(h, slot uint32)) {
+		x.base.each(func(h, s uint32) {
 			if x.alive[s] {
-				out = append(out, uint64(h)<<32|uint64(s))
+				fn(h, s)
+			}
+		})
+		for h, slots := range x.delta {
+			for _, s := range slots {
+				if x.alive[s] {
+					fn(h, s)
+				}
 			}
 		}
 	}
-	slices.Sort(out)
-	x.base = out
+	n := 0
+	live(func(uint32, uint32) { n++ })
+	x.base = newTable(n, len(x.slotRow), live)
 	x.delta = map[uint32][]uint32{}
 	x.nDelta, x.nDead = 0, 0
 }
@@ -362,18 +375,19 @@ func (x *index) compact() {
 // how many there were; it stops at limit (returning limit+1) so that a
 // common shingle costs little.
 func (x *index) postings(h uint32, limit int, fn func(slot uint32)) int {
-	lo := uint64(h) << 32
-	i := sort.Search(len(x.base), func(i int) bool { return x.base[i] >= lo })
 	n := 0
-	for ; i < len(x.base) && uint32(x.base[i]>>32) == h; i++ {
-		s := uint32(x.base[i])
+	x.base.lookup(h, func(s uint32) bool {
 		if !x.alive[s] {
-			continue
+			return true
 		}
 		if n++; n > limit {
-			return n
+			return false
 		}
 		fn(s)
+		return true
+	})
+	if n > limit {
+		return n
 	}
 	for _, s := range x.delta[h] {
 		if !x.alive[s] {
@@ -396,8 +410,8 @@ type Stats struct {
 
 // stats returns the index's size. The caller holds a lock.
 func (x *index) stats() Stats {
-	st := Stats{Documents: x.docs, Entries: len(x.base) + x.nDelta}
-	b := int64(cap(x.base)) * 8
+	st := Stats{Documents: x.docs, Entries: x.base.len() + x.nDelta}
+	b := x.base.bytes()
 	b += int64(x.nDelta)*4 + int64(len(x.delta))*48
 	b += int64(cap(x.slotRow))*8 + int64(cap(x.slotSig))*8 + int64(cap(x.alive))
 	b += int64(cap(x.rowSlot)) * 4

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/docx"
+	"github.com/wengao/wengao/gongwen"
 )
 
 // WriteText writes the report for a terminal: the share copied, each
@@ -36,22 +37,23 @@ func WriteText(w io.Writer, text string, r *wengao.CopyReport) error {
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ⏎ ") }
 
-// segment is a stretch of a draft line, marked when inside passages.
-type segment struct {
+// Segment is a stretch of a draft line, marked when inside a passage.
+type Segment struct {
 	Text    string
-	Passage int // 1-based number of the passage, 0 for none
+	Passage int // 1-based number of the passage in the report, 0 for none
 }
 
-type htmlLine struct {
-	Number   int
-	Segments []segment
+// MarkedLine is a non-empty line of a draft cut into segments.
+type MarkedLine struct {
+	Number   int // 1-based
+	Segments []Segment
 }
 
 type htmlData struct {
 	Title    string
 	Report   *wengao.CopyReport
 	Percent  string
-	Lines    []htmlLine
+	Lines    []MarkedLine
 	Passages []htmlPassage
 }
 
@@ -106,32 +108,55 @@ func WriteHTML(w io.Writer, title, text string, r *wengao.CopyReport) error {
 	for i, p := range r.Passages {
 		d.Passages = append(d.Passages, htmlPassage{Number: i + 1, P: p, Draft: runeSlice(text, p.Start, p.End), Pct: fmt.Sprintf("%.0f%%", p.Similarity*100)})
 	}
+	d.Lines = MarkLines(text, r)
+	return reportHTML.Execute(w, d)
+}
+
+// MarkLines cuts the non-empty lines of a draft into segments, each
+// marked with the passage of the report it lies in (the longest where
+// passages overlap).
+func MarkLines(text string, r *wengao.CopyReport) []MarkedLine {
 	runes := []rune(text)
 	owner := make([]int, len(runes))
 	for i := len(r.Passages) - 1; i >= 0; i-- { // the longest wins where passages overlap
 		p := r.Passages[i]
-		for k := p.Start; k < p.End && k < len(runes); k++ {
+		for k := max(p.Start, 0); k < p.End && k < len(runes); k++ {
 			owner[k] = i + 1
 		}
 	}
+	var out []MarkedLine
 	start := 0
 	for n, line := range strings.Split(text, "\n") {
 		end := start + len([]rune(line))
 		if strings.TrimSpace(line) != "" {
-			hl := htmlLine{Number: n + 1}
+			hl := MarkedLine{Number: n + 1}
 			for k := start; k < end; {
 				e := k
 				for e < end && owner[e] == owner[k] {
 					e++
 				}
-				hl.Segments = append(hl.Segments, segment{Text: string(runes[k:e]), Passage: owner[k]})
+				hl.Segments = append(hl.Segments, Segment{Text: string(runes[k:e]), Passage: owner[k]})
 				k = e
 			}
-			d.Lines = append(d.Lines, hl)
+			out = append(out, hl)
 		}
 		start = end + 1
 	}
-	return reportHTML.Execute(w, d)
+	return out
+}
+
+// Corrected returns the draft with the format findings that can be fixed
+// mechanically fixed (gongwen.ApplyFixes), and how many lines changed.
+func Corrected(text string) (string, int) {
+	lines := strings.Split(text, "\n")
+	fixed := gongwen.ApplyFixes(lines, gongwen.Check("", lines))
+	n := 0
+	for i := range lines {
+		if lines[i] != fixed[i] {
+			n++
+		}
+	}
+	return strings.Join(fixed, "\n"), n
 }
 
 // WriteDocx writes the report as a .docx file: the summary, each passage

@@ -196,7 +196,7 @@ func TestOpenAPI(t *testing.T) {
 		"POST /api/v1/auth/password", "GET /api/v1/me", "GET /api/v1/me/ledger", "GET /api/v1/me/favorites", "GET /api/v1/me/downloads",
 		"POST /api/v1/me/signin", "POST /api/v1/uploads", "GET /api/v1/uploads/{id}", "POST /api/v1/uploads/{id}/submit", "GET /api/v1/me/uploads",
 		"GET /api/v1/admin/uploads", "POST /api/v1/admin/uploads/{id}/approve", "POST /api/v1/admin/uploads/{id}/reject", "DELETE /api/v1/admin/uploads/{id}",
-		"POST /api/v1/complaints", "GET /api/v1/me/complaints", "GET /api/v1/admin/complaints", "POST /api/v1/admin/complaints/{id}/{action}",
+		"POST /api/v1/check", "POST /api/v1/complaints", "GET /api/v1/me/complaints", "GET /api/v1/admin/complaints", "POST /api/v1/admin/complaints/{id}/{action}",
 		"POST /api/v1/admin/documents/{id}/status", "GET /api/v1/admin/masks", "POST /api/v1/admin/masks", "GET /api/v1/admin/stats",
 	} {
 		method, path, _ := strings.Cut(route, " ")

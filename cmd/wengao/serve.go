@@ -15,6 +15,7 @@ import (
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/blob"
 	"github.com/wengao/wengao/config"
+	"github.com/wengao/wengao/copycheck"
 	"github.com/wengao/wengao/http"
 	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/importer"
@@ -75,6 +76,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			logger.Info("removed unfinished files", "count", n)
 		}
 	}
+	// 查重: the passage index is built in the background; until it is,
+	// checks are refused with 503 rather than kept waiting.
+	checker := copycheck.New(db.SearchStore(), copycheck.Options{Maskers: db.Maskers(), Background: true})
+	checker.Watch(db)
+	go buildCheckIndex(ctx, checker, logger)
 	srv, err := http.NewServer(http.Services{
 		Documents: db, Search: web.InstrumentSearch(db, reg), Browse: db,
 		Users: db, Sessions: db, Ledger: db, Favorites: db,
@@ -82,7 +88,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Complaints: db, DocAdmin: db, UserAdmin: db, Audit: db, SettingsStore: db,
 		Masks: db, Abbreviations: db, Maskers: db.Maskers(),
 		Reads: db, Stats: db,
-		Changes: db, // drops cached pages after writes
+		Changes:     db, // drops cached pages after writes
+		CopyChecker: checker, CheckQuota: db,
 	})
 	if err != nil {
 		return err
@@ -119,6 +126,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer cancel()
 	// Close stops the server, then writes the reads it still buffers.
 	return srv.Close(shutdownCtx)
+}
+
+// buildCheckIndex builds the copy check's passage index, trying again a
+// minute after a failure, until ctx ends.
+func buildCheckIndex(ctx context.Context, c *copycheck.Checker, logger *slog.Logger) {
+	for {
+		start := time.Now()
+		err := c.Build(ctx)
+		if err == nil {
+			st := c.Stats()
+			logger.Info("copy check index built", "documents", st.Documents, "bytes", st.Bytes, "took", time.Since(start).Round(time.Millisecond))
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		logger.Error("build the copy check index", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Minute):
+		}
+	}
 }
 
 // newLogger returns a logger writing to w in format: json, text, or

@@ -30,6 +30,7 @@ func (s *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/auth/logout", s.handleAPILogout)
 	mux.HandleFunc("POST /api/v1/auth/password", s.handleAPIPassword)
 	mux.HandleFunc("POST /api/v1/auth/register", s.handleAPIRegister)
+	mux.HandleFunc("POST /api/v1/check", s.handleAPICheck)
 	mux.HandleFunc("POST /api/v1/complaints", s.handleAPIComplaint)
 	mux.HandleFunc("GET /api/v1/documents/{id}", s.handleAPIDocument)
 	mux.HandleFunc("POST /api/v1/documents/{id}/download", s.handleAPIDownload)

@@ -504,7 +504,8 @@ func (s *Handler) handleAdminSettingsForm(w http.ResponseWriter, r *http.Request
 		st.TakedownPolicy = f.Get("takedown_policy")
 	}
 	for k, p := range map[string]*int{"takedowns_per_day": &st.TakedownsPerDay, "takedown_account_days": &st.TakedownAccountDays, "search_per_minute": &st.SearchPerMinute,
-		"search_per_minute_user": &st.SearchPerMinuteUser, "registrations_per_hour": &st.RegistrationsPerHour, "downloads_per_minute": &st.DownloadsPerMinute, "uploads_per_day": &st.UploadsPerDay} {
+		"search_per_minute_user": &st.SearchPerMinuteUser, "registrations_per_hour": &st.RegistrationsPerHour, "downloads_per_minute": &st.DownloadsPerMinute, "uploads_per_day": &st.UploadsPerDay,
+		"check_daily_quota": &st.CheckDailyQuota} {
 		if f.Has(k) {
 			*p = int(num(k))
 		}

@@ -20,6 +20,8 @@ func (s *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /about", s.handleAbout)
 	mux.HandleFunc("GET /category/{path...}", s.handleCategory)
+	mux.HandleFunc("GET /check", s.handleCheckPage)
+	mux.HandleFunc("POST /check", s.handleCheckForm)
 	mux.HandleFunc("GET /complaints/received", s.handleComplaintReceived)
 	mux.HandleFunc("GET /contact", s.handleContact)
 	mux.HandleFunc("POST /contact", s.handleComplaintForm)

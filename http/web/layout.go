@@ -18,6 +18,7 @@ type Layout struct {
 	Query       string // shown in the header's search box
 	Nav         string // the section of the site the page is in
 	SiteName    string
+	CheckOn     bool // the site checks drafts (查重): the nav links /check
 	// Account is the slot for the visitor's account links, filled when
 	// the page is served (pages are cached for all visitors).
 	Account template.HTML
@@ -32,7 +33,7 @@ func (s *Core) SiteName(ctx context.Context) string {
 }
 
 func (s *Core) NewLayout(r *http.Request, title, description, path string) Layout {
-	l := Layout{Title: title, Description: description, OGType: "website", SiteName: s.SiteName(r.Context()), Account: template.HTML(Placeholders[slotAccount])}
+	l := Layout{Title: title, Description: description, OGType: "website", SiteName: s.SiteName(r.Context()), CheckOn: s.CheckEnabled(), Account: template.HTML(Placeholders[slotAccount])}
 	if l.Description == "" {
 		l.Description = SiteDescription
 	}

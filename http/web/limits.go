@@ -15,6 +15,7 @@ type limiters struct {
 	register  *throttle.Limiter // accounts created per address, an hour
 	download  *throttle.Limiter // downloads per account, a minute
 	takedowns *throttle.Limiter // notices that hid a document, per account or address, a day
+	checks    *throttle.Limiter // drafts checked per account or address, a minute
 }
 
 func newLimiters() limiters {
@@ -23,6 +24,7 @@ func newLimiters() limiters {
 		register:  throttle.NewLimiter(time.Hour, 0),
 		download:  throttle.NewLimiter(time.Minute, 0),
 		takedowns: throttle.NewLimiter(24*time.Hour, 0),
+		checks:    throttle.NewLimiter(time.Minute, 0),
 	}
 }
 

@@ -53,6 +53,13 @@ const (
 	msgSearchTooFast         = "搜索过于频繁，请 %d 秒后再试。登录后可获得更高的搜索额度。"
 	msgRegisterTooFast       = "同一网络注册的账号过多，请 %d 秒后再试。"
 	msgDownloadTooFast       = "下载过于频繁，请 %d 秒后再试。"
+	msgCheckOff              = "本站未启用查重功能。"
+	msgCheckBuilding         = "查重索引正在建立，请稍后再试。"
+	msgCheckTooFast          = "查重过于频繁，请 %d 秒后再试。"
+	msgCheckBusy             = "查重的人较多，请稍后再试。"
+	MsgCheckNoDraft          = "请粘贴文稿或选择文件（字段 text 或 file）。"
+	msgDraftTooLong          = "文稿过长：一次最多查 %d 字。"
+	MsgCheckFileTooLarge     = "文件超过 %s 的大小上限。"
 )
 
 // statusTitles are the headings of error pages by HTTP status.

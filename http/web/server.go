@@ -71,11 +71,12 @@ type Core struct {
 	// and the core drops them when the stores change (WatchChanges).
 	Pages pageCache
 
-	rankings  rankingCache
-	favs      favCounts
-	maskState maskState
-	limits    limiters
-	held      heldBlobs
+	rankings   rankingCache
+	favs       favCounts
+	maskState  maskState
+	limits     limiters
+	held       heldBlobs
+	checkState checkState
 	// SitemapMax overrides sitemapMaxURLs; tests lower it to reach a
 	// sitemap index with few documents.
 	SitemapMax int

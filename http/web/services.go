@@ -53,6 +53,13 @@ type Services struct {
 	// store implementing wengao.ChangeNotifier). The server subscribes
 	// once, when it serves its first request.
 	Changes wengao.ChangeNotifier
+	// CopyChecker checks drafts against the library (查重, /check and
+	// POST /api/v1/check); nil turns the check off (its routes answer
+	// 404). CheckQuota counts each user's checks a day; nil takes
+	// Documents when it can, and a CopyChecker without either is an
+	// error.
+	CopyChecker wengao.CopyChecker
+	CheckQuota  wengao.CheckQuotaService
 }
 
 // check returns an error naming the required services s lacks.
@@ -86,5 +93,17 @@ func (s Services) check() error {
 	if len(missing) > 0 {
 		return fmt.Errorf("http: missing required services: %s", strings.Join(missing, ", "))
 	}
+	if s.CopyChecker != nil && s.checkQuota() == nil {
+		return fmt.Errorf("http: CopyChecker needs CheckQuota (the daily quota of checks)")
+	}
 	return nil
+}
+
+// checkQuota returns CheckQuota, or Documents when it counts checks.
+func (s Services) checkQuota() wengao.CheckQuotaService {
+	if s.CheckQuota != nil {
+		return s.CheckQuota
+	}
+	q, _ := s.Documents.(wengao.CheckQuotaService)
+	return q
 }
