@@ -216,7 +216,7 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 	}
 	if offset < len(ranked) {
 		page := ranked[offset:min(need, len(ranked))]
-		if res.Hits, err = e.hits(ctx, q, page, req.Preview, masker); err != nil {
+		if res.Hits, err = e.hits(ctx, q, page, nil, req.Preview, masker); err != nil {
 			return nil, err
 		}
 	}
@@ -224,14 +224,14 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 	// apart (Hits and Total stay those of the exact query, so that every
 	// page, count and search log reads a failed search as before).
 	if !req.Strict && req.Page == 1 && res.Total == 0 && len(ranked) == 0 && relaxable(q) && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
-		more, err := e.relaxed(ctx, cat, q, nil)
+		more, at, err := e.relaxed(ctx, cat, q, nil)
 		if err != nil {
 			return nil, err
 		}
 		if len(more) > 0 {
 			res.StrictQuery = req.Query
 			res.Suggestions = suggestions(cat, more)
-			if res.ApproximateHits, err = e.hits(ctx, q, more[:min(len(more), req.Limit)], req.Preview, masker); err != nil {
+			if res.ApproximateHits, err = e.hits(ctx, q, more[:min(len(more), req.Limit)], at, req.Preview, masker); err != nil {
 				return nil, err
 			}
 			for i := range res.ApproximateHits {
@@ -411,11 +411,12 @@ func sortBy(cat *Catalog, ids []int64, cmp func(a, b *Meta) int) []scored {
 	return out
 }
 
-// hits loads the page's documents and builds their snippets.
-// With a preview rule, snippets come from the preview of each text alone.
+// hits loads the page's documents and builds their snippets. A document
+// of at was found by its paragraph at[row]: its hit points at it, and
+// shows it. With a preview rule, snippets come from the preview of each text alone.
 // Snippets and titles show masked words in their shown form (the site
 // shows nothing else), marked when they match.
-func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, preview *wengao.PreviewRule, masker *chinese.Masker) ([]wengao.SearchHit, error) {
+func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, at map[int64]int, preview *wengao.PreviewRule, masker *chinese.Masker) ([]wengao.SearchHit, error) {
 	var runs []string
 	for _, t := range q.Terms() {
 		runs = append(runs, t.Runs...)
@@ -445,6 +446,11 @@ func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, previe
 		h.Snippet = hl.Snippet(paras, plain, snippetWidth)
 		if i := findArticle(paras, article); i >= 0 {
 			// 劳动法 第36条: the hit points at the article, and shows it.
+			h.Anchor = wengao.ParagraphAnchor(i)
+			h.Snippet = hl.Snippet(paras[i:i+1], plain, snippetWidth)
+		} else if i, ok := at[t.Row]; ok && i < len(paras) {
+			// A sentence remembered with a word changed: the paragraph
+			// that holds most of it (within the preview alone).
 			h.Anchor = wengao.ParagraphAnchor(i)
 			h.Snippet = hl.Snippet(paras[i:i+1], plain, snippetWidth)
 		}
