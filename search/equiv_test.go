@@ -196,3 +196,44 @@ func TestApproximateHitsByParagraph(t *testing.T) {
 		t.Errorf("exact sentence: %d approximate hits, want 0", got)
 	}
 }
+
+// A 文号 typed with a number the library lacks gets the numbers of that
+// issuer and year it holds as suggestions, nearest first; a title typed
+// with a word changed gets the title.
+func TestZeroResultSuggestions(t *testing.T) {
+	e := equivLibrary()
+	for _, c := range []struct{ query, want string }{
+		{"国办发〔2019〕5号", "国办发〔2019〕4号"},
+		{"国办发[2019]14", "国办发〔2019〕4号"},
+		{"法释(2020)18号", "法释〔2020〕17号"},
+		{"云南省工会劳动法律监察条例", "云南省工会劳动法律监督条例"},
+	} {
+		res := search(t, e, wengao.SearchRequest{Query: c.query})
+		if got := res.Total; got != 0 {
+			t.Errorf("%q: total %d, want 0", c.query, got)
+			continue
+		}
+		if len(res.Suggestions) == 0 {
+			t.Errorf("%q: no suggestions, want %q first", c.query, c.want)
+			continue
+		}
+		if got := res.Suggestions[0]; got != c.want {
+			t.Errorf("%q: first suggestion %q, want %q", c.query, got, c.want)
+		}
+		if got := res.StrictQuery; got != c.query {
+			t.Errorf("%q: strict query %q, want the query", c.query, got)
+		}
+		// The suggestion finds its document.
+		if got := search(t, e, wengao.SearchRequest{Query: res.Suggestions[0]}).Total; got == 0 {
+			t.Errorf("%q: suggestion %q finds nothing", c.query, res.Suggestions[0])
+		}
+	}
+	// Another year or issuer suggests no 文号 of this one.
+	for _, q := range []string{"国办发〔2018〕4号", "国发〔2019〕4号"} {
+		for _, s := range search(t, e, wengao.SearchRequest{Query: q}).Suggestions {
+			if s == "国办发〔2019〕4号" {
+				t.Errorf("%q: suggests %q, of another year or issuer", q, s)
+			}
+		}
+	}
+}

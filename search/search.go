@@ -228,9 +228,15 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		if err != nil {
 			return nil, err
 		}
-		if len(more) > 0 {
+		nums, err := e.docNumberSuggestions(ctx, cat, q)
+		if err != nil {
+			return nil, err
+		}
+		if len(nums) > 0 || len(more) > 0 {
 			res.StrictQuery = req.Query
-			res.Suggestions = suggestions(cat, more)
+			res.Suggestions = mergeSuggestions(nums, suggestions(cat, more))
+		}
+		if len(more) > 0 {
 			if res.ApproximateHits, err = e.hits(ctx, q, more[:min(len(more), req.Limit)], at, req.Preview, masker); err != nil {
 				return nil, err
 			}
