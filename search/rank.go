@@ -91,19 +91,36 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 	// The paragraph test, for the documents whose words lie within a
 	// paragraph's reach of each other, most promising first.
 	if near := nearPhrases(q); near != nil {
-		within, err := e.store.MatchNear(ctx, near, nearDistance)
-		if err != nil {
-			return nil, err
-		}
 		var cands []int64
-		for _, id := range within {
-			if inSet[id] && (ev[id] == nil || !ev[id].all) {
-				cands = append(cands, id)
+		if nearByText(near) {
+			// A word of one character: the first documents, in the
+			// same order, whose texts hold the words in one paragraph.
+			for _, id := range ids {
+				if ev[id] == nil || !ev[id].all {
+					cands = append(cands, id)
+				}
 			}
+			cat.RLock()
+			slices.SortFunc(cands, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
+			cat.RUnlock()
+			var err error
+			if cands, err = e.firstParagraphs(ctx, q, cands, nil); err != nil {
+				return nil, err
+			}
+		} else {
+			within, err := e.store.MatchNear(ctx, near, nearDistance)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range within {
+				if inSet[id] && (ev[id] == nil || !ev[id].all) {
+					cands = append(cands, id)
+				}
+			}
+			cat.RLock()
+			slices.SortFunc(cands, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
+			cat.RUnlock()
 		}
-		cat.RLock()
-		slices.SortFunc(cands, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
-		cat.RUnlock()
 		if len(cands) > nearCandidates {
 			cands = cands[:nearCandidates]
 		}

@@ -152,12 +152,18 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 
 	// Count a sample of the rows first: a query matching few documents is
 	// counted and ranked in full, one matching many within bounds.
-	smp, err := e.sample(ctx, cat, q, cls)
+	// Common words of one character are checked in the texts walked.
+	cc, smp, err := e.charSearch(ctx, cat, q, cls)
 	if err != nil {
 		return nil, err
 	}
+	if cc == nil {
+		if smp, err = e.sample(ctx, cat, q, cls); err != nil {
+			return nil, err
+		}
+	}
 	var ranked []scored
-	if e.wantsTopK(smp) && (need <= e.limits.MaxResults || !smp.complete) {
+	if (cc != nil || e.wantsTopK(smp)) && (need <= e.limits.MaxResults || !smp.complete) {
 		if need > e.limits.MaxResults { // deeper than top-k goes, in a library too big to rank whole
 			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
 		}
@@ -168,7 +174,7 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 		// listed once instead, and not walked for paragraphs.
 		var set map[int64]bool
 		ok := true
-		if hasPrefix(cls, excluded(q)) {
+		if cc == nil && hasPrefix(cls, excluded(q)) {
 			if nearPhrases(q) != nil && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
 				ok = false
 			} else if !smp.complete {
@@ -184,7 +190,7 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			}
 		}
 		if ok {
-			if ranked, ok, err = e.topK(ctx, cat, q, cls, set, req.Sort, need); err != nil {
+			if ranked, ok, err = e.topK(ctx, cat, q, cls, &matcher{set: set, chars: cc}, req.Sort, need); err != nil {
 				return nil, err
 			}
 		}
