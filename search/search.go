@@ -31,6 +31,9 @@ type Engine struct {
 
 	limits Limits
 
+	// results caches the rankings of recent searches.
+	results resultCache
+
 	// equiv holds the abbreviations and number forms a query word also
 	// finds: the built-in table plus the operator's entries.
 	equiv atomic.Pointer[chinese.Equivalences]
@@ -126,10 +129,11 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			}
 		}
 	}
-	q.AddAlternatives(e.equivalences(ctx).Alternatives)
+	equiv := e.equivalences(ctx)
+	q.AddAlternatives(equiv.Alternatives)
 	// A masked word and its shown form are one: 党委 finds D委 and back.
 	// Without the rules, search goes on without masking.
-	masker, _, _ := e.maskers.Masker(ctx)
+	masker, maskVersion, _ := e.maskers.Masker(ctx)
 	if masker != nil {
 		q.Expand(masker.Variants)
 	}
@@ -150,8 +154,70 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 	offset := (req.Page - 1) * req.Limit
 	need := offset + req.Limit
 
-	// Count a sample of the rows first: a query matching few documents is
-	// counted and ranked in full, one matching many within bounds.
+	// The ranking of the query, from the cache while the library, the
+	// masking rules and the abbreviations are unchanged (page 2 of a
+	// search reuses page 1's), else computed.
+	stamp := resultStamp(cat, maskVersion, equiv, masker != nil)
+	key := resultKey(req)
+	r, ok := e.results.get(key, stamp, need)
+	if !ok {
+		if r, err = e.rankPage(ctx, cat, q, cls, req, need); err != nil {
+			return nil, err
+		}
+		e.results.put(key, stamp, r)
+	}
+	ranked := r.ranked
+	res.Total, res.Facets, res.TotalEstimated = r.total, r.facets, r.estimated
+	if offset < len(ranked) {
+		page := ranked[offset:min(need, len(ranked))]
+		if res.Hits, err = e.hits(ctx, q, page, nil, req.Preview, masker); err != nil {
+			return nil, err
+		}
+	}
+	// No exact match: documents holding much of the query are listed
+	// apart (Hits and Total stay those of the exact query, so that every
+	// page, count and search log reads a failed search as before).
+	if !req.Strict && req.Page == 1 && res.Total == 0 && len(ranked) == 0 && relaxable(q) && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
+		more, at, err := e.relaxed(ctx, cat, q, nil)
+		if err != nil {
+			return nil, err
+		}
+		nums, err := e.docNumberSuggestions(ctx, cat, q)
+		if err != nil {
+			return nil, err
+		}
+		if len(nums) > 0 || len(more) > 0 {
+			res.StrictQuery = req.Query
+			res.Suggestions = mergeSuggestions(nums, suggestions(cat, more))
+		}
+		if len(more) > 0 {
+			if res.ApproximateHits, err = e.hits(ctx, q, more[:min(len(more), req.Limit)], at, req.Preview, masker); err != nil {
+				return nil, err
+			}
+			for i := range res.ApproximateHits {
+				res.ApproximateHits[i].Approximate = true
+			}
+		}
+	}
+	res.TookMS = ms(time.Since(start))
+	return res, nil
+}
+
+// ranking is a query's first documents in the order asked, with its
+// total and facets.
+type ranking struct {
+	ranked    []scored
+	complete  bool // ranked holds every match
+	total     int
+	estimated bool
+	facets    wengao.Facets
+}
+
+// rankPage ranks the first need documents of q (every one when that
+// costs less) and counts them. Counting a sample of the rows comes
+// first: a query matching few documents is counted and ranked in full,
+// one matching many within bounds.
+func (e *Engine) rankPage(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, req wengao.SearchRequest, need int) (*ranking, error) {
 	// Common words of one character are checked in the texts walked.
 	cc, smp, err := e.charSearch(ctx, cat, q, cls)
 	if err != nil {
@@ -162,13 +228,14 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			return nil, err
 		}
 	}
+	r := &ranking{}
 	var ranked []scored
 	if (cc != nil || e.wantsTopK(smp)) && (need <= e.limits.MaxResults || !smp.complete) {
 		if need > e.limits.MaxResults { // deeper than top-k goes, in a library too big to rank whole
 			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
 		}
-		res.Total, res.Facets = smp.estimate, smp.facets
-		res.TotalEstimated = !smp.complete
+		r.total, r.facets = smp.estimate, smp.facets
+		r.estimated = !smp.complete
 		// A prefix (a word of one character) costs the index the same
 		// whole merge of many lists for every lookup: its matches are
 		// listed once instead, and not walked for paragraphs.
@@ -213,46 +280,16 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			}
 		}
 		cat.RLock()
-		res.Total = len(ids)
-		res.Facets = facets(cat, ids)
+		r.total = len(ids)
+		r.facets = facets(cat, ids)
 		cat.RUnlock()
 		if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids); err != nil {
 			return nil, err
 		}
 	}
-	if offset < len(ranked) {
-		page := ranked[offset:min(need, len(ranked))]
-		if res.Hits, err = e.hits(ctx, q, page, nil, req.Preview, masker); err != nil {
-			return nil, err
-		}
-	}
-	// No exact match: documents holding much of the query are listed
-	// apart (Hits and Total stay those of the exact query, so that every
-	// page, count and search log reads a failed search as before).
-	if !req.Strict && req.Page == 1 && res.Total == 0 && len(ranked) == 0 && relaxable(q) && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
-		more, at, err := e.relaxed(ctx, cat, q, nil)
-		if err != nil {
-			return nil, err
-		}
-		nums, err := e.docNumberSuggestions(ctx, cat, q)
-		if err != nil {
-			return nil, err
-		}
-		if len(nums) > 0 || len(more) > 0 {
-			res.StrictQuery = req.Query
-			res.Suggestions = mergeSuggestions(nums, suggestions(cat, more))
-		}
-		if len(more) > 0 {
-			if res.ApproximateHits, err = e.hits(ctx, q, more[:min(len(more), req.Limit)], at, req.Preview, masker); err != nil {
-				return nil, err
-			}
-			for i := range res.ApproximateHits {
-				res.ApproximateHits[i].Approximate = true
-			}
-		}
-	}
-	res.TookMS = ms(time.Since(start))
-	return res, nil
+	r.ranked = ranked
+	r.complete = len(ranked) < need || len(ranked) == r.total && !r.estimated
+	return r, nil
 }
 
 // hasPrefix reports whether any of the phrases ends in a prefix.

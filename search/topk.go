@@ -47,7 +47,10 @@ var DefaultLimits = Limits{Exact: 2000, SampleRows: 16384, MaxResults: 1000, Max
 
 // SetLimits changes the engine's limits; Exact at math.MaxInt ranks every
 // query in full (the exhaustive ranking that top-k must agree with).
-func (e *Engine) SetLimits(l Limits) { e.limits = l }
+func (e *Engine) SetLimits(l Limits) {
+	e.limits = l
+	e.results.Forget()
+}
 
 // sampleCount is what a search learns from its sample.
 type sampleCount struct {
