@@ -112,13 +112,22 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 			if err != nil {
 				return nil, err
 			}
+			// The first nearCandidates in cmpNear's order, kept sorted
+			// as they come: no sort of thousands for twenty.
+			cat.RLock()
 			for _, id := range within {
-				if inSet[id] && (ev[id] == nil || !ev[id].all) {
-					cands = append(cands, id)
+				if !inSet[id] || (ev[id] != nil && ev[id].all) {
+					continue
+				}
+				if len(cands) == nearCandidates && cmpNear(cat, ev, id, cands[len(cands)-1]) >= 0 {
+					continue
+				}
+				i, _ := slices.BinarySearchFunc(cands, id, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
+				cands = slices.Insert(cands, i, id)
+				if len(cands) > nearCandidates {
+					cands = cands[:nearCandidates]
 				}
 			}
-			cat.RLock()
-			slices.SortFunc(cands, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
 			cat.RUnlock()
 		}
 		if len(cands) > nearCandidates {

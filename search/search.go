@@ -159,12 +159,18 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 	// search reuses page 1's), else computed.
 	stamp := resultStamp(cat, maskVersion, equiv, masker != nil)
 	key := resultKey(req)
-	r, ok := e.results.get(key, stamp, need)
+	var r *ranking
+	ok := false
+	if !e.limits.NoCache {
+		r, ok = e.results.get(key, stamp, need)
+	}
 	if !ok {
 		if r, err = e.rankPage(ctx, cat, q, cls, req, need); err != nil {
 			return nil, err
 		}
-		e.results.put(key, stamp, r)
+		if !e.limits.NoCache {
+			e.results.put(key, stamp, r)
+		}
 	}
 	ranked := r.ranked
 	res.Total, res.Facets, res.TotalEstimated = r.total, r.facets, r.estimated

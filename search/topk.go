@@ -40,6 +40,9 @@ type Limits struct {
 	// query matching 5 % took seconds to walk, one matching 90 % a few
 	// lookups.
 	MinShare float64
+	// NoCache ranks every search anew, its ranking not cached for the
+	// next page (for benchmarks of the ranking itself).
+	NoCache bool
 }
 
 // DefaultLimits are the limits of New.
