@@ -45,6 +45,7 @@ const (
 type matcher struct {
 	set   map[int64]bool
 	chars *charClauses
+	cat   *Catalog // the titles, for chars
 }
 
 // charClauses are the clauses of a query made of one-character words
@@ -169,7 +170,7 @@ func splitChars(cls [][]Phrase, not []Phrase) *charClauses {
 
 // matchChars returns, in their order, those of rows that match q, its
 // characters checked in the texts.
-func (e *Engine) matchChars(ctx context.Context, q *query.Query, cc *charClauses, rows []int64) ([]int64, error) {
+func (e *Engine) matchChars(ctx context.Context, cat *Catalog, q *query.Query, cc *charClauses, rows []int64) ([]int64, error) {
 	ex := excluded(q)
 	cand := rows
 	switch {
@@ -189,14 +190,27 @@ func (e *Engine) matchChars(ctx context.Context, q *query.Query, cc *charClauses
 	if len(cand) == 0 {
 		return nil, nil
 	}
-	texts, err := e.store.Texts(ctx, cand)
-	if err != nil {
-		return nil, err
+	// A title holding the characters decides without the text.
+	hold := make(map[int64]bool, len(cand))
+	var read []int64
+	cat.RLock()
+	for _, id := range cand {
+		if m, ok := cat.Get(id); ok && cc.holds(&Text{Title: m.Title, Plain: true}) {
+			hold[id] = true
+		} else {
+			read = append(read, id)
+		}
 	}
-	hold := make(map[int64]bool, len(texts))
-	for i := range texts {
-		if cc.holds(&texts[i]) {
-			hold[texts[i].Row] = true
+	cat.RUnlock()
+	if len(read) > 0 {
+		texts, err := e.store.Texts(ctx, read)
+		if err != nil {
+			return nil, err
+		}
+		for i := range texts {
+			if cc.holds(&texts[i]) {
+				hold[texts[i].Row] = true
+			}
 		}
 	}
 	out := make([]int64, 0, len(hold))
@@ -246,7 +260,7 @@ func (e *Engine) charSearch(ctx context.Context, cat *Catalog, q *query.Query, c
 			rows[i] = passing[i*len(passing)/charSampleRows]
 		}
 	}
-	ids, err := e.matchChars(ctx, q, cc, rows)
+	ids, err := e.matchChars(ctx, cat, q, cc, rows)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -263,7 +263,7 @@ func (e *Engine) rankPage(ctx context.Context, cat *Catalog, q *query.Query, cls
 			}
 		}
 		if ok {
-			if ranked, ok, err = e.topK(ctx, cat, q, cls, &matcher{set: set, chars: cc}, req.Sort, need); err != nil {
+			if ranked, ok, err = e.topK(ctx, cat, q, cls, &matcher{set: set, chars: cc, cat: cat}, req.Sort, need); err != nil {
 				return nil, err
 			}
 		}

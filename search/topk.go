@@ -216,7 +216,7 @@ func (e *Engine) matching(ctx context.Context, q *query.Query, cls [][]Phrase, m
 		return out, nil
 	}
 	if m != nil && m.chars != nil {
-		return e.matchChars(ctx, q, m.chars, rows)
+		return e.matchChars(ctx, m.cat, q, m.chars, rows)
 	}
 	ex := excluded(q)
 	var found []int64
