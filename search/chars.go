@@ -290,10 +290,13 @@ func nearByText(near []Phrase) bool {
 
 // firstParagraphs appends to list, up to nearCandidates, those of rows
 // (in their order) whose texts hold q's single-term clauses in one
-// paragraph, reading them a batch at a time.
+// paragraph, reading them a few at a time.
 func (e *Engine) firstParagraphs(ctx context.Context, q *query.Query, rows, list []int64) ([]int64, error) {
-	for i := 0; i < len(rows) && len(list) < nearCandidates; i += amongBatch {
-		batch := rows[i:min(i+amongBatch, len(rows))]
+	for i := 0; i < len(rows) && len(list) < nearCandidates; {
+		// As many as are still wanted, and a few more: texts are long.
+		n := min(amongBatch, nearCandidates-len(list)+4)
+		batch := rows[i:min(i+n, len(rows))]
+		i += len(batch)
 		spans, err := e.paragraphSpans(ctx, q, batch)
 		if err != nil {
 			return nil, err
