@@ -138,3 +138,102 @@ func TestApproximateHits(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// A sentence of a body remembered with one word changed finds its
+// document by the paragraph that holds most of it, and the hit points at
+// that paragraph.
+func TestApproximateHitsByParagraph(t *testing.T) {
+	e := equivLibrary()
+	// The text says 工时制度.
+	const q = "国家实行劳动者每日工作时间不超过八小时的休息制度"
+	res := search(t, e, wengao.SearchRequest{Query: q})
+	if got := res.Total; got != 0 {
+		t.Fatalf("%q: total %d, want 0 (no exact match)", q, got)
+	}
+	if len(res.ApproximateHits) == 0 {
+		t.Fatalf("%q: no approximate hits", q)
+	}
+	h := res.ApproximateHits[0]
+	if got, want := h.ID, "labour"; got != want {
+		t.Errorf("%q: first approximate hit %s, want %s", q, got, want)
+	}
+	if got, want := h.Anchor, wengao.ParagraphAnchor(2); got != want {
+		t.Errorf("%q: anchor %q, want %q (the paragraph holding the sentence)", q, got, want)
+	}
+	if got, want := h.Snippet, "不超过八小时"; !contains(got, want) {
+		t.Errorf("%q: snippet %q, want the paragraph (holding %q)", q, got, want)
+	}
+	if !h.Approximate {
+		t.Errorf("%q: hit not marked approximate", q)
+	}
+	// Hidden text is not shown: a preview ending before the paragraph
+	// gives no anchor and a snippet from the preview.
+	res = search(t, e, wengao.SearchRequest{Query: q, Preview: &wengao.PreviewRule{Percent: 10, MaxChars: 20}})
+	for _, h := range res.ApproximateHits {
+		if h.ID != "labour" {
+			continue
+		}
+		if h.Anchor != "" {
+			t.Errorf("%q with a preview: anchor %q into hidden text, want none", q, h.Anchor)
+		}
+		if contains(h.Snippet, "八小时") {
+			t.Errorf("%q with a preview: snippet %q shows hidden text", q, h.Snippet)
+		}
+	}
+	// Too little of the query in any paragraph: nothing approximate.
+	const far = "国家实行城市居民每月领取补贴不超过三百元的救助办法"
+	for _, h := range search(t, e, wengao.SearchRequest{Query: far}).ApproximateHits {
+		if h.ID == "labour" {
+			t.Errorf("%q: labour listed approximate, want it left out (too little in common)", far)
+		}
+	}
+	// The exact sentence is an exact match, with no approximate hits.
+	res = search(t, e, wengao.SearchRequest{Query: "国家实行劳动者每日工作时间不超过八小时的工时制度"})
+	if got, want := firstID(res), "labour"; got != want {
+		t.Errorf("exact sentence: first hit %s, want %s", got, want)
+	}
+	if got := len(res.ApproximateHits); got != 0 {
+		t.Errorf("exact sentence: %d approximate hits, want 0", got)
+	}
+}
+
+// A 文号 typed with a number the library lacks gets the numbers of that
+// issuer and year it holds as suggestions, nearest first; a title typed
+// with a word changed gets the title.
+func TestZeroResultSuggestions(t *testing.T) {
+	e := equivLibrary()
+	for _, c := range []struct{ query, want string }{
+		{"国办发〔2019〕5号", "国办发〔2019〕4号"},
+		{"国办发[2019]14", "国办发〔2019〕4号"},
+		{"法释(2020)18号", "法释〔2020〕17号"},
+		{"云南省工会劳动法律监察条例", "云南省工会劳动法律监督条例"},
+	} {
+		res := search(t, e, wengao.SearchRequest{Query: c.query})
+		if got := res.Total; got != 0 {
+			t.Errorf("%q: total %d, want 0", c.query, got)
+			continue
+		}
+		if len(res.Suggestions) == 0 {
+			t.Errorf("%q: no suggestions, want %q first", c.query, c.want)
+			continue
+		}
+		if got := res.Suggestions[0]; got != c.want {
+			t.Errorf("%q: first suggestion %q, want %q", c.query, got, c.want)
+		}
+		if got := res.StrictQuery; got != c.query {
+			t.Errorf("%q: strict query %q, want the query", c.query, got)
+		}
+		// The suggestion finds its document.
+		if got := search(t, e, wengao.SearchRequest{Query: res.Suggestions[0]}).Total; got == 0 {
+			t.Errorf("%q: suggestion %q finds nothing", c.query, res.Suggestions[0])
+		}
+	}
+	// Another year or issuer suggests no 文号 of this one.
+	for _, q := range []string{"国办发〔2018〕4号", "国发〔2019〕4号"} {
+		for _, s := range search(t, e, wengao.SearchRequest{Query: q}).Suggestions {
+			if s == "国办发〔2019〕4号" {
+				t.Errorf("%q: suggests %q, of another year or issuer", q, s)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/wengao/wengao/chinese"
@@ -90,19 +91,48 @@ func (e *Engine) rank(ctx context.Context, cat *Catalog, q *query.Query, ids []i
 	// The paragraph test, for the documents whose words lie within a
 	// paragraph's reach of each other, most promising first.
 	if near := nearPhrases(q); near != nil {
-		within, err := e.matchNear(ctx, near, ids)
-		if err != nil {
-			return nil, err
-		}
 		var cands []int64
-		for _, id := range within {
-			if inSet[id] && (ev[id] == nil || !ev[id].all) {
-				cands = append(cands, id)
+		if nearByText(near) {
+			// A word of one character: the first documents, in the
+			// same order, whose texts hold the words in one paragraph.
+			for _, id := range ids {
+				if ev[id] == nil || !ev[id].all {
+					cands = append(cands, id)
+				}
 			}
+			cat.RLock()
+			slices.SortFunc(cands, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
+			cat.RUnlock()
+			var err error
+			if cands, err = e.firstParagraphs(ctx, q, cands, nil); err != nil {
+				return nil, err
+			}
+		} else {
+			within, err := e.matchNear(ctx, near, ids)
+			if err != nil {
+				return nil, err
+			}
+			// The first nearCandidates in cmpNear's order, kept sorted
+			// as they come: no sort of thousands for twenty.
+			cat.RLock()
+			for _, id := range within {
+				if !inSet[id] || (ev[id] != nil && ev[id].all) {
+					continue
+				}
+				if len(cands) == nearCandidates && cmpNear(cat, ev, id, cands[len(cands)-1]) >= 0 {
+					continue
+				}
+				i, _ := slices.BinarySearchFunc(cands, id, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
+				cands = slices.Insert(cands, i, id)
+				if len(cands) > nearCandidates {
+					cands = cands[:nearCandidates]
+				}
+			}
+			cat.RUnlock()
 		}
-		cat.RLock()
-		cands = firstN(cands, nearCandidates, func(a, b int64) int { return cmpNear(cat, ev, a, b) })
-		cat.RUnlock()
+		if len(cands) > nearCandidates {
+			cands = cands[:nearCandidates]
+		}
 		spans, err := e.paragraphSpans(ctx, q, cands)
 		if err != nil {
 			return nil, err

@@ -31,6 +31,9 @@ type Engine struct {
 
 	limits Limits
 
+	// results caches the rankings of recent searches.
+	results resultCache
+
 	// equiv holds the abbreviations and number forms a query word also
 	// finds: the built-in table plus the operator's entries.
 	equiv atomic.Pointer[chinese.Equivalences]
@@ -126,10 +129,11 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			}
 		}
 	}
-	q.AddAlternatives(e.equivalences(ctx).Alternatives)
+	equiv := e.equivalences(ctx)
+	q.AddAlternatives(equiv.Alternatives)
 	// A masked word and its shown form are one: 党委 finds D委 and back.
 	// Without the rules, search goes on without masking.
-	masker, _, _ := e.maskers.Masker(ctx)
+	masker, maskVersion, _ := e.maskers.Masker(ctx)
 	if masker != nil {
 		q.Expand(masker.Variants)
 	}
@@ -150,37 +154,117 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 	offset := (req.Page - 1) * req.Limit
 	need := offset + req.Limit
 
-	// Count a sample of the rows first: a query matching few documents is
-	// counted and ranked in full, one matching many within bounds.
-	smp, err := e.sample(ctx, cat, q, cls)
+	// The ranking of the query, from the cache while the library, the
+	// masking rules and the abbreviations are unchanged (page 2 of a
+	// search reuses page 1's), else computed.
+	stamp := resultStamp(cat, maskVersion, equiv, masker != nil)
+	key := resultKey(req)
+	var r *ranking
+	ok := false
+	if !e.limits.NoCache {
+		r, ok = e.results.get(key, stamp, need)
+	}
+	if !ok {
+		if r, err = e.rankPage(ctx, cat, q, cls, req, need); err != nil {
+			return nil, err
+		}
+		if !e.limits.NoCache {
+			e.results.put(key, stamp, r)
+		}
+	}
+	ranked := r.ranked
+	res.Total, res.Facets, res.TotalEstimated = r.total, r.facets, r.estimated
+	if offset < len(ranked) {
+		page := ranked[offset:min(need, len(ranked))]
+		if res.Hits, err = e.hits(ctx, q, page, nil, req.Preview, masker); err != nil {
+			return nil, err
+		}
+	}
+	// No exact match: documents holding much of the query are listed
+	// apart (Hits and Total stay those of the exact query, so that every
+	// page, count and search log reads a failed search as before).
+	if !req.Strict && req.Page == 1 && res.Total == 0 && len(ranked) == 0 && relaxable(q) && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
+		more, at, err := e.relaxed(ctx, cat, q, nil)
+		if err != nil {
+			return nil, err
+		}
+		nums, err := e.docNumberSuggestions(ctx, cat, q)
+		if err != nil {
+			return nil, err
+		}
+		if len(nums) > 0 || len(more) > 0 {
+			res.StrictQuery = req.Query
+			res.Suggestions = mergeSuggestions(nums, suggestions(cat, more))
+		}
+		if len(more) > 0 {
+			if res.ApproximateHits, err = e.hits(ctx, q, more[:min(len(more), req.Limit)], at, req.Preview, masker); err != nil {
+				return nil, err
+			}
+			for i := range res.ApproximateHits {
+				res.ApproximateHits[i].Approximate = true
+			}
+		}
+	}
+	res.TookMS = ms(time.Since(start))
+	return res, nil
+}
+
+// ranking is a query's first documents in the order asked, with its
+// total and facets.
+type ranking struct {
+	ranked    []scored
+	complete  bool // ranked holds every match
+	total     int
+	estimated bool
+	facets    wengao.Facets
+}
+
+// rankPage ranks the first need documents of q (every one when that
+// costs less) and counts them. Counting a sample of the rows comes
+// first: a query matching few documents is counted and ranked in full,
+// one matching many within bounds.
+func (e *Engine) rankPage(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, req wengao.SearchRequest, need int) (*ranking, error) {
+	// Common words of one character are checked in the texts walked.
+	cc, smp, err := e.charSearch(ctx, cat, q, cls)
 	if err != nil {
 		return nil, err
 	}
+	if cc == nil {
+		if smp, err = e.sample(ctx, cat, q, cls); err != nil {
+			return nil, err
+		}
+	}
+	r := &ranking{}
 	var ranked []scored
-	if e.wantsRecent(smp, q, cls, req.Sort) {
+	// A match set ranked whole keeps, for the cache, as many as the
+	// pages that a cached ranking serves.
+	depth := need
+	if !e.limits.NoCache {
+		depth = max(need, resultDepth)
+	}
+	if cc == nil && e.wantsRecent(smp, q, cls, req.Sort) {
 		// A large library's match set too big to rank whole, in which
 		// a walk in ranking order would not find the page quickly: rank
 		// the newest rows' matches (rankRecent).
 		if need > e.limits.MaxResults {
 			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
 		}
-		res.Total, res.Facets = smp.estimate, smp.facets
-		res.TotalEstimated = true
+		r.total, r.facets, r.estimated = smp.estimate, smp.facets, true
 		if ranked, err = e.rankRecent(ctx, cat, q, cls, smp, need); err != nil {
 			return nil, err
 		}
-	} else if e.wantsTopK(smp) && (need <= e.limits.MaxResults || !smp.complete) {
+	} else if (cc != nil || e.wantsTopK(smp)) && (need <= e.limits.MaxResults || !smp.complete) {
 		if need > e.limits.MaxResults { // deeper than top-k goes, in a library too big to rank whole
 			return nil, wengao.Errorf(wengao.EINVALID, "结果太多，只能翻看前 %d 篇，请加上更多词语或筛选条件。", e.limits.MaxResults)
 		}
-		res.Total, res.Facets = smp.estimate, smp.facets
-		res.TotalEstimated = !smp.complete
+		r.total, r.facets = smp.estimate, smp.facets
+		r.estimated = !smp.complete
 		// A prefix (a word of one character) costs the index the same
 		// whole merge of many lists for every lookup: its matches are
 		// listed once instead, and not walked for paragraphs.
 		var set map[int64]bool
 		ok := true
-		if hasPrefix(cls, excluded(q)) {
+		if cc == nil && hasPrefix(cls, excluded(q)) {
 			if nearPhrases(q) != nil && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
 				ok = false
 			} else if !smp.complete {
@@ -196,7 +280,7 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			}
 		}
 		if ok {
-			if ranked, ok, err = e.topK(ctx, cat, q, cls, set, req.Sort, need); err != nil {
+			if ranked, ok, err = e.topK(ctx, cat, q, cls, &matcher{set: set, chars: cc, cat: cat}, req.Sort, need); err != nil {
 				return nil, err
 			}
 		}
@@ -207,7 +291,7 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 					return nil, err
 				}
 			}
-			if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids, need); err != nil {
+			if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids, depth); err != nil {
 				return nil, err
 			}
 		}
@@ -219,40 +303,16 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 			}
 		}
 		cat.RLock()
-		res.Total = len(ids)
-		res.Facets = facets(cat, ids)
+		r.total = len(ids)
+		r.facets = facets(cat, ids)
 		cat.RUnlock()
-		if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids, need); err != nil {
+		if ranked, err = e.rankAll(ctx, cat, q, cls, req.Sort, ids, depth); err != nil {
 			return nil, err
 		}
 	}
-	if offset < len(ranked) {
-		page := ranked[offset:min(need, len(ranked))]
-		if res.Hits, err = e.hits(ctx, q, page, req.Preview, masker); err != nil {
-			return nil, err
-		}
-	}
-	// No exact match: documents holding much of the query are listed
-	// apart (Hits and Total stay those of the exact query, so that every
-	// page, count and search log reads a failed search as before).
-	if !req.Strict && req.Page == 1 && res.Total == 0 && len(ranked) == 0 && relaxable(q) && req.Sort != wengao.SortDate && req.Sort != wengao.SortReads {
-		more, err := e.relaxed(ctx, cat, q, nil)
-		if err != nil {
-			return nil, err
-		}
-		if len(more) > 0 {
-			res.StrictQuery = req.Query
-			res.Suggestions = suggestions(cat, more)
-			if res.ApproximateHits, err = e.hits(ctx, q, more[:min(len(more), req.Limit)], req.Preview, masker); err != nil {
-				return nil, err
-			}
-			for i := range res.ApproximateHits {
-				res.ApproximateHits[i].Approximate = true
-			}
-		}
-	}
-	res.TookMS = ms(time.Since(start))
-	return res, nil
+	r.ranked = ranked
+	r.complete = len(ranked) < need || len(ranked) == r.total && !r.estimated
+	return r, nil
 }
 
 // hasPrefix reports whether any of the phrases ends in a prefix.
@@ -430,11 +490,12 @@ func sortBy(cat *Catalog, ids []int64, need int, cmp func(a, b *Meta) int) []sco
 	return out
 }
 
-// hits loads the page's documents and builds their snippets.
-// With a preview rule, snippets come from the preview of each text alone.
+// hits loads the page's documents and builds their snippets. A document
+// of at was found by its paragraph at[row]: its hit points at it, and
+// shows it. With a preview rule, snippets come from the preview of each text alone.
 // Snippets and titles show masked words in their shown form (the site
 // shows nothing else), marked when they match.
-func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, preview *wengao.PreviewRule, masker *chinese.Masker) ([]wengao.SearchHit, error) {
+func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, at map[int64]int, preview *wengao.PreviewRule, masker *chinese.Masker) ([]wengao.SearchHit, error) {
 	var runs []string
 	for _, t := range q.Terms() {
 		runs = append(runs, t.Runs...)
@@ -464,6 +525,11 @@ func (e *Engine) hits(ctx context.Context, q *query.Query, page []scored, previe
 		h.Snippet = hl.Snippet(paras, plain, snippetWidth)
 		if i := findArticle(paras, article); i >= 0 {
 			// 劳动法 第36条: the hit points at the article, and shows it.
+			h.Anchor = wengao.ParagraphAnchor(i)
+			h.Snippet = hl.Snippet(paras[i:i+1], plain, snippetWidth)
+		} else if i, ok := at[t.Row]; ok && i < len(paras) {
+			// A sentence remembered with a word changed: the paragraph
+			// that holds most of it (within the preview alone).
 			h.Anchor = wengao.ParagraphAnchor(i)
 			h.Snippet = hl.Snippet(paras[i:i+1], plain, snippetWidth)
 		}

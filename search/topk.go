@@ -48,6 +48,9 @@ type Limits struct {
 	// query matching 5 % took seconds to walk, one matching 90 % a few
 	// lookups.
 	MinShare float64
+	// NoCache ranks every search anew, its ranking not cached for the
+	// next page (for benchmarks of the ranking itself).
+	NoCache bool
 }
 
 // DefaultLimits are the limits of New.
@@ -55,7 +58,10 @@ var DefaultLimits = Limits{Exact: 2000, SampleRows: 16384, MaxResults: 1000, Max
 
 // SetLimits changes the engine's limits; Exact at math.MaxInt ranks every
 // query in full (the exhaustive ranking that top-k must agree with).
-func (e *Engine) SetLimits(l Limits) { e.limits = l }
+func (e *Engine) SetLimits(l Limits) {
+	e.limits = l
+	e.results.Forget()
+}
 
 // sampleCount is what a search learns from its sample.
 type sampleCount struct {
@@ -179,14 +185,14 @@ func (e *Engine) wantsRecent(s *sampleCount, q *query.Query, cls [][]Phrase, ord
 // topK returns the first need documents of q's ranking in the order sort
 // asks, without reading every match: it reports false when the walk went
 // past the limits, and the caller ranks every match instead.
-func (e *Engine) topK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, set map[int64]bool, order wengao.Sort, need int) ([]scored, bool, error) {
+func (e *Engine) topK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, m *matcher, order wengao.Sort, need int) ([]scored, bool, error) {
 	switch {
 	case order == wengao.SortDate || (order != wengao.SortReads && cls == nil):
-		return e.firstMatches(ctx, cat, q, cls, set, OrderDate, need)
+		return e.firstMatches(ctx, cat, q, cls, m, OrderDate, need)
 	case order == wengao.SortReads:
-		return e.firstMatches(ctx, cat, q, cls, set, OrderReads, need)
+		return e.firstMatches(ctx, cat, q, cls, m, OrderReads, need)
 	}
-	return e.rankTopK(ctx, cat, q, cls, set, nil, need)
+	return e.rankTopK(ctx, cat, q, cls, m, nil, need)
 }
 
 // walk calls fn with the shown documents passing q's filters, in the
@@ -219,15 +225,18 @@ func (e *Engine) walk(ctx context.Context, cat *Catalog, q *query.Query, order O
 // matching returns, in their order, those of rows that match q: every
 // clause and no exclusion. A query's matches already listed in full are
 // set; nil asks the index.
-func (e *Engine) matching(ctx context.Context, q *query.Query, cls [][]Phrase, set map[int64]bool, rows []int64) ([]int64, error) {
-	if set != nil {
+func (e *Engine) matching(ctx context.Context, q *query.Query, cls [][]Phrase, m *matcher, rows []int64) ([]int64, error) {
+	if m != nil && m.set != nil {
 		out := make([]int64, 0, len(rows))
 		for _, id := range rows {
-			if set[id] {
+			if m.set[id] {
 				out = append(out, id)
 			}
 		}
 		return out, nil
+	}
+	if m != nil && m.chars != nil {
+		return e.matchChars(ctx, m.cat, q, m.chars, rows)
 	}
 	ex := excluded(q)
 	var found []int64
@@ -265,14 +274,14 @@ func inOrder(rows, set []int64) []int64 {
 }
 
 // firstMatches returns the first need matches of q in the store's order.
-func (e *Engine) firstMatches(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, set map[int64]bool, order Order, need int) ([]scored, bool, error) {
+func (e *Engine) firstMatches(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, m *matcher, order Order, need int) ([]scored, bool, error) {
 	out := make([]scored, 0, need)
 	var pr prober
 	ok, err := e.walk(ctx, cat, q, order, func(rows []int64) (bool, error) {
 		for len(rows) > 0 && len(out) < need {
 			var chunk []int64
 			chunk, rows = pr.next(rows, need-len(out))
-			found, err := e.matching(ctx, q, cls, set, chunk)
+			found, err := e.matching(ctx, q, cls, m, chunk)
 			if err != nil {
 				return false, err
 			}
@@ -342,7 +351,7 @@ const amongBatch = 64
 // a walk over the whole library. The title tier (every clause in the
 // title) is still looked for in every title; a title holding only some
 // of the clauses counts within the pool.
-func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, set map[int64]bool, pool []int64, need int) ([]scored, bool, error) {
+func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls [][]Phrase, m *matcher, pool []int64, need int) ([]scored, bool, error) {
 	nclauses := float64(len(q.Clauses))
 	near := nearPhrases(q)
 	ev := make(map[int64]*evidence)
@@ -423,7 +432,7 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 		if len(strong) >= need { // only those that can still enter
 			ids = slices.DeleteFunc(ids, func(id int64) bool { return exact[id] < strong[need-1].score })
 		}
-		found, err := e.matching(ctx, q, cls, set, ids)
+		found, err := e.matching(ctx, q, cls, m, ids)
 		if err != nil {
 			return nil, false, err
 		}
@@ -459,7 +468,7 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 		for i := 0; i < stop && len(nearCands) < nearCandidates; i += amongBatch {
 			batch := partial[i:min(i+amongBatch, len(partial))]
 			var err error
-			if nearCands, err = e.addNear(ctx, q, cls, set, near, batch, nearCands); err != nil {
+			if nearCands, err = e.addNear(ctx, q, cls, m, near, batch, nearCands); err != nil {
 				return nil, false, err
 			}
 		}
@@ -476,18 +485,19 @@ func (e *Engine) rankTopK(ctx context.Context, cat *Catalog, q *query.Query, cls
 		return w
 	}
 	var pr prober
-	walk, walkSet := e.walk, set
+	walk, walkM := e.walk, m
 	if pool != nil {
-		walk, walkSet = poolWalk(pool), make(map[int64]bool, len(pool))
+		set := make(map[int64]bool, len(pool))
 		for _, id := range pool {
-			walkSet[id] = true
+			set[id] = true
 		}
+		walk, walkM = poolWalk(pool), &matcher{set: set, cat: cat}
 	}
 	ok, err := walk(ctx, cat, q, OrderSize, func(rows []int64) (bool, error) {
 		for len(rows) > 0 && wanted() > 0 {
 			var chunk []int64
 			chunk, rows = pr.next(rows, wanted())
-			found, err := e.matching(ctx, q, cls, walkSet, chunk)
+			found, err := e.matching(ctx, q, cls, walkM, chunk)
 			if err != nil {
 				return false, err
 			}
@@ -624,9 +634,19 @@ func cmpSize(cat *Catalog, a, b int64) int {
 // addNear appends to list, up to nearCandidates, those of rows (in their
 // order) that hold the near phrases together and, unless cls is nil
 // (known to match), match q.
-func (e *Engine) addNear(ctx context.Context, q *query.Query, cls [][]Phrase, set map[int64]bool, near []Phrase, rows, list []int64) ([]int64, error) {
+func (e *Engine) addNear(ctx context.Context, q *query.Query, cls [][]Phrase, m *matcher, near []Phrase, rows, list []int64) ([]int64, error) {
 	if len(rows) == 0 || len(list) >= nearCandidates {
 		return list, nil
+	}
+	if nearByText(near) {
+		found := rows
+		if cls != nil {
+			var err error
+			if found, err = e.matching(ctx, q, cls, m, rows); err != nil {
+				return nil, err
+			}
+		}
+		return e.firstParagraphs(ctx, q, found, list)
 	}
 	found, err := e.store.MatchNearAmong(ctx, near, nearDistance, rows)
 	if err != nil {
@@ -634,7 +654,7 @@ func (e *Engine) addNear(ctx context.Context, q *query.Query, cls [][]Phrase, se
 	}
 	found = inOrder(rows, found)
 	if cls != nil && len(found) > 0 {
-		if found, err = e.matching(ctx, q, cls, set, found); err != nil {
+		if found, err = e.matching(ctx, q, cls, m, found); err != nil {
 			return nil, err
 		}
 	}

@@ -5,11 +5,15 @@ import (
 	"context"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/chinese"
 	"github.com/wengao/wengao/search"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // topKQueries are the queries of bench/queries.txt and the most common
@@ -39,8 +43,60 @@ func topKQueries(t *testing.T) (all, common []string) {
 		common = append(common, a+" "+b, a+" -"+b, a+" OR "+b, `"`+a+b+`"`)
 	}
 	common = append(common, "", "-规定", "规定 category:公文", "工作 year:2021", "管理 from:2020-01-01 to:2021-12-31",
-		"管理 办法 条例", "人民 政府 工作 发展 管理 部门 规定 应当")
-	return append(qs, common...), common
+		"管理 办法 条例", "人民 政府 工作 发展 管理 部门 规定 应当",
+		// Words of one character: checked in the texts when common.
+		"税", "法", "党 建", "的 发展", "法 -的", "国 OR 省", "法 category:法律", "的 year:2021", "会 议 规定")
+	return append(qs, append(common, mostCommon(t)...)...), common
+}
+
+// mostCommon returns one- and two-word queries of the sample library's
+// most common words (bench/scaleprobe's list for a library): its 50 most
+// common bigrams and 20 most common characters, each alone and with the
+// next.
+func mostCommon(t *testing.T) []string {
+	t.Helper()
+	bigrams, chars := map[string]int{}, map[string]int{}
+	for _, d := range sqlitetest.SampleDocuments(t) {
+		seen := map[string]bool{}
+		rs := []rune(chinese.Normalize(d.Title + "\n" + strings.Join(d.Body, "\n")))
+		for i, r := range rs {
+			if !unicode.Is(unicode.Han, r) {
+				continue
+			}
+			if c := string(r); !seen[c] {
+				seen[c] = true
+				chars[c]++
+			}
+			if i+1 < len(rs) && unicode.Is(unicode.Han, rs[i+1]) {
+				if b := string(rs[i : i+2]); !seen[b] {
+					seen[b] = true
+					bigrams[b]++
+				}
+			}
+		}
+	}
+	var out []string
+	for _, c := range []struct {
+		df map[string]int
+		n  int
+	}{{bigrams, 50}, {chars, 20}} {
+		words := make([]string, 0, len(c.df))
+		for w := range c.df {
+			words = append(words, w)
+		}
+		slices.SortFunc(words, func(a, b string) int {
+			if d := c.df[b] - c.df[a]; d != 0 {
+				return d
+			}
+			return strings.Compare(a, b)
+		})
+		words = words[:min(c.n, len(words))]
+		out = append(out, words...)
+		for i, w := range words {
+			out = append(out, w+" "+words[(i+1)%len(words)])
+		}
+	}
+	return out
 }
 
 // The top-k ranking of a query matching many documents must give the
@@ -235,6 +291,50 @@ func TestRecentPoolRanking(t *testing.T) {
 	})
 }
 
+// A word of one character found by checking texts (a common one, in a
+// library ranked top-k) finds what a substring scan finds, and its total
+// is labelled an estimate.
+func TestOneCharacterAgreesWithScan(t *testing.T) {
+	eachStore(t, func(t *testing.T, _, openSample func(testing.TB) Store) {
+		ctx := context.Background()
+		db := openSample(t)
+		docs := sqlitetest.SampleDocuments(t)
+		texts := make(map[string]string, len(docs))
+		for _, d := range docs {
+			if _, err := db.FindDocumentByID(ctx, d.ID); err == nil { // duplicates are stored once
+				texts[d.ID] = chinese.Normalize(d.Title + "\n" + strings.Join(d.Body, "\n"))
+			}
+		}
+		eng := search.New(db.SearchStore(), nil)
+		eng.SetLimits(search.Limits{Exact: -1, SampleRows: 50, MaxResults: 1000, MaxWalk: math.MaxInt})
+		for _, q := range []string{"税", "法", "的", "党 建", "國", "会 议 规定", "法 -的", "国 OR 省"} {
+			var got []string
+			estimated := false
+			for page := 1; page <= 10; page++ {
+				res, err := eng.Search(ctx, wengao.SearchRequest{Query: q, Limit: 100, Page: page})
+				if err != nil {
+					t.Fatalf("%q page %d: %v", q, page, err)
+				}
+				estimated = estimated || res.TotalEstimated
+				for _, h := range res.Hits {
+					got = append(got, h.ID)
+				}
+				if len(res.Hits) < 100 {
+					break
+				}
+			}
+			want := scanQuery(texts, q)
+			slices.Sort(got)
+			if g, w := strings.Join(got, ","), strings.Join(want, ","); g != w {
+				t.Errorf("%q: search found %d, scan found %d\n got %s\nwant %s", q, len(got), len(want), g, w)
+			}
+			if len(want) > len(texts)/4 && !estimated {
+				t.Errorf("%q: %d of %d documents, total not labelled an estimate", q, len(want), len(texts))
+			}
+		}
+	})
+}
+
 // holdsAll reports whether title holds every word.
 func holdsAll(title string, words []string) bool {
 	for _, w := range words {
@@ -243,4 +343,31 @@ func holdsAll(title string, words []string) bool {
 		}
 	}
 	return true
+}
+
+// scanQuery returns, sorted, the ids of the texts holding every word of
+// q, a query of words, -words and OR alone.
+func scanQuery(texts map[string]string, q string) []string {
+	var out []string
+	for id, text := range texts {
+		ok := true
+		fields := strings.Fields(q)
+		for i := 0; i < len(fields); i++ {
+			f := chinese.Normalize(fields[i])
+			switch {
+			case strings.HasPrefix(f, "-"):
+				ok = ok && !strings.Contains(text, f[1:])
+			case i+2 < len(fields) && fields[i+1] == "OR":
+				ok = ok && (strings.Contains(text, f) || strings.Contains(text, chinese.Normalize(fields[i+2])))
+				i += 2
+			default:
+				ok = ok && strings.Contains(text, f)
+			}
+		}
+		if ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/search"
 	"github.com/wengao/wengao/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -122,6 +123,9 @@ func OpenFile(path string) (*DB, error) {
 	db.maskers = search.NewMaskers(db)
 	db.engine = search.New(searchStore{db}, db.maskers)
 	db.engine.SetAbbreviationSource(db)
+	// Cached rankings go with the documents or search settings they were
+	// made of (other processes' changes show in the catalog's version).
+	db.OnChange(func(wengao.Change) { db.engine.ForgetResults() })
 	// Sign the documents saved before near-duplicates were looked for, or
 	// under another signature version: one query when there are none.
 	if _, err := db.BackfillSignatures(context.Background()); err != nil {

@@ -5,7 +5,7 @@
 // and the slowest queries (by their median time over the passes). Run it from the repository root on a data folder
 // that holds the imported corpus:
 //
-//	go run ./bench/latency --data DIR [--queries bench/queries.txt] [--runs 5] [--http]
+//	go run ./bench/latency --data DIR [--queries bench/queries.txt] [--runs 5] [--http] [--no-cache]
 //
 // In process it calls (*sqlite.DB).Search. With --http it also serves the
 // API in process on 127.0.0.1 and measures GET /api/v1/search?q=… with one
@@ -35,6 +35,7 @@ import (
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/blob"
 	wengaohttp "github.com/wengao/wengao/http"
+	"github.com/wengao/wengao/search"
 	"github.com/wengao/wengao/sqlite"
 )
 
@@ -47,8 +48,9 @@ func main() {
 	withHTTP := fs.Bool("http", false, "also measure the HTTP API, served in process")
 	base := fs.String("url", "", "measure only the HTTP API of the server at this URL (e.g. http://127.0.0.1:8080)")
 	slowest := fs.Int("slowest", 10, "slowest queries to list")
+	noCache := fs.Bool("no-cache", false, "rank every search anew: no rankings cached between passes (not with --url)")
 	fs.Parse(os.Args[1:])
-	if err := run(os.Stdout, options{*data, *queries, *runs, *limit, *withHTTP, *base, *slowest}); err != nil {
+	if err := run(os.Stdout, options{*data, *queries, *runs, *limit, *withHTTP, *base, *slowest, *noCache}); err != nil {
 		fmt.Fprintln(os.Stderr, "latency:", err)
 		os.Exit(1)
 	}
@@ -60,6 +62,7 @@ type options struct {
 	http          bool
 	url           string
 	slowest       int
+	noCache       bool
 }
 
 func envOr(key, def string) string {
@@ -97,6 +100,12 @@ func run(w io.Writer, o options) error {
 		return err
 	}
 	defer db.Close()
+	if o.noCache {
+		l := search.DefaultLimits
+		l.NoCache = true
+		db.SetSearchLimits(l)
+		fmt.Fprintln(w, "\nRankings are not cached: every search is ranked anew.")
+	}
 	n, err := db.CountDocuments(ctx)
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ Usage:
   wengao backup [--data DIR] [--blob URL] [--force] --to FILE  consistent backup while serving (.tar, .tar.gz)
   wengao restore [--data DIR] [--blob URL] FILE  restore a backup into an empty data folder
   wengao mask add|list|remove [--data DIR] WORD SHOWN   display masking (党委 shown as D委)
+  wengao abbrev add|list|remove [--data DIR] SHORT FULL  abbreviations search treats as one (人社厅 人力资源和社会保障厅)
   wengao blobs gc [--data DIR] [--blob URL] [--dry-run] [--grace 1h]  remove stored files no record refers to
 
 The data folder defaults to ./wengao-data (environment WENGAO_DATA). Uploaded
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runRestore(ctx, args[1:], stdout, stderr)
 	case "mask":
 		return runMask(ctx, args[1:], stdout, stderr)
+	case "abbrev":
+		return runAbbrev(ctx, args[1:], stdout, stderr)
 	case "blobs":
 		return runBlobs(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
