@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,13 +70,15 @@ type faultCampaign struct {
 	userIDs   map[string]int64
 	docs      []string // published documents to buy, read and favour
 
+	failMu     sync.Mutex // guards report.Failures
 	mu         sync.Mutex
-	uploads    map[int64]string   // upload id → last acknowledged status
-	approved   map[int64]string   // upload id → its document
-	purchases  map[string]int64   // "user doc" → points charged when first acknowledged
-	favorites  map[string]bool    // "user doc"
-	complaints map[int64]string   // complaint id → acknowledged status
-	reads      map[string]int64   // document → highest read count shown
+	uploads    map[int64]string    // upload id → last acknowledged status
+	approved   map[int64]string    // upload id → its document
+	purchases  map[string]int64    // "user doc" → points charged when first acknowledged
+	favorites  map[string]bool     // "user doc"
+	complaints map[int64]string    // complaint id → acknowledged status
+	reads      map[string]int64    // document → highest read count shown
+	stored     map[string]int64    // document → highest read count stored
 	imported   map[string][]string // import chunk document id → its body
 
 	report faultReport
@@ -93,6 +96,9 @@ type faultReport struct {
 	Restored     int
 	ImportDocs   int // documents of killed imports found whole
 	Orphans      int // stored files no record names (collected by blobs gc)
+	// ReadsLost is the reads shown before a kill and not stored after it
+	// (buffered, unwritten), over ReadsLostDocs document checks.
+	ReadsLost, ReadsLostDocs int64
 }
 
 func TestFaults(t *testing.T) {
@@ -130,9 +136,9 @@ func newFaultCampaign(t *testing.T) *faultCampaign {
 		t: t, dir: dir, data: filepath.Join(dir, "data"), bin: filepath.Join(dir, "wengao"),
 		sessions: map[string]string{}, userIDs: map[string]int64{},
 		uploads: map[int64]string{}, approved: map[int64]string{}, purchases: map[string]int64{},
-		favorites: map[string]bool{}, complaints: map[int64]string{}, reads: map[string]int64{},
+		favorites: map[string]bool{}, complaints: map[int64]string{}, reads: map[string]int64{}, stored: map[string]int64{},
 		imported: map[string][]string{},
-		report: faultReport{KillPhases: map[string]int{}, Acknowledged: map[string]int{}, Verified: map[string]int{}},
+		report:   faultReport{KillPhases: map[string]int{}, Acknowledged: map[string]int{}, Verified: map[string]int{}},
 	}
 	c.storeArgs = []string{"--data", c.data}
 	build := exec.Command("go", "build", "-o", c.bin, ".")
@@ -224,9 +230,9 @@ func (c *faultCampaign) open() *sqlite.DB {
 func (c *faultCampaign) fail(format string, args ...any) {
 	c.t.Helper()
 	msg := fmt.Sprintf(format, args...)
-	c.mu.Lock()
+	c.failMu.Lock()
 	c.report.Failures = append(c.report.Failures, msg)
-	c.mu.Unlock()
+	c.failMu.Unlock()
 	c.t.Error(msg)
 }
 
@@ -313,9 +319,24 @@ func (c *faultCampaign) round(r int, rng *mathrand.Rand) {
 		c.imported[id] = body
 	}
 	os.WriteFile(chunk, jsonl.Bytes(), 0o644)
-	imp := c.start("import", "--quiet", "--batch", "25", "--report", filepath.Join(c.dir, fmt.Sprintf("chunk-%d.csv", r)), chunk)
 	archive := filepath.Join(c.dir, fmt.Sprintf("backup-%d.tar.gz", r))
-	bak := c.start("backup", "--to", archive)
+	// The kill comes 0.1–3.5 s into the workload; the import and the
+	// backup start at random moments before it.
+	killAt := time.Duration(100+rng.IntN(3400)) * time.Millisecond
+	impAt, bakAt := time.Duration(rng.Int64N(int64(killAt))), time.Duration(rng.Int64N(int64(killAt)))
+	var imp, bak *proc
+	var spawned sync.WaitGroup
+	spawned.Add(2)
+	go func() {
+		defer spawned.Done()
+		time.Sleep(impAt)
+		imp = c.start("import", "--quiet", "--batch", "25", "--report", filepath.Join(c.dir, fmt.Sprintf("chunk-%d.csv", r)), chunk)
+	}()
+	go func() {
+		defer spawned.Done()
+		time.Sleep(bakAt)
+		bak = c.start("backup", "--to", archive)
+	}()
 
 	// The workload, until the kill.
 	stop := make(chan struct{})
@@ -369,7 +390,8 @@ func (c *faultCampaign) round(r int, rng *mathrand.Rand) {
 		time.Sleep(50 * time.Millisecond)
 	})
 
-	time.Sleep(time.Duration(100+rng.IntN(3400)) * time.Millisecond)
+	time.Sleep(killAt)
+	spawned.Wait()
 	phase := []string{}
 	if !imp.exited() {
 		phase = append(phase, "import")
@@ -555,17 +577,38 @@ func (c *faultCampaign) download(base string, cl *http.Client, user, doc string)
 	c.ack("download")
 }
 
+// readsShown is the read count of a document page.
+var readsShown = regexp.MustCompile(`<span data-reads>(\d+)</span>`)
+
+// read views a document, as a page (which counts the read) or through
+// the API, and notes the read count shown.
 func (c *faultCampaign) read(base, doc string, rng *mathrand.Rand) {
-	req, _ := http.NewRequest("GET", base+"/api/v1/documents/"+doc, nil)
+	page := rng.IntN(4) != 0
+	u := base + "/api/v1/documents/" + doc
+	if page {
+		u = base + "/doc/" + doc
+	}
+	req, _ := http.NewRequest("GET", u, nil)
 	// Each visitor's read is counted once a day: a new browser each time.
-	req.Header.Set("User-Agent", "faults/"+hex.EncodeToString(randBytes(rng, 8)))
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/"+strconv.Itoa(100+rng.IntN(1_000_000)))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return
 	}
 	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 {
+		return
+	}
 	var d struct{ Reads int64 }
-	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&d) != nil {
+	if page {
+		m := readsShown.FindSubmatch(raw)
+		if m == nil {
+			c.fail("the page of %s shows no read count", doc)
+			return
+		}
+		d.Reads, _ = strconv.ParseInt(string(m[1]), 10, 64)
+	} else if json.Unmarshal(raw, &d) != nil {
 		return
 	}
 	c.mu.Lock()
@@ -728,9 +771,18 @@ func (c *faultCampaign) check(r int) {
 			c.fail("round %d: read document %s: %v", r, doc, err)
 			continue
 		}
+		// The stored total never goes down.
+		if d.Reads < c.stored[doc] {
+			c.fail("round %d: %s had %d reads stored, now %d", r, doc, c.stored[doc], d.Reads)
+		}
+		c.stored[doc] = max(c.stored[doc], d.Reads)
+		// The total shown includes the reads the server buffers for up
+		// to web.ReadCounter.Interval (5 s) before it writes them: a kill
+		// loses those. Counted, not failed: see docs/reliability.md.
 		if d.Reads < seen {
-			c.fail("round %d: %s showed %d reads before the kill, %d after", r, doc, seen, d.Reads)
-			c.reads[doc] = d.Reads // report each loss once
+			c.report.ReadsLost += seen - d.Reads
+			c.report.ReadsLostDocs++
+			c.reads[doc] = d.Reads // count each loss once
 			continue
 		}
 		verified("read")
@@ -831,6 +883,7 @@ func (c *faultCampaign) writeReport() {
 	fmt.Fprintf(&b, "acknowledged writes verified after restarts (cumulative):%s\n", sortedCounts(rep.Verified))
 	fmt.Fprintf(&b, "backups completed before the kill %d, restored %d; killed mid-way %d\n", rep.BackupsDone, rep.Restored, rep.BackupsKill)
 	fmt.Fprintf(&b, "documents of killed imports found whole %d; unreferenced files collected %d\n", rep.ImportDocs, rep.Orphans)
+	fmt.Fprintf(&b, "reads shown but lost to a kill (buffered, not yet written) %d, in %d document checks\n", rep.ReadsLost, rep.ReadsLostDocs)
 	fmt.Fprintf(&b, "failures %d\n", len(rep.Failures))
 	for _, f := range rep.Failures {
 		fmt.Fprintf(&b, "  - %s\n", strings.SplitN(f, "\n", 2)[0])
@@ -855,4 +908,3 @@ func sortedCounts(m map[string]int) string {
 	}
 	return b.String()
 }
-
