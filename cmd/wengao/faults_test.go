@@ -789,6 +789,10 @@ func (c *faultCampaign) check(r int) {
 	}
 	c.checkImport(r, db)
 	c.checkFiles(r, db)
+	// The poor user gets exactly one download's price for the next round.
+	if out, err := c.cli(nil, "points", "grant", "poor", strconv.Itoa(faultPrice), "--reason", "fault campaign"); err != nil {
+		c.fail("round %d: points grant: %v\n%s", r, err, out)
+	}
 }
 
 func (c *faultCampaign) checkIntegrity(r int, path string) {
@@ -868,10 +872,6 @@ func (c *faultCampaign) checkFiles(r int, db *sqlite.DB) {
 			c.fail("round %d: blobs gc of %d unreferenced files: %v\n%s", r, orphans, err, out)
 		}
 	}
-	// The poor user gets exactly one download's price for the next round.
-	if out, err := c.cli(nil, "points", "grant", "poor", strconv.Itoa(faultPrice), "--reason", "fault campaign"); err != nil {
-		c.fail("round %d: points grant: %v\n%s", r, err, out)
-	}
 }
 
 func (c *faultCampaign) writeReport() {
@@ -907,4 +907,154 @@ func sortedCounts(m map[string]int) string {
 		fmt.Fprintf(&b, " %s %d", k, m[k])
 	}
 	return b.String()
+}
+
+// TestFaultsFullDisk runs wengao on a 20 MB tmpfs, fills it, and checks
+// that uploads and imports fail with a clear error, and that once space
+// returns nothing is corrupted and both work again. It needs to mount a
+// file system (root); elsewhere it is skipped, except in CI.
+func TestFaultsFullDisk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	mnt := filepath.Join(t.TempDir(), "mnt")
+	os.MkdirAll(mnt, 0o755)
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		msg := fmt.Sprintf("cannot mount a 20 MB tmpfs for the full-disk test (it needs root): %v %s", err, out)
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
+			t.Errorf("umount: %v %s", err, out)
+		}
+	})
+	dir := t.TempDir()
+	c := &faultCampaign{t: t, dir: dir, data: filepath.Join(mnt, "data"), bin: filepath.Join(dir, "wengao")}
+	c.storeArgs = []string{"--data", c.data}
+	if out, err := exec.Command("go", "build", "-o", c.bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	small := filepath.Join(dir, "small.jsonl")
+	writeFile(t, small, `{"id":"disk-1","title":"关于磁盘空间演练的通知","body":"各单位：请做好磁盘空间演练工作。"}`+"\n")
+	if out, err := c.cli(nil, "import", "--quiet", small); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if out, err := c.cli(strings.NewReader("faults-password-1\n"), "user", "add", "--password-stdin", "uploader"); err != nil {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	db := c.open()
+	u, err := db.FindUserByName(context.Background(), "uploader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := db.CreateSession(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	srv := c.start("serve", "--addr", "127.0.0.1:0", "--log-format", "json")
+	defer srv.kill()
+	var base string
+	for deadline := time.Now().Add(60 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) || srv.exited() {
+			t.Fatalf("wengao serve did not start:\n%s", srv.out.String())
+		}
+		if _, rest, ok := strings.Cut(srv.out.String(), "wengao is serving at "); ok {
+			base, _, _ = strings.Cut(rest, "\n")
+			base = strings.TrimSpace(base)
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	bu, _ := url.Parse(base)
+	jar.SetCookies(bu, []*http.Cookie{{Name: web.SessionCookie, Value: sess.Token}})
+	cl := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	upload := func(tag string) (int, []byte) {
+		var buf bytes.Buffer
+		docx.Write(&buf, docx.Document{Title: "关于磁盘演练" + tag + "的通知", Paragraphs: []string{"各单位：", "现将磁盘演练" + tag + "有关事项通知如下。", strings.Repeat("一、加强组织领导，确保演练顺利进行。", 200)}})
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		w, _ := mw.CreateFormFile("file", "演练"+tag+".docx")
+		w.Write(buf.Bytes())
+		mw.Close()
+		st, _, raw := c.do(cl, "POST", base+"/api/v1/uploads?submit=1", mw.FormDataContentType(), &body, nil)
+		return st, raw
+	}
+	if st, raw := upload("甲"); st != http.StatusCreated {
+		t.Fatalf("upload before the disk is full: %d %s", st, raw)
+	}
+
+	// Fill the disk.
+	filler := filepath.Join(mnt, "filler")
+	f, err := os.Create(filler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			break
+		}
+	}
+	f.Close()
+
+	st, raw := upload("乙")
+	t.Logf("upload on a full disk: %d %s", st, raw)
+	if st == http.StatusInternalServerError {
+		time.Sleep(300 * time.Millisecond) // the log is written every 200 ms
+		t.Logf("server log:\n%s", srv.out.String())
+	}
+	if st/100 == 2 || st == 0 {
+		t.Errorf("upload on a full disk: status %d, want an error", st)
+	}
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	json.Unmarshal(raw, &e)
+	if !strings.Contains(e.Error.Message, "空间") {
+		t.Errorf("upload on a full disk: message %q does not say the disk is full (空间)", e.Error.Message)
+	}
+	big := filepath.Join(dir, "big.jsonl")
+	var jsonl bytes.Buffer
+	for i := range 300 {
+		b, _ := json.Marshal(map[string]any{"id": fmt.Sprintf("disk-big-%d", i), "title": fmt.Sprintf("关于第%d次磁盘演练的通知", i), "body": strings.Repeat(fmt.Sprintf("第%d次演练，确保数据完整。", i), 100)})
+		jsonl.Write(append(b, '\n'))
+	}
+	writeFile(t, big, jsonl.String())
+	out, err := c.cli(nil, "import", "--quiet", "--report", filepath.Join(dir, "big.csv"), big)
+	t.Logf("import on a full disk: %v\n%s", err, out)
+	if err == nil {
+		t.Errorf("import on a full disk succeeded:\n%s", out)
+	}
+	if !strings.Contains(out, "no space left on device") && !strings.Contains(out, "disk is full") && !strings.Contains(out, "空间") {
+		t.Errorf("import on a full disk: the output does not say the disk is full:\n%s", out)
+	}
+
+	// Space returns: nothing is corrupted, and both work again.
+	os.Remove(filler)
+	if st, raw := upload("丙"); st != http.StatusCreated {
+		t.Errorf("upload once space returned: %d %s", st, raw)
+	}
+	srv.kill()
+	if out, err := c.cli(nil, "import", "--quiet", "--report", filepath.Join(dir, "big2.csv"), big); err != nil {
+		t.Errorf("import once space returned: %v\n%s", err, out)
+	}
+	if out, err := c.cli(nil, "ledger", "check"); err != nil {
+		t.Errorf("ledger check: %v\n%s", err, out)
+	}
+	db = c.open()
+	defer db.Close()
+	c.checkIntegrity(0, db.Path)
+	checkAllSearchable(t, db)
+	ups, _, err := db.ListUploads(context.Background(), wengao.UploadFilter{UserID: u.ID, Page: 1, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ups) != 2 {
+		t.Errorf("uploads after the full disk: %d, want 2 (甲 and 丙)", len(ups))
+	}
+	c.checkFiles(0, db)
 }
