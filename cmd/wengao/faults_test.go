@@ -687,7 +687,7 @@ func (c *faultCampaign) check(r int) {
 		if bal < 0 {
 			c.fail("round %d: %s has %d points", r, name, bal)
 		}
-		entries, _, err := db.Entries(ctx, id, 1, 1_000_000)
+		entries, err := allEntries(ctx, db, id)
 		if err != nil {
 			c.fail("round %d: entries of %s: %v", r, name, err)
 			continue
@@ -792,6 +792,21 @@ func (c *faultCampaign) check(r int) {
 	// The poor user gets exactly one download's price for the next round.
 	if out, err := c.cli(nil, "points", "grant", "poor", strconv.Itoa(faultPrice), "--reason", "fault campaign"); err != nil {
 		c.fail("round %d: points grant: %v\n%s", r, err, out)
+	}
+}
+
+// allEntries returns every ledger entry of a user, page by page.
+func allEntries(ctx context.Context, db *sqlite.DB, userID int64) ([]wengao.LedgerEntry, error) {
+	var all []wengao.LedgerEntry
+	for page := 1; ; page++ {
+		es, total, err := db.Entries(ctx, userID, page, 100)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, es...)
+		if len(es) == 0 || len(all) >= total {
+			return all, nil
+		}
 	}
 }
 
