@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wengao/wengao"
 )
@@ -16,7 +17,7 @@ import (
 // The read journal keeps the reads a ReadCounter has counted (and shows)
 // but not written yet, so that a crash — kill -9, an out-of-memory kill —
 // does not take them back: each counted read is appended to a journal
-// segment (Journal.N) as "day TAB document id" before the count is
+// segment (Journal.N) as a line "day TAB quoted document id" before the count is
 // shown; each flush starts a new segment and, once the store has the
 // reads, removes the segments it covered. RecoverJournal, at start-up,
 // writes what a crash left and removes it. Appends are not synced: a
@@ -50,7 +51,7 @@ func (c *ReadCounter) journalRead(day, id string) {
 			return
 		}
 	}
-	if _, err := c.journal.WriteString(day + "\t" + id + "\n"); err != nil {
+	if _, err := c.journal.WriteString(day + "\t" + strconv.Quote(id) + "\n"); err != nil {
 		c.Logger.Error("read journal", "err", err)
 	}
 }
@@ -126,11 +127,13 @@ func (c *ReadCounter) RecoverJournal(ctx context.Context) (int64, error) {
 		}
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
-			day, id, ok := strings.Cut(sc.Text(), "\t")
-			if ok && day != "" && id != "" {
+			// A line cut short by the crash is dropped: its id lacks
+			// the closing quote, or its day does not parse.
+			day, quoted, _ := strings.Cut(sc.Text(), "\t")
+			id, err := strconv.Unquote(quoted)
+			if _, derr := time.Parse(wengao.DayLayout, day); err == nil && derr == nil && id != "" {
 				counts[wengao.Read{DocumentID: id, Day: day}]++
 			}
-			// A line cut short by the crash is dropped.
 		}
 		f.Close()
 		if err := sc.Err(); err != nil {

@@ -120,11 +120,17 @@ func TestReadJournalFailedFlush(t *testing.T) {
 // others are kept.
 func TestReadJournalTornLine(t *testing.T) {
 	journal := filepath.Join(t.TempDir(), "reads.journal")
-	os.WriteFile(journal+".3", []byte("2024-05-01\ta\n2024-05-01\ta\n2024-05-0"), 0o600)
+	os.WriteFile(journal+".3", []byte("2024-05-01\t\"a\"\n2024-05-01\t\"a\\nb\"\n2024-05-01\t\"a\n2024-05-0"), 0o600)
 	store := &recordingReads{}
 	c := web.NewReadCounter(store)
 	c.Journal = journal
 	if n, err := c.RecoverJournal(context.Background()); n != 2 || err != nil {
 		t.Errorf("recovered %d, %v; want 2, nil", n, err)
+	}
+	got := sumReads(store)
+	for doc, want := range map[string]int64{"a": 1, "a\nb": 1} {
+		if got[doc] != want {
+			t.Errorf("reads of %q recovered = %d, want %d", doc, got[doc], want)
+		}
 	}
 }
