@@ -3,6 +3,7 @@ package wengao
 import (
 	"errors"
 	"fmt"
+	"syscall"
 )
 
 // Error codes. Each maps to one HTTP status in the http package.
@@ -46,15 +47,24 @@ func Errorf(code, format string, args ...any) *Error {
 }
 
 // ErrorCode returns the code of err, EINTERNAL for errors that are not *Error
-// and "" for nil.
+// and "" for nil; a full disk is EUNAVAILABLE.
 func ErrorCode(err error) string {
 	var e *Error
 	if err == nil {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Code
+	} else if IsStorageFull(err) {
+		return EUNAVAILABLE
 	}
 	return EINTERNAL
+}
+
+// IsStorageFull reports whether err is a write that found the server's
+// disk full (ENOSPC): the user is told so (MessageStorageFull), the
+// operator by the log.
+func IsStorageFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC)
 }
 
 // ErrorMessage returns the user-safe message of err; internal errors get a
@@ -65,6 +75,8 @@ func ErrorMessage(err error) string {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Message
+	} else if IsStorageFull(err) {
+		return MessageStorageFull
 	}
 	return MessageInternal
 }

@@ -13,6 +13,10 @@ import "strconv"
 // is only logged.
 const MessageInternal = "服务器内部错误，请稍后再试。"
 
+// MessageStorageFull is what users read when the server's disk is full
+// (see IsStorageFull).
+const MessageStorageFull = "服务器存储空间已满，暂时无法保存，请稍后再试或联系管理员。"
+
 // Accounts and sessions.
 var (
 	ErrUserNotFound     = &Error{Code: ENOTFOUND, Message: "用户不存在。"}

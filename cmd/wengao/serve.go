@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -107,6 +108,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.Settings = cfg.Settings
 	srv.Counter = web.NewReadCounter(db)
 	srv.Counter.Logger = logger
+	// Reads counted and shown survive a crash (kill -9): the counter
+	// journals them until they are written.
+	srv.Counter.Journal = filepath.Join(cfg.Data, "reads.journal")
+	if n, err := srv.Counter.RecoverJournal(ctx); err != nil {
+		return fmt.Errorf("recover the reads of the last run: %w", err)
+	} else if n > 0 {
+		logger.Info("recovered reads a crash left unwritten", "reads", n)
+	}
 	srv.SearchLog = web.NewSearchLog(db)
 	srv.SearchLog.Logger = logger
 	srv.Attribution = sample.Attribution()

@@ -66,6 +66,8 @@ func (s *Core) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	code := wengao.ErrorCode(err)
 	if code == wengao.EINTERNAL {
 		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else if wengao.IsStorageFull(err) {
+		s.Logger.Error("disk full", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	WriteJSON(w, ErrorStatus(err), map[string]any{"error": map[string]string{"code": code, "message": wengao.ErrorMessage(err)}})
 }

@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,9 @@ type ReadCounter struct {
 	// MaxSeen bounds the visitor-document pairs remembered for a day; past
 	// it, the memory is cleared and counting starts afresh.
 	MaxSeen int
+	// Journal, when set, is the path of the read journal (see
+	// RecoverJournal): counted reads survive a crash.
+	Journal string
 
 	seed maphash.Seed
 
@@ -48,6 +52,9 @@ type ReadCounter struct {
 	flushes   uint64
 	flushedAt map[string]uint64
 	floor     uint64
+
+	journal *os.File // the current journal segment, or nil
+	segment int      // its number
 
 	flushMu sync.Mutex // one flush at a time
 	stop    chan struct{}
@@ -103,6 +110,7 @@ func (c *ReadCounter) Count(id string, keys ...string) bool {
 		c.seen[h] = struct{}{}
 	}
 	if counted {
+		c.journalRead(day, id)
 		c.pending[wengao.Read{DocumentID: id, Day: day}]++
 		c.unsaved[id]++
 	}
@@ -145,9 +153,15 @@ func (c *ReadCounter) Flush(ctx context.Context) error {
 		batch = append(batch, k)
 	}
 	c.pending = map[wengao.Read]int64{}
+	segment := c.rotateJournal()
 	c.mu.Unlock()
 
 	err := c.Store.RecordReads(ctx, batch)
+	if err == nil && c.Journal != "" {
+		// The store has every read of the segments up to this one,
+		// those of failed flushes included (they came back to pending).
+		c.dropSegments(segment)
+	}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
