@@ -166,7 +166,8 @@ func summarize(samples []sample, s series) row {
 }
 
 // minuteMedians returns the median of each whole minute's values, at the
-// minute's middle, or xs and ys when that gives fewer than four points.
+// minute's middle (leaving out minutes with less than half the samples
+// of the fullest), or xs and ys when that gives fewer than four points.
 func minuteMedians(xs, ys []float64) ([]float64, []float64) {
 	byMinute := map[int][]float64{}
 	last := 0
@@ -178,11 +179,15 @@ func minuteMedians(xs, ys []float64) ([]float64, []float64) {
 		byMinute[m] = append(byMinute[m], ys[i])
 		last = max(last, m)
 	}
+	most := 0
+	for _, v := range byMinute {
+		most = max(most, len(v))
+	}
 	var mx, my []float64
 	for m := 0; m <= last; m++ {
 		v := byMinute[m]
-		if len(v) == 0 {
-			continue
+		if len(v) == 0 || 2*len(v) < most {
+			continue // a part of a minute, at the end: too few to tell
 		}
 		sort.Float64s(v)
 		mx = append(mx, float64(m)*60+30)
