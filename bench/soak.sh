@@ -224,5 +224,8 @@ log "writing docs/reliability.md and docs/soak/*.svg"
 "$tmp/soakplot" -samples "$samples" -faults "$faults" -load "$tmp/load.json" -notes "$tmp/notes.md" \
 	-svg-dir "$root/docs/soak" -doc "$root/docs/reliability.md" -command "nice -n 10 bench/soak.sh $MINUTES"
 cp "$samples" "$root/docs/soak/samples.tsv"
+cp "$faults" "$root/docs/soak/faults.tsv"
+cp "$tmp/load.json" "$root/docs/soak/load.json"
+cp "$tmp/notes.md" "$root/docs/soak/notes.md"
 log "done: $kills kills, ledger checks $ledger_ok passed, $ledger_fail failed"
 [ "$ledger_fail" -eq 0 ]

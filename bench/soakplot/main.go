@@ -161,7 +161,7 @@ func summarize(samples []sample, s series) row {
 	r.first = fit(xs[:h], ys[:h]) * (xs[h-1] - xs[0])
 	r.last = fit(xs[h:], ys[h:]) * (xs[len(xs)-1] - xs[h])
 	r.mean = mean(ys[h:])
-	r.flat = math.Abs(r.last) <= s.tolerance*math.Max(math.Abs(r.mean), s.floor)
+	r.flat = r.last <= s.tolerance*math.Max(math.Abs(r.mean), s.floor) // falling is flat enough
 	return r
 }
 
@@ -240,8 +240,8 @@ func main() {
 	loadPath := flag.String("load", "", "the final JSON of bench/load")
 	svgDir := flag.String("svg-dir", "docs/soak", "folder of the SVG charts")
 	docPath := flag.String("doc", "docs/reliability.md", "Markdown file whose ## Soak section is replaced")
-	command := flag.String("command", "bench/soak.sh", "the command shown as the one to rerun")
-	notes := flag.String("notes", "", "file of extra Markdown lines for the section (the run's context)")
+	command := flag.String("command", "bench/soak.sh", "the command of the run")
+	notes := flag.String("notes", "docs/soak/notes.md", "file of extra Markdown lines for the section (the run's context)")
 	flag.Parse()
 	if err := run(*samplesPath, *faultsPath, *loadPath, *svgDir, *docPath, *command, *notes); err != nil {
 		fmt.Fprintln(os.Stderr, "soakplot:", err)
@@ -330,8 +330,10 @@ func run(samplesPath, faultsPath, loadPath, svgDir, docPath, command, notesPath 
 	w := func(format string, a ...any) { fmt.Fprintf(&md, format, a...) }
 	dur := samples[len(samples)-1].t
 	w("## Soak\n\n")
-	w("Mixed traffic against one instance for %s, with one fault a minute in rotation, sampled every %s. Rerun (30 minutes is the intended length):\n\n", (time.Duration(dur) * time.Second).String(), (time.Duration(samples[1].t-samples[0].t) * time.Second).String())
+	w("Mixed traffic (bench/load) against one instance for %s, with one fault a minute in rotation, sampled every %s. This run:\n\n", (time.Duration(dur) * time.Second).String(), (time.Duration(samples[1].t-samples[0].t) * time.Second).String())
 	w("```sh\n%s\n```\n\n", command)
+	w("The soak issue 16 asks for is 30 minutes, the script's default; that is the command to rerun:\n\n```sh\nnice -n 10 bench/soak.sh        # or bench/soak.sh 30\n```\n\n")
+	w("The raw samples, faults and load counts of the run are in `docs/soak/` (`samples.tsv`, `faults.tsv`, `load.json`); `go run ./bench/soakplot -samples docs/soak/samples.tsv -faults docs/soak/faults.tsv -load docs/soak/load.json -command '%s'` redraws the charts and this section from them.\n\n", command)
 	if notesPath != "" {
 		if b, err := os.ReadFile(notesPath); err == nil {
 			w("%s\n", strings.TrimSpace(string(b)))
@@ -339,7 +341,7 @@ func run(samplesPath, faultsPath, loadPath, svgDir, docPath, command, notesPath 
 		}
 	}
 	w("### Resources\n\n")
-	w("Flat means the least-squares growth over the last half of the run, fitted to the median of each minute, is within the tolerance of that half's mean (10%% for memory and the database, 20%% for goroutines and files; for error rates, within 1 point). `kill -9` restarts the process, so memory starts again from its idle size after each kill.\n\n")
+	w("Flat means the least-squares growth over the last half of the run, fitted to the median of each minute, is at most the tolerance of that half's mean (falling counts as flat) (10%% for memory and the database, 20%% for goroutines and files; for error rates, within 1 point). `kill -9` restarts the process, so memory starts again from its idle size after each kill.\n\n")
 	w("| series | start | end | max | growth, first half | growth, last half | flat |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |\n")
 	for _, q := range quantities {
 		r := summarize(samples, q)

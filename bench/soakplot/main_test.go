@@ -70,6 +70,7 @@ func TestSummarizeFlat(t *testing.T) {
 			return 100
 		}, true},
 		{"grows all along", func(t float64) float64 { return 100 + t/6 }, false},
+		{"falls", func(t float64) float64 { return 300 - t/6 }, true},
 	}
 	for _, tt := range tests {
 		if got := summarize(samplesOf(tt.f), s).flat; got != tt.want {
