@@ -341,7 +341,7 @@ func run(samplesPath, faultsPath, loadPath, svgDir, docPath, command, notesPath 
 		}
 	}
 	w("### Resources\n\n")
-	w("Flat means the least-squares growth over the last half of the run, fitted to the median of each minute, is at most the tolerance of that half's mean (falling counts as flat) (10%% for memory and the database, 20%% for goroutines and files; for error rates, within 1 point). `kill -9` restarts the process, so memory starts again from its idle size after each kill.\n\n")
+	w("Flat means the least-squares growth over the last half of the run, fitted to the median of each minute, is at most the tolerance of that half's mean (10%% for memory and the database, 20%% for goroutines and files; for error rates, within 1 point); falling counts as flat. `kill -9` restarts the process, so memory starts again from its idle size after each kill, and with the faults in a rotation of five no process lives more than five minutes: a leak slower than that shows as each process settling higher than the one before (the table of processes below), not as a trend.\n\n")
 	w("| series | start | end | max | growth, first half | growth, last half | flat |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |\n")
 	for _, q := range quantities {
 		r := summarize(samples, q)
@@ -354,6 +354,11 @@ func run(samplesPath, faultsPath, loadPath, svgDir, docPath, command, notesPath 
 			flat = "**no**"
 		}
 		w("| %s%s | %s | %s | %s | %s | %s | %s |\n", q.name, unitSuffix(unit), num(r.start), num(r.end), num(r.max), signed(r.first), signed(r.last), flat)
+	}
+	w("\nEach process of the run (a `kill -9` ends one and starts the next):\n\n")
+	w("| process | from | to | RSS first, MB | RSS median of its last minute, MB | RSS peak, MB | goroutines, median of its last minute |\n| --- | --- | --- | ---: | ---: | ---: | ---: |\n")
+	for i, p := range processes(samples) {
+		w("| %d | %s | %s | %s | %s | %s | %s |\n", i+1, label(p.from), label(p.to), num(p.first/1024), num(p.lastMedian/1024), num(p.peak/1024), num(p.goroutines))
 	}
 	db := summarize(samples, quantities[3])
 	if up := ls.ByKind["upload"]["ok"]; up > 0 {
@@ -389,6 +394,67 @@ func run(samplesPath, faultsPath, loadPath, svgDir, docPath, command, notesPath 
 	}
 	w("\n")
 	return replaceSection(docPath, md.String())
+}
+
+// process is the RSS of one server process over its samples.
+type process struct {
+	from, to                float64
+	first, lastMedian, peak float64 // kB
+	goroutines              float64 // median of the last minute
+	rss, gor, times         []float64
+}
+
+// processes splits the samples by the server's pid, in order.
+func processes(samples []sample) []process {
+	var out []process
+	pid := math.NaN()
+	for _, s := range samples {
+		if s.v["pid"] != pid {
+			pid = s.v["pid"]
+			out = append(out, process{from: s.t})
+		}
+		p := &out[len(out)-1]
+		p.to = s.t
+		if rss := s.v["rss_kb"]; !math.IsNaN(rss) {
+			p.rss = append(p.rss, rss)
+			p.times = append(p.times, s.t)
+			p.gor = append(p.gor, s.v["goroutines"])
+		}
+	}
+	for i := range out {
+		p := &out[i]
+		p.first, p.lastMedian, p.peak, p.goroutines = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+		if len(p.rss) == 0 {
+			continue
+		}
+		p.first = p.rss[0]
+		p.peak = p.rss[0]
+		var last, lastGor []float64
+		for j, v := range p.rss {
+			p.peak = max(p.peak, v)
+			if p.times[j] >= p.to-60 {
+				last = append(last, v)
+				lastGor = append(lastGor, p.gor[j])
+			}
+		}
+		p.lastMedian = median(last)
+		p.goroutines = median(lastGor)
+	}
+	return out
+}
+
+func median(v []float64) float64 {
+	var kept []float64
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			kept = append(kept, x)
+		}
+	}
+	if len(kept) == 0 {
+		return math.NaN()
+	}
+	sort.Float64s(kept)
+	return kept[len(kept)/2]
 }
 
 func unitSuffix(u string) string {
