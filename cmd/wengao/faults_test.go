@@ -208,7 +208,7 @@ func newFaultCampaign(t *testing.T) *faultCampaign {
 
 // cli runs the binary on the campaign's store and returns its output.
 func (c *faultCampaign) cli(stdin io.Reader, args ...string) (string, error) {
-	full := append([]string{args[0]}, args[1:]...)
+	var full []string
 	if args[0] == "user" || args[0] == "points" || args[0] == "ledger" || args[0] == "blobs" {
 		full = append([]string{args[0], args[1]}, append(append([]string{}, c.storeArgs...), args[2:]...)...)
 	} else {
