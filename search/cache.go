@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/chinese"
@@ -24,18 +25,32 @@ const (
 
 // stamp is what a ranking depends on besides the request.
 type stamp struct {
-	version, gen int64
-	masks        int64
-	masked       bool
-	equiv        *chinese.Equivalences
+	version, gen, edits int64
+	masks               int64
+	masked              bool
+	byReads             bool // the ranking is by read counts
+	equiv               *chinese.Equivalences
 }
+
+// sameBut reports whether s and t differ at most in the store's version.
+func (s stamp) sameBut(t stamp) bool {
+	s.version = t.version
+	return s == t
+}
+
+// resultStale is how long a ranking by relevance or date serves after
+// the store's version moved while the catalog's edits did not: read
+// counts move it every few seconds on a busy site and change no such
+// ranking, but a text edited in place by another process with its size,
+// title and date unchanged moves nothing else.
+const resultStale = 30 * time.Second
 
 // resultStamp returns the stamp of a search over cat. The caller must not
 // hold cat's lock.
-func resultStamp(cat *Catalog, maskVersion int64, equiv *chinese.Equivalences, masked bool) stamp {
+func resultStamp(cat *Catalog, maskVersion int64, equiv *chinese.Equivalences, masked, byReads bool) stamp {
 	cat.RLock()
 	defer cat.RUnlock()
-	return stamp{version: cat.Version, gen: cat.Gen(), masks: maskVersion, masked: masked, equiv: equiv}
+	return stamp{version: cat.Version, gen: cat.Gen(), edits: cat.Edits(), masks: maskVersion, masked: masked, byReads: byReads, equiv: equiv}
 }
 
 // resultKey is what of a request decides its ranking: the query, the
@@ -54,12 +69,14 @@ type resultCache struct {
 type resultEntry struct {
 	key   string
 	stamp stamp
+	made  time.Time
 	r     *ranking
 }
 
-// get returns the ranking cached for key, if it was made with stamp and
-// holds the first need documents.
-func (c *resultCache) get(key string, s stamp, need int) (*ranking, bool) {
+// get returns the ranking cached for key, if it was made with stamp (or,
+// not by read counts, with an older version of the store alone, less
+// than resultStale ago) and holds the first need documents.
+func (c *resultCache) get(key string, s stamp, need int, now time.Time) (*ranking, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byKey[key]
@@ -67,7 +84,8 @@ func (c *resultCache) get(key string, s stamp, need int) (*ranking, bool) {
 		return nil, false
 	}
 	ent := el.Value.(*resultEntry)
-	if ent.stamp != s {
+	fresh := ent.stamp == s || !s.byReads && ent.stamp.sameBut(s) && now.Sub(ent.made) < resultStale
+	if !fresh {
 		c.lru.Remove(el)
 		delete(c.byKey, key)
 		return nil, false
@@ -79,9 +97,9 @@ func (c *resultCache) get(key string, s stamp, need int) (*ranking, bool) {
 	return ent.r, true
 }
 
-// put caches r for key, made with stamp, keeping its first resultDepth
-// documents.
-func (c *resultCache) put(key string, s stamp, r *ranking) {
+// put caches r for key, made with stamp at now, keeping its first
+// resultDepth documents.
+func (c *resultCache) put(key string, s stamp, r *ranking, now time.Time) {
 	if len(r.ranked) > resultDepth {
 		cut := *r
 		cut.ranked, cut.complete = r.ranked[:resultDepth:resultDepth], false
@@ -97,11 +115,11 @@ func (c *resultCache) put(key string, s stamp, r *ranking) {
 		c.byKey = map[string]*list.Element{}
 	}
 	if el, ok := c.byKey[key]; ok {
-		el.Value = &resultEntry{key, s, r}
+		el.Value = &resultEntry{key, s, now, r}
 		c.lru.MoveToFront(el)
 		return
 	}
-	c.byKey[key] = c.lru.PushFront(&resultEntry{key, s, r})
+	c.byKey[key] = c.lru.PushFront(&resultEntry{key, s, now, r})
 	for c.lru.Len() > resultEntries {
 		old := c.lru.Back()
 		c.lru.Remove(old)

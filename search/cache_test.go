@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
@@ -94,7 +95,7 @@ func TestRankingCachedForPages(t *testing.T) {
 func TestRankingCacheBounded(t *testing.T) {
 	var c resultCache
 	for i := 0; i < resultEntries+50; i++ {
-		c.put(string(rune('a'+i%26))+string(rune(i)), stamp{}, &ranking{ranked: make([]scored, resultDepth+5)})
+		c.put(string(rune('a'+i%26))+string(rune(i)), stamp{}, &ranking{ranked: make([]scored, resultDepth+5)}, time.Now())
 	}
 	if got := c.lru.Len(); got != resultEntries {
 		t.Errorf("%d entries, want %d", got, resultEntries)
@@ -106,5 +107,89 @@ func TestRankingCacheBounded(t *testing.T) {
 		if got := len(el.Value.(*resultEntry).r.ranked); got > resultDepth {
 			t.Fatalf("an entry holds %d documents, want at most %d", got, resultDepth)
 		}
+	}
+}
+
+// A new read count changes no ranking by relevance or date: such a
+// ranking keeps serving while the store's version moves with read counts
+// alone (for resultStale at most), while one by read counts, and every
+// ranking after a document's Meta changed otherwise, is ranked anew.
+func TestRankingCacheOutlivesReadCounts(t *testing.T) {
+	mem := equivLibrary().store.(*memStore)
+	store := &countingStore{memStore: mem}
+	e := New(store, nil)
+	ctx := context.Background()
+	lookups := func(req wengao.SearchRequest) int {
+		t.Helper()
+		before := store.lookups
+		if _, err := e.Search(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+		return store.lookups - before
+	}
+	// update changes row's Meta with fn, under a new store version.
+	update := func(fn func(m *Meta)) {
+		mem.cat.Lock()
+		defer mem.cat.Unlock()
+		var row int64 = -1
+		var m Meta
+		mem.cat.Each(func(id int64, got Meta) {
+			if row < 0 {
+				row, m = id, got
+			}
+		})
+		fn(&m)
+		mem.cat.Put(row, m)
+		mem.cat.Version++
+	}
+	relevance := wengao.SearchRequest{Query: "劳动"}
+	byReads := wengao.SearchRequest{Query: "劳动", Sort: wengao.SortReads}
+	lookups(relevance)
+	lookups(byReads)
+
+	update(func(m *Meta) { m.Reads += 5 })
+	if n := lookups(relevance); n != 0 {
+		t.Errorf("by relevance, after a read count changed: %d index lookups, want 0 (cached)", n)
+	}
+	if n := lookups(byReads); n == 0 {
+		t.Error("by read counts, after a read count changed: no index lookups, want the search ranked anew")
+	}
+
+	update(func(m *Meta) { m.Title += "（修订）"; m.TitleLen += 4 })
+	if n := lookups(relevance); n == 0 {
+		t.Error("by relevance, after a title changed: no index lookups, want the search ranked anew")
+	}
+	update(func(m *Meta) { m.Size++ })
+	if n := lookups(relevance); n == 0 {
+		t.Error("by relevance, after a size changed: no index lookups, want the search ranked anew")
+	}
+}
+
+// A ranking made before the store's version moved serves for resultStale
+// at most, whatever moved it.
+func TestRankingCacheStale(t *testing.T) {
+	var c resultCache
+	made := time.Unix(1_700_000_000, 0)
+	old := stamp{version: 1, gen: 1, edits: 1}
+	c.put("q", old, &ranking{complete: true}, made)
+	moved := old
+	moved.version = 2
+	if _, ok := c.get("q", moved, 1, made.Add(resultStale-time.Second)); !ok {
+		t.Errorf("version moved %v after: not served, want served", resultStale-time.Second)
+	}
+	if _, ok := c.get("q", moved, 1, made.Add(resultStale)); ok {
+		t.Errorf("version moved %v after: served, want ranked anew", resultStale)
+	}
+	c.put("q", old, &ranking{complete: true}, made)
+	reads := moved
+	reads.byReads = true
+	if _, ok := c.get("q", reads, 1, made.Add(time.Second)); ok {
+		t.Error("by read counts, version moved: served, want ranked anew")
+	}
+	c.put("q", old, &ranking{complete: true}, made)
+	edited := old
+	edited.edits = 2
+	if _, ok := c.get("q", edited, 1, made.Add(time.Second)); ok {
+		t.Error("a document edited: served, want ranked anew")
 	}
 }

@@ -51,6 +51,10 @@ type Catalog struct {
 	// that what is cached over the set of shown documents can tell it is
 	// stale whichever process made the change.
 	gen int64
+	// edits changes whenever a document enters or leaves, or its Meta
+	// changes in anything but its read count: what a ranking by
+	// relevance or date depends on.
+	edits int64
 }
 
 // entry is a row of the catalog: 48 bytes and no pointers.
@@ -142,8 +146,12 @@ func (c *Catalog) Put(id int64, m Meta) {
 		c.count++
 		c.gen++
 	}
+	same := present && c.sameStrings(e, m)
+	if !same || !c.sameNumbers(e, m) {
+		c.edits++
+	}
 	// Strings unchanged (a new read count) keep their bytes.
-	if !present || !c.sameStrings(e, m) {
+	if !same {
 		if present {
 			c.garbage += int(e.idLen) + int(e.titleLen) + int(e.dateLen)
 		}
@@ -172,6 +180,16 @@ func (c *Catalog) Put(id int64, m Meta) {
 func (c *Catalog) sameStrings(e *entry, m Meta) bool {
 	old := c.meta(e)
 	return old.ID == m.ID && old.Title == m.Title && old.Date == m.Date
+}
+
+// sameNumbers reports whether the present entry e holds m's numbers and
+// category (as Put stores them), its read count aside.
+func (c *Catalog) sameNumbers(e *entry, m Meta) bool {
+	return c.cats[e.cat] == m.Category &&
+		e.runes == uint32(max(0, m.TitleLen)) &&
+		e.size == uint32(min(max(0, m.Size), math.MaxUint32)) &&
+		e.year == uint16(min(max(0, m.Year), math.MaxUint16)) &&
+		(e.flags&entryPlain != 0) == m.Plain
 }
 
 // intern returns the index of category in c.cats.
@@ -220,6 +238,7 @@ func (c *Catalog) Drop(id int64) {
 	*e = entry{}
 	c.count--
 	c.gen++
+	c.edits++
 	c.compact()
 }
 
@@ -228,6 +247,10 @@ func (c *Catalog) Len() int { return c.count }
 
 // Gen returns a number that changes whenever a document enters or leaves.
 func (c *Catalog) Gen() int64 { return c.gen }
+
+// Edits returns a number that changes whenever a document enters or
+// leaves, or its Meta changes in anything but its read count.
+func (c *Catalog) Edits() int64 { return c.edits }
 
 // Each calls fn with every document held, in row order.
 func (c *Catalog) Each(fn func(id int64, m Meta)) {

@@ -157,19 +157,19 @@ func (e *Engine) Search(ctx context.Context, req wengao.SearchRequest) (*wengao.
 	// The ranking of the query, from the cache while the library, the
 	// masking rules and the abbreviations are unchanged (page 2 of a
 	// search reuses page 1's), else computed.
-	stamp := resultStamp(cat, maskVersion, equiv, masker != nil)
+	stamp := resultStamp(cat, maskVersion, equiv, masker != nil, req.Sort == wengao.SortReads)
 	key := resultKey(req)
 	var r *ranking
 	ok := false
 	if !e.limits.NoCache {
-		r, ok = e.results.get(key, stamp, need)
+		r, ok = e.results.get(key, stamp, need, start)
 	}
 	if !ok {
 		if r, err = e.rankPage(ctx, cat, q, cls, req, need); err != nil {
 			return nil, err
 		}
 		if !e.limits.NoCache {
-			e.results.put(key, stamp, r)
+			e.results.put(key, stamp, r, start)
 		}
 	}
 	ranked := r.ranked
