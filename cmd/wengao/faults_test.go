@@ -66,9 +66,12 @@ type faultCampaign struct {
 	// storeArgs name the store to every command (--data DIR now; a
 	// --db URL when the PostgreSQL half of the campaign comes).
 	storeArgs []string
-	sessions  map[string]string // user name → session token
-	userIDs   map[string]int64
-	docs      []string // published documents to buy, read and favour
+	// blob names the store of files as --blob does ("" for the data
+	// folder's files/); the commands read it from WENGAO_BLOB.
+	blob     string
+	sessions map[string]string // user name → session token
+	userIDs  map[string]int64
+	docs     []string // published documents to buy, read and favour
 
 	failMu     sync.Mutex // guards report.Failures
 	mu         sync.Mutex
@@ -263,6 +266,31 @@ func (c *faultCampaign) start(args ...string) *proc {
 	return p
 }
 
+// serve starts wengao serve on a free port and returns it with its
+// address once it answers; a server that does not start ends the test.
+func (c *faultCampaign) serve(args ...string) (*proc, string) {
+	srv := c.start(append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)...)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, rest, ok := strings.Cut(srv.out.String(), "wengao is serving at "); ok {
+			base, _, _ := strings.Cut(rest, "\n")
+			return srv, strings.TrimSpace(base)
+		}
+		if time.Now().After(deadline) || srv.exited() {
+			srv.kill()
+			c.t.Fatalf("wengao serve did not start:\n%s", srv.out.String())
+		}
+	}
+}
+
+// sessionClient returns an HTTP client that sends the session token to
+// the server at base.
+func sessionClient(base, token string) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(base)
+	jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: token}})
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second}
+}
+
 func (p *proc) exited() bool {
 	select {
 	case <-p.done:
@@ -282,26 +310,10 @@ func (p *proc) kill() {
 func (c *faultCampaign) round(r int, rng *mathrand.Rand) {
 	t := c.t
 	c.report.Rounds++
-	srv := c.start("serve", "--addr", "127.0.0.1:0", "--log-format", "json")
-	var base string
-	deadline := time.Now().Add(60 * time.Second)
-	for base == "" {
-		if time.Now().After(deadline) || srv.exited() {
-			srv.kill()
-			t.Fatalf("round %d: wengao serve did not start:\n%s", r, srv.out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-		if _, rest, ok := strings.Cut(srv.out.String(), "wengao is serving at "); ok {
-			base, _, _ = strings.Cut(rest, "\n")
-			base = strings.TrimSpace(base)
-		}
-	}
+	srv, base := c.serve()
 	clients := map[string]*http.Client{}
 	for name, tok := range c.sessions {
-		jar, _ := cookiejar.New(nil)
-		u, _ := url.Parse(base)
-		jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: tok}})
-		clients[name] = &http.Client{Jar: jar, Timeout: 30 * time.Second}
+		clients[name] = sessionClient(base, tok)
 	}
 	c.repurchase(r, base, clients)
 
@@ -883,7 +895,7 @@ func (c *faultCampaign) checkImport(r int, db *sqlite.DB) {
 // file and its record) are counted and collected by wengao blobs gc.
 func (c *faultCampaign) checkFiles(r int, db *sqlite.DB) {
 	ctx := context.Background()
-	files, err := openFiles(ctx, "", c.data)
+	files, err := openFiles(ctx, c.blob, c.data)
 	if err != nil {
 		c.fail("round %d: files: %v", r, err)
 		return
@@ -996,22 +1008,9 @@ func TestFaultsFullDisk(t *testing.T) {
 	}
 	db.Close()
 
-	srv := c.start("serve", "--addr", "127.0.0.1:0", "--log-format", "json")
+	srv, base := c.serve()
 	defer srv.kill()
-	var base string
-	for deadline := time.Now().Add(60 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) || srv.exited() {
-			t.Fatalf("wengao serve did not start:\n%s", srv.out.String())
-		}
-		if _, rest, ok := strings.Cut(srv.out.String(), "wengao is serving at "); ok {
-			base, _, _ = strings.Cut(rest, "\n")
-			base = strings.TrimSpace(base)
-		}
-	}
-	jar, _ := cookiejar.New(nil)
-	bu, _ := url.Parse(base)
-	jar.SetCookies(bu, []*http.Cookie{{Name: web.SessionCookie, Value: sess.Token}})
-	cl := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	cl := sessionClient(base, sess.Token)
 	upload := func(tag string) (int, []byte) {
 		var buf bytes.Buffer
 		docx.Write(&buf, docx.Document{Title: "关于磁盘演练" + tag + "的通知", Paragraphs: []string{"各单位：", "现将磁盘演练" + tag + "有关事项通知如下。", strings.Repeat("一、加强组织领导，确保演练顺利进行。", 200)}})
