@@ -1026,20 +1026,71 @@ func TestFaultsFullDisk(t *testing.T) {
 		t.Fatalf("upload before the disk is full: %d %s", st, raw)
 	}
 
-	// Fill the disk.
-	filler := filepath.Join(mnt, "filler")
-	f, err := os.Create(filler)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			break
+	// fill fills the disk but for leave bytes (to the last byte for 0).
+	fill := func(name string, leave int64) {
+		t.Helper()
+		f, err := os.Create(filepath.Join(mnt, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var fs syscall.Statfs_t
+		if err := syscall.Statfs(mnt, &fs); err != nil {
+			t.Fatal(err)
+		}
+		chunk := make([]byte, 64<<10)
+		for n := int64(fs.Bavail)*fs.Bsize - leave; n > 0; n -= int64(len(chunk)) {
+			if _, err := f.Write(chunk[:min(n, int64(len(chunk)))]); err != nil {
+				return
+			}
+		}
+		for leave == 0 {
+			if _, err := f.Write(chunk[:512]); err != nil {
+				return
+			}
 		}
 	}
-	f.Close()
+	// The writes that need no file: each is answered 2xx, or 503 saying
+	// the disk is full, never 500; what is acknowledged is kept.
+	var acked []string
+	smallWrites := func(when string) (refused int) {
+		t.Helper()
+		for _, w := range []struct{ what, method, path, body string }{
+			{"favourite", "POST", "/api/v1/documents/disk-1/favorite", ""},
+			{"complaint", "POST", "/api/v1/complaints", `{"document_id":"disk-1","kind":"other","reason":"演练：内容有误。","contact":"disk@example.org"}`},
+			{"download", "POST", "/api/v1/documents/disk-1/download", ""},
+		} {
+			ctype := ""
+			if w.body != "" {
+				ctype = "application/json"
+			}
+			st, _, raw := c.do(cl, w.method, base+w.path, ctype, strings.NewReader(w.body), nil)
+			t.Logf("%s %s: %d %.200s", w.what, when, st, raw)
+			var e struct{ Error struct{ Message string } }
+			json.Unmarshal(raw, &e)
+			switch {
+			case st/100 == 2:
+				acked = append(acked, w.what)
+			case st == http.StatusServiceUnavailable && e.Error.Message == wengao.MessageStorageFull:
+				refused++
+			default:
+				t.Errorf("%s %s: %d %s, want 2xx or 503 %q", w.what, when, st, raw, wengao.MessageStorageFull)
+			}
+		}
+		return refused
+	}
+	if out, err := c.cli(nil, "points", "grant", "uploader", "100", "--reason", "full disk"); err != nil {
+		t.Fatalf("points grant: %v\n%s", err, out)
+	}
 
+	fill("filler", 0)
+	filler := filepath.Join(mnt, "filler")
+	if refused := smallWrites("on a full disk"); refused == 0 {
+		t.Errorf("no favourite, complaint or download was refused on a full disk: SQLite found room")
+	}
+	if st, _, _ := c.do(cl, "GET", base+"/doc/disk-1", "", nil, nil); st != http.StatusOK {
+		t.Errorf("reading a document on a full disk: %d, want 200", st)
+	}
 	st, raw := upload("乙")
 	t.Logf("upload on a full disk: %d %s", st, raw)
 	if st == http.StatusInternalServerError {
@@ -1072,11 +1123,28 @@ func TestFaultsFullDisk(t *testing.T) {
 		t.Errorf("import on a full disk: the output does not say the disk is full:\n%s", out)
 	}
 
-	// Space returns: nothing is corrupted, and both work again.
+	// Space returns: nothing is corrupted, and everything works again.
 	os.Remove(filler)
+	if refused := smallWrites("once space returned"); refused > 0 {
+		t.Errorf("%d writes refused once space returned", refused)
+	}
+	wantUploads := 1
 	if st, raw := upload("丙"); st != http.StatusCreated {
 		t.Errorf("upload once space returned: %d %s", st, raw)
+	} else {
+		wantUploads++
 	}
+	// Room for the file, not for its record: the upload is refused and
+	// leaves no record.
+	fill("filler2", 16<<10)
+	st, raw = upload("丁")
+	t.Logf("upload with room for its file only: %d %.200s", st, raw)
+	if st == http.StatusCreated {
+		wantUploads++
+	} else if st != http.StatusServiceUnavailable {
+		t.Errorf("upload with room for its file only: %d %s, want 201 or 503", st, raw)
+	}
+	os.Remove(filepath.Join(mnt, "filler2"))
 	srv.kill()
 	if out, err := c.cli(nil, "import", "--quiet", "--report", filepath.Join(dir, "big2.csv"), big); err != nil {
 		t.Errorf("import once space returned: %v\n%s", err, out)
@@ -1092,8 +1160,29 @@ func TestFaultsFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ups) != 2 {
-		t.Errorf("uploads after the full disk: %d, want 2 (甲 and 丙)", len(ups))
+	if len(ups) != wantUploads {
+		t.Errorf("uploads after the full disk: %d, want %d (甲, 丙, and 丁 if acknowledged)", len(ups), wantUploads)
+	}
+	for _, what := range acked {
+		var n int
+		var err error
+		switch what {
+		case "favourite":
+			var ok bool
+			ok, err = db.IsFavorite(context.Background(), u.ID, "disk-1")
+			if ok {
+				n = 1
+			}
+		case "complaint":
+			_, n, err = db.ListComplaints(context.Background(), wengao.ComplaintFilter{Page: 1, Limit: 10})
+		case "download":
+			if _, err = db.FindPurchase(context.Background(), u.ID, "disk-1"); err == nil {
+				n = 1
+			}
+		}
+		if err != nil || n == 0 {
+			t.Errorf("the acknowledged %s is missing after the full disk (%v)", what, err)
+		}
 	}
 	c.checkFiles(0, db)
 }
