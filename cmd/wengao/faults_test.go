@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/backup"
 	"github.com/wengao/wengao/docx"
 	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sample"
@@ -97,9 +98,12 @@ type faultReport struct {
 	BackupsDone  int
 	BackupsKill  int
 	BackupTemps  int // temporary files left by killed backups
-	Restored     int
-	ImportDocs   int // documents of killed imports found whole
-	Orphans      int // stored files no record names (collected by blobs gc)
+	// BackupTempsLast is how many of those were still there for the last
+	// backup to remove (the others, the next round's backup removed).
+	BackupTempsLast int
+	Restored        int
+	ImportDocs      int // documents of killed imports found whole
+	Orphans         int // stored files no record names (collected by blobs gc)
 	// ReadsLost is the reads shown before a kill and not stored after it
 	// (buffered, unwritten), over ReadsLostDocs document checks.
 	ReadsLost, ReadsLostDocs int64
@@ -131,7 +135,24 @@ func TestFaults(t *testing.T) {
 			break
 		}
 	}
+	c.checkBackupTemps()
 	c.writeReport()
+}
+
+// checkBackupTemps runs a last backup, not killed: it removes what the
+// killed ones left, and leaves no temporary file of its own.
+func (c *faultCampaign) checkBackupTemps() {
+	out, err := c.cli(nil, "backup", "--to", filepath.Join(c.dir, "last.tar.gz"))
+	if err != nil {
+		c.fail("the last backup: %v\n%s", err, out)
+		return
+	}
+	if tmps, _ := filepath.Glob(filepath.Join(c.dir, backup.TempPrefix+"*")); len(tmps) > 0 {
+		c.fail("%d temporary files of backups remain after the last backup: %v", len(tmps), tmps)
+	}
+	if m := regexp.MustCompile(`removed (\d+) temporary files`).FindStringSubmatch(out); m != nil {
+		c.report.BackupTempsLast, _ = strconv.Atoi(m[1])
+	}
 }
 
 func newFaultCampaign(t *testing.T) *faultCampaign {
@@ -451,12 +472,17 @@ func (c *faultCampaign) round(r int, rng *mathrand.Rand) {
 		}
 	}
 	os.Remove(archive)
-	// A killed backup leaves its dot-named temporary file, which no
-	// restore takes for a backup; counted, and removed.
-	tmps, _ := filepath.Glob(filepath.Join(c.dir, ".backup-*.tmp"))
-	c.report.BackupTemps += len(tmps)
+	// A killed backup leaves its dot-named temporary files, which no
+	// restore takes for a backup and the next backup removes once they
+	// are a minute old: counted, and aged by as much (a round lasts
+	// seconds) for the next backups to remove (checkBackupTemps).
+	tmps, _ := filepath.Glob(filepath.Join(c.dir, backup.TempPrefix+"*"))
+	aged := time.Now().Add(-2 * time.Minute)
 	for _, f := range tmps {
-		os.Remove(f)
+		if fi, err := os.Stat(f); err == nil && fi.ModTime().After(aged) {
+			c.report.BackupTemps++
+			os.Chtimes(f, aged, aged)
+		}
 	}
 	if impDone && imp.err != nil {
 		t.Logf("round %d: import: %v\n%s", r, imp.err, imp.out.String())
@@ -933,7 +959,7 @@ func (c *faultCampaign) writeReport() {
 	fmt.Fprintf(&b, "kills by phase (a kill counts in every phase under way):%s\n", sortedCounts(rep.KillPhases))
 	fmt.Fprintf(&b, "writes acknowledged:%s\n", sortedCounts(rep.Acknowledged))
 	fmt.Fprintf(&b, "acknowledged writes verified after restarts (cumulative):%s\n", sortedCounts(rep.Verified))
-	fmt.Fprintf(&b, "backups written before the kill %d, restored %d; killed before they were written %d (temporary files left %d)\n", rep.BackupsDone, rep.Restored, rep.BackupsKill, rep.BackupTemps)
+	fmt.Fprintf(&b, "backups written before the kill %d, restored %d; killed before they were written %d (temporary files left %d, removed by a later backup: all, %d of them by the last)\n", rep.BackupsDone, rep.Restored, rep.BackupsKill, rep.BackupTemps, rep.BackupTempsLast)
 	fmt.Fprintf(&b, "documents of killed imports found whole %d; unreferenced files collected %d\n", rep.ImportDocs, rep.Orphans)
 	fmt.Fprintf(&b, "reads shown before a kill and missing after the restart %d, in %d document checks\n", rep.ReadsLost, rep.ReadsLostDocs)
 	fmt.Fprintf(&b, "failures %d\n", len(rep.Failures))
