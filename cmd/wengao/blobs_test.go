@@ -11,7 +11,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/blob"
-	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // TestBlobsGC: wengao blobs gc removes the old files no record refers
@@ -20,10 +20,7 @@ import (
 func TestBlobsGC(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, dir)
 	store, err := blob.NewLocal(filepath.Join(dir, "files"))
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ import (
 	"github.com/wengao/wengao/backup"
 	"github.com/wengao/wengao/blob/s3"
 	"github.com/wengao/wengao/sharedtest"
-	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // s3Bucket is the test server's bucket that these tests share, each
@@ -81,10 +81,7 @@ func TestFilesInS3(t *testing.T) {
 	}
 	evidence, orphan := put("证据"), put("孤儿文件")
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, dir)
 	if err := db.CreateComplaint(ctx, &wengao.Complaint{Kind: wengao.ComplaintOther, Reason: "r", Contact: "c",
 		EvidenceFile: &wengao.SourceFile{Key: evidence, Name: "e.pdf", Size: int64(len("证据"))}}); err != nil {
 		t.Fatal(err)
