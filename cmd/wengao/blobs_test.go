@@ -25,13 +25,7 @@ func TestBlobsGC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put := func(s string) string {
-		k, _, err := store.Put(ctx, strings.NewReader(s), 1<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
+	put := func(s string) string { return mustPut(t, store, s) }
 	evidence, orphan, young := put("证据"), put("孤儿文件"), put("刚上传的文件")
 	old := time.Now().Add(-2 * time.Hour)
 	for _, k := range []string{evidence, orphan} {
@@ -78,4 +72,14 @@ func TestBlobsGC(t *testing.T) {
 	if !strings.Contains(out.String(), "removed 1 unreferenced files") {
 		t.Errorf("output: %s", out.String())
 	}
+}
+
+// mustPut stores s in store and returns its key.
+func mustPut(t *testing.T, store blob.Store, s string) string {
+	t.Helper()
+	k, _, err := store.Put(context.Background(), strings.NewReader(s), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -72,13 +72,7 @@ func TestFilesInS3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put := func(s string) string {
-		k, _, err := store.Put(ctx, strings.NewReader(s), 1<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
+	put := func(s string) string { return mustPut(t, store, s) }
 	evidence, orphan := put("证据"), put("孤儿文件")
 	dir := t.TempDir()
 	db := sqlitetest.OpenDir(t, dir)

@@ -25,18 +25,32 @@ func listCommand(name, usage string, arity map[string]int, args []string, stderr
 		return "", nil, nil, exitError(2)
 	}
 	fs, data := newFlagSet(name+" "+action, stderr)
+	fs.Usage = func() { fmt.Fprintln(stderr, usage) }
 	if flags != nil {
 		flags(action, fs)
 	}
-	if pos, err = parseInterspersed(fs, args[1:]); err != nil {
-		return "", nil, nil, err
-	}
-	if len(pos) != n {
-		fmt.Fprintln(stderr, usage)
-		return "", nil, nil, exitError(2)
-	}
-	if db, err = sqlite.Open(*data); err != nil {
+	if pos, db, err = openCommand(fs, data, args[1:], func(pos []string) bool { return len(pos) == n }); err != nil {
 		return "", nil, nil, err
 	}
 	return action, pos, db, nil
+}
+
+// openCommand parses the command line args with fs (options may follow
+// the arguments), shows fs.Usage and fails with exit status 2 unless ok
+// accepts the positional arguments, and opens the database of the data
+// folder *data, for the caller to close.
+func openCommand(fs *flag.FlagSet, data *string, args []string, ok func(pos []string) bool) ([]string, *sqlite.DB, error) {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok(pos) {
+		fs.Usage()
+		return nil, nil, exitError(2)
+	}
+	db, err := sqlite.Open(*data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos, db, nil
 }
