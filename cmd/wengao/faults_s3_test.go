@@ -275,6 +275,9 @@ func TestFaultsS3Down(t *testing.T) {
 		t.Fatalf("approved %d uploads, want 8", len(fileDocs))
 	}
 	textDocs := []string{"s3-text-0", "s3-text-1", "s3-text-2"}
+	if a := download(fileDocs[0]); a.status != http.StatusOK {
+		t.Fatalf("download with the store up: %d %s", a.status, a.message)
+	}
 
 	// The workload: uploads, downloads (paid, of files in the bucket, and
 	// of documents without one), pages and searches.
@@ -314,8 +317,14 @@ func TestFaultsS3Down(t *testing.T) {
 	if a := download(fileDocs[0]); a.status != http.StatusServiceUnavailable || a.message != wengao.ErrFilesUnavailable.Message {
 		t.Errorf("download with the store down: %d %q, want 503 %q", a.status, a.message, wengao.ErrFilesUnavailable.Message)
 	}
+	// The site: the download of a document bought before, and the form
+	// that buys one.
 	if st, msg, _ := s3Request(buyer, "GET", base+"/doc/"+fileDocs[0]+"/download", "", nil, nil); st != http.StatusServiceUnavailable {
-		t.Errorf("download page with the store down: %d %q, want 503", st, msg)
+		t.Errorf("download page with the store down: %d %.100q, want 503", st, msg)
+	}
+	form := url.Values{"key": {"s3-down-form"}}.Encode()
+	if st, msg, _ := s3Request(buyer, "POST", base+"/doc/"+fileDocs[1]+"/download", "application/x-www-form-urlencoded", strings.NewReader(form), nil); st != http.StatusServiceUnavailable {
+		t.Errorf("download form with the store down: %d %.100q, want 503", st, msg)
 	}
 	if got := balance(t, buyer, base); got != before {
 		t.Errorf("balance after downloads with the store down: %d, want %d (nothing charged)", got, before)
@@ -324,15 +333,15 @@ func TestFaultsS3Down(t *testing.T) {
 		t.Errorf("download of a document without a file, with the store down: %d %q, want 200", a.status, a.message)
 	}
 	// A complaint with a proof file cannot keep it; one without is filed.
-	var form bytes.Buffer
-	mw := multipart.NewWriter(&form)
+	var proof bytes.Buffer
+	mw := multipart.NewWriter(&proof)
 	for k, v := range map[string]string{"document_id": fileDocs[0], "kind": wengao.ComplaintOther, "reason": "演练：内容有误。", "contact": "s3@example.org"} {
 		mw.WriteField(k, v)
 	}
 	fw, _ := mw.CreateFormFile("file", "证明.pdf")
 	fw.Write([]byte("%PDF-1.4 演练证明"))
 	mw.Close()
-	if st, msg, _ := s3Request(buyer, "POST", base+"/api/v1/complaints", mw.FormDataContentType(), &form, nil); st != http.StatusServiceUnavailable || msg != wengao.ErrFilesUnavailable.Message {
+	if st, msg, _ := s3Request(buyer, "POST", base+"/api/v1/complaints", mw.FormDataContentType(), &proof, nil); st != http.StatusServiceUnavailable || msg != wengao.ErrFilesUnavailable.Message {
 		t.Errorf("complaint with a proof file, with the store down: %d %q, want 503 %q", st, msg, wengao.ErrFilesUnavailable.Message)
 	}
 	cj, _ := json.Marshal(map[string]string{"document_id": fileDocs[0], "kind": wengao.ComplaintOther, "reason": "演练：内容有误。", "contact": "s3@example.org"})
@@ -446,7 +455,7 @@ func TestFaultsS3Down(t *testing.T) {
 		t.Errorf("complaints recorded: %d (want 1, the one without a file)", len(complaints))
 	}
 	c.checkFiles(0, db)
-	t.Logf("uploads recorded %d, paid downloads %d, orphans collected %d", len(ups), spends, c.report.Orphans)
+	t.Logf("uploads recorded %d, paid downloads %d (bodies cut off %d), orphans collected %d", len(ups), spends, cut, c.report.Orphans)
 }
 
 // s3Request sends a request and returns its status, the message of an
