@@ -3,6 +3,7 @@ package wengao
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"syscall"
 )
 
@@ -61,10 +62,40 @@ func ErrorCode(err error) string {
 }
 
 // IsStorageFull reports whether err is a write that found the server's
-// disk full (ENOSPC): the user is told so (MessageStorageFull), the
+// disk full: ENOSPC, or a database driver's own error for it (see
+// RegisterStorageFull). The user is told so (MessageStorageFull), the
 // operator by the log.
 func IsStorageFull(err error) bool {
-	return errors.Is(err, syscall.ENOSPC)
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	storageFull.mu.RLock()
+	defer storageFull.mu.RUnlock()
+	for _, is := range storageFull.tests {
+		if is(err) {
+			return true
+		}
+	}
+	return false
+}
+
+// storageFull holds the tests of RegisterStorageFull.
+var storageFull struct {
+	mu    sync.RWMutex
+	tests []func(error) bool
+}
+
+// RegisterStorageFull adds a test for a store's own way of saying that
+// the disk is full, such as SQLite's SQLITE_FULL, which is not ENOSPC. A
+// store package calls it from init, as database/sql drivers register
+// themselves; is must look through wrapped errors (errors.As).
+func RegisterStorageFull(is func(error) bool) {
+	storageFull.mu.Lock()
+	defer storageFull.mu.Unlock()
+	storageFull.tests = append(storageFull.tests, is)
 }
 
 // ErrorMessage returns the user-safe message of err; internal errors get a

@@ -30,3 +30,27 @@ func TestErrorStorageFull(t *testing.T) {
 		}
 	}
 }
+
+// driverFull stands for a database driver's own "disk full" error.
+type driverFull struct{}
+
+func (driverFull) Error() string { return "database or disk is full (13)" }
+
+// TestRegisterStorageFull: a store's own "disk full" error, once its test
+// is registered, is a full disk, also wrapped; other errors are not.
+func TestRegisterStorageFull(t *testing.T) {
+	wrapped := fmt.Errorf("save: %w", driverFull{})
+	if IsStorageFull(wrapped) {
+		t.Fatalf("IsStorageFull(%v) before RegisterStorageFull = true, want false", wrapped)
+	}
+	RegisterStorageFull(func(err error) bool { return errors.As(err, new(driverFull)) })
+	if got, want := ErrorCode(wrapped), EUNAVAILABLE; got != want {
+		t.Errorf("ErrorCode(%v) = %q, want %q", wrapped, got, want)
+	}
+	if got, want := ErrorMessage(wrapped), MessageStorageFull; got != want {
+		t.Errorf("ErrorMessage(%v) = %q, want %q", wrapped, got, want)
+	}
+	if other := errors.New("database is locked"); IsStorageFull(other) {
+		t.Errorf("IsStorageFull(%v) = true, want false", other)
+	}
+}

@@ -17,6 +17,11 @@ const MessageInternal = "服务器内部错误，请稍后再试。"
 // (see IsStorageFull).
 const MessageStorageFull = "服务器存储空间已满，暂时无法保存，请稍后再试或联系管理员。"
 
+// ErrFilesUnavailable is the error of an upload or download while the
+// store of original files (an S3 bucket) cannot be reached: nothing was
+// saved or charged, and reading the site goes on.
+var ErrFilesUnavailable = &Error{Code: EUNAVAILABLE, Message: "文件存储暂时无法访问，上传和下载暂停，请稍后再试；浏览和检索不受影响。"}
+
 // Accounts and sessions.
 var (
 	ErrUserNotFound     = &Error{Code: ENOTFOUND, Message: "用户不存在。"}

@@ -119,14 +119,16 @@ func WriteFrom(ctx context.Context, data string, files blob.Lister, to string, f
 		return nil, 0, fmt.Errorf("no wengao database in %s (%s: %w)", data, dbPath, errors.Unwrap(err))
 	}
 	dir, base := filepath.Split(to)
+	removeStaleTemps(dir, time.Now(), warn)
 
 	// 1. The database, first: every file it refers to exists by then.
-	snapFile, err := os.CreateTemp(dir, "."+base+".*.db.tmp")
+	// The snapshot's file stays open, and locked, until the end.
+	snapFile, err := createTemp(dir, base, ".db.tmp")
 	if err != nil {
 		return nil, 0, fmt.Errorf("cannot write next to %s: %w", to, err)
 	}
 	snapPath := snapFile.Name()
-	snapFile.Close()
+	defer snapFile.Close()
 	defer os.Remove(snapPath)
 	defer os.Remove(snapPath + "-journal")
 	snap, err := sqlite.BackupFile(ctx, dbPath, snapPath)
@@ -179,7 +181,7 @@ func WriteFrom(ctx context.Context, data string, files blob.Lister, to string, f
 	}
 
 	// 3. The archive, written to a temporary file renamed into place.
-	out, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	out, err := createTemp(dir, base, ".tmp")
 	if err != nil {
 		return nil, 0, fmt.Errorf("cannot write next to %s: %w", to, err)
 	}
@@ -369,6 +371,9 @@ func Restore(ctx context.Context, from, data string, warn io.Writer) (*Result, e
 // fails leaves those it stored, which no record refers to (wengao blobs
 // gc removes them).
 func RestoreTo(ctx context.Context, from, data string, files blob.Store, warn io.Writer) (_ *Result, err error) {
+	if strings.HasPrefix(filepath.Base(from), TempPrefix) {
+		return nil, fmt.Errorf("%s is the temporary file of a backup that did not finish, not a backup", from)
+	}
 	// The target: missing, or an empty folder.
 	var created string // the first folder made, removed on failure
 	switch fi, err := os.Stat(data); {

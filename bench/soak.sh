@@ -214,15 +214,17 @@ uploads_dir="$data/files"
 files="$(find "$uploads_dir" -type f 2>/dev/null | wc -l)"
 
 cat >"$tmp/notes.md" <<EOF
-Run of $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(go version | cut -d' ' -f3), nice'd, on a machine shared with other work: load average $load_before before, $load_after after. Seeded sample library; $USERS reader accounts with 100,000 points each; $RATE actions a second (weights: pages 40, searches 30, downloads 14, favourites 12, uploads 4); \`--search-per-minute $SEARCH_PER_MINUTE\` per address, \`--trusted-proxies 127.0.0.1/32\`, \`--uploads-per-day 0\`.
+Run of $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(go version | cut -d' ' -f3), at nice $(nice), on a machine shared with other work: load average $load_before before, $load_after after. Seeded sample library; $USERS reader accounts with 100,000 points each; $RATE actions a second (weights: pages 40, searches 30, downloads 14, favourites 12, uploads 4); \`--search-per-minute $SEARCH_PER_MINUTE\` per address, \`--trusted-proxies 127.0.0.1/32\`, \`--uploads-per-day 0\`.
 
 - \`kill -9\`: $kills times; \`wengao ledger check\` on the data as each crash left it: $ledger_ok passed, $ledger_fail failed; after the run, on a clean stop ($stopped): $final_ledger.
 - Files in the data folder's files/ at the end: $files.
 EOF
 
 log "writing docs/reliability.md and docs/soak/*.svg"
+niced="" # the command as it ran: nice -n N when niced
+[ "$(nice)" = 0 ] || niced="nice -n $(nice) "
 "$tmp/soakplot" -samples "$samples" -faults "$faults" -load "$tmp/load.json" -notes "$tmp/notes.md" \
-	-svg-dir "$root/docs/soak" -doc "$root/docs/reliability.md" -command "nice -n 10 bench/soak.sh $MINUTES"
+	-svg-dir "$root/docs/soak" -doc "$root/docs/reliability.md" -command "${niced}bench/soak.sh $MINUTES"
 cp "$samples" "$root/docs/soak/samples.tsv"
 cp "$faults" "$root/docs/soak/faults.tsv"
 cp "$tmp/load.json" "$root/docs/soak/load.json"

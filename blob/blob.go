@@ -75,6 +75,21 @@ func (e *TooLargeError) Unwrap() []error {
 	return []error{ErrTooLarge, wengao.ErrFileTooLarge(wengao.FormatSize(e.Max))}
 }
 
+// UnavailableError is the error of a store that cannot be reached or
+// answers that it cannot serve now (a network error, a 5xx answer): it
+// wraps the cause, and errors.As with a *wengao.Error gives
+// wengao.ErrFilesUnavailable (EUNAVAILABLE, a message for the user).
+type UnavailableError struct {
+	Err error
+}
+
+func (e *UnavailableError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause and the error for the user.
+func (e *UnavailableError) Unwrap() []error {
+	return []error{e.Err, wengao.ErrFilesUnavailable}
+}
+
 // ValidKey reports whether key is a well-formed key: exactly 64
 // lowercase hex digits.
 func ValidKey(key string) bool {

@@ -5,16 +5,11 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/sqlite"
 )
 
 func TestTakeCheck(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := MustOpenDB(t)
 	u := mustCreateUser(t, db, "checker", 0)
 	for i := 1; i <= 3; i++ {
 		used, ok, err := db.TakeCheck(ctx, u.ID, "2026-12-03", 3)
@@ -57,13 +52,8 @@ func TestTakeCheck(t *testing.T) {
 			t.Errorf("limit 0: not taken, want taken")
 		}
 	}
-	// The count survives reopening the database.
-	db.Close()
-	db2, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
+	// The count is in the file: another handle on it reads it.
+	db2 := mustOpenOther(t, db)
 	if used, ok, _ := db2.TakeCheck(ctx, u.ID, "2026-12-04", 6); ok || used != 6 {
 		t.Errorf("after reopening: used, ok = %d, %v, want 6, false", used, ok)
 	}

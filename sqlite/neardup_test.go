@@ -16,6 +16,7 @@ import (
 	"github.com/wengao/wengao/neardup"
 	"github.com/wengao/wengao/sharedtest"
 	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // editDoc returns a copy of d under id whose Han characters are each, with
@@ -376,10 +377,7 @@ func rawDB(t *testing.T, db *sqlite.DB) *sql.DB {
 func TestBackfillSignatures(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, dir)
 	all := sampleDocs(t)[:40]
 	orig := longDoc(t, all)
 	save(t, db, all...)
@@ -439,10 +437,7 @@ func TestBackfillSignatures(t *testing.T) {
 		t.Fatal("found without signatures")
 	}
 	db.Close()
-	db, err = sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = sqlitetest.OpenDir(t, dir)
 	if !near(db) {
 		t.Fatal("not found after Open")
 	}

@@ -5,19 +5,13 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/sqlite"
 )
 
 // A search's cached ranking is forgotten when documents change, whether
 // this process wrote them or another one sharing the file did.
 func TestSearchCacheFollowsChanges(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := MustOpenDB(t)
 	total := func() int {
 		t.Helper()
 		res, err := db.Search(ctx, wengao.SearchRequest{Query: "精细化工"})
@@ -37,11 +31,7 @@ func TestSearchCacheFollowsChanges(t *testing.T) {
 	if got, want := total(), 2; got != want {
 		t.Errorf("after a document was saved: total %d, want %d", got, want)
 	}
-	other, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := mustOpenOther(t, db)
 	save(t, other, doc("c"))
 	if got, want := total(), 3; got != want {
 		t.Errorf("after another process saved a document: total %d, want %d", got, want)

@@ -217,7 +217,9 @@ func (s *Store) object(key string) string { return s.loc.Prefix + key }
 
 // fail turns an error of the client into one that says what failed
 // where, in words rather than the server's XML; the client's error stays
-// reachable with errors.As.
+// reachable with errors.As. A server that cannot be reached or answers
+// 5xx gives a *blob.UnavailableError: the user reads that files are out
+// of reach for now, the operator the cause.
 func (s *Store) fail(op string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -230,13 +232,17 @@ func (s *Store) fail(op string, err error) error {
 		if errors.As(err, &ue) {
 			err = ue.Err // the request's URL says nothing the message does not
 		}
-		return fmt.Errorf("s3: %s (%s): cannot reach the server: %w", op, where, err)
+		return &blob.UnavailableError{Err: fmt.Errorf("s3: %s (%s): cannot reach the server: %w", op, where, err)}
 	case minio.NoSuchBucket:
 		return fmt.Errorf("s3: %s: %s does not exist: %w", op, where, err)
 	case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken", "InvalidSecurity":
 		return fmt.Errorf("s3: %s: %s refused access (%s): check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the bucket's permissions: %w", op, where, resp.Code, errMessage{err})
 	}
-	return fmt.Errorf("s3: %s (%s): %s: %w", op, where, resp.Code, errMessage{err})
+	err = fmt.Errorf("s3: %s (%s): %s: %w", op, where, resp.Code, errMessage{err})
+	if resp.StatusCode >= 500 {
+		return &blob.UnavailableError{Err: err} // the server cannot serve now
+	}
+	return err
 }
 
 // errMessage wraps a client error, showing only its message (the server's

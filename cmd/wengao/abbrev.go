@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/chinese"
-	"github.com/wengao/wengao/sqlite"
 )
 
 const abbrevUsage = `usage:
@@ -19,35 +19,18 @@ const abbrevUsage = `usage:
 // abbreviations for search (the console's 简称 page). A running server
 // applies changes at its next search.
 func runAbbrev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, abbrevUsage)
-		return exitError(2)
-	}
-	want := map[string]int{"add": 2, "list": 0, "remove": 1}
-	n, ok := want[args[0]]
-	if !ok {
-		fmt.Fprintln(stderr, abbrevUsage)
-		return exitError(2)
-	}
-	fs, data := newFlagSet("abbrev "+args[0], stderr)
 	var builtin *bool
-	if args[0] == "list" {
-		builtin = fs.Bool("builtin", false, "list the built-in table too, marked built-in")
-	}
-	pos, err := parseInterspersed(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	if len(pos) != n {
-		fmt.Fprintln(stderr, abbrevUsage)
-		return exitError(2)
-	}
-	db, err := sqlite.Open(*data)
+	action, pos, db, err := listCommand("abbrev", abbrevUsage, map[string]int{"add": 2, "list": 0, "remove": 1}, args, stderr,
+		func(action string, fs *flag.FlagSet) {
+			if action == "list" {
+				builtin = fs.Bool("builtin", false, "list the built-in table too, marked built-in")
+			}
+		})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	switch args[0] {
+	switch action {
 	case "add":
 		if err := db.AddAbbreviation(ctx, wengao.Abbreviation{Short: pos[0], Full: pos[1]}); err != nil {
 			return cliError(err)

@@ -18,7 +18,9 @@ Writes a backup of the data folder to FILE: a consistent snapshot of the
 database and every stored file, taken while the site serves and imports
 run. FILE is a tar archive, compressed with gzip when its name ends in .gz
 or .tgz. An existing FILE is kept unless --force is given; a backup that
-fails leaves no FILE behind. Restore it with wengao restore. With --blob
+fails leaves no FILE behind. One that is killed leaves temporary files
+(.wengao-backup-…tmp) next to FILE, which the next backup into that
+folder removes. Restore it with wengao restore. With --blob
 (or WENGAO_BLOB), the files are read from that S3 bucket.
 
 `

@@ -28,6 +28,7 @@ import (
 	"github.com/wengao/wengao/blob"
 	"github.com/wengao/wengao/sample"
 	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // backupHelperEnv carries the command line of TestBackupHelperProcess,
@@ -333,10 +334,7 @@ func TestBackupWhileImportingAndPurchasing(t *testing.T) {
 	}
 
 	// Readers with points, and uploads with their files, some published.
-	db, err := sqlite.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, data)
 	defer db.Close()
 	files, err := blob.NewLocal(filepath.Join(data, "files"))
 	if err != nil {
@@ -524,10 +522,7 @@ func TestBackupWhileImportingAndPurchasing(t *testing.T) {
 		t.Errorf("ledger check of the restored store: %v\n%s", err, out)
 	}
 
-	rdb, err := sqlite.Open(restored)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rdb := sqlitetest.OpenDir(t, restored)
 	defer rdb.Close()
 	n, err := rdb.CountDocuments(ctx)
 	if err != nil {
@@ -673,10 +668,7 @@ func smallBackup(t *testing.T) (data, archive string) {
 	if out, err := runCLI(t, "import", "--data", data, "--quiet", input); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	db, err := sqlite.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, data)
 	u, err := db.CreateUser(context.Background(), wengao.NewUser{Username: "reader", Password: "correct horse battery", Bonus: 20})
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/blob"
-	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // TestBlobsGC: wengao blobs gc removes the old files no record refers
@@ -20,21 +20,12 @@ import (
 func TestBlobsGC(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, dir)
 	store, err := blob.NewLocal(filepath.Join(dir, "files"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	put := func(s string) string {
-		k, _, err := store.Put(ctx, strings.NewReader(s), 1<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
+	put := func(s string) string { return mustPut(t, store, s) }
 	evidence, orphan, young := put("证据"), put("孤儿文件"), put("刚上传的文件")
 	old := time.Now().Add(-2 * time.Hour)
 	for _, k := range []string{evidence, orphan} {
@@ -81,4 +72,14 @@ func TestBlobsGC(t *testing.T) {
 	if !strings.Contains(out.String(), "removed 1 unreferenced files") {
 		t.Errorf("output: %s", out.String())
 	}
+}
+
+// mustPut stores s in store and returns its key.
+func mustPut(t *testing.T, store blob.Store, s string) string {
+	t.Helper()
+	k, _, err := store.Put(context.Background(), strings.NewReader(s), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -21,7 +21,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/wengao/wengao/docx"
-	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // chromiumNames are the commands that may start Chromium, looked up in
@@ -786,10 +786,7 @@ func TestSiteInChromium(t *testing.T) {
 
 	// A graceful stop writes every read counted.
 	site.stop(t)
-	db, err := sqlite.Open(site.data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, site.data)
 	defer db.Close()
 	doc, err := db.FindDocumentByID(context.Background(), strings.TrimPrefix(docPath, "/doc/"))
 	if err != nil {

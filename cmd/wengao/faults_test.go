@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/backup"
 	"github.com/wengao/wengao/docx"
 	"github.com/wengao/wengao/http/web"
 	"github.com/wengao/wengao/sample"
@@ -66,9 +67,12 @@ type faultCampaign struct {
 	// storeArgs name the store to every command (--data DIR now; a
 	// --db URL when the PostgreSQL half of the campaign comes).
 	storeArgs []string
-	sessions  map[string]string // user name → session token
-	userIDs   map[string]int64
-	docs      []string // published documents to buy, read and favour
+	// blob names the store of files as --blob does ("" for the data
+	// folder's files/); the commands read it from WENGAO_BLOB.
+	blob     string
+	sessions map[string]string // user name → session token
+	userIDs  map[string]int64
+	docs     []string // published documents to buy, read and favour
 
 	failMu     sync.Mutex // guards report.Failures
 	mu         sync.Mutex
@@ -94,9 +98,12 @@ type faultReport struct {
 	BackupsDone  int
 	BackupsKill  int
 	BackupTemps  int // temporary files left by killed backups
-	Restored     int
-	ImportDocs   int // documents of killed imports found whole
-	Orphans      int // stored files no record names (collected by blobs gc)
+	// BackupTempsLast is how many of those were still there for the last
+	// backup to remove (the others, the next round's backup removed).
+	BackupTempsLast int
+	Restored        int
+	ImportDocs      int // documents of killed imports found whole
+	Orphans         int // stored files no record names (collected by blobs gc)
 	// ReadsLost is the reads shown before a kill and not stored after it
 	// (buffered, unwritten), over ReadsLostDocs document checks.
 	ReadsLost, ReadsLostDocs int64
@@ -128,7 +135,24 @@ func TestFaults(t *testing.T) {
 			break
 		}
 	}
+	c.checkBackupTemps()
 	c.writeReport()
+}
+
+// checkBackupTemps runs a last backup, not killed: it removes what the
+// killed ones left, and leaves no temporary file of its own.
+func (c *faultCampaign) checkBackupTemps() {
+	out, err := c.cli(nil, "backup", "--to", filepath.Join(c.dir, "last.tar.gz"))
+	if err != nil {
+		c.fail("the last backup: %v\n%s", err, out)
+		return
+	}
+	if tmps, _ := filepath.Glob(filepath.Join(c.dir, backup.TempPrefix+"*")); len(tmps) > 0 {
+		c.fail("%d temporary files of backups remain after the last backup: %v", len(tmps), tmps)
+	}
+	if m := regexp.MustCompile(`removed (\d+) temporary files`).FindStringSubmatch(out); m != nil {
+		c.report.BackupTempsLast, _ = strconv.Atoi(m[1])
+	}
 }
 
 func newFaultCampaign(t *testing.T) *faultCampaign {
@@ -263,6 +287,31 @@ func (c *faultCampaign) start(args ...string) *proc {
 	return p
 }
 
+// serve starts wengao serve on a free port and returns it with its
+// address once it answers; a server that does not start ends the test.
+func (c *faultCampaign) serve(args ...string) (*proc, string) {
+	srv := c.start(append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)...)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, rest, ok := strings.Cut(srv.out.String(), "wengao is serving at "); ok {
+			base, _, _ := strings.Cut(rest, "\n")
+			return srv, strings.TrimSpace(base)
+		}
+		if time.Now().After(deadline) || srv.exited() {
+			srv.kill()
+			c.t.Fatalf("wengao serve did not start:\n%s", srv.out.String())
+		}
+	}
+}
+
+// sessionClient returns an HTTP client that sends the session token to
+// the server at base.
+func sessionClient(base, token string) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(base)
+	jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: token}})
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second}
+}
+
 func (p *proc) exited() bool {
 	select {
 	case <-p.done:
@@ -282,26 +331,10 @@ func (p *proc) kill() {
 func (c *faultCampaign) round(r int, rng *mathrand.Rand) {
 	t := c.t
 	c.report.Rounds++
-	srv := c.start("serve", "--addr", "127.0.0.1:0", "--log-format", "json")
-	var base string
-	deadline := time.Now().Add(60 * time.Second)
-	for base == "" {
-		if time.Now().After(deadline) || srv.exited() {
-			srv.kill()
-			t.Fatalf("round %d: wengao serve did not start:\n%s", r, srv.out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-		if _, rest, ok := strings.Cut(srv.out.String(), "wengao is serving at "); ok {
-			base, _, _ = strings.Cut(rest, "\n")
-			base = strings.TrimSpace(base)
-		}
-	}
+	srv, base := c.serve()
 	clients := map[string]*http.Client{}
 	for name, tok := range c.sessions {
-		jar, _ := cookiejar.New(nil)
-		u, _ := url.Parse(base)
-		jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: tok}})
-		clients[name] = &http.Client{Jar: jar, Timeout: 30 * time.Second}
+		clients[name] = sessionClient(base, tok)
 	}
 	c.repurchase(r, base, clients)
 
@@ -439,12 +472,17 @@ func (c *faultCampaign) round(r int, rng *mathrand.Rand) {
 		}
 	}
 	os.Remove(archive)
-	// A killed backup leaves its dot-named temporary file, which no
-	// restore takes for a backup; counted, and removed.
-	tmps, _ := filepath.Glob(filepath.Join(c.dir, ".backup-*.tmp"))
-	c.report.BackupTemps += len(tmps)
+	// A killed backup leaves its dot-named temporary files, which no
+	// restore takes for a backup and the next backup removes once they
+	// are a minute old: counted, and aged by as much (a round lasts
+	// seconds) for the next backups to remove (checkBackupTemps).
+	tmps, _ := filepath.Glob(filepath.Join(c.dir, backup.TempPrefix+"*"))
+	aged := time.Now().Add(-2 * time.Minute)
 	for _, f := range tmps {
-		os.Remove(f)
+		if fi, err := os.Stat(f); err == nil && fi.ModTime().After(aged) {
+			c.report.BackupTemps++
+			os.Chtimes(f, aged, aged)
+		}
 	}
 	if impDone && imp.err != nil {
 		t.Logf("round %d: import: %v\n%s", r, imp.err, imp.out.String())
@@ -883,7 +921,7 @@ func (c *faultCampaign) checkImport(r int, db *sqlite.DB) {
 // file and its record) are counted and collected by wengao blobs gc.
 func (c *faultCampaign) checkFiles(r int, db *sqlite.DB) {
 	ctx := context.Background()
-	files, err := openFiles(ctx, "", c.data)
+	files, err := openFiles(ctx, c.blob, c.data)
 	if err != nil {
 		c.fail("round %d: files: %v", r, err)
 		return
@@ -921,7 +959,7 @@ func (c *faultCampaign) writeReport() {
 	fmt.Fprintf(&b, "kills by phase (a kill counts in every phase under way):%s\n", sortedCounts(rep.KillPhases))
 	fmt.Fprintf(&b, "writes acknowledged:%s\n", sortedCounts(rep.Acknowledged))
 	fmt.Fprintf(&b, "acknowledged writes verified after restarts (cumulative):%s\n", sortedCounts(rep.Verified))
-	fmt.Fprintf(&b, "backups written before the kill %d, restored %d; killed before they were written %d (temporary files left %d)\n", rep.BackupsDone, rep.Restored, rep.BackupsKill, rep.BackupTemps)
+	fmt.Fprintf(&b, "backups written before the kill %d, restored %d; killed before they were written %d (temporary files left %d, removed by a later backup: all, %d of them by the last)\n", rep.BackupsDone, rep.Restored, rep.BackupsKill, rep.BackupTemps, rep.BackupTempsLast)
 	fmt.Fprintf(&b, "documents of killed imports found whole %d; unreferenced files collected %d\n", rep.ImportDocs, rep.Orphans)
 	fmt.Fprintf(&b, "reads shown before a kill and missing after the restart %d, in %d document checks\n", rep.ReadsLost, rep.ReadsLostDocs)
 	fmt.Fprintf(&b, "failures %d\n", len(rep.Failures))
@@ -996,22 +1034,9 @@ func TestFaultsFullDisk(t *testing.T) {
 	}
 	db.Close()
 
-	srv := c.start("serve", "--addr", "127.0.0.1:0", "--log-format", "json")
+	srv, base := c.serve()
 	defer srv.kill()
-	var base string
-	for deadline := time.Now().Add(60 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) || srv.exited() {
-			t.Fatalf("wengao serve did not start:\n%s", srv.out.String())
-		}
-		if _, rest, ok := strings.Cut(srv.out.String(), "wengao is serving at "); ok {
-			base, _, _ = strings.Cut(rest, "\n")
-			base = strings.TrimSpace(base)
-		}
-	}
-	jar, _ := cookiejar.New(nil)
-	bu, _ := url.Parse(base)
-	jar.SetCookies(bu, []*http.Cookie{{Name: web.SessionCookie, Value: sess.Token}})
-	cl := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	cl := sessionClient(base, sess.Token)
 	upload := func(tag string) (int, []byte) {
 		var buf bytes.Buffer
 		docx.Write(&buf, docx.Document{Title: "关于磁盘演练" + tag + "的通知", Paragraphs: []string{"各单位：", "现将磁盘演练" + tag + "有关事项通知如下。", strings.Repeat("一、加强组织领导，确保演练顺利进行。", 200)}})
@@ -1027,20 +1052,71 @@ func TestFaultsFullDisk(t *testing.T) {
 		t.Fatalf("upload before the disk is full: %d %s", st, raw)
 	}
 
-	// Fill the disk.
-	filler := filepath.Join(mnt, "filler")
-	f, err := os.Create(filler)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			break
+	// fill fills the disk but for leave bytes (to the last byte for 0).
+	fill := func(name string, leave int64) {
+		t.Helper()
+		f, err := os.Create(filepath.Join(mnt, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var fs syscall.Statfs_t
+		if err := syscall.Statfs(mnt, &fs); err != nil {
+			t.Fatal(err)
+		}
+		chunk := make([]byte, 64<<10)
+		for n := int64(fs.Bavail)*fs.Bsize - leave; n > 0; n -= int64(len(chunk)) {
+			if _, err := f.Write(chunk[:min(n, int64(len(chunk)))]); err != nil {
+				return
+			}
+		}
+		for leave == 0 {
+			if _, err := f.Write(chunk[:512]); err != nil {
+				return
+			}
 		}
 	}
-	f.Close()
+	// The writes that need no file: each is answered 2xx, or 503 saying
+	// the disk is full, never 500; what is acknowledged is kept.
+	var acked []string
+	smallWrites := func(when string) (refused int) {
+		t.Helper()
+		for _, w := range []struct{ what, method, path, body string }{
+			{"favourite", "POST", "/api/v1/documents/disk-1/favorite", ""},
+			{"complaint", "POST", "/api/v1/complaints", `{"document_id":"disk-1","kind":"other","reason":"演练：内容有误。","contact":"disk@example.org"}`},
+			{"download", "POST", "/api/v1/documents/disk-1/download", ""},
+		} {
+			ctype := ""
+			if w.body != "" {
+				ctype = "application/json"
+			}
+			st, _, raw := c.do(cl, w.method, base+w.path, ctype, strings.NewReader(w.body), nil)
+			t.Logf("%s %s: %d %.200s", w.what, when, st, raw)
+			var e struct{ Error struct{ Message string } }
+			json.Unmarshal(raw, &e)
+			switch {
+			case st/100 == 2:
+				acked = append(acked, w.what)
+			case st == http.StatusServiceUnavailable && e.Error.Message == wengao.MessageStorageFull:
+				refused++
+			default:
+				t.Errorf("%s %s: %d %s, want 2xx or 503 %q", w.what, when, st, raw, wengao.MessageStorageFull)
+			}
+		}
+		return refused
+	}
+	if out, err := c.cli(nil, "points", "grant", "uploader", "100", "--reason", "full disk"); err != nil {
+		t.Fatalf("points grant: %v\n%s", err, out)
+	}
 
+	fill("filler", 0)
+	filler := filepath.Join(mnt, "filler")
+	if refused := smallWrites("on a full disk"); refused == 0 {
+		t.Errorf("no favourite, complaint or download was refused on a full disk: SQLite found room")
+	}
+	if st, _, _ := c.do(cl, "GET", base+"/doc/disk-1", "", nil, nil); st != http.StatusOK {
+		t.Errorf("reading a document on a full disk: %d, want 200", st)
+	}
 	st, raw := upload("乙")
 	t.Logf("upload on a full disk: %d %s", st, raw)
 	if st == http.StatusInternalServerError {
@@ -1073,11 +1149,28 @@ func TestFaultsFullDisk(t *testing.T) {
 		t.Errorf("import on a full disk: the output does not say the disk is full:\n%s", out)
 	}
 
-	// Space returns: nothing is corrupted, and both work again.
+	// Space returns: nothing is corrupted, and everything works again.
 	os.Remove(filler)
+	if refused := smallWrites("once space returned"); refused > 0 {
+		t.Errorf("%d writes refused once space returned", refused)
+	}
+	wantUploads := 1
 	if st, raw := upload("丙"); st != http.StatusCreated {
 		t.Errorf("upload once space returned: %d %s", st, raw)
+	} else {
+		wantUploads++
 	}
+	// Room for the file, not for its record: the upload is refused and
+	// leaves no record.
+	fill("filler2", 16<<10)
+	st, raw = upload("丁")
+	t.Logf("upload with room for its file only: %d %.200s", st, raw)
+	if st == http.StatusCreated {
+		wantUploads++
+	} else if st != http.StatusServiceUnavailable {
+		t.Errorf("upload with room for its file only: %d %s, want 201 or 503", st, raw)
+	}
+	os.Remove(filepath.Join(mnt, "filler2"))
 	srv.kill()
 	if out, err := c.cli(nil, "import", "--quiet", "--report", filepath.Join(dir, "big2.csv"), big); err != nil {
 		t.Errorf("import once space returned: %v\n%s", err, out)
@@ -1093,8 +1186,29 @@ func TestFaultsFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ups) != 2 {
-		t.Errorf("uploads after the full disk: %d, want 2 (甲 and 丙)", len(ups))
+	if len(ups) != wantUploads {
+		t.Errorf("uploads after the full disk: %d, want %d (甲, 丙, and 丁 if acknowledged)", len(ups), wantUploads)
+	}
+	for _, what := range acked {
+		var n int
+		var err error
+		switch what {
+		case "favourite":
+			var ok bool
+			ok, err = db.IsFavorite(context.Background(), u.ID, "disk-1")
+			if ok {
+				n = 1
+			}
+		case "complaint":
+			_, n, err = db.ListComplaints(context.Background(), wengao.ComplaintFilter{Page: 1, Limit: 10})
+		case "download":
+			if _, err = db.FindPurchase(context.Background(), u.ID, "disk-1"); err == nil {
+				n = 1
+			}
+		}
+		if err != nil || n == 0 {
+			t.Errorf("the acknowledged %s is missing after the full disk (%v)", what, err)
+		}
 	}
 	c.checkFiles(0, db)
 }

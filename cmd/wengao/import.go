@@ -57,15 +57,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprint(stderr, importUsage)
 		fs.PrintDefaults()
 	}
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(paths) == 0 {
-		fs.Usage()
-		return exitError(2)
-	}
-	db, err := sqlite.Open(*data)
+	paths, db, err := openCommand(fs, data, args, func(pos []string) bool { return len(pos) > 0 })
 	if err != nil {
 		return err
 	}

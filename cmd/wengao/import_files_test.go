@@ -21,7 +21,7 @@ import (
 	"github.com/wengao/wengao/convert"
 	"github.com/wengao/wengao/importer"
 	"github.com/wengao/wengao/sharedtest"
-	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -150,10 +150,7 @@ func TestImportDocumentFiles(t *testing.T) {
 
 	// The documents: ids from the content, sources relative to the folder,
 	// titles and bodies as convert reads the files.
-	db, err := sqlite.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, data)
 	ctx := context.Background()
 	var docs []*wengao.Document
 	for _, g := range goods {

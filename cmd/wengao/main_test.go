@@ -18,6 +18,7 @@ import (
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/sample"
 	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // runCLI runs a wengao command line in process.
@@ -214,10 +215,7 @@ func TestImportKilled(t *testing.T) {
 	cmd.Wait()
 	<-done
 
-	db, err := sqlite.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, data)
 	n, _ := db.CountDocuments(context.Background())
 	if n == 0 || n >= want {
 		t.Logf("killed after %d of %d documents (the test wants a kill mid-way)", n, want)
@@ -229,10 +227,7 @@ func TestImportKilled(t *testing.T) {
 	if err != nil {
 		t.Fatalf("rerun: %v\n%s", err, out)
 	}
-	db, err = sqlite.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = sqlitetest.OpenDir(t, data)
 	defer db.Close()
 	total, _ := db.CountDocuments(context.Background())
 	if !strings.Contains(string(out), fmt.Sprintf("unchanged %d", n)) {

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/sqlite"
 )
 
 const maskUsage = `usage:
@@ -17,31 +16,12 @@ const maskUsage = `usage:
 // runMask handles `wengao mask add|list|remove`: the display masking
 // rules. A running server applies changes within a second.
 func runMask(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, maskUsage)
-		return exitError(2)
-	}
-	want := map[string]int{"add": 2, "list": 0, "remove": 1}
-	n, ok := want[args[0]]
-	if !ok {
-		fmt.Fprintln(stderr, maskUsage)
-		return exitError(2)
-	}
-	fs, data := newFlagSet("mask "+args[0], stderr)
-	pos, err := parseInterspersed(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	if len(pos) != n {
-		fmt.Fprintln(stderr, maskUsage)
-		return exitError(2)
-	}
-	db, err := sqlite.Open(*data)
+	action, pos, db, err := listCommand("mask", maskUsage, map[string]int{"add": 2, "list": 0, "remove": 1}, args, stderr, nil)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	switch args[0] {
+	switch action {
 	case "add":
 		if err := db.AddMask(ctx, wengao.MaskRule{Word: pos[0], Shown: pos[1]}); err != nil {
 			return cliError(err)

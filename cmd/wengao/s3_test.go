@@ -21,7 +21,7 @@ import (
 	"github.com/wengao/wengao/backup"
 	"github.com/wengao/wengao/blob/s3"
 	"github.com/wengao/wengao/sharedtest"
-	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
 
 // s3Bucket is the test server's bucket that these tests share, each
@@ -72,19 +72,10 @@ func TestFilesInS3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put := func(s string) string {
-		k, _, err := store.Put(ctx, strings.NewReader(s), 1<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
+	put := func(s string) string { return mustPut(t, store, s) }
 	evidence, orphan := put("证据"), put("孤儿文件")
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.OpenDir(t, dir)
 	if err := db.CreateComplaint(ctx, &wengao.Complaint{Kind: wengao.ComplaintOther, Reason: "r", Contact: "c",
 		EvidenceFile: &wengao.SourceFile{Key: evidence, Name: "e.pdf", Size: int64(len("证据"))}}); err != nil {
 		t.Fatal(err)

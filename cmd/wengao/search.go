@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/sqlite"
 )
 
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,15 +23,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "usage: wengao search [--data DIR] [--json] [--limit N] [--page N] QUERY")
 		fs.PrintDefaults()
 	}
-	words, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(words) == 0 {
-		fs.Usage()
-		return exitError(2)
-	}
-	db, err := sqlite.Open(*data)
+	words, db, err := openCommand(fs, data, args, func(pos []string) bool { return len(pos) > 0 })
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,16 @@ func (s *Handler) handleAPIDownload(w http.ResponseWriter, r *http.Request) {
 		s.JSONError(w, r, err)
 		return
 	}
+	// The file is opened first: nothing is charged for a download that
+	// cannot be sent (the file store out of reach).
+	f, err := s.OpenOriginal(r, doc)
+	if err != nil {
+		s.JSONError(w, r, err)
+		return
+	}
+	if f != nil {
+		defer f.Close()
+	}
 	price := s.PriceFor(r.Context(), u, doc)
 	p, charged, err := s.Ledger.Purchase(r.Context(), u.ID, id, price, r.Header.Get("Idempotency-Key"))
 	if err != nil {
@@ -39,5 +49,5 @@ func (s *Handler) handleAPIDownload(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Points-Charged", strconv.FormatInt(cost, 10))
 	h.Set("X-Points-Balance", strconv.FormatInt(balance, 10))
 	h.Set("X-Download-Expires", p.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
-	s.SendFile(w, r, doc)
+	s.SendFile(w, r, doc, f)
 }

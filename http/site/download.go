@@ -35,20 +35,32 @@ func (s *Handler) handleDownloadPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	price := s.PriceFor(r.Context(), u, doc)
-	if _, err := s.Ledger.FindPurchase(r.Context(), u.ID, id); err == nil {
-		s.SendFile(w, r, doc)
-		return
-	} else if wengao.ErrorCode(err) != wengao.ENOTFOUND {
+	_, err = s.Ledger.FindPurchase(r.Context(), u.ID, id)
+	bought := err == nil
+	if !bought && wengao.ErrorCode(err) != wengao.ENOTFOUND {
 		s.ErrorPage(w, r, err)
 		return
 	}
-	if price == 0 {
-		// Free access is recorded, so that it shows among the downloads.
-		if _, _, err := s.Ledger.Purchase(r.Context(), u.ID, id, 0, ""); err != nil {
+	if bought || price == 0 {
+		// The file is opened first: while the file store is out of
+		// reach, nothing is recorded.
+		f, err := s.OpenOriginal(r, doc)
+		if err != nil {
 			s.ErrorPage(w, r, err)
 			return
 		}
-		s.SendFile(w, r, doc)
+		if f != nil {
+			defer f.Close()
+		}
+		if !bought {
+			// Free access is recorded, so that it shows among the
+			// downloads.
+			if _, _, err := s.Ledger.Purchase(r.Context(), u.ID, id, 0, ""); err != nil {
+				s.ErrorPage(w, r, err)
+				return
+			}
+		}
+		s.SendFile(w, r, doc, f)
 		return
 	}
 	s.downloadPage(w, r, http.StatusOK, doc, u, price, "")
@@ -79,6 +91,14 @@ func (s *Handler) handleDownloadForm(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.ErrorPage(w, r, err)
 		return
+	}
+	// Nothing is bought while the file cannot be sent (the file store
+	// out of reach).
+	if f, err := s.OpenOriginal(r, doc); err != nil {
+		s.ErrorPage(w, r, err)
+		return
+	} else if f != nil {
+		f.Close()
 	}
 	price := s.PriceFor(r.Context(), u, doc)
 	if _, _, err := s.Ledger.Purchase(r.Context(), u.ID, id, price, r.PostForm.Get("key")); err != nil {

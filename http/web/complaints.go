@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,8 +57,10 @@ func (s *Core) StoreEvidence(r *http.Request) (_ *wengao.SourceFile, release fun
 	}
 	defer f.Close()
 	key, size, err := s.Files.Put(r.Context(), f, MaxEvidenceBytes)
-	if err != nil {
+	if wengao.ErrorCode(err) == wengao.ETOOLARGE {
 		return nil, none, wengao.Errorf(wengao.ETOOLARGE, MsgEvidenceTooLarge, wengao.FormatSize(MaxEvidenceBytes))
+	} else if err != nil {
+		return nil, none, fmt.Errorf("store evidence: %w", err) // a full disk, the file store out of reach
 	}
 	return &wengao.SourceFile{Key: key, Name: cleanFileName(fhs[0].Filename), Size: size}, s.holdBlob(key), nil
 }

@@ -33,25 +33,41 @@ func (s *Core) PriceFor(ctx context.Context, u *wengao.User, doc *wengao.Documen
 	return doc.PriceOr(s.CurrentSettings(ctx).DownloadPrice)
 }
 
-// SendFile sends the document's original file when it has one, otherwise
-// a .docx made from its text.
-func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Document) {
+// OpenOriginal opens the original file of doc, to be sent with
+// SendFile before anything is charged for it. It returns nil when doc has
+// none, or when its file cannot be read (logged): SendFile then makes a
+// .docx of the text. While the file store cannot be reached it returns
+// that error (EUNAVAILABLE), so that a download that cannot be sent
+// costs nothing.
+func (s *Core) OpenOriginal(r *http.Request, doc *wengao.Document) (io.ReadSeekCloser, error) {
+	if doc.File == nil {
+		return nil, nil
+	}
+	f, _, err := s.Files.Open(r.Context(), doc.File.Key)
+	if err == nil {
+		return f, nil
+	}
+	if wengao.ErrorCode(err) == wengao.EUNAVAILABLE || r.Context().Err() != nil {
+		return nil, err
+	}
+	// The text is still there: give the generated file instead.
+	s.Logger.Error("open original file", "id", RequestID(r.Context()), "document", doc.ID, "key", doc.File.Key, "err", err)
+	return nil, nil
+}
+
+// SendFile sends the original file f of doc (from OpenOriginal) when it
+// is not nil, otherwise a .docx made from its text.
+func (s *Core) SendFile(w http.ResponseWriter, r *http.Request, doc *wengao.Document, f io.ReadSeeker) {
 	h := w.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	if doc.File != nil {
-		f, _, err := s.Files.Open(r.Context(), doc.File.Key)
-		if err == nil {
-			defer f.Close()
-			name := doc.File.Name
-			h.Set("Content-Type", fileType(name))
-			h.Set("Content-Security-Policy", fileCSP)
-			h.Set("Content-Disposition", attachment(name))
-			http.ServeContent(w, r, "", doc.UpdatedAt, f)
-			return
-		}
-		// The text is still there: give the generated file instead.
-		s.Logger.Error("open original file", "id", RequestID(r.Context()), "document", doc.ID, "key", doc.File.Key, "err", err)
+	if f != nil {
+		name := doc.File.Name
+		h.Set("Content-Type", fileType(name))
+		h.Set("Content-Security-Policy", fileCSP)
+		h.Set("Content-Disposition", attachment(name))
+		http.ServeContent(w, r, "", doc.UpdatedAt, f)
+		return
 	}
 	var buf bytes.Buffer
 	if err := docx.Write(&buf, generatedDocx(doc, s.SiteName(r.Context()))); err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -60,14 +61,27 @@ func ErrorStatus(err error) int {
 	return http.StatusInternalServerError
 }
 
+// logError logs the errors the operator has to hear of, with their
+// detail: internal errors, a full disk, and a file store out of reach.
+func (s *Core) logError(r *http.Request, err error) {
+	msg := ""
+	switch {
+	case wengao.ErrorCode(err) == wengao.EINTERNAL:
+		msg = "internal error"
+	case wengao.IsStorageFull(err):
+		msg = "disk full"
+	case errors.Is(err, wengao.ErrFilesUnavailable):
+		msg = "file store unavailable"
+	default:
+		return
+	}
+	s.Logger.Error(msg, "id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
+}
+
 // JSONError writes err as {"error":{"code","message"}}; internal errors
 // are logged with their detail and shown with a generic message.
 func (s *Core) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	code := wengao.ErrorCode(err)
-	if code == wengao.EINTERNAL {
-		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-	} else if wengao.IsStorageFull(err) {
-		s.Logger.Error("disk full", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	s.logError(r, err)
 	WriteJSON(w, ErrorStatus(err), map[string]any{"error": map[string]string{"code": code, "message": wengao.ErrorMessage(err)}})
 }

@@ -55,9 +55,7 @@ type errorView struct {
 // with their detail and shown with a generic message.
 func (s *Core) ErrorPage(w http.ResponseWriter, r *http.Request, err error) {
 	code := wengao.ErrorCode(err)
-	if code == wengao.EINTERNAL {
-		s.Logger.Error("internal error", "id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	s.logError(r, err)
 	status := ErrorStatus(err)
 	msg := wengao.ErrorMessage(err)
 	if code == wengao.EINTERNAL {

@@ -28,6 +28,18 @@ func Open(tb testing.TB) *sqlite.DB {
 	return db
 }
 
+// OpenDir opens the database of the data folder dir (made if missing)
+// and fails the test if it cannot. The caller closes it: tests that open
+// one folder twice, or hand it to a command, close it when they need to.
+func OpenDir(tb testing.TB, dir string) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
 var (
 	sampleOnce sync.Once
 	sampleFile []byte // the database file holding the sample library
