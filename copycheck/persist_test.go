@@ -1,0 +1,134 @@
+package copycheck
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// persistDraft copies from the river notice (edited) and the party
+// opinion, with stock phrases between.
+const persistDraft = "我们深入学习贯彻习近平新时代中国特色社会主义思想。各地要按照一河一策要求，组织编制河湖管理保护方案，明确河湖管理范围和保护责任。\n各级党委要把理论学习中心组学习作为重要政治任务，每季度集中研讨不少于一次。"
+
+func reportJSON(t *testing.T, c *Checker, text string) string {
+	t.Helper()
+	b, err := json.Marshal(check(t, c, text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestPersistedIndex checks that an index written to a file and opened
+// again by another checker gives the same reports as the one built in
+// memory, and follows the library after it is reopened.
+func TestPersistedIndex(t *testing.T) {
+	mem, st := smallLibrary(t)
+	want := reportJSON(t, mem, persistDraft)
+
+	path := filepath.Join(t.TempDir(), FileName)
+	built := New(st, Options{Path: path})
+	if err := built.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := reportJSON(t, built, persistDraft); got != want {
+		t.Errorf("built into a file:\n got %s\nwant %s", got, want)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("index file: %v", err)
+	}
+	opened := New(st, Options{Path: path})
+	if err := opened.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := reportJSON(t, opened, persistDraft); got != want {
+		t.Errorf("opened from the file:\n got %s\nwant %s", got, want)
+	}
+	if fi2, err := os.Stat(path); err != nil || !fi2.ModTime().Equal(fi.ModTime()) {
+		t.Errorf("opening rewrote the file (%v)", err)
+	}
+	if got, want := opened.Stats().Documents, built.Stats().Documents; got != want {
+		t.Errorf("documents = %d, want %d", got, want)
+	}
+
+	// After reopening: a source deleted, another published.
+	text := "转发如下：各级党委要把理论学习中心组学习作为重要政治任务，每季度集中研讨不少于一次。"
+	st.drop(2)
+	if got := len(check(t, opened, text).Passages); got != 0 {
+		t.Errorf("after the source is deleted: passages = %d, want 0", got)
+	}
+	st.put(3, "doc-new", "新发布", "2024-01-01", "各级党委要把理论学习中心组学习作为重要政治任务，每季度集中研讨不少于一次。")
+	r := check(t, opened, text)
+	if len(r.Passages) != 1 {
+		t.Fatalf("after another is published: passages = %d, want 1", len(r.Passages))
+	}
+	if got := r.Passages[0].DocumentID; got != "doc-new" {
+		t.Errorf("document = %q, want doc-new", got)
+	}
+
+	// A row given to another document with the same title and size is
+	// indexed again after a restart.
+	st.put(1, "doc-other", "关于加强河湖管理的通知", "2023-05-01", "各县区人民政府：\n为切实加强全市河湖管理保护工作，建立健全河长制工作体系，经市政府同意，现就有关事项通知如下。\n各地要按照一村一策的要求，组织编制乡村建设行动方案，明确乡村建设范围和实施责任呀。")
+	again := New(st, Options{Path: path})
+	if err := again.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r = check(t, again, "各地要按照一河一策的要求，组织编制河湖管理保护方案，明确河湖管理范围和保护责任。")
+	if got := len(r.Passages); got != 0 {
+		t.Errorf("row 1 replaced: passages = %d, want 0", got)
+	}
+}
+
+// TestDamagedIndexRebuilt flips bytes in each section of the file, and
+// truncates it: each time the file is found invalid and rebuilt, and the
+// reports are those of an intact index.
+func TestDamagedIndexRebuilt(t *testing.T) {
+	mem, st := smallLibrary(t)
+	want := reportJSON(t, mem, persistDraft)
+	path := filepath.Join(t.TempDir(), FileName)
+	if err := New(st, Options{Path: path}).Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := unmarshalHeader(good, int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	damage := map[string]func([]byte) []byte{
+		"truncated":   func(b []byte) []byte { return b[:len(b)-100] },
+		"header only": func(b []byte) []byte { return b[:headerSize] },
+		"empty":       func(b []byte) []byte { return nil },
+		"header byte": func(b []byte) []byte { b[20] ^= 0x40; return b },
+		"longer":      func(b []byte) []byte { return append(b, 0) },
+	}
+	for i, s := range h.Sections {
+		if s.Len == 0 {
+			continue
+		}
+		at := s.Off + s.Len/2
+		damage["section "+string(rune('0'+i))] = func(b []byte) []byte { b[at] ^= 0xFF; return b }
+	}
+	for name, fn := range damage {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(path, fn(append([]byte(nil), good...)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c := New(st, Options{Path: path})
+			if err := c.Build(context.Background()); err != nil {
+				t.Fatalf("Build: %v", err)
+			}
+			if got := reportJSON(t, c, persistDraft); got != want {
+				t.Errorf("report:\n got %s\nwant %s", got, want)
+			}
+			if _, err := openIndexFile(path); err != nil {
+				t.Errorf("the file was not rebuilt: %v", err)
+			}
+		})
+	}
+}
