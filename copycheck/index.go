@@ -361,8 +361,13 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 }
 
 // maxDFAdd is the most frequencies kept beside the file's (about 16 bytes
-// each) before the file is rewritten with them.
-const maxDFAdd = 1 << 22
+// each) before the file is rewritten with them; minCompact the fewest
+// entries added or dead that are worth rewriting it for. (Variables for
+// the tests.)
+var (
+	maxDFAdd   = 1 << 22
+	minCompact = 1 << 16
+)
 
 // stale reports whether the file should be rewritten (compacted): the
 // documents added since or dead pass a quarter of it, or the frequencies
@@ -372,7 +377,7 @@ func (x *index) stale() bool {
 		return false
 	}
 	deadEntries := x.nDead * x.base.len() / max(1, len(x.slotRow))
-	return x.nDelta+deadEntries > max(x.base.len()/4, 1<<16) || len(x.dfAdd) > maxDFAdd
+	return x.nDelta+deadEntries > max(x.base.len()/4, minCompact) || len(x.dfAdd) > maxDFAdd
 }
 
 // postings calls fn with the live slots that hold shingle h, and returns

@@ -3,6 +3,7 @@ package copycheck
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -126,9 +127,84 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 			if got := reportJSON(t, c, persistDraft); got != want {
 				t.Errorf("report:\n got %s\nwant %s", got, want)
 			}
-			if _, err := openIndexFile(path); err != nil {
+			f, err := openIndexFile(path)
+			if err == nil {
+				err = f.verify(secDF, secOffsets, secEntries)
+				f.close()
+			}
+			if err != nil {
 				t.Errorf("the file was not rebuilt: %v", err)
 			}
 		})
+	}
+}
+
+// TestCompactedIndex adds and deletes documents after the file is
+// written, until the file is rewritten (compacted): the reports are those
+// of an index built anew, and so are those of the rewritten file opened
+// again.
+func TestCompactedIndex(t *testing.T) {
+	defer func(n int) { minCompact = n }(minCompact)
+	minCompact = 1
+	ctx := context.Background()
+	_, st := smallLibrary(t)
+	path := filepath.Join(t.TempDir(), FileName)
+	c := New(st, Options{Path: path})
+	if err := c.Build(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before, err := openIndexFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer before.close()
+	st.drop(1)
+	for i := 0; i < 30; i++ {
+		st.put(int64(100+i), fmt.Sprintf("doc-added-%d", i), "新增文件", "2024-02-01",
+			fmt.Sprintf("第%d号：各地要按照一河一策的要求，组织编制河湖管理保护方案，明确河湖管理范围和保护责任。另附说明%d条。", i, i*31))
+	}
+	got := reportJSON(t, c, persistDraft) // syncs, then compacts
+	after, err := openIndexFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer after.close()
+	if after.h.Slots <= before.h.Slots {
+		t.Errorf("file slots = %d after adding 30 documents, want more than %d (not compacted?)", after.h.Slots, before.h.Slots)
+	}
+	if st := c.Stats(); st.Entries != int(after.h.Entries) {
+		t.Errorf("entries = %d, want %d: all in the rewritten table", st.Entries, after.h.Entries)
+	}
+	fresh := New(st, Options{})
+	if want := reportJSON(t, fresh, persistDraft); got != want {
+		t.Errorf("compacted:\n got %s\nwant %s", got, want)
+	}
+	reopened := New(st, Options{Path: path})
+	if err := reopened.Build(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got2 := reportJSON(t, reopened, persistDraft); got2 != got {
+		t.Errorf("compacted file reopened:\n got %s\nwant %s", got2, got)
+	}
+}
+
+// TestTemporaryIndex checks the use without a data folder: the index
+// file is made in the temporary folder and removed once mapped.
+func TestTemporaryIndex(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	c, _ := smallLibrary(t)
+	if got := len(check(t, c, persistDraft).Passages); got != 2 {
+		t.Errorf("passages = %d, want 2", got)
+	}
+	left, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		t.Errorf("left in the temporary folder: %s", e.Name())
+	}
+	if st := c.Stats(); st.Mapped == 0 {
+		t.Errorf("mapped = 0, want the index file's size")
 	}
 }
