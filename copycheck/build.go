@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"io"
 	"os"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"sync/atomic"
@@ -40,7 +41,8 @@ type built struct {
 // buildFile indexes every shown document into a new index file at path,
 // replacing the one there once it is complete; with no path the file is
 // a temporary one, removed once mapped.
-func buildFile(ctx context.Context, st Store, path string) (b built, err error) {
+func buildFile(ctx context.Context, st Store, path string, log *slog.Logger) (b built, err error) {
+	start := time.Now()
 	cat, err := st.Catalog(ctx)
 	if err != nil {
 		return b, err
@@ -49,10 +51,10 @@ func buildFile(ctx context.Context, st Store, path string) (b built, err error) 
 	b.version, b.gen = cat.Version, cat.Gen()
 	n := cat.Len()
 	rows := make([]int64, 0, n)
-	metas := make(map[int64]search.Meta, n)
+	sigs := make(map[int64]uint64, n)
 	cat.Each(func(id int64, m search.Meta) {
 		rows = append(rows, id)
-		metas[id] = m
+		sigs[id] = textSig(m)
 	})
 	cat.RUnlock()
 
@@ -71,9 +73,14 @@ func buildFile(ctx context.Context, st Store, path string) (b built, err error) 
 	// First the document frequencies, then the fingerprints, which
 	// leave out the stock shingles.
 	bits := dfBits(n)
-	df := make([]uint32, 1<<bits)
+	dfMem, err := allocOffHeap(4 << bits)
+	if err != nil {
+		return b, err
+	}
+	defer func() { freeOffHeap(dfMem) }()
+	df := u32View(dfMem)
 	mask := uint32(1)<<bits - 1
-	err = printRows(ctx, st, rows, metas, func(t *search.Text) docPrint {
+	err = printRows(ctx, st, rows, sigs, func(t *search.Text) docPrint {
 		for _, h := range distinctShingles(t.Body) {
 			atomic.AddUint32(&df[h&mask], 1)
 		}
@@ -82,6 +89,7 @@ func buildFile(ctx context.Context, st Store, path string) (b built, err error) 
 	if err != nil {
 		return b, err
 	}
+	log.Info("copy check index: frequencies counted", "documents", n, "took", time.Since(start).Round(time.Second))
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.fps.tmp")
 	if err != nil {
 		return b, err
@@ -101,12 +109,12 @@ func buildFile(ctx context.Context, st Store, path string) (b built, err error) 
 		rec     []byte
 	)
 	tw := bufio.NewWriterSize(tmp, 1<<20)
-	err = printRows(ctx, st, rows, metas, func(t *search.Text) docPrint {
+	err = printRows(ctx, st, rows, sigs, func(t *search.Text) docPrint {
 		return docPrint{fps: fingerprints(t.Body, dfOf, stock)}
 	}, func(ps []docPrint) {
 		for _, p := range ps {
 			slotRow = append(slotRow, p.row)
-			slotSig = append(slotSig, textSig(p.meta))
+			slotSig = append(slotSig, p.sig)
 			rec = binary.NativeEndian.AppendUint32(rec[:0], uint32(len(p.fps)))
 			for _, h := range p.fps {
 				rec = binary.NativeEndian.AppendUint32(rec, h)
@@ -128,6 +136,7 @@ func buildFile(ctx context.Context, st Store, path string) (b built, err error) 
 		return b, err
 	}
 	slots := len(slotRow)
+	log.Info("copy check index: fingerprints taken", "fingerprints", total, "took", time.Since(start).Round(time.Second))
 	w, err := createIndexFile(path, bits, tableBits(int(total), slots), slots)
 	if err != nil {
 		return b, err
@@ -145,14 +154,20 @@ func buildFile(ctx context.Context, st Store, path string) (b built, err error) 
 			return b, err
 		}
 	}
-	df, slotRow, slotSig, alive = nil, nil, nil, nil
+	freeOffHeap(dfMem)
+	df, dfMem, slotRow, slotSig, alive = nil, nil, nil, nil, nil
 	sink := newTableSink(uint(w.h.TableBits), w.section(secOffsets), w.section(secEntries))
 	var pairs []uint64
 	var most int64
 	for _, m := range byTop {
 		most = max(most, m)
 	}
-	pairs = make([]uint64, 0, min(total, max(most, fillChunk)))
+	pairsMem, err := allocOffHeap(8 * int(min(total, max(most, fillChunk))))
+	if err != nil {
+		return b, err
+	}
+	defer freeOffHeap(pairsMem)
+	pairs = u64View(pairsMem)[:0]
 	for lo := 0; lo < len(byTop); {
 		hi, m := lo, int64(0)
 		for hi < len(byTop) && (hi == lo || m+byTop[hi] <= fillChunk) {

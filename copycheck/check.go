@@ -151,7 +151,7 @@ func (c *Checker) Build(ctx context.Context) error {
 // caller holds c.building.
 func (c *Checker) build(ctx context.Context) error {
 	start := time.Now()
-	b, err := buildFile(ctx, c.store, c.opt.Path)
+	b, err := buildFile(ctx, c.store, c.opt.Path, c.log)
 	if err != nil {
 		return err
 	}

@@ -81,9 +81,9 @@ func dfBits(n int) uint {
 
 // docPrint is what indexing one document gives.
 type docPrint struct {
-	row  int64
-	meta search.Meta
-	fps  []uint32 // winnowed shingles, distinct
+	row int64
+	sig uint64   // textSig of the document's Meta
+	fps []uint32 // winnowed shingles, distinct
 }
 
 // distinctShingles returns the distinct shingles of a document body.
@@ -133,7 +133,7 @@ const textBatch = 256
 
 // printRows reads the rows' texts and computes their prints on up to
 // GOMAXPROCS workers, calling fn (serialised) with each batch.
-func printRows(ctx context.Context, st Store, rows []int64, metas map[int64]search.Meta, print func(t *search.Text) docPrint, fn func([]docPrint)) error {
+func printRows(ctx context.Context, st Store, rows []int64, sigs map[int64]uint64, print func(t *search.Text) docPrint, fn func([]docPrint)) error {
 	workers := runtime.GOMAXPROCS(0)
 	type job struct {
 		texts []search.Text
@@ -149,7 +149,7 @@ func printRows(ctx context.Context, st Store, rows []int64, metas map[int64]sear
 				out := make([]docPrint, 0, len(j.texts))
 				for i := range j.texts {
 					p := print(&j.texts[i])
-					p.row, p.meta = j.texts[i].Row, metas[j.texts[i].Row]
+					p.row, p.sig = j.texts[i].Row, sigs[j.texts[i].Row]
 					out = append(out, p)
 				}
 				fnMu.Lock()
@@ -188,7 +188,7 @@ func textSig(m search.Meta) uint64 {
 }
 
 // addSlot gives row a new slot. The caller holds the write lock.
-func (x *index) addSlot(row int64, m search.Meta) uint32 {
+func (x *index) addSlot(row int64, sig uint64) uint32 {
 	if old, ok := x.slotOf(row); ok {
 		x.alive[old] = false
 		x.nDead++
@@ -196,7 +196,7 @@ func (x *index) addSlot(row int64, m search.Meta) uint32 {
 	}
 	s := uint32(len(x.slotRow))
 	x.slotRow = append(x.slotRow, row)
-	x.slotSig = append(x.slotSig, textSig(m))
+	x.slotSig = append(x.slotSig, sig)
 	x.alive = append(x.alive, true)
 	for int64(len(x.rowSlot)) <= row {
 		x.rowSlot = append(x.rowSlot, -1)
@@ -310,14 +310,15 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	}
 	version, gen := cat.Version, cat.Gen()
 	var add []int64
-	metas := map[int64]search.Meta{}
+	sigs := map[int64]uint64{}
 	x.mu.Lock()
 	cat.Each(func(id int64, m search.Meta) {
-		if s, ok := x.slotOf(id); ok && x.slotSig[s] == textSig(m) && !changed[m.ID] {
+		sig := textSig(m)
+		if s, ok := x.slotOf(id); ok && x.slotSig[s] == sig && !changed[m.ID] {
 			return // reads or category changed: the text is the same
 		}
 		add = append(add, id)
-		metas[id] = m
+		sigs[id] = sig
 	})
 	for s, row := range x.slotRow {
 		if x.alive[s] && !cat.Has(row) {
@@ -330,7 +331,7 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	cat.RUnlock()
 	x.mu.Unlock()
 
-	err = printRows(ctx, st, add, metas, func(t *search.Text) docPrint {
+	err = printRows(ctx, st, add, sigs, func(t *search.Text) docPrint {
 		hs := shingles(textKeys(t.Body, nil).keys, nil)
 		distinct := slices.Clone(hs)
 		slices.Sort(distinct)
@@ -344,7 +345,7 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 		x.mu.Lock()
 		defer x.mu.Unlock()
 		for _, p := range ps {
-			s := x.addSlot(p.row, p.meta)
+			s := x.addSlot(p.row, p.sig)
 			for _, h := range p.fps {
 				x.delta[h] = append(x.delta[h], s)
 			}

@@ -39,3 +39,20 @@ func release(b []byte) {
 		syscall.Madvise(b, syscall.MADV_DONTNEED)
 	}
 }
+
+// allocOffHeap returns n zeroed bytes outside the Go heap (anonymous
+// memory), for the large tables of a build: the garbage collector neither
+// scans them nor lets the heap grow to twice their size.
+func allocOffHeap(n int) ([]byte, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	return syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+}
+
+// freeOffHeap returns memory of allocOffHeap (nil: nothing).
+func freeOffHeap(b []byte) {
+	if len(b) > 0 {
+		syscall.Munmap(b)
+	}
+}
