@@ -1,0 +1,116 @@
+package copycheck
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wengao/wengao/sqlite"
+)
+
+// TestScaleLibrary measures the index file against a library in a data
+// folder ($COPYCHECK_SCALE_DATA, e.g. bench/scale's 1,000,000 documents;
+// skipped without it): the time to open it (or build it, when missing),
+// the resident memory, and the latency of 20 drafts of 5,000 characters
+// made from $COPYCHECK_SCALE_DOCS (the JSON lines the library was
+// imported from), cold (the index file dropped from the page cache) and
+// warm. docs/copycheck.md reports the figures.
+func TestScaleLibrary(t *testing.T) {
+	data, docsPath := os.Getenv("COPYCHECK_SCALE_DATA"), os.Getenv("COPYCHECK_SCALE_DOCS")
+	if data == "" || docsPath == "" {
+		t.Skip("COPYCHECK_SCALE_DATA and COPYCHECK_SCALE_DOCS not set")
+	}
+	ctx := context.Background()
+	f, err := os.Open(docsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lib []corpusDoc
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() && len(lib) < 20_000 {
+		var d corpusDoc
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		lib = append(lib, d)
+	}
+	f.Close()
+	rng := rand.New(rand.NewSource(17))
+	drafts, _, _ := buildDrafts(rng, 20, lib, readCorpus(t)[:500], nil)
+	lib = nil
+
+	t0 := time.Now()
+	db, err := sqlite.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st := db.SearchStore()
+	if _, err := st.Catalog(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("store opened in %v; rss %d MB", time.Since(t0).Round(time.Millisecond), rssMB())
+	path := filepath.Join(data, FileName)
+	dropCache(t, path)
+	c := New(st, Options{Maskers: db.Maskers(), Path: path})
+	t1 := time.Now()
+	if err := c.Build(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := c.Stats()
+	t.Logf("index ready in %v (open, verify, sync): %d documents, %d entries, file %d MB, heap %d MB; rss %d MB",
+		time.Since(t1).Round(time.Millisecond), s.Documents, s.Entries, s.Mapped>>20, s.Heap>>20, rssMB())
+	for _, pass := range []string{"cold", "warm"} {
+		if pass == "cold" {
+			dropCache(t, path)
+		}
+		var took []time.Duration
+		copied := 0.0
+		for _, d := range drafts {
+			t0 := time.Now()
+			r, err := c.CheckDraft(ctx, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			took = append(took, time.Since(t0))
+			copied += r.Copied
+		}
+		slices.Sort(took)
+		t.Logf("%s: %d drafts of %d characters on average: p50 %v, p95 %v, max %v; copied %.2f on average; rss %d MB",
+			pass, len(drafts), avgChars(drafts), took[len(took)/2].Round(time.Millisecond), took[len(took)*95/100].Round(time.Millisecond),
+			took[len(took)-1].Round(time.Millisecond), copied/float64(len(drafts)), rssMB())
+	}
+}
+
+func avgChars(ds []string) int {
+	n := 0
+	for _, d := range ds {
+		n += len([]rune(d))
+	}
+	return n / max(1, len(ds))
+}
+
+// rssMB returns the process's resident memory.
+func rssMB() int {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			var kb int
+			for _, f := range strings.Fields(line)[1:2] {
+				for _, r := range f {
+					kb = kb*10 + int(r-'0')
+				}
+			}
+			return kb >> 10
+		}
+	}
+	return 0
+}
