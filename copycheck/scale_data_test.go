@@ -102,7 +102,7 @@ func TestScaleLibrary(t *testing.T) {
 		slices.Sort(took)
 		t.Logf("%s: %d drafts of %d characters on average: p50 %v, p95 %v, max %v, CPU %v a draft; copied %.2f on average; rss %d MB",
 			pass, len(drafts), avgChars(drafts), took[len(took)/2].Round(time.Millisecond), took[len(took)*95/100].Round(time.Millisecond),
-			took[len(took)-1].Round(time.Millisecond), ((cpuTime()-cpu0)/time.Duration(len(drafts))).Round(time.Millisecond),
+			took[len(took)-1].Round(time.Millisecond), ((cpuTime() - cpu0) / time.Duration(len(drafts))).Round(time.Millisecond),
 			copied/float64(len(drafts)), rssMB())
 	}
 }
