@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"runtime"
@@ -152,6 +153,12 @@ func (c *Checker) Build(ctx context.Context) error {
 func (c *Checker) build(ctx context.Context) error {
 	start := time.Now()
 	b, err := buildFile(ctx, c.store, c.opt.Path, c.log)
+	if err != nil && c.opt.Path != "" && errors.Is(err, fs.ErrPermission) {
+		// A data folder this process may not write (wengao check run by
+		// another user): the index is built for this process only.
+		c.log.Warn("copy check index file cannot be written: building a temporary one", "path", c.opt.Path, "err", err)
+		b, err = buildFile(ctx, c.store, "", c.log)
+	}
 	if err != nil {
 		return err
 	}

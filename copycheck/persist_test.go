@@ -208,3 +208,21 @@ func TestTemporaryIndex(t *testing.T) {
 		t.Errorf("mapped = 0, want the index file's size")
 	}
 }
+
+// TestReadOnlyDataFolder checks that a data folder the process may not
+// write still gets an index (a temporary one).
+func TestReadOnlyDataFolder(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root may write a read-only folder")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o755)
+	_, st := smallLibrary(t)
+	c := New(st, Options{Path: filepath.Join(dir, FileName)})
+	if got := len(check(t, c, persistDraft).Passages); got != 2 {
+		t.Errorf("passages = %d, want 2", got)
+	}
+}
