@@ -175,6 +175,7 @@ func (c *Checker) build(ctx context.Context) error {
 // returned as an error; a stale one is installed, to answer checks until
 // its replacement is built. The caller holds c.building.
 func (c *Checker) open(ctx context.Context) (bool, error) {
+	start := time.Now()
 	f, err := openIndexFile(c.opt.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
@@ -200,7 +201,7 @@ func (c *Checker) open(ctx context.Context) (bool, error) {
 		c.log.Info("copy check index file too stale: rebuilding it, checks use it meanwhile", "path", c.opt.Path, "documents", f.h.Docs, "library", n)
 		return false, nil
 	}
-	c.log.Info("copy check index file opened", "path", c.opt.Path, "documents", f.h.Docs, "bytes", f.h.Size)
+	c.log.Info("copy check index file opened", "path", c.opt.Path, "documents", f.h.Docs, "bytes", f.h.Size, "took", time.Since(start).Round(time.Millisecond))
 	// The large sections are checked while the index answers checks: a
 	// damaged table cannot crash a check nor give a wrong passage (see
 	// file.go), and this reads gigabytes at a million documents.
@@ -209,6 +210,7 @@ func (c *Checker) open(ctx context.Context) (bool, error) {
 		c.log.Warn("copy check index file damaged: rebuilding it", "path", c.opt.Path, "err", err)
 		return false, nil
 	}
+	c.log.Info("copy check index file verified", "took", time.Since(start).Round(time.Millisecond))
 	return true, nil
 }
 
