@@ -236,12 +236,16 @@ func (x *index) install(f *indexFile, version, gen int64) error {
 	var maxRow int64 = -1
 	for s, a := range f.section(secAlive) {
 		alive[s] = a == 1
-		if r := slotRow[s]; r < 0 || r >= 1<<36 {
+		if r := slotRow[s]; r < 0 || r >= 1<<31 {
 			return badIndex("slot %d: row %d", s, r)
 		} else if alive[s] {
 			maxRow = max(maxRow, r)
 		}
 	}
+	// Copied: the mapped pages need not stay resident.
+	release(f.section(secSlotRow))
+	release(f.section(secSlotSig))
+	release(f.section(secAlive))
 	rowSlot := make([]int32, maxRow+1)
 	for i := range rowSlot {
 		rowSlot[i] = -1
