@@ -184,24 +184,23 @@ func (c *Checker) open(ctx context.Context) (bool, error) {
 		c.log.Warn("copy check index file unusable: rebuilding it", "path", c.opt.Path, "err", err)
 		return false, nil
 	}
-	cat, err := c.store.Catalog(ctx)
-	if err != nil {
-		f.close()
-		return false, err
-	}
-	cat.RLock()
-	n := cat.Len()
-	cat.RUnlock()
 	if err := c.idx.install(f, -1, -1); err != nil {
 		f.close()
 		c.log.Warn("copy check index file unusable: rebuilding it", "path", c.opt.Path, "err", err)
 		return false, nil
 	}
+	c.log.Info("copy check index file opened", "path", c.opt.Path, "documents", f.h.Docs, "bytes", f.h.Size, "took", time.Since(start).Round(time.Millisecond))
+	cat, err := c.store.Catalog(ctx) // waits for the store to load it
+	if err != nil {
+		return false, err
+	}
+	cat.RLock()
+	n := cat.Len()
+	cat.RUnlock()
 	if want := dfBits(max(n, int(f.h.Docs))); uint32(want) != f.h.DFBits {
 		c.log.Info("copy check index file too stale: rebuilding it, checks use it meanwhile", "path", c.opt.Path, "documents", f.h.Docs, "library", n)
 		return false, nil
 	}
-	c.log.Info("copy check index file opened", "path", c.opt.Path, "documents", f.h.Docs, "bytes", f.h.Size, "took", time.Since(start).Round(time.Millisecond))
 	// The large sections are checked while the index answers checks: a
 	// damaged table cannot crash a check nor give a wrong passage (see
 	// file.go), and this reads gigabytes at a million documents.
