@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +74,7 @@ func TestScaleLibrary(t *testing.T) {
 	if _, err := st.Catalog(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("store opened in %v; rss %d MB", time.Since(t0).Round(time.Millisecond), rssMB())
+	t.Logf("store opened in %v; rss %s MB", time.Since(t0).Round(time.Millisecond), rssMB())
 	path := filepath.Join(data, FileName)
 	dropCache(t, path)
 	c := New(st, Options{Maskers: db.Maskers(), Path: path})
@@ -81,7 +83,7 @@ func TestScaleLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := c.Stats()
-	t.Logf("index ready in %v (open, verify, sync): %d documents, %d entries, file %d MB, heap %d MB; rss %d MB",
+	t.Logf("index ready in %v (open, verify, sync): %d documents, %d entries, file %d MB, heap %d MB; rss %s MB",
 		time.Since(t1).Round(time.Millisecond), s.Documents, s.Entries, s.Mapped>>20, s.Heap>>20, rssMB())
 	for _, pass := range []string{"cold", "warm"} {
 		if pass == "cold" {
@@ -100,7 +102,7 @@ func TestScaleLibrary(t *testing.T) {
 			copied += r.Copied
 		}
 		slices.Sort(took)
-		t.Logf("%s: %d drafts of %d characters on average: p50 %v, p95 %v, max %v, CPU %v a draft; copied %.2f on average; rss %d MB",
+		t.Logf("%s: %d drafts of %d characters on average: p50 %v, p95 %v, max %v, CPU %v a draft; copied %.2f on average; rss %s MB",
 			pass, len(drafts), avgChars(drafts), took[len(took)/2].Round(time.Millisecond), took[len(took)*95/100].Round(time.Millisecond),
 			took[len(took)-1].Round(time.Millisecond), ((cpuTime() - cpu0) / time.Duration(len(drafts))).Round(time.Millisecond),
 			copied/float64(len(drafts)), rssMB())
@@ -115,19 +117,16 @@ func avgChars(ds []string) int {
 	return n / max(1, len(ds))
 }
 
-// rssMB returns the process's resident memory.
-func rssMB() int {
+// rssMB returns the process's resident memory, and the part of it that
+// maps files (the index file's pages touched, the program).
+func rssMB() string {
 	b, _ := os.ReadFile("/proc/self/status")
+	kb := map[string]int{}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			var kb int
-			for _, f := range strings.Fields(line)[1:2] {
-				for _, r := range f {
-					kb = kb*10 + int(r-'0')
-				}
-			}
-			return kb >> 10
+		if f := strings.Fields(line); len(f) >= 2 {
+			n, _ := strconv.Atoi(f[1])
+			kb[strings.TrimSuffix(f[0], ":")] = n
 		}
 	}
-	return 0
+	return fmt.Sprintf("%d (files %d)", kb["VmRSS"]>>10, kb["RssFile"]>>10)
 }
