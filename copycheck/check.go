@@ -9,10 +9,16 @@ package copycheck
 import (
 	"cmp"
 	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -66,6 +72,14 @@ type Options struct {
 	// with EUNAVAILABLE instead of building it in the request (minutes
 	// at a million documents).
 	Background bool
+	// Path, when set, is the index file (in the data folder): Build
+	// opens it instead of reading the whole library, and writes it when
+	// it is missing, damaged or too stale. Without it the index is built
+	// into a temporary file, removed once mapped.
+	Path string
+	// Logger, when set, is told when the index file is opened, found
+	// invalid, built or compacted.
+	Logger *slog.Logger
 }
 
 // Checker checks drafts against a store's published documents. It is
@@ -77,8 +91,9 @@ type Checker struct {
 	opt   Options
 	idx   index
 
-	building sync.Mutex // held by the one call building the index
+	building sync.Mutex // held by the one call building or compacting the index
 	syncing  sync.Mutex // held by the one call bringing it up to date
+	log      *slog.Logger
 
 	changedMu sync.Mutex
 	changed   map[string]bool
@@ -86,7 +101,11 @@ type Checker struct {
 
 // New returns a Checker of the store's documents.
 func New(st Store, opt Options) *Checker {
-	return &Checker{store: st, opt: opt}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Checker{store: st, opt: opt, log: log}
 }
 
 // Watch subscribes the checker to the store's change notifications, so
@@ -107,11 +126,147 @@ func (c *Checker) Watch(n wengao.ChangeNotifier) {
 	})
 }
 
-// Build indexes the library (again). A server calls it once at start-up.
+// Build makes the index ready. A server calls it once at start-up. With
+// Options.Path it opens the index file and brings it up to date with the
+// library (documents added, changed or removed since it was written);
+// when the file is missing, damaged or too stale (the library grew past
+// the size its frequency table was made for) it indexes the whole library
+// into a new file, the old one, if any, answering checks meanwhile.
+// Without a path it indexes the library.
 func (c *Checker) Build(ctx context.Context) error {
 	c.building.Lock()
 	defer c.building.Unlock()
-	return c.idx.build(ctx, c.store)
+	if c.opt.Path != "" {
+		ok, err := c.open(ctx)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return c.refresh(ctx)
+		}
+	}
+	return c.build(ctx)
+}
+
+// build indexes the whole library into a new file and installs it. The
+// caller holds c.building.
+func (c *Checker) build(ctx context.Context) error {
+	start := time.Now()
+	b, err := buildFile(ctx, c.store, c.opt.Path, c.log)
+	if err != nil && c.opt.Path != "" && errors.Is(err, fs.ErrPermission) {
+		// A data folder this process may not write (wengao check run by
+		// another user): the index is built for this process only.
+		c.log.Warn("copy check index file cannot be written: building a temporary one", "path", c.opt.Path, "err", err)
+		b, err = buildFile(ctx, c.store, "", c.log)
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.idx.install(b.file, b.version, b.gen); err != nil {
+		b.file.close()
+		return err
+	}
+	c.log.Info("copy check index built", "path", c.opt.Path, "documents", b.file.h.Docs, "bytes", b.file.h.Size, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// open opens and installs the index file, reporting whether it is fit
+// for use as it is. A damaged file is reported (and then rebuilt), not
+// returned as an error; a stale one is installed, to answer checks until
+// its replacement is built. The caller holds c.building.
+func (c *Checker) open(ctx context.Context) (bool, error) {
+	start := time.Now()
+	f, err := openIndexFile(c.opt.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		c.log.Warn("copy check index file unusable: rebuilding it", "path", c.opt.Path, "err", err)
+		return false, nil
+	}
+	if err := c.idx.install(f, -1, -1); err != nil {
+		f.close()
+		c.log.Warn("copy check index file unusable: rebuilding it", "path", c.opt.Path, "err", err)
+		return false, nil
+	}
+	c.log.Info("copy check index file opened", "path", c.opt.Path, "documents", f.h.Docs, "bytes", f.h.Size, "took", time.Since(start).Round(time.Millisecond))
+	cat, err := c.store.Catalog(ctx) // waits for the store to load it
+	if err != nil {
+		return false, err
+	}
+	cat.RLock()
+	n := cat.Len()
+	cat.RUnlock()
+	if want := dfBits(max(n, int(f.h.Docs))); uint32(want) != f.h.DFBits {
+		c.log.Info("copy check index file too stale: rebuilding it, checks use it meanwhile", "path", c.opt.Path, "documents", f.h.Docs, "library", n)
+		return false, nil
+	}
+	// The large sections are checked while the index answers checks: a
+	// damaged table cannot crash a check nor give a wrong passage (see
+	// file.go), and this reads gigabytes at a million documents.
+	if err := f.verify(secDF, secOffsets, secEntries); err != nil {
+		c.idx.unload()
+		c.log.Warn("copy check index file damaged: rebuilding it", "path", c.opt.Path, "err", err)
+		return false, nil
+	}
+	c.log.Info("copy check index file verified", "took", time.Since(start).Round(time.Millisecond))
+	return true, nil
+}
+
+// refresh brings the index up to date with the library and compacts it
+// when it has grown stale.
+func (c *Checker) refresh(ctx context.Context) error {
+	c.changedMu.Lock()
+	changed := c.changed
+	c.changed = nil
+	c.changedMu.Unlock()
+	c.syncing.Lock()
+	defer c.syncing.Unlock()
+	if err := c.idx.sync(ctx, c.store, changed); err != nil {
+		c.changedMu.Lock()
+		for id := range changed {
+			if c.changed == nil {
+				c.changed = map[string]bool{}
+			}
+			c.changed[id] = true
+		}
+		c.changedMu.Unlock()
+		return err
+	}
+	c.idx.mu.RLock()
+	stale := c.idx.stale()
+	c.idx.mu.RUnlock()
+	if stale {
+		if c.opt.Background {
+			go c.compact(context.WithoutCancel(ctx))
+		} else {
+			c.compact(ctx)
+		}
+	}
+	return nil
+}
+
+// compact rewrites the index file with what was added since (unless a
+// build or compaction is running). Checks go on meanwhile.
+func (c *Checker) compact(ctx context.Context) {
+	if !c.building.TryLock() {
+		return
+	}
+	defer c.building.Unlock()
+	c.idx.mu.RLock()
+	stale := c.idx.stale()
+	c.idx.mu.RUnlock()
+	if !stale {
+		return
+	}
+	start := time.Now()
+	f, snap, err := c.idx.compactFile(ctx, c.opt.Path)
+	if err != nil {
+		c.log.Error("compact the copy check index", "err", err)
+		return
+	}
+	c.idx.swap(f, snap)
+	c.log.Info("copy check index compacted", "path", c.opt.Path, "documents", f.h.Docs, "bytes", f.h.Size, "took", time.Since(start).Round(time.Millisecond))
 }
 
 // Stats returns the size of the passage index.
@@ -147,30 +302,18 @@ func (c *Checker) ready(ctx context.Context) error {
 			if built {
 				return nil
 			}
-			return c.idx.build(ctx, c.store)
+			if c.opt.Path != "" {
+				if ok, err := c.open(ctx); err != nil || ok {
+					return err
+				}
+			}
+			return c.build(ctx)
 		}()
 		if err != nil {
 			return err
 		}
 	}
-	c.changedMu.Lock()
-	changed := c.changed
-	c.changed = nil
-	c.changedMu.Unlock()
-	c.syncing.Lock()
-	defer c.syncing.Unlock()
-	if err := c.idx.sync(ctx, c.store, changed); err != nil {
-		c.changedMu.Lock()
-		for id := range changed {
-			if c.changed == nil {
-				c.changed = map[string]bool{}
-			}
-			c.changed[id] = true
-		}
-		c.changedMu.Unlock()
-		return err
-	}
-	return nil
+	return c.refresh(ctx)
 }
 
 // CheckDraft checks a draft (see wengao.CopyChecker).

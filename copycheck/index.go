@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/wengao/wengao/search"
 )
@@ -19,14 +18,16 @@ type Store interface {
 	Texts(ctx context.Context, rows []int64) ([]search.Text, error)
 }
 
-// The passage index lives in memory. It holds, for every shown document,
-// the winnowed shingles of its body (see winnow) in a compact table of
-// hash → slots (table.go, 4 bytes a fingerprint), plus the documents added
-// since it was built in a map, and
-// the document frequency of every shingle of the library in a table of
-// counters. A slot is one indexed version of a document: an edited
-// document gets a new slot and its old one is marked dead, so that the
-// table is only rewritten when a quarter of it is stale.
+// The passage index holds, for every shown document, the winnowed
+// shingles of its body (see winnow) in a compact table of hash → slots
+// (table.go, 4 bytes a fingerprint), and the document frequency of every
+// shingle of the library in a table of counters. Both are built into one
+// file (build.go, file.go), kept in the data folder when Options.Path is
+// set, and mapped read-only. Documents added since the file was written
+// are in a map (delta), and their frequencies in another (dfAdd). A slot
+// is one indexed version of a document: an edited document gets a new
+// slot and its old one is marked dead, so that the file is only rewritten
+// (compacted) when a quarter of it is stale or the maps grow large.
 //
 // It follows the store's Catalog: each check first compares the catalog
 // with what is indexed (cheap when the catalog's version has not moved) and
@@ -36,6 +37,7 @@ type Store interface {
 type index struct {
 	mu sync.RWMutex
 
+	file          *indexFile          // the mapped file holding base and df
 	base          table               // fingerprints at the last build or compaction
 	delta         map[uint32][]uint32 // hash → slots, of documents added since base was built
 	nDelta, nDead int
@@ -47,12 +49,14 @@ type index struct {
 	docs    int      // alive slots
 
 	// df counts, for each shingle hash (modulo the table), the documents
-	// that hold it. Counts are added as documents are indexed and not
-	// taken back when they leave (their shingles are not kept), so that
-	// they drift slightly upwards with edits, which only makes a phrase
-	// count as stock a little sooner.
+	// that hold it: the file's counts plus dfAdd, those of the documents
+	// indexed since. Counts are not taken back when documents leave
+	// (their shingles are not kept), so that they drift slightly upwards
+	// with edits, which only makes a phrase count as stock a little
+	// sooner.
 	df     []uint32
 	dfMask uint32
+	dfAdd  map[uint32]uint32
 
 	version int64 // the catalog version indexed
 	gen     int64 // the catalog generation indexed
@@ -77,9 +81,9 @@ func dfBits(n int) uint {
 
 // docPrint is what indexing one document gives.
 type docPrint struct {
-	row  int64
-	meta search.Meta
-	fps  []uint32 // winnowed shingles, distinct
+	row int64
+	sig uint64   // textSig of the document's Meta
+	fps []uint32 // winnowed shingles, distinct
 }
 
 // distinctShingles returns the distinct shingles of a document body.
@@ -90,12 +94,17 @@ func distinctShingles(body string) []uint32 {
 }
 
 // fingerprints returns the winnowed shingles of a document body, stock
-// shingles left out: they are never looked up, so the window's choice
-// falls on a rare one wherever the window holds one.
-func (x *index) fingerprints(body string, stock uint32) []uint32 {
-	hs := shingles(textKeys(body, nil).keys, nil)
+// shingles (by dfOf) left out: they are never looked up, so the window's
+// choice falls on a rare one wherever the window holds one.
+func fingerprints(body string, dfOf func(h uint32) uint32, stock uint32) []uint32 {
+	return winnowRare(shingles(textKeys(body, nil).keys, nil), dfOf, stock)
+}
+
+// winnowRare winnows a document's shingles hs (overwritten), stock ones
+// left out, and returns the distinct fingerprints, sorted.
+func winnowRare(hs []uint32, dfOf func(h uint32) uint32, stock uint32) []uint32 {
 	for i, h := range hs {
-		if x.dfOf(h) >= stock {
+		if dfOf(h) >= stock {
 			hs[i] = stockHash
 		}
 	}
@@ -124,7 +133,7 @@ const textBatch = 256
 
 // printRows reads the rows' texts and computes their prints on up to
 // GOMAXPROCS workers, calling fn (serialised) with each batch.
-func printRows(ctx context.Context, st Store, rows []int64, metas map[int64]search.Meta, print func(t *search.Text) docPrint, fn func([]docPrint)) error {
+func printRows(ctx context.Context, st Store, rows []int64, sigs map[int64]uint64, print func(t *search.Text) docPrint, fn func([]docPrint)) error {
 	workers := runtime.GOMAXPROCS(0)
 	type job struct {
 		texts []search.Text
@@ -140,7 +149,7 @@ func printRows(ctx context.Context, st Store, rows []int64, metas map[int64]sear
 				out := make([]docPrint, 0, len(j.texts))
 				for i := range j.texts {
 					p := print(&j.texts[i])
-					p.row, p.meta = j.texts[i].Row, metas[j.texts[i].Row]
+					p.row, p.sig = j.texts[i].Row, sigs[j.texts[i].Row]
 					out = append(out, p)
 				}
 				fnMu.Lock()
@@ -168,15 +177,18 @@ func printRows(ctx context.Context, st Store, rows []int64, metas map[int64]sear
 }
 
 // textSig stands for what of a document's Meta tells its text changed:
-// its size and title (an edit in place in this process is told by Watch).
+// its size and title (an edit in place in this process is told by Watch),
+// and its id, in case a row is given to another document.
 func textSig(m search.Meta) uint64 {
 	h := fnv.New64a()
+	h.Write([]byte(m.ID))
+	h.Write([]byte{0})
 	h.Write([]byte(m.Title))
 	return h.Sum64() ^ uint64(m.Size)*0x9e3779b97f4a7c15
 }
 
 // addSlot gives row a new slot. The caller holds the write lock.
-func (x *index) addSlot(row int64, m search.Meta) uint32 {
+func (x *index) addSlot(row int64, sig uint64) uint32 {
 	if old, ok := x.slotOf(row); ok {
 		x.alive[old] = false
 		x.nDead++
@@ -184,7 +196,7 @@ func (x *index) addSlot(row int64, m search.Meta) uint32 {
 	}
 	s := uint32(len(x.slotRow))
 	x.slotRow = append(x.slotRow, row)
-	x.slotSig = append(x.slotSig, textSig(m))
+	x.slotSig = append(x.slotSig, sig)
 	x.alive = append(x.alive, true)
 	for int64(len(x.rowSlot)) <= row {
 		x.rowSlot = append(x.rowSlot, -1)
@@ -203,80 +215,84 @@ func (x *index) slotOf(row int64) (uint32, bool) {
 	return s, x.alive[s]
 }
 
-// countDF adds a document's distinct shingles to the frequency table.
+// countDF adds a document's distinct shingles to the frequencies of the
+// documents indexed since the file. The caller holds the write lock.
 func (x *index) countDF(hs []uint32) {
 	for _, h := range hs {
-		atomic.AddUint32(&x.df[h&x.dfMask], 1)
+		x.dfAdd[h&x.dfMask]++
 	}
 }
 
-// build indexes every shown document anew.
-func (x *index) build(ctx context.Context, st Store) error {
-	cat, err := st.Catalog(ctx)
-	if err != nil {
-		return err
-	}
-	cat.RLock()
-	version, gen := cat.Version, cat.Gen()
-	n := cat.Len()
-	rows := make([]int64, 0, n)
-	metas := make(map[int64]search.Meta, n)
-	cat.Each(func(id int64, m search.Meta) {
-		rows = append(rows, id)
-		metas[id] = m
-	})
-	cat.RUnlock()
-
-	bits := dfBits(n)
-	nx := &index{
-		delta:  map[uint32][]uint32{},
-		df:     make([]uint32, 1<<bits),
-		dfMask: 1<<bits - 1,
-	}
-	// First the document frequencies, then the fingerprints, which
-	// leave out the stock shingles.
-	err = printRows(ctx, st, rows, metas, func(t *search.Text) docPrint {
-		nx.countDF(distinctShingles(t.Body))
-		return docPrint{}
-	}, func([]docPrint) {})
-	if err != nil {
-		return err
-	}
-	stock := stockDF(n)
-	var slotFps [][]uint32 // slot → its fingerprints, until the table is made
-	total := 0
-	err = printRows(ctx, st, rows, metas, func(t *search.Text) docPrint {
-		return docPrint{fps: nx.fingerprints(t.Body, stock)}
-	}, func(ps []docPrint) {
-		for _, p := range ps {
-			s := nx.addSlot(p.row, p.meta)
-			for len(slotFps) <= int(s) {
-				slotFps = append(slotFps, nil)
-			}
-			slotFps[s] = slices.Clone(p.fps) // exact size: they are held until the table is made
-			total += len(p.fps)
+// install makes the opened file the index's base, replacing (and
+// unmapping) the one in use: its slots, alive or not, and its
+// frequencies; the documents added since are dropped (sync indexes them
+// again). version and gen are the catalog's when the file was built; -1
+// makes the next sync compare every document.
+func (x *index) install(f *indexFile, version, gen int64) error {
+	rows := i64View(f.section(secSlotRow))
+	slotRow := slices.Clone(rows)
+	slotSig := slices.Clone(u64View(f.section(secSlotSig)))
+	alive := make([]bool, len(slotRow))
+	var maxRow int64 = -1
+	for s, a := range f.section(secAlive) {
+		alive[s] = a == 1
+		if r := slotRow[s]; r < 0 || r >= 1<<31 {
+			return badIndex("slot %d: row %d", s, r)
+		} else if alive[s] {
+			maxRow = max(maxRow, r)
 		}
-	})
-	if err != nil {
-		return err
 	}
-	nx.base = newTable(total, len(nx.slotRow), func(fn func(h, slot uint32)) {
-		for s, fps := range slotFps {
-			for _, h := range fps {
-				fn(h, uint32(s))
-			}
+	// Copied: the mapped pages need not stay resident.
+	release(f.section(secSlotRow))
+	release(f.section(secSlotSig))
+	release(f.section(secAlive))
+	rowSlot := make([]int32, maxRow+1)
+	for i := range rowSlot {
+		rowSlot[i] = -1
+	}
+	docs := 0
+	for s, a := range alive {
+		if !a {
+			continue
 		}
-	})
-	slotFps = nil
-	nx.version, nx.gen, nx.built = version, gen, true
-
+		if old := rowSlot[slotRow[s]]; old >= 0 {
+			alive[old] = false // cannot happen in a file we wrote
+			docs--
+		}
+		rowSlot[slotRow[s]] = int32(s)
+		docs++
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.base, x.delta, x.nDelta, x.nDead = nx.base, nx.delta, 0, 0
-	x.slotRow, x.slotSig, x.alive, x.rowSlot, x.docs = nx.slotRow, nx.slotSig, nx.alive, nx.rowSlot, nx.docs
-	x.df, x.dfMask = nx.df, nx.dfMask
+	old := x.file
+	x.file = f
+	x.base = table{bits: uint(f.h.TableBits), offsets: u32View(f.section(secOffsets)), entries: u32View(f.section(secEntries))}
+	x.delta, x.nDelta, x.nDead = map[uint32][]uint32{}, 0, 0
+	x.slotRow, x.slotSig, x.alive, x.rowSlot, x.docs = slotRow, slotSig, alive, rowSlot, docs
+	for _, a := range alive {
+		if !a {
+			x.nDead++
+		}
+	}
+	x.df, x.dfMask, x.dfAdd = u32View(f.section(secDF)), uint32(1)<<f.h.DFBits-1, map[uint32]uint32{}
 	x.version, x.gen, x.built = version, gen, true
+	if old != nil && old != f {
+		old.close()
+	}
 	return nil
+}
+
+// unload drops the index (a file found damaged): checks wait for a build.
+func (x *index) unload() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.file != nil {
+		x.file.close()
+	}
+	x.file, x.base, x.delta, x.nDelta, x.nDead = nil, table{}, nil, 0, 0
+	x.slotRow, x.slotSig, x.alive, x.rowSlot, x.docs = nil, nil, nil, nil, 0
+	x.df, x.dfMask, x.dfAdd = nil, 0, nil
+	x.version, x.gen, x.built = 0, 0, false
 }
 
 // sync brings a built index up to date with the catalog: documents shown
@@ -298,14 +314,15 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	}
 	version, gen := cat.Version, cat.Gen()
 	var add []int64
-	metas := map[int64]search.Meta{}
+	sigs := map[int64]uint64{}
 	x.mu.Lock()
 	cat.Each(func(id int64, m search.Meta) {
-		if s, ok := x.slotOf(id); ok && x.slotSig[s] == textSig(m) && !changed[m.ID] {
+		sig := textSig(m)
+		if s, ok := x.slotOf(id); ok && x.slotSig[s] == sig && !changed[m.ID] {
 			return // reads or category changed: the text is the same
 		}
 		add = append(add, id)
-		metas[id] = m
+		sigs[id] = sig
 	})
 	for s, row := range x.slotRow {
 		if x.alive[s] && !cat.Has(row) {
@@ -318,17 +335,21 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	cat.RUnlock()
 	x.mu.Unlock()
 
-	err = printRows(ctx, st, add, metas, func(t *search.Text) docPrint {
-		x.countDF(distinctShingles(t.Body)) // atomic: safe beside readers
+	err = printRows(ctx, st, add, sigs, func(t *search.Text) docPrint {
+		hs := shingles(textKeys(t.Body, nil).keys, nil)
+		distinct := slices.Clone(hs)
+		slices.Sort(distinct)
+		x.mu.Lock()
+		x.countDF(slices.Compact(distinct))
+		x.mu.Unlock()
 		x.mu.RLock()
-		stock := stockDF(x.docs)
-		x.mu.RUnlock()
-		return docPrint{fps: x.fingerprints(t.Body, stock)}
+		defer x.mu.RUnlock()
+		return docPrint{fps: winnowRare(hs, x.dfOf, stockDF(x.docs))}
 	}, func(ps []docPrint) {
 		x.mu.Lock()
 		defer x.mu.Unlock()
 		for _, p := range ps {
-			s := x.addSlot(p.row, p.meta)
+			s := x.addSlot(p.row, p.sig)
 			for _, h := range p.fps {
 				x.delta[h] = append(x.delta[h], s)
 			}
@@ -341,34 +362,27 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.version, x.gen = version, gen
-	if x.nDelta+x.nDead*x.base.len()/max(1, len(x.slotRow)) > x.base.len()/4 {
-		x.compact()
-	}
 	return nil
 }
 
-// compact rewrites the table with the entries of live slots of both the
-// table and the map. The caller holds the write lock.
-func (x *index) compact() {
-	live := func(fn func(h, slot uint32)) {
-		x.base.each(func(h, s uint32) {
-			if x.alive[s] {
-				fn(h, s)
-			}
-		})
-		for h, slots := range x.delta {
-			for _, s := range slots {
-				if x.alive[s] {
-					fn(h, s)
-				}
-			}
-		}
+// maxDFAdd is the most frequencies kept beside the file's (about 16 bytes
+// each) before the file is rewritten with them; minCompact the fewest
+// entries added or dead that are worth rewriting it for. (Variables for
+// the tests.)
+var (
+	maxDFAdd   = 1 << 22
+	minCompact = 1 << 16
+)
+
+// stale reports whether the file should be rewritten (compacted): the
+// documents added since or dead pass a quarter of it, or the frequencies
+// added since grow large. The caller holds a lock.
+func (x *index) stale() bool {
+	if !x.built {
+		return false
 	}
-	n := 0
-	live(func(uint32, uint32) { n++ })
-	x.base = newTable(n, len(x.slotRow), live)
-	x.delta = map[uint32][]uint32{}
-	x.nDelta, x.nDead = 0, 0
+	deadEntries := x.nDead * x.base.len() / max(1, len(x.slotRow))
+	return x.nDelta+deadEntries > max(x.base.len()/4, minCompact) || len(x.dfAdd) > maxDFAdd
 }
 
 // postings calls fn with the live slots that hold shingle h, and returns
@@ -377,7 +391,7 @@ func (x *index) compact() {
 func (x *index) postings(h uint32, limit int, fn func(slot uint32)) int {
 	n := 0
 	x.base.lookup(h, func(s uint32) bool {
-		if !x.alive[s] {
+		if int(s) >= len(x.alive) || !x.alive[s] {
 			return true
 		}
 		if n++; n > limit {
@@ -405,23 +419,28 @@ func (x *index) postings(h uint32, limit int, fn func(slot uint32)) int {
 type Stats struct {
 	Documents int   // documents indexed (shown)
 	Entries   int   // shingles held (live or not yet compacted)
-	Bytes     int64 // memory of the index: entries, slots and frequency table
+	Bytes     int64 // size of the index: Mapped plus Heap
+	Mapped    int64 // of the index file, mapped: resident only as far as checks touch it
+	Heap      int64 // in memory: slots and what was added since the file
 }
 
 // stats returns the index's size. The caller holds a lock.
 func (x *index) stats() Stats {
 	st := Stats{Documents: x.docs, Entries: x.base.len() + x.nDelta}
-	b := x.base.bytes()
-	b += int64(x.nDelta)*4 + int64(len(x.delta))*48
-	b += int64(cap(x.slotRow))*8 + int64(cap(x.slotSig))*8 + int64(cap(x.alive))
-	b += int64(cap(x.rowSlot)) * 4
-	b += int64(len(x.df)) * 4
-	st.Bytes = b
+	if x.file != nil {
+		st.Mapped = int64(x.file.h.Size)
+	}
+	h := int64(x.nDelta)*4 + int64(len(x.delta))*48 + int64(len(x.dfAdd))*16
+	h += int64(cap(x.slotRow))*8 + int64(cap(x.slotSig))*8 + int64(cap(x.alive))
+	h += int64(cap(x.rowSlot)) * 4
+	st.Heap = h
+	st.Bytes = st.Mapped + st.Heap
 	return st
 }
 
-// dfOf returns the document frequency of shingle h. Counts are added
-// atomically while readers hold the read lock, so they are read atomically.
+// dfOf returns the document frequency of shingle h. The caller holds a
+// lock.
 func (x *index) dfOf(h uint32) uint32 {
-	return atomic.LoadUint32(&x.df[h&x.dfMask])
+	i := h & x.dfMask
+	return x.df[i] + x.dfAdd[i]
 }

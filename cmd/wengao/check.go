@@ -49,7 +49,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	c := copycheck.New(db.SearchStore(), copycheck.Options{Maskers: db.Maskers()})
+	// The passage index is the server's file in the data folder, opened
+	// as it is, or built there when missing (minutes for a large library).
+	c := copycheck.New(db.SearchStore(), copycheck.Options{Maskers: db.Maskers(), Path: filepath.Join(*data, copycheck.FileName)})
 	r, err := c.CheckDraft(ctx, text)
 	if err != nil {
 		return err

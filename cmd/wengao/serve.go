@@ -77,9 +77,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			logger.Info("removed unfinished files", "count", n)
 		}
 	}
-	// 查重: the passage index is built in the background; until it is,
-	// checks are refused with 503 rather than kept waiting.
-	checker := copycheck.New(db.SearchStore(), copycheck.Options{Maskers: db.Maskers(), Background: true})
+	// 查重: the passage index is opened from the data folder (or built
+	// there when missing) in the background; until it is ready, checks
+	// are refused with 503 rather than kept waiting.
+	checker := copycheck.New(db.SearchStore(), copycheck.Options{
+		Maskers: db.Maskers(), Background: true,
+		Path: filepath.Join(cfg.Data, copycheck.FileName), Logger: logger,
+	})
 	checker.Watch(db)
 	go buildCheckIndex(ctx, checker, logger)
 	srv, err := http.NewServer(http.Services{
@@ -145,7 +149,7 @@ func buildCheckIndex(ctx context.Context, c *copycheck.Checker, logger *slog.Log
 		err := c.Build(ctx)
 		if err == nil {
 			st := c.Stats()
-			logger.Info("copy check index built", "documents", st.Documents, "bytes", st.Bytes, "took", time.Since(start).Round(time.Millisecond))
+			logger.Info("copy check index ready", "documents", st.Documents, "mapped", st.Mapped, "heap", st.Heap, "took", time.Since(start).Round(time.Millisecond))
 			return
 		}
 		if ctx.Err() != nil {
