@@ -25,6 +25,14 @@ type Store interface {
 	wengao.AbbreviationService
 	wengao.AuditLog
 	wengao.ChangeNotifier
+	Follower
+}
+
+// Follower follows the change log: see sqlstore.Store.FollowChanges.
+type Follower interface {
+	FollowChanges(every time.Duration)
+	StopFollowing()
+	PollChanges(ctx context.Context) error
 }
 
 // Fixture is an open store with what the suite needs besides its
@@ -82,6 +90,9 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"AuditAppendOnly", testAuditAppendOnly},
 		{"ChangesTold", testChangesTold},
+		{"ChangeFeedTwoInstances", testChangeFeedTwoInstances},
+		{"ChangeFeedMasks", testChangeFeedMasks},
+		{"ChangeFeedBehind", testChangeFeedBehind},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
