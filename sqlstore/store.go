@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -31,6 +32,8 @@ type Store struct {
 	changes  changeSubscribers // see OnChange
 	instance string            // names this Store's rows in the change log
 	feed     changeFeed        // see FollowChanges
+	rateHits atomic.Int64      // HitRate calls, for pruning
+	salts    daySalts          // see FirstReads
 
 	settings versioned[wengao.Settings]
 	masks    versioned[[]wengao.MaskRule]
