@@ -96,7 +96,10 @@ func (s *Store) ForgetRate(ctx context.Context, key string) error {
 
 // pruneRates deletes up to rateLimitPruneBatch rows expired at now.
 func (s *Store) pruneRates(ctx context.Context, now time.Time) error {
-	_, err := s.WritePool().ExecContext(ctx, `DELETE FROM rate_limits WHERE (key, window_start) IN (
-		SELECT key, window_start FROM rate_limits WHERE expires_at < ? LIMIT ?)`, now.Unix(), rateLimitPruneBatch)
+	var found int
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM rate_limits WHERE expires_at < ? LIMIT 1) AS old`, now.Unix()).Scan(&found); err != nil || found == 0 {
+		return err
+	}
+	_, err := deleteFirst(ctx, s.WritePool(), "rate_limits", "expires_at, key, window_start", "expires_at < ?", []any{now.Unix()}, rateLimitPruneBatch)
 	return err
 }

@@ -28,7 +28,7 @@ CREATE TABLE rate_limits (
 	expires_at   BIGINT NOT NULL,
 	PRIMARY KEY (key, window_start)
 );
-CREATE INDEX rate_limits_expiry ON rate_limits (expires_at);
+CREATE INDEX rate_limits_expiry ON rate_limits (expires_at, key, window_start);
 
 CREATE TABLE read_salts (
 	day  TEXT PRIMARY KEY,

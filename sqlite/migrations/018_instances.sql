@@ -34,7 +34,7 @@ CREATE TABLE rate_limits (
 	expires_at   INTEGER NOT NULL,
 	PRIMARY KEY (key, window_start)
 ) WITHOUT ROWID;
-CREATE INDEX rate_limits_expiry ON rate_limits (expires_at);
+CREATE INDEX rate_limits_expiry ON rate_limits (expires_at, key, window_start);
 
 -- The visitors who read a document on a day, as keyed hashes under the
 -- day's salt, so that a visitor counts once across instances. A day's

@@ -120,7 +120,7 @@ func testRateLimitsExpire(t *testing.T, open Opener) {
 	ctx := context.Background()
 	f := open(t)
 	const window = time.Minute
-	for i := range 300 {
+	for i := range 600 { // more than one pruning deletes
 		if _, _, _, err := f.HitRate(ctx, fmt.Sprintf("k%d", i), window, f.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func testRateLimitsExpire(t *testing.T, open Opener) {
 		t.Errorf("k0 hit twice: now %d, window before %d, previous hit %v; want two in all and a previous hit", cur, prev, before)
 	}
 	f.Clock.Advance(3 * window)
-	for range 128 {
+	for range 192 { // three prunings
 		if _, _, _, err := f.HitRate(ctx, "fresh", window, f.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -202,43 +202,55 @@ func testVisitorReadsTwoInstances(t *testing.T, open Opener) {
 }
 
 // testVisitorReadsPruned: a day's records and salt go once the next day
-// is over, as reads of later days come.
+// is over, as reads of later days come, a bounded number at a time.
 func testVisitorReadsPruned(t *testing.T, open Opener) {
 	ctx := context.Background()
 	f := open(t)
+	const n = 2500 // more than one INSERT's rows and one pruning's
 	var reads []wengao.VisitorRead
-	for i := range 600 { // more than one INSERT's rows
+	for i := range n {
 		reads = append(reads, wengao.VisitorRead{DocumentID: "d1", Day: "2026-03-01", Keys: []string{fmt.Sprintf("c:%d", i)}})
 	}
 	first, err := f.FirstReads(ctx, reads)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(slices.DeleteFunc(first, func(b bool) bool { return !b })); n != 600 {
-		t.Fatalf("%d of 600 visitors first, want all", n)
+	if got := len(slices.DeleteFunc(first, func(b bool) bool { return !b })); got != n {
+		t.Fatalf("%d of %d visitors first, want all", got, n)
 	}
 	count := func(q string) int64 {
 		t.Helper()
-		n, err := f.RawCount(q)
+		c, err := f.RawCount(q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return n
+		return c
 	}
+	readOn := func(day string) {
+		t.Helper()
+		if _, err := f.FirstReads(ctx, []wengao.VisitorRead{{DocumentID: "d1", Day: day, Keys: []string{"c:0"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const firstDay = `SELECT COUNT(*) FROM visitor_reads WHERE day = '2026-03-01'`
+	const firstSalt = `SELECT COUNT(*) FROM read_salts WHERE day = '2026-03-01'`
 	// The next day keeps them (a visitor's day may lag by time zone).
-	if _, err := f.FirstReads(ctx, []wengao.VisitorRead{{DocumentID: "d1", Day: "2026-03-02", Keys: []string{"c:0"}}}); err != nil {
-		t.Fatal(err)
+	readOn("2026-03-02")
+	if got := count(firstDay); got != n {
+		t.Errorf("%d records of the first day on the second, want %d", got, n)
 	}
-	if got := count(`SELECT COUNT(*) FROM visitor_reads WHERE day = '2026-03-01'`); got != 600 {
-		t.Errorf("%d records of the first day on the second, want 600", got)
+	readOn("2026-03-03")
+	if got := count(firstDay); got != n-2000 {
+		t.Errorf("%d records of the first day after one read on the third, want %d (2,000 pruned at a time)", got, n-2000)
 	}
-	if _, err := f.FirstReads(ctx, []wengao.VisitorRead{{DocumentID: "d1", Day: "2026-03-03", Keys: []string{"c:0"}}}); err != nil {
-		t.Fatal(err)
+	if got := count(firstSalt); got != 1 {
+		t.Errorf("the first day's salt gone while its records are not")
 	}
-	if got := count(`SELECT COUNT(*) FROM visitor_reads WHERE day = '2026-03-01'`); got != 0 {
-		t.Errorf("%d records of the first day on the third, want 0", got)
+	readOn("2026-03-03")
+	if got := count(firstDay); got != 0 {
+		t.Errorf("%d records of the first day after two reads on the third, want 0", got)
 	}
-	if got := count(`SELECT COUNT(*) FROM read_salts WHERE day = '2026-03-01'`); got != 0 {
+	if got := count(firstSalt); got != 0 {
 		t.Errorf("the first day's salt kept on the third")
 	}
 }
