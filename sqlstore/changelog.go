@@ -46,9 +46,9 @@ const (
 	// DefaultFollowEvery is how often a follower reads the log.
 	DefaultFollowEvery = 500 * time.Millisecond
 
-	changeLogPruneEvery = 64  // rows logged between two prunings
-	changeLogPruneBatch = 512 // rows deleted by one at most
-	changeLogMaxIDs     = 256 // documents named in a row; more log as "any"
+	changeLogPruneEvery = 64   // rows logged between two prunings
+	changeLogPruneBatch = 512  // rows deleted by one at most
+	changeLogMaxIDs     = 4096 // documents named in a row (about 80 KB); more log as "any"
 	followBatch         = 1000
 	followMaxBackoff    = 5 * time.Second
 )
