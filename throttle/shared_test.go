@@ -87,8 +87,8 @@ func newShared(counts Counts, c *clock) *Shared {
 }
 
 // TestSharedLimitsAsOne: guesses spread over three instances are limited
-// as at one, and the shared delay of the
-// account applies from another address.
+// as at one, and the shared delay of the account applies from another
+// address.
 func TestSharedLimitsAsOne(t *testing.T) {
 	c := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 	counts := &memCounts{rows: map[string]*memRow{}}
