@@ -148,3 +148,25 @@ type BrowseService interface {
 	// are not counted.
 	Categories(ctx context.Context) ([]CategoryCount, error)
 }
+
+// VisitorRead is a read of a document on a day by a visitor known by
+// keys: a cookie id, a hash of address and browser, or both for a first
+// visit.
+type VisitorRead struct {
+	DocumentID string
+	Day        string // DayLayout
+	Keys       []string
+}
+
+// VisitorReads remembers which visitors read which document each day for
+// all the instances sharing a store, so that a visitor moving between
+// instances is counted once, as one instance counts them in memory.
+type VisitorReads interface {
+	// FirstReads records reads and reports, for each, whether it is the
+	// first of its document that day by all of its keys on any instance:
+	// false when any of the keys read it before, including earlier in
+	// reads. The keys are stored as hashes keyed by a random salt of the
+	// day; a day's records and salt are deleted once the next day is
+	// over. Returns EINVALID for a malformed day.
+	FirstReads(ctx context.Context, reads []VisitorRead) ([]bool, error)
+}

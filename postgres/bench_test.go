@@ -69,3 +69,8 @@ func BenchmarkGrant(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkInstances: see storetest.BenchmarkInstances.
+func BenchmarkInstances(b *testing.B) {
+	storetest.BenchmarkInstances(b, mustOpen(b, pgtest.NewDatabase(b)).Store)
+}

@@ -83,8 +83,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return &DB{Store: sqlstore.New(dialect{}, w, r), write: w, read: r}, nil
 }
 
-// Close closes the connections.
+// Close stops following the change log and closes the connections.
 func (db *DB) Close() error {
+	db.StopFollowing()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

@@ -54,6 +54,16 @@ func fixture(tb testing.TB, url string, clock *storetest.Clock) *storetest.Fixtu
 			}
 		},
 		RawExec: func(query string, args ...any) error { return rawExec(url, query, args...) },
+		RawCount: func(query string, args ...any) (int64, error) {
+			raw, err := sql.Open("pgx", url)
+			if err != nil {
+				return 0, err
+			}
+			defer raw.Close()
+			var n sql.NullInt64
+			err = raw.QueryRow(sqlstore.ToDollars(query), args...).Scan(&n)
+			return n.Int64, err
+		},
 		Reopen: func(tb testing.TB) *storetest.Fixture {
 			tb.Helper()
 			return fixture(tb, url, storetest.NewClock(clock.Now()))

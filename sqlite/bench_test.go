@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlstore/storetest"
 )
 
 // BenchmarkSearch runs typical queries against the sample library.
@@ -58,4 +59,9 @@ func BenchmarkSaveDocuments(b *testing.B) {
 		}
 		n++
 	}
+}
+
+// BenchmarkInstances: see storetest.BenchmarkInstances.
+func BenchmarkInstances(b *testing.B) {
+	storetest.BenchmarkInstances(b, MustOpenDB(b).Store)
 }

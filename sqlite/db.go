@@ -144,6 +144,9 @@ func (db *DB) Warm(ctx context.Context) error {
 // Close closes the database.
 func (db *DB) Close() error {
 	var err error
+	if db.Store != nil {
+		db.StopFollowing()
+	}
 	db.stopDupSketches()
 	db.related.close()
 	if db.dupLookup != nil {

@@ -36,6 +36,16 @@ func fixture(db *sqlite.DB, clock *storetest.Clock) *storetest.Fixture {
 			}
 		},
 		RawExec: func(query string, args ...any) error { return rawExec(db, query, args...) },
+		RawCount: func(query string, args ...any) (int64, error) {
+			raw, err := sql.Open("sqlite", "file:"+db.Path+"?_pragma=busy_timeout(10000)")
+			if err != nil {
+				return 0, err
+			}
+			defer raw.Close()
+			var n sql.NullInt64
+			err = raw.QueryRow(query, args...).Scan(&n)
+			return n.Int64, err
+		},
 		Reopen: func(tb testing.TB) *storetest.Fixture {
 			tb.Helper()
 			return fixture(mustOpenOther(tb, db), storetest.NewClock(clock.Now()))

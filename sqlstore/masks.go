@@ -77,7 +77,9 @@ func (s *Store) RemoveMask(ctx context.Context, word string) error {
 }
 
 // forgetMasksOnCommit makes the next read of the rules after tx commits
-// check their version.
+// check their version, here and (through the change log) in the other
+// instances that follow it.
 func (s *Store) forgetMasksOnCommit(tx *Tx) {
 	tx.OnCommit(s.masks.forget)
+	tx.changesMasks()
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wengao/wengao"
@@ -28,7 +29,11 @@ type Store struct {
 	write   *sql.DB // where write transactions begin (Dialect.BeginWrite)
 	read    Pool    // reads, outside any transaction
 
-	changes changeSubscribers // see OnChange
+	changes  changeSubscribers // see OnChange
+	instance string            // names this Store's rows in the change log
+	feed     changeFeed        // see FollowChanges
+	rateHits atomic.Int64      // HitRate calls, for pruning
+	salts    daySalts          // see FirstReads
 
 	settings versioned[wengao.Settings]
 	masks    versioned[[]wengao.MaskRule]
@@ -39,7 +44,7 @@ type Store struct {
 // (the same *sql.DB when the engine needs no separate pools), speaking
 // dialect d.
 func New(d Dialect, write, read *sql.DB) *Store {
-	s := &Store{Now: time.Now, dialect: d, write: write, read: Pool{db: read, d: d}}
+	s := &Store{Now: time.Now, dialect: d, write: write, read: Pool{db: read, d: d}, instance: newInstanceID()}
 	s.settings.checkEvery = settingsCheckEvery
 	s.masks.checkEvery = maskCheckEvery
 	s.abbrs.checkEvery = maskCheckEvery
@@ -58,9 +63,10 @@ func (s *Store) ReadPool() Pool { return s.read }
 func (s *Store) WritePool() Pool { return Pool{db: s.write, d: s.dialect} }
 
 // OnChange adds fn to the functions told of each change this Store
-// commits (see wengao.ChangeNotifier). Writes by other processes or
-// instances sharing the database are not told; the caches find them by
-// their version rows.
+// commits (see wengao.ChangeNotifier) and, while it follows the change
+// log (FollowChanges), of those other processes or instances sharing the
+// database commit, within the follower's interval; fn then runs on the
+// follower's goroutine.
 func (s *Store) OnChange(fn func(wengao.Change)) {
 	s.changes.add(fn)
 }

@@ -22,6 +22,8 @@ type Tx struct {
 	hooks   []func()
 	changes map[wengao.ChangeKind][]string // document ids; nil slice: any
 	done    bool
+
+	masksChanged bool // see changesMasks
 }
 
 // BeginTx starts a write transaction (Dialect.BeginWrite): write
@@ -85,9 +87,13 @@ func (tx *Tx) Changed(kind wengao.ChangeKind, ids ...string) {
 	}
 }
 
-// Commit commits the transaction, then runs its hooks and tells the
-// subscribers of Store.OnChange what it changed.
+// Commit writes what the transaction changed into the change log (see
+// changelog.go), commits, then runs its hooks and tells the subscribers
+// of Store.OnChange what it changed.
 func (tx *Tx) Commit() error {
+	if err := tx.logChanges(context.Background()); err != nil {
+		return err
+	}
 	if err := tx.tx.Commit(); err != nil {
 		return err
 	}
@@ -97,7 +103,7 @@ func (tx *Tx) Commit() error {
 	}
 	// In a fixed order, so that subscribers see the same sequence for
 	// the same write.
-	for _, kind := range []wengao.ChangeKind{wengao.ChangeDocuments, wengao.ChangeSettings} {
+	for _, kind := range changeOrder {
 		if ids, ok := tx.changes[kind]; ok {
 			tx.store.changes.notify(wengao.Change{Kind: kind, DocumentIDs: ids})
 		}

@@ -26,6 +26,9 @@ func NewLimiter(window time.Duration, maxKeys int) *Limiter {
 	return &Limiter{window: window, now: time.Now, keys: newCounters(maxKeys)}
 }
 
+// SetClock makes the limiter read the time from now; tests set it.
+func (l *Limiter) SetClock(now func() time.Time) { l.now = now }
+
 // Allow counts one event of key and reports whether it is within limit
 // events per window, and if not, how long until one more fits. A refused
 // event is not counted. A limit of 0 or less allows everything.

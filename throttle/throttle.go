@@ -89,6 +89,9 @@ func New(accountLimit, ipLimit int, window time.Duration, maxKeys int) *LoginThr
 	}
 }
 
+// SetClock makes the throttle read the time from now; tests set it.
+func (t *LoginThrottle) SetClock(now func() time.Time) { t.now = now }
+
 // Allow reports whether a login attempt for account from ip may go ahead,
 // and if not, how long to wait. An allowed attempt is pending until
 // Failure or Success is called (or a minute passes).
@@ -134,6 +137,18 @@ func (t *LoginThrottle) Success(account, ip string) {
 	now := t.now()
 	t.accounts.remove(account)
 	t.pairs.remove(pairKey(account, ip))
+	t.ips.get(ip, now, t.window).done()
+}
+
+// cancel settles an attempt allowed that did not happen after all (the
+// shared counts refused it), as neither failure nor success.
+func (t *LoginThrottle) cancel(account, ip string) {
+	account, ip = accountKey(account), ipKey(ip)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	t.accounts.get(account, now, t.window).done()
+	t.pairs.get(pairKey(account, ip), now, t.window).done()
 	t.ips.get(ip, now, t.window).done()
 }
 

@@ -39,6 +39,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	// Changes committed by other processes on the library (wengao
+	// import, mask, user…) reach the caches within half a second,
+	// through the change log. Login throttling and read dedupe stay in
+	// memory: a SQLite library has one serving process, and sharing
+	// them would turn each login attempt and flush into more writes on
+	// its single writer (docs/stores.md, "Running several instances").
+	db.FollowChanges(0)
 	reg := metrics.NewRegistry()
 	reg.RegisterRuntime()
 	if cfg.Seed {

@@ -12,7 +12,7 @@ import (
 // limiters are the rate limits of the server, by what they count.
 type limiters struct {
 	search    *throttle.Limiter // searches per address or user, a minute
-	register  *throttle.Limiter // accounts created per address, an hour
+	register  rateLimiter       // accounts created per address, an hour
 	download  *throttle.Limiter // downloads per account, a minute
 	takedowns *throttle.Limiter // notices that hid a document, per account or address, a day
 	checks    *throttle.Limiter // drafts checked per account or address, a minute
@@ -25,6 +25,31 @@ func newLimiters() limiters {
 		download:  throttle.NewLimiter(time.Minute, 0),
 		takedowns: throttle.NewLimiter(24*time.Hour, 0),
 		checks:    throttle.NewLimiter(time.Minute, 0),
+	}
+}
+
+// rateLimiter is a *throttle.Limiter or, shared by the instances, a
+// *throttle.SharedLimiter.
+type rateLimiter interface {
+	Allow(key string, limit int) (bool, time.Duration)
+	Undo(key string)
+}
+
+// ShareLimits makes the login throttle and the registration limit count
+// in counts, shared by every instance serving the library, each in front
+// of this instance's own (see throttle.Shared). Call it before the
+// server serves; with one instance it only adds writes.
+//
+// The other limits stay per instance: searches, downloads, drafts
+// checked and takedown notices guard against load and slips rather than
+// guessing, and N instances allow N times as many, which the operator
+// may divide by N in the settings.
+func (s *Core) ShareLimits(counts throttle.Counts) {
+	if local, ok := s.Throttle.(*throttle.LoginThrottle); ok {
+		s.Throttle = throttle.NewShared(local, counts)
+	}
+	if local, ok := s.limits.register.(*throttle.Limiter); ok {
+		s.limits.register = throttle.NewSharedLimiter(local, counts, "register:")
 	}
 }
 

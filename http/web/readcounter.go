@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +37,14 @@ type ReadCounter struct {
 	// Journal, when set, is the path of the read journal (see
 	// RecoverJournal): counted reads survive a crash.
 	Journal string
+	// Visitors, when set, are the visitors' reads shared by the
+	// instances serving one library: a read this counter counts is
+	// written at the flush only if no instance recorded the visitor's
+	// read of the document that day (wengao.VisitorReads), so that a
+	// visitor the load balancer sends to several instances counts once.
+	// Count stays in memory either way; until the flush a page may show
+	// a read that is then dropped.
+	Visitors wengao.VisitorReads
 
 	seed maphash.Seed
 
@@ -43,6 +52,8 @@ type ReadCounter struct {
 	day     string
 	seen    map[uint64]struct{}
 	pending map[wengao.Read]int64 // by document and day, Count zero
+	// visitors are the counted reads not yet checked against Visitors.
+	visitors []wengao.VisitorRead
 	// unsaved holds the reads of each document that are not in the store
 	// yet: pending, or being written.
 	unsaved map[string]int64
@@ -113,9 +124,17 @@ func (c *ReadCounter) Count(id string, keys ...string) bool {
 		c.journalRead(day, id)
 		c.pending[wengao.Read{DocumentID: id, Day: day}]++
 		c.unsaved[id]++
+		if c.Visitors != nil && len(c.visitors) < maxVisitorReads {
+			c.visitors = append(c.visitors, wengao.VisitorRead{DocumentID: id, Day: day, Keys: slices.Clone(keys)})
+		}
 	}
 	return counted
 }
+
+// maxVisitorReads bounds the reads held for the shared check between
+// two flushes (the store down for long): past it, reads are counted on
+// this instance's word alone.
+const maxVisitorReads = 1 << 18
 
 // Unsaved returns the reads of document id counted but not yet written, to
 // be added to the stored total when showing it.
@@ -137,8 +156,9 @@ func (c *ReadCounter) Flushes(id string) uint64 {
 // maxFlushedAt bounds the documents whose last flush is remembered.
 const maxFlushedAt = 1 << 16
 
-// Flush writes the buffered reads to the store. On failure they stay
-// buffered for the next flush.
+// Flush writes the buffered reads to the store, less those Visitors
+// finds another instance counted. On failure they stay buffered for the
+// next flush.
 func (c *ReadCounter) Flush(ctx context.Context) error {
 	c.flushMu.Lock()
 	defer c.flushMu.Unlock()
@@ -147,16 +167,35 @@ func (c *ReadCounter) Flush(ctx context.Context) error {
 		c.mu.Unlock()
 		return nil
 	}
-	batch := make([]wengao.Read, 0, len(c.pending))
-	for k, n := range c.pending {
-		k.Count = n
-		batch = append(batch, k)
-	}
+	counts := c.pending
 	c.pending = map[wengao.Read]int64{}
+	visitors := c.visitors
+	c.visitors = nil
 	segment := c.rotateJournal()
 	c.mu.Unlock()
 
-	err := c.Store.RecordReads(ctx, batch)
+	dropped, err := c.dropRepeated(ctx, counts, visitors)
+	if err != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for k, n := range counts {
+			c.pending[k] += n
+		}
+		if len(c.visitors)+len(visitors) <= maxVisitorReads {
+			c.visitors = append(visitors, c.visitors...)
+		}
+		return err
+	}
+	batch := make([]wengao.Read, 0, len(counts))
+	for k, n := range counts {
+		if n > 0 {
+			k.Count = n
+			batch = append(batch, k)
+		}
+	}
+	if len(batch) > 0 {
+		err = c.Store.RecordReads(ctx, batch)
+	}
 	if err == nil && c.Journal != "" {
 		// The store has every read of the segments up to this one,
 		// those of failed flushes included (they came back to pending).
@@ -172,6 +211,11 @@ func (c *ReadCounter) Flush(ctx context.Context) error {
 			c.floor = c.flushes
 		}
 	}
+	for id, n := range dropped {
+		if c.unsaved[id] -= n; c.unsaved[id] <= 0 {
+			delete(c.unsaved, id)
+		}
+	}
 	for _, r := range batch {
 		if err == nil {
 			c.flushedAt[r.DocumentID] = c.flushes
@@ -185,6 +229,28 @@ func (c *ReadCounter) Flush(ctx context.Context) error {
 		}
 	}
 	return err
+}
+
+// dropRepeated asks Visitors which of visitors are first reads and takes
+// the others out of counts, returning how many were taken out of each
+// document.
+func (c *ReadCounter) dropRepeated(ctx context.Context, counts map[wengao.Read]int64, visitors []wengao.VisitorRead) (map[string]int64, error) {
+	if c.Visitors == nil || len(visitors) == 0 {
+		return nil, nil
+	}
+	first, err := c.Visitors.FirstReads(ctx, visitors)
+	if err != nil {
+		return nil, err
+	}
+	dropped := map[string]int64{}
+	for i, v := range visitors {
+		k := wengao.Read{DocumentID: v.DocumentID, Day: v.Day}
+		if !first[i] && counts[k] > 0 {
+			counts[k]--
+			dropped[v.DocumentID]++
+		}
+	}
+	return dropped, nil
 }
 
 // Open starts flushing every Interval in the background.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"testing"
 	"time"
@@ -84,5 +85,110 @@ func TestReadCounterDays(t *testing.T) {
 		if store.got[i] != want[i] {
 			t.Errorf("written %+v, want %+v", store.got[i], want[i])
 		}
+	}
+}
+
+// nopVisitors is a VisitorReads that finds every read first.
+type nopVisitors struct{}
+
+func (nopVisitors) FirstReads(_ context.Context, reads []wengao.VisitorRead) ([]bool, error) {
+	first := make([]bool, len(reads))
+	for i := range first {
+		first[i] = true
+	}
+	return first, nil
+}
+
+// BenchmarkReadCounterCount counts reads by new visitors (each counted),
+// flushing every 10,000, without and with the shared visitor check.
+func BenchmarkReadCounterCount(b *testing.B) {
+	for _, shared := range []bool{false, true} {
+		b.Run(fmt.Sprintf("shared=%t", shared), func(b *testing.B) {
+			c := web.NewReadCounter(&recordingReads{})
+			if shared {
+				c.Visitors = nopVisitors{}
+			}
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				i++
+				c.Count(fmt.Sprintf("d%d", i%100), fmt.Sprintf("c:%d", i))
+				if i%10000 == 0 {
+					if err := c.Flush(context.Background()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// sharedVisitors is a VisitorReads over one map, as instances share a
+// store.
+type sharedVisitors struct{ seen map[string]bool }
+
+func (s *sharedVisitors) FirstReads(_ context.Context, reads []wengao.VisitorRead) ([]bool, error) {
+	first := make([]bool, len(reads))
+	for i, r := range reads {
+		first[i] = true
+		for _, k := range r.Keys {
+			key := r.Day + "\x00" + r.DocumentID + "\x00" + k
+			if s.seen[key] {
+				first[i] = false
+			}
+			s.seen[key] = true
+		}
+	}
+	return first, nil
+}
+
+// TestReadCounterSharedVisitors: two counters (two instances) sharing
+// their visitors write a visitor's read once; a failed check keeps the
+// reads for the next flush; a failed write after the check keeps the
+// counted ones.
+func TestReadCounterSharedVisitors(t *testing.T) {
+	ctx := context.Background()
+	shared := &sharedVisitors{seen: map[string]bool{}}
+	store := &recordingReads{}
+	var cs []*web.ReadCounter
+	for range 2 {
+		c := web.NewReadCounter(store)
+		c.Visitors = shared
+		cs = append(cs, c)
+	}
+	cs[0].Count("a", "c:v1")
+	cs[1].Count("a", "c:v1")
+	cs[1].Count("a", "c:v2")
+	for _, c := range cs {
+		if err := c.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var total int64
+	for _, r := range store.got {
+		total += r.Count
+	}
+	if total != 2 {
+		t.Errorf("reads of a written: %d (%+v), want 2: v1 once, v2 once", total, store.got)
+	}
+	for i, c := range cs {
+		if n := c.Unsaved("a"); n != 0 {
+			t.Errorf("counter %d: %d unsaved reads of a after the flush, want 0", i, n)
+		}
+	}
+	// The write fails after the check: the read stays pending, and is
+	// written by the next flush though its visitor is now recorded.
+	store.got = nil
+	store.fail = true
+	cs[0].Count("b", "c:v3")
+	if err := cs[0].Flush(ctx); err == nil {
+		t.Fatal("a failed write reports its error")
+	}
+	store.fail = false
+	if err := cs[0].Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(store.got) != 1 || store.got[0].Count != 1 {
+		t.Errorf("after a failed write then a good one: wrote %+v, want b once", store.got)
 	}
 }

@@ -47,8 +47,10 @@ type Core struct {
 	// SearchLog counts searches for the statistics; nil counts none. The
 	// server starts it on Open and flushes it on Close.
 	SearchLog *SearchLog
-	// Throttle limits failed logins per account and per IP.
-	Throttle *throttle.LoginThrottle
+	// Throttle limits failed logins per account and per IP: a
+	// *throttle.LoginThrottle in memory, or shared by the instances
+	// serving one library (ShareLimits).
+	Throttle throttle.LoginGuard
 	// Settings are the operator's figures: sign-up bonus, prices.
 	Settings wengao.Settings
 	// Now returns the current time; tests set it to move time on. Set it

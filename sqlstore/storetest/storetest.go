@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/throttle"
 )
 
 // Store is what the suite tests.
@@ -25,6 +26,16 @@ type Store interface {
 	wengao.AbbreviationService
 	wengao.AuditLog
 	wengao.ChangeNotifier
+	Follower
+	throttle.Counts
+	wengao.VisitorReads
+}
+
+// Follower follows the change log: see sqlstore.Store.FollowChanges.
+type Follower interface {
+	FollowChanges(every time.Duration)
+	StopFollowing()
+	PollChanges(ctx context.Context) error
 }
 
 // Fixture is an open store with what the suite needs besides its
@@ -40,6 +51,9 @@ type Fixture struct {
 	// its own, going around the store as someone tampering with the
 	// database would.
 	RawExec func(query string, args ...any) error
+	// RawCount runs a query, with ? placeholders, returning one integer
+	// on a connection of its own.
+	RawCount func(query string, args ...any) (int64, error)
 	// Reopen opens the same database again, as another process or
 	// instance would, with a clock of its own starting at Clock's time;
 	// it is closed at the end of tb.
@@ -82,6 +96,14 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"AuditAppendOnly", testAuditAppendOnly},
 		{"ChangesTold", testChangesTold},
+		{"ChangeFeedTwoInstances", testChangeFeedTwoInstances},
+		{"ChangeFeedMasks", testChangeFeedMasks},
+		{"ChangeFeedBehind", testChangeFeedBehind},
+		{"LoginThrottleTwoInstances", testLoginThrottleTwoInstances},
+		{"LimiterTwoInstances", testLimiterTwoInstances},
+		{"RateLimitsExpire", testRateLimitsExpire},
+		{"VisitorReadsTwoInstances", testVisitorReadsTwoInstances},
+		{"VisitorReadsPruned", testVisitorReadsPruned},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
