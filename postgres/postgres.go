@@ -135,6 +135,11 @@ const (
 func (dialect) IsUniqueViolation(err error) bool     { return sqlState(err) == uniqueViolation }
 func (dialect) IsForeignKeyViolation(err error) bool { return sqlState(err) == foreignKeyViolation }
 
+func (dialect) Indexed(table, _ string) string { return table }
+
+// TopCategory is the expression of the index documents_top_date.
+func (dialect) TopCategory(col string) string { return `split_part(` + col + `, '/', 1)` }
+
 // sqlState returns the SQLSTATE of an error PostgreSQL returned, or "".
 func sqlState(err error) string {
 	var pe *pgconn.PgError

@@ -10,14 +10,18 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/search"
+	"github.com/wengao/wengao/sqlstore"
 )
 
 var _ wengao.SearchService = (*DB)(nil)
 
-// Search limits.
+// Search and listing limits.
 const (
 	DefaultLimit = search.DefaultLimit
 	MaxLimit     = search.MaxLimit
+	// MaxListLimit and MaxListOffset bound ListDocuments' pages.
+	MaxListLimit  = sqlstore.MaxListLimit
+	MaxListOffset = sqlstore.MaxListOffset
 )
 
 // Search runs a user's query: package search ranks and shows what the

@@ -1,0 +1,72 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/wengao/wengao"
+)
+
+// FindDocumentByID returns the document with external id id, whatever
+// its state (Status): callers refuse hidden and deleted ones to readers.
+func (s *Store) FindDocumentByID(ctx context.Context, id string) (*wengao.Document, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT ext_id, title, date, category, tags, source, author, body, outline, hash, reads, created_at, updated_at,
+		price, COALESCE(uploader_id, 0), file_key, file_name, file_size, status, status_reason FROM documents JOIN document_texts USING (id) WHERE ext_id = ?`, id)
+	d := &wengao.Document{}
+	var tags, body, outline string
+	var created, updated int64
+	var price sql.NullInt64
+	var file wengao.SourceFile
+	err := row.Scan(&d.ID, &d.Title, &d.Date, &d.Category, &tags, &d.Source, &d.Author, &body, &outline, &d.Hash, &d.Reads, &created, &updated,
+		&price, &d.UploaderID, &file.Key, &file.Name, &file.Size, &d.Status, &d.StatusReason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, wengao.ErrDocumentNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	d.Body = strings.Split(body, "\n")
+	if err := json.Unmarshal([]byte(tags), &d.Tags); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(outline), &d.Outline); err != nil {
+		return nil, err
+	}
+	d.CreatedAt = time.Unix(created, 0).UTC()
+	d.UpdatedAt = time.Unix(updated, 0).UTC()
+	if price.Valid {
+		d.Price = &price.Int64
+	}
+	if file.Key != "" {
+		d.File = &file
+	}
+	return d, nil
+}
+
+// CountDocuments returns the number of published documents.
+func (s *Store) CountDocuments(ctx context.Context) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM category_counts`).Scan(&n)
+	return n, err
+}
+
+// DocumentIDs returns the external ids of all documents, in import order.
+func (s *Store) DocumentIDs(ctx context.Context) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT ext_id FROM documents ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
