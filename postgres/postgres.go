@@ -2,8 +2,10 @@
 // database/sql driver, so that several instances can share it. The store
 // code is package sqlstore's, shared with SQLite; this package gives it
 // PostgreSQL's dialect and schema (migrations/*.sql). It holds the
-// account side for now: users, sessions, the ledger, favourites,
-// settings, masking rules, abbreviations and the audit log.
+// account side: users, sessions, the ledger, favourites,
+// settings, masking rules, abbreviations and the audit log; documents,
+// their read counts, listings and search (a tsvector index of the same
+// Go-made tokens as SQLite's, see index.go).
 package postgres
 
 import (
@@ -16,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/search"
 	"github.com/wengao/wengao/sqlstore"
 )
 
@@ -35,6 +38,11 @@ type DB struct {
 
 	write *sql.DB
 	read  *sql.DB
+
+	meta    search.Catalog // the catalog of published documents, see sqlstore.RefreshCatalog
+	maskers *search.Maskers
+	engine  *search.Engine // ranks and shows searches
+	dfs     docFreqs       // cached document frequencies
 }
 
 var (
@@ -80,7 +88,14 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	return &DB{Store: sqlstore.New(dialect{}, w, r), write: w, read: r}, nil
+	db := &DB{Store: sqlstore.New(dialect{}, w, r), write: w, read: r}
+	db.maskers = search.NewMaskers(db)
+	db.engine = search.New(searchStore{db}, db.maskers)
+	db.engine.SetAbbreviationSource(db)
+	// Cached rankings go with the documents or search settings they were
+	// made of (other instances' changes show in the catalog's version).
+	db.OnChange(func(wengao.Change) { db.engine.ForgetResults() })
+	return db, nil
 }
 
 // Close closes the connections.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/postgres/pgtest"
 	"github.com/wengao/wengao/search"
 	"github.com/wengao/wengao/sqlite/sqlitetest"
 )
@@ -19,15 +20,17 @@ type Store interface {
 	SearchStore() search.Store
 }
 
-// stores are the stores every search test runs against: each opens an
-// empty store, and one holding the sample library. A PostgreSQL store
-// joins this list to pass the same tests.
+// stores are the stores every search test runs against, with the same
+// expectations: each opens an empty store, and one holding the sample
+// library.
 var stores = []struct {
 	name       string
 	open       func(tb testing.TB) Store
 	openSample func(tb testing.TB) Store
 }{
 	{"sqlite", func(tb testing.TB) Store { return sqlitetest.Open(tb) }, func(tb testing.TB) Store { return sqlitetest.OpenSample(tb) }},
+	// Skipped without the cluster scripts/test.sh starts, but in CI.
+	{"postgres", func(tb testing.TB) Store { return pgtest.Open(tb) }, func(tb testing.TB) Store { return pgtest.OpenSample(tb) }},
 }
 
 // eachStore runs fn as a subtest for every store.

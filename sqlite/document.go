@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -171,21 +172,18 @@ type indexRow struct {
 	titleToks, bodyToks string
 }
 
-var docWriterSQL = map[string]string{
-	"find": `SELECT id, record_hash FROM documents WHERE ext_id = ?`,
-	// INDEXED BY: statistics gathered on a small library (PRAGMA
-	// optimize after a first import) make the planner scan the table
-	// instead, once per document saved.
-	"dup":        `SELECT ext_id FROM documents INDEXED BY documents_hash WHERE hash = ? AND ext_id <> ? LIMIT 1`,
-	"update":     `UPDATE documents SET title=?, date=?, category=?, tags=?, source=?, author=?, outline=?, plain=?, size=?, hash=?, record_hash=?, seq=?, updated_at=? WHERE id=?`,
-	"updateText": `UPDATE document_texts SET body = ? WHERE id = ?`,
-	"insert":     `INSERT INTO documents (ext_id, title, date, category, tags, source, author, outline, plain, size, hash, record_hash, seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
-	"insertText": `INSERT INTO document_texts (id, body) VALUES (?, ?)`,
-	"delTitle":   `DELETE FROM title_fts WHERE rowid = ?`,
-	"delBody":    `DELETE FROM body_fts WHERE rowid = ?`,
-	"addTitle":   `INSERT INTO title_fts (rowid, t) VALUES (?, ?)`,
-	"addBody":    `INSERT INTO body_fts (rowid, b) VALUES (?, ?)`,
-}
+// docWriterSQL are the statements of a docWriter: those both engines
+// share (sqlstore.DocumentWriteSQL) and the FTS5 index's.
+var docWriterSQL = func() map[string]string {
+	m := sqlstore.DocumentWriteSQL(dialect{})
+	maps.Copy(m, map[string]string{
+		"delTitle": `DELETE FROM title_fts WHERE rowid = ?`,
+		"delBody":  `DELETE FROM body_fts WHERE rowid = ?`,
+		"addTitle": `INSERT INTO title_fts (rowid, t) VALUES (?, ?)`,
+		"addBody":  `INSERT INTO body_fts (rowid, b) VALUES (?, ?)`,
+	})
+	return m
+}()
 
 // newDocWriter prepares the writer's statements in tx and takes a new
 // doc_version for the rows it writes.

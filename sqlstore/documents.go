@@ -70,3 +70,21 @@ func (s *Store) DocumentIDs(ctx context.Context) ([]string, error) {
 	}
 	return ids, rows.Err()
 }
+
+// DocumentWriteSQL returns the statements that write documents, by name:
+// find (id and record hash by external id), dup (another document of the
+// same text hash), update, updateText, insert (returning the row id) and
+// insertText. The index's statements are each engine's.
+func DocumentWriteSQL(d Dialect) map[string]string {
+	return map[string]string{
+		"find": `SELECT id, record_hash FROM documents WHERE ext_id = ?`,
+		// SQLite: statistics gathered on a small library (PRAGMA optimize
+		// after a first import) make the planner scan the table instead,
+		// once per document saved.
+		"dup":        `SELECT ext_id FROM ` + d.Indexed(`documents`, `documents_hash`) + ` WHERE hash = ? AND ext_id <> ? LIMIT 1`,
+		"update":     `UPDATE documents SET title=?, date=?, category=?, tags=?, source=?, author=?, outline=?, plain=?, size=?, hash=?, record_hash=?, seq=?, updated_at=? WHERE id=?`,
+		"updateText": `UPDATE document_texts SET body = ? WHERE id = ?`,
+		"insert":     `INSERT INTO documents (ext_id, title, date, category, tags, source, author, outline, plain, size, hash, record_hash, seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+		"insertText": `INSERT INTO document_texts (id, body) VALUES (?, ?)`,
+	}
+}

@@ -110,16 +110,18 @@ CREATE TRIGGER category_counts_update AFTER UPDATE OF status, category ON docume
 -- at most 10,240 positions that overlap (postgres/index.go says why and
 -- how), GIN-indexed.
 CREATE TABLE title_index (
-	id   BIGINT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-	part INTEGER NOT NULL,
-	tsv  TSVECTOR NOT NULL,
+	id    BIGINT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+	part  INTEGER NOT NULL,
+	start INTEGER NOT NULL, -- the tokens before the part's first
+	tsv   TSVECTOR NOT NULL,
 	PRIMARY KEY (id, part)
 );
 CREATE INDEX title_index_tsv ON title_index USING gin (tsv);
 CREATE TABLE body_index (
-	id   BIGINT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-	part INTEGER NOT NULL,
-	tsv  TSVECTOR NOT NULL,
+	id    BIGINT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+	part  INTEGER NOT NULL,
+	start INTEGER NOT NULL, -- the tokens before the part's first
+	tsv   TSVECTOR NOT NULL,
 	PRIMARY KEY (id, part)
 );
 CREATE INDEX body_index_tsv ON body_index USING gin (tsv);

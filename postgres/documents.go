@@ -1,0 +1,228 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"runtime"
+	"sync"
+
+	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlstore"
+)
+
+// SaveDocuments writes docs in one transaction, with their index rows:
+// each document is imported, updated, left unchanged or skipped as an
+// exact duplicate of another id (of the library or of the batch), as in
+// SQLite. Near-duplicates are not looked for on PostgreSQL yet: the
+// results name none. Returns EINVALID for a document without title or
+// body, writing nothing.
+func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wengao.ImportResult, error) {
+	preps := prepareAll(docs)
+	for _, p := range preps {
+		if p.Err != nil {
+			return nil, wengao.Errorf(wengao.EINVALID, "document %q: %s", p.Doc.ID, wengao.ErrorMessage(p.Err))
+		}
+	}
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	w, err := newDocWriter(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+	results := make([]wengao.ImportResult, 0, len(preps))
+	var changed []string
+	for i := range preps {
+		res, err := w.save(ctx, &preps[i])
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, res)
+		if res.Outcome == wengao.Imported || res.Outcome == wengao.Updated {
+			changed = append(changed, res.ID)
+		}
+	}
+	if len(changed) > 0 {
+		tx.Changed(wengao.ChangeDocuments, changed...)
+	}
+	// An operator's edit is recorded unless it was refused as a duplicate.
+	for _, r := range results {
+		if r.Outcome != wengao.Duplicate {
+			if err := sqlstore.AuditTx(ctx, tx); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// prepareAll derives the stored forms of docs on every core, in order.
+func prepareAll(docs []*wengao.Document) []sqlstore.Prepared {
+	out := make([]sqlstore.Prepared, len(docs))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(docs)) {
+		wg.Go(func() {
+			for i := range work {
+				out[i] = sqlstore.Prepare(docs[i])
+			}
+		})
+	}
+	for i := range docs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return out
+}
+
+// indexWriteSQL are the statements that write the index rows of a
+// document.
+var indexWriteSQL = map[string]string{
+	"delTitle": `DELETE FROM title_index WHERE id = ?`,
+	"delBody":  `DELETE FROM body_index WHERE id = ?`,
+	"addTitle": `INSERT INTO title_index (id, part, start, tsv) VALUES (?, ?, ?, CAST(? AS tsvector))`,
+	"addBody":  `INSERT INTO body_index (id, part, start, tsv) VALUES (?, ?, ?, CAST(? AS tsvector))`,
+}
+
+// docWriter writes one batch of documents inside a transaction, under
+// one new doc_version.
+type docWriter struct {
+	tx      *sqlstore.Tx
+	version int64
+	now     int64
+	stmts   map[string]*sql.Stmt
+	// batchHash finds duplicates within the batch itself.
+	batchHash map[string]string
+}
+
+func newDocWriter(ctx context.Context, tx *sqlstore.Tx) (*docWriter, error) {
+	w := &docWriter{tx: tx, now: tx.Now().Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}}
+	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&w.version); err != nil {
+		return nil, err
+	}
+	for _, m := range []map[string]string{sqlstore.DocumentWriteSQL(dialect{}), indexWriteSQL} {
+		for name, q := range m {
+			st, err := tx.PrepareContext(ctx, q)
+			if err != nil {
+				w.close()
+				return nil, err
+			}
+			w.stmts[name] = st
+		}
+	}
+	return w, nil
+}
+
+func (w *docWriter) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+}
+
+// save writes one document's rows and its index rows.
+func (w *docWriter) save(ctx context.Context, p *sqlstore.Prepared) (wengao.ImportResult, error) {
+	d := p.Doc
+	res := wengao.ImportResult{ID: d.ID}
+	var rowID int64
+	var oldRecord string
+	err := w.stmts["find"].QueryRowContext(ctx, d.ID).Scan(&rowID, &oldRecord)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return res, err
+	}
+	if exists && oldRecord == p.RecordHash {
+		res.Outcome = wengao.Unchanged
+		return res, nil
+	}
+	// An exact duplicate of another id is skipped, naming that id.
+	var other string
+	err = w.stmts["dup"].QueryRowContext(ctx, p.Hash, d.ID).Scan(&other)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return res, err
+	}
+	if id, ok := w.batchHash[p.Hash]; other == "" && ok && id != d.ID {
+		other = id
+	}
+	if other != "" {
+		res.Outcome, res.DuplicateOf = wengao.Duplicate, other
+		return res, nil
+	}
+	w.batchHash[p.Hash] = d.ID
+
+	if exists {
+		res.Outcome = wengao.Updated
+		if _, err := w.stmts["update"].ExecContext(ctx, d.Title, d.Date, d.Category, p.Tags, d.Source, d.Author, p.Outline, p.Plain, p.Size, p.Hash, p.RecordHash, w.version, w.now, rowID); err != nil {
+			return res, err
+		}
+		if _, err := w.stmts["updateText"].ExecContext(ctx, p.Body, rowID); err != nil {
+			return res, err
+		}
+		for _, name := range []string{"delTitle", "delBody"} {
+			if _, err := w.stmts[name].ExecContext(ctx, rowID); err != nil {
+				return res, err
+			}
+		}
+	} else {
+		res.Outcome = wengao.Imported
+		err := w.stmts["insert"].QueryRowContext(ctx, d.ID, d.Title, d.Date, d.Category, p.Tags, d.Source, d.Author, p.Outline, p.Plain, p.Size, p.Hash, p.RecordHash, w.version, w.now, w.now).Scan(&rowID)
+		if err != nil {
+			return res, err
+		}
+		if _, err := w.stmts["insertText"].ExecContext(ctx, rowID, p.Body); err != nil {
+			return res, err
+		}
+	}
+	for _, ix := range []struct{ stmt, toks string }{{"addTitle", p.TitleToks}, {"addBody", p.BodyToks}} {
+		for i, part := range indexParts(ix.toks) {
+			if _, err := w.stmts[ix.stmt].ExecContext(ctx, rowID, i, part.start, part.tsv); err != nil {
+				return res, err
+			}
+		}
+	}
+	return res, nil
+}
+
+// DeleteDocument removes a document and everything that refers to it, in
+// one transaction: its text and index rows (by cascade), its reads,
+// favourites and purchases. Ledger entries naming it stay: they name it
+// by its external id. The trigger documents_deleted bumps doc_version and
+// logs the row id, so that the catalog of every instance forgets the
+// document on its next refresh. Returns ENOTFOUND when there is no such
+// document.
+func (db *DB) DeleteDocument(ctx context.Context, extID string) error {
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var rowID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE ext_id = ?`, extID).Scan(&rowID); errors.Is(err, sql.ErrNoRows) {
+		return wengao.ErrDocumentNotFound
+	} else if err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`DELETE FROM document_reads_daily WHERE document_id = ?`,
+		`DELETE FROM favorites WHERE document_id = ?`,
+		`DELETE FROM purchases WHERE document_id = ?`,
+		`DELETE FROM documents WHERE id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, rowID); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE deleted_documents SET deleted_at = ? WHERE id = ? AND seq = (SELECT v FROM doc_version)`, tx.Now().Unix(), rowID); err != nil {
+		return err
+	}
+	tx.Changed(wengao.ChangeDocuments, extID)
+	return tx.Commit()
+}
