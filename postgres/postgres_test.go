@@ -44,6 +44,7 @@ func fixture(tb testing.TB, url string, clock *storetest.Clock) *storetest.Fixtu
 	db.Now = clock.Now
 	return &storetest.Fixture{
 		Store: db,
+		Docs:  db,
 		Clock: clock,
 		AddDocuments: func(tb testing.TB, docs []*wengao.Document) {
 			tb.Helper()

@@ -41,7 +41,7 @@ func (s *Store) RecordReads(ctx context.Context, reads []wengao.Read) error {
 	}
 	addDaily, err := tx.PrepareContext(ctx, `INSERT INTO document_reads_daily (document_id, day, count)
 		SELECT id, ?, ? FROM documents WHERE ext_id = ?
-		ON CONFLICT (day, document_id) DO UPDATE SET count = count + excluded.count`)
+		ON CONFLICT (day, document_id) DO UPDATE SET count = document_reads_daily.count + excluded.count`)
 	if err != nil {
 		return err
 	}
