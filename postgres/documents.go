@@ -33,11 +33,11 @@ func (db *DB) SaveDocuments(ctx context.Context, docs []*wengao.Document) ([]wen
 	if err != nil {
 		return nil, err
 	}
-	defer w.close()
+	defer w.Close()
 	results := make([]wengao.ImportResult, 0, len(preps))
 	var changed []string
 	for i := range preps {
-		res, err := w.save(ctx, &preps[i])
+		res, err := w.Save(ctx, &preps[i])
 		if err != nil {
 			return nil, err
 		}
@@ -93,102 +93,33 @@ var indexWriteSQL = map[string]string{
 	"addBody":  `INSERT INTO body_index (id, part, start, tsv) VALUES (?, ?, ?, CAST(? AS tsvector))`,
 }
 
-// docWriter writes one batch of documents inside a transaction, under
-// one new doc_version.
-type docWriter struct {
-	tx      *sqlstore.Tx
-	version int64
-	now     int64
-	stmts   map[string]*sql.Stmt
-	// batchHash finds duplicates within the batch itself.
-	batchHash map[string]string
-}
-
-func newDocWriter(ctx context.Context, tx *sqlstore.Tx) (*docWriter, error) {
-	w := &docWriter{tx: tx, now: tx.Now().Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}}
-	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&w.version); err != nil {
+// newDocWriter prepares the batch's statements in tx, under a new
+// doc_version: the rows both engines write alike, then each document's
+// index rows, written as soon as its rows are.
+func newDocWriter(ctx context.Context, tx *sqlstore.Tx) (*sqlstore.DocWriter, error) {
+	w, err := sqlstore.NewDocWriter(ctx, tx, indexWriteSQL)
+	if err != nil {
 		return nil, err
 	}
-	for _, m := range []map[string]string{sqlstore.DocumentWriteSQL(dialect{}), indexWriteSQL} {
-		for name, q := range m {
-			st, err := tx.PrepareContext(ctx, q)
-			if err != nil {
-				w.close()
-				return nil, err
+	w.Forget = func(ctx context.Context, rowID int64) error {
+		for _, name := range []string{"delTitle", "delBody"} {
+			if _, err := w.Stmts[name].ExecContext(ctx, rowID); err != nil {
+				return err
 			}
-			w.stmts[name] = st
 		}
+		return nil
+	}
+	w.Written = func(ctx context.Context, p *sqlstore.Prepared, rowID int64, _ bool) error {
+		for _, ix := range []struct{ stmt, toks string }{{"addTitle", p.TitleToks}, {"addBody", p.BodyToks}} {
+			for i, part := range indexParts(ix.toks) {
+				if _, err := w.Stmts[ix.stmt].ExecContext(ctx, rowID, i, part.start, part.tsv); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
 	return w, nil
-}
-
-func (w *docWriter) close() {
-	for _, st := range w.stmts {
-		st.Close()
-	}
-}
-
-// save writes one document's rows and its index rows.
-func (w *docWriter) save(ctx context.Context, p *sqlstore.Prepared) (wengao.ImportResult, error) {
-	d := p.Doc
-	res := wengao.ImportResult{ID: d.ID}
-	var rowID int64
-	var oldRecord string
-	err := w.stmts["find"].QueryRowContext(ctx, d.ID).Scan(&rowID, &oldRecord)
-	exists := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return res, err
-	}
-	if exists && oldRecord == p.RecordHash {
-		res.Outcome = wengao.Unchanged
-		return res, nil
-	}
-	// An exact duplicate of another id is skipped, naming that id.
-	var other string
-	err = w.stmts["dup"].QueryRowContext(ctx, p.Hash, d.ID).Scan(&other)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return res, err
-	}
-	if id, ok := w.batchHash[p.Hash]; other == "" && ok && id != d.ID {
-		other = id
-	}
-	if other != "" {
-		res.Outcome, res.DuplicateOf = wengao.Duplicate, other
-		return res, nil
-	}
-	w.batchHash[p.Hash] = d.ID
-
-	if exists {
-		res.Outcome = wengao.Updated
-		if _, err := w.stmts["update"].ExecContext(ctx, d.Title, d.Date, d.Category, p.Tags, d.Source, d.Author, p.Outline, p.Plain, p.Size, p.Hash, p.RecordHash, w.version, w.now, rowID); err != nil {
-			return res, err
-		}
-		if _, err := w.stmts["updateText"].ExecContext(ctx, p.Body, rowID); err != nil {
-			return res, err
-		}
-		for _, name := range []string{"delTitle", "delBody"} {
-			if _, err := w.stmts[name].ExecContext(ctx, rowID); err != nil {
-				return res, err
-			}
-		}
-	} else {
-		res.Outcome = wengao.Imported
-		err := w.stmts["insert"].QueryRowContext(ctx, d.ID, d.Title, d.Date, d.Category, p.Tags, d.Source, d.Author, p.Outline, p.Plain, p.Size, p.Hash, p.RecordHash, w.version, w.now, w.now).Scan(&rowID)
-		if err != nil {
-			return res, err
-		}
-		if _, err := w.stmts["insertText"].ExecContext(ctx, rowID, p.Body); err != nil {
-			return res, err
-		}
-	}
-	for _, ix := range []struct{ stmt, toks string }{{"addTitle", p.TitleToks}, {"addBody", p.BodyToks}} {
-		for i, part := range indexParts(ix.toks) {
-			if _, err := w.stmts[ix.stmt].ExecContext(ctx, rowID, i, part.start, part.tsv); err != nil {
-				return res, err
-			}
-		}
-	}
-	return res, nil
 }
 
 // DeleteDocument removes a document and everything that refers to it, in

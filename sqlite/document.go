@@ -2,9 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"maps"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -134,7 +131,7 @@ func writeDocuments(ctx context.Context, tx *Tx, n int, prep func(i int) *prepar
 		return nil, err
 	}
 	// Only now are the written documents known: their rows carry the
-	// version taken at the start (w.version), and the subscribers of
+	// version taken at the start (w.Version), and the subscribers of
 	// OnChange hear of them alone.
 	if len(changed) > 0 {
 		tx.changed(wengao.ChangeDocuments, changed...)
@@ -142,20 +139,19 @@ func writeDocuments(ctx context.Context, tx *Tx, n int, prep func(i int) *prepar
 	// The bulk load's sketches learn of the signatures once they are
 	// stored for good.
 	if sk := tx.db.sketches.Load(); sk != nil {
-		version, signed := w.version, w.signed
+		version, signed := w.Version, w.signed
 		tx.OnCommit(func() { sk.committed(version, signed) })
 	}
 	return results, nil
 }
 
-// docWriter writes one batch of documents inside a transaction.
+// docWriter writes one batch of documents inside a transaction: the
+// rows both engines write alike (sqlstore.DocWriter), then the FTS5 index
+// rows, queued, and the near-duplicate signatures.
 type docWriter struct {
-	tx      *Tx
-	version int64
-	now     int64
-	stmts   map[string]*sql.Stmt
-	// batchHash finds duplicates within the batch itself.
-	batchHash map[string]string
+	*sqlstore.DocWriter
+	tx  *Tx
+	cur *prepared // the document being saved
 	// index holds the rows to index once the documents are written.
 	index []indexRow
 	// batchDups holds the signatures of the documents of the batch, for
@@ -172,93 +168,29 @@ type indexRow struct {
 	titleToks, bodyToks string
 }
 
-// docWriterSQL are the statements of a docWriter: those both engines
-// share (sqlstore.DocumentWriteSQL) and the FTS5 index's.
-var docWriterSQL = func() map[string]string {
-	m := sqlstore.DocumentWriteSQL(dialect{})
-	maps.Copy(m, map[string]string{
-		"delTitle": `DELETE FROM title_fts WHERE rowid = ?`,
-		"delBody":  `DELETE FROM body_fts WHERE rowid = ?`,
-		"addTitle": `INSERT INTO title_fts (rowid, t) VALUES (?, ?)`,
-		"addBody":  `INSERT INTO body_fts (rowid, b) VALUES (?, ?)`,
-	})
-	return m
-}()
+// docWriterSQL are the FTS5 index's statements of a docWriter.
+var docWriterSQL = map[string]string{
+	"delTitle": `DELETE FROM title_fts WHERE rowid = ?`,
+	"delBody":  `DELETE FROM body_fts WHERE rowid = ?`,
+	"addTitle": `INSERT INTO title_fts (rowid, t) VALUES (?, ?)`,
+	"addBody":  `INSERT INTO body_fts (rowid, b) VALUES (?, ?)`,
+}
 
 // newDocWriter prepares the writer's statements in tx and takes a new
 // doc_version for the rows it writes.
 func newDocWriter(ctx context.Context, tx *Tx) (*docWriter, error) {
-	w := &docWriter{tx: tx, now: tx.now.Unix(), stmts: map[string]*sql.Stmt{}, batchHash: map[string]string{}, resigned: map[int64]bool{}}
-	if err := tx.QueryRowContext(ctx, `UPDATE doc_version SET v = v + 1 RETURNING v`).Scan(&w.version); err != nil {
+	dw, err := sqlstore.NewDocWriter(ctx, tx.Tx, docWriterSQL, dupWriterSQL)
+	if err != nil {
 		return nil, err
 	}
-	for _, m := range []map[string]string{docWriterSQL, dupWriterSQL} {
-		for name, q := range m {
-			st, err := tx.PrepareContext(ctx, q)
-			if err != nil {
-				w.close()
-				return nil, err
-			}
-			w.stmts[name] = st
-		}
-	}
-	return w, nil
-}
-
-func (w *docWriter) close() {
-	for _, st := range w.stmts {
-		st.Close()
-	}
-}
-
-// save writes one document's row and queues its index rows.
-func (w *docWriter) save(ctx context.Context, p *prepared) (wengao.ImportResult, error) {
-	d := p.Doc
-	res := wengao.ImportResult{ID: d.ID}
-	var rowID int64
-	var oldRecord string
-	err := w.stmts["find"].QueryRowContext(ctx, d.ID).Scan(&rowID, &oldRecord)
-	exists := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return res, err
-	}
-	if exists && oldRecord == p.RecordHash {
-		res.Outcome = wengao.Unchanged
-		return res, nil
-	}
-	// An exact duplicate of another id is skipped, naming that id.
-	var other string
-	err = w.stmts["dup"].QueryRowContext(ctx, p.Hash, d.ID).Scan(&other)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return res, err
-	}
-	if id, ok := w.batchHash[p.Hash]; other == "" && ok && id != d.ID {
-		other = id
-	}
-	if other != "" {
-		res.Outcome, res.DuplicateOf = wengao.Duplicate, other
-		return res, nil
-	}
-	w.batchHash[p.Hash] = d.ID
-
+	w := &docWriter{DocWriter: dw, tx: tx, resigned: map[int64]bool{}}
 	// Near-duplicates are looked for before the document's own band keys
 	// are written (an updated document's old ones are not looked at).
-	self := int64(0)
-	if exists {
-		self = rowID
+	dw.Check = func(ctx context.Context, _ *sqlstore.Prepared, self int64, res *wengao.ImportResult) (err error) {
+		res.NearDuplicateOf, res.Similarity, err = w.lookupNearDuplicate(ctx, w.cur, self)
+		return err
 	}
-	if res.NearDuplicateOf, res.Similarity, err = w.lookupNearDuplicate(ctx, p, self); err != nil {
-		return res, err
-	}
-
-	if exists {
-		res.Outcome = wengao.Updated
-		if _, err := w.stmts["update"].ExecContext(ctx, d.Title, d.Date, d.Category, p.Tags, d.Source, d.Author, p.Outline, p.Plain, p.Size, p.Hash, p.RecordHash, w.version, w.now, rowID); err != nil {
-			return res, err
-		}
-		if _, err := w.stmts["updateText"].ExecContext(ctx, p.Body, rowID); err != nil {
-			return res, err
-		}
+	dw.Forget = func(ctx context.Context, rowID int64) error {
 		// A document updated twice in one batch is indexed once.
 		kept := w.index[:0]
 		for _, r := range w.index {
@@ -268,34 +200,37 @@ func (w *docWriter) save(ctx context.Context, p *prepared) (wengao.ImportResult,
 		}
 		w.index = kept
 		for _, name := range []string{"delTitle", "delBody"} {
-			if _, err := w.stmts[name].ExecContext(ctx, rowID); err != nil {
-				return res, err
+			if _, err := w.Stmts[name].ExecContext(ctx, rowID); err != nil {
+				return err
 			}
 		}
-	} else {
-		res.Outcome = wengao.Imported
-		err := w.stmts["insert"].QueryRowContext(ctx, d.ID, d.Title, d.Date, d.Category, p.Tags, d.Source, d.Author, p.Outline, p.Plain, p.Size, p.Hash, p.RecordHash, w.version, w.now, w.now).Scan(&rowID)
-		if err != nil {
-			return res, err
-		}
-		if _, err := w.stmts["insertText"].ExecContext(ctx, rowID, p.Body); err != nil {
-			return res, err
-		}
+		return nil
 	}
-	if err := w.writeDupSignature(ctx, p, rowID, exists); err != nil {
-		return res, err
+	dw.Written = func(ctx context.Context, p *sqlstore.Prepared, rowID int64, updated bool) error {
+		if err := w.writeDupSignature(ctx, w.cur, rowID, updated); err != nil {
+			return err
+		}
+		w.index = append(w.index, indexRow{rowID, p.TitleToks, p.BodyToks})
+		return nil
 	}
-	w.index = append(w.index, indexRow{rowID, p.TitleToks, p.BodyToks})
-	return res, nil
+	return w, nil
+}
+
+func (w *docWriter) close() { w.Close() }
+
+// save writes one document's row and queues its index rows.
+func (w *docWriter) save(ctx context.Context, p *prepared) (wengao.ImportResult, error) {
+	w.cur = p
+	return w.Save(ctx, &p.Prepared)
 }
 
 // writeIndex inserts the queued index rows.
 func (w *docWriter) writeIndex(ctx context.Context) error {
 	for _, r := range w.index {
-		if _, err := w.stmts["addTitle"].ExecContext(ctx, r.rowID, r.titleToks); err != nil {
+		if _, err := w.Stmts["addTitle"].ExecContext(ctx, r.rowID, r.titleToks); err != nil {
 			return err
 		}
-		if _, err := w.stmts["addBody"].ExecContext(ctx, r.rowID, r.bodyToks); err != nil {
+		if _, err := w.Stmts["addBody"].ExecContext(ctx, r.rowID, r.bodyToks); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlstore"
 )
 
 // TestDupCheckUsesIndex pins the plan of the exact-duplicate check: with
@@ -28,7 +29,7 @@ func TestDupCheckUsesIndex(t *testing.T) {
 	if _, err := db.write.ExecContext(ctx, `ANALYZE`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+docWriterSQL["dup"], "h", "a")
+	rows, err := db.write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+sqlstore.DocumentWriteSQL(db.Dialect())["dup"], "h", "a")
 	if err != nil {
 		t.Fatal(err)
 	}
