@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"runtime"
 	"sync"
 
@@ -123,37 +121,17 @@ func newDocWriter(ctx context.Context, tx *sqlstore.Tx) (*sqlstore.DocWriter, er
 }
 
 // DeleteDocument removes a document and everything that refers to it, in
-// one transaction: its text and index rows (by cascade), its reads,
-// favourites and purchases. Ledger entries naming it stay: they name it
-// by its external id. The trigger documents_deleted bumps doc_version and
-// logs the row id, so that the catalog of every instance forgets the
-// document on its next refresh. Returns ENOTFOUND when there is no such
-// document.
+// one transaction (sqlstore.DeleteDocumentTx; its index rows go by
+// cascade). Ledger entries naming it stay: they name it by its external
+// id. Returns ENOTFOUND when there is no such document.
 func (db *DB) DeleteDocument(ctx context.Context, extID string) error {
 	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	var rowID int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE ext_id = ?`, extID).Scan(&rowID); errors.Is(err, sql.ErrNoRows) {
-		return wengao.ErrDocumentNotFound
-	} else if err != nil {
+	if err := sqlstore.DeleteDocumentTx(ctx, tx, extID, func(int64) error { return nil }); err != nil {
 		return err
 	}
-	for _, q := range []string{
-		`DELETE FROM document_reads_daily WHERE document_id = ?`,
-		`DELETE FROM favorites WHERE document_id = ?`,
-		`DELETE FROM purchases WHERE document_id = ?`,
-		`DELETE FROM documents WHERE id = ?`,
-	} {
-		if _, err := tx.ExecContext(ctx, q, rowID); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE deleted_documents SET deleted_at = ? WHERE id = ? AND seq = (SELECT v FROM doc_version)`, tx.Now().Unix(), rowID); err != nil {
-		return err
-	}
-	tx.Changed(wengao.ChangeDocuments, extID)
 	return tx.Commit()
 }

@@ -88,3 +88,43 @@ func DocumentWriteSQL(d Dialect) map[string]string {
 		"insertText": `INSERT INTO document_texts (id, body) VALUES (?, ?)`,
 	}
 }
+
+// DeleteDocumentTx removes the document with external id extID inside
+// tx: forget first removes what the engine keeps of row rowID besides
+// (its index rows), then its text, reads, favourites and purchases go
+// and the row itself, which fires the trigger documents_deleted (it
+// bumps doc_version and logs the row id, so that the catalog of every
+// process forgets the document on its next refresh); the subscribers of
+// OnChange hear of it once tx commits. Rows of other tables that refer
+// to it go by ON DELETE CASCADE. Returns ENOTFOUND when there is no such
+// document.
+func DeleteDocumentTx(ctx context.Context, tx *Tx, extID string, forget func(rowID int64) error) error {
+	var rowID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE ext_id = ?`, extID).Scan(&rowID); errors.Is(err, sql.ErrNoRows) {
+		return wengao.ErrDocumentNotFound
+	} else if err != nil {
+		return err
+	}
+	if err := forget(rowID); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		// Explicit, though the cascade would do it too: SQLite may reuse
+		// a row id for the next document, which must not inherit these.
+		`DELETE FROM document_texts WHERE id = ?`,
+		`DELETE FROM document_reads_daily WHERE document_id = ?`,
+		`DELETE FROM favorites WHERE document_id = ?`,
+		`DELETE FROM purchases WHERE document_id = ?`,
+		`DELETE FROM documents WHERE id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, rowID); err != nil {
+			return err
+		}
+	}
+	// The trigger recorded the deletion; its time is the transaction's.
+	if _, err := tx.ExecContext(ctx, `UPDATE deleted_documents SET deleted_at = ? WHERE id = ? AND seq = (SELECT v FROM doc_version)`, tx.Now().Unix(), rowID); err != nil {
+		return err
+	}
+	tx.Changed(wengao.ChangeDocuments, extID)
+	return nil
+}
