@@ -138,15 +138,6 @@ func anyQuery(phrases []search.Phrase) string {
 	return strings.Join(parts, " | ")
 }
 
-// allQuery renders phrases as a tsquery matching all of them.
-func allQuery(phrases []search.Phrase) string {
-	parts := make([]string, len(phrases))
-	for i, p := range phrases {
-		parts[i] = phraseQuery(p)
-	}
-	return strings.Join(parts, " & ")
-}
-
 // positions are the positions, in one document's text, of the lexemes a
 // NEAR check looks at: each part's, moved by the part's start, merged.
 type positions map[string][]int
