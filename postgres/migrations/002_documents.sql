@@ -4,8 +4,12 @@
 -- (see postgres/index.go). The document and its index rows are written
 -- in one transaction.
 
+-- Dates and categories compare byte by byte, as in SQLite, whatever the
+-- database's locale: the listings walk them in order, and a category's
+-- sub-categories are the range ('c/', 'c0').
 ALTER TABLE documents
-	ADD COLUMN category       TEXT NOT NULL DEFAULT '',
+	ALTER COLUMN date TYPE TEXT COLLATE "C",
+	ADD COLUMN category       TEXT COLLATE "C" NOT NULL DEFAULT '',
 	ADD COLUMN tags           TEXT NOT NULL DEFAULT '[]',
 	ADD COLUMN source         TEXT NOT NULL DEFAULT '',
 	ADD COLUMN author         TEXT NOT NULL DEFAULT '',
@@ -82,7 +86,7 @@ CREATE INDEX document_reads_daily_document ON document_reads_daily (document_id)
 -- The published documents of each category, kept by trigger: the
 -- listings' totals and the category tree read one row per category.
 CREATE TABLE category_counts (
-	category TEXT PRIMARY KEY,
+	category TEXT COLLATE "C" PRIMARY KEY,
 	n        BIGINT NOT NULL
 );
 CREATE FUNCTION wengao_category_counts() RETURNS trigger LANGUAGE plpgsql AS $$
