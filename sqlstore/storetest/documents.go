@@ -250,3 +250,33 @@ func testLongDocumentPhrases(t *testing.T, open Opener) {
 		t.Errorf("phrase 工作安排: found %v, want short", got)
 	}
 }
+
+// testSaveTwiceInOneBatch: a document saved twice in one batch is stored
+// and indexed as the second record, once.
+func testSaveTwiceInOneBatch(t *testing.T, open Opener) {
+	ctx := context.Background()
+	db := open(t).Docs
+	if _, err := db.SaveDocuments(ctx, []*wengao.Document{{ID: "a", Title: "旧标题", Body: []string{"第一版正文。"}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.SaveDocuments(ctx, []*wengao.Document{
+		{ID: "a", Title: "新标题", Body: []string{"第二版正文。"}},
+		{ID: "b", Title: "另一篇", Body: []string{"别的内容。"}},
+		{ID: "a", Title: "新标题", Body: []string{"第三版正文。"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []string
+	for _, r := range res {
+		outcomes = append(outcomes, r.Outcome.String())
+	}
+	if got, want := strings.Join(outcomes, ","), "updated,imported,updated"; got != want {
+		t.Errorf("outcomes %s, want %s", got, want)
+	}
+	for q, want := range map[string]string{`"第三版"`: "a", `"第二版"`: "", `"第一版"`: "", `"新标题"`: "a", `"旧标题"`: "", `"别的内容"`: "b"} {
+		if got := strings.Join(search(t, db, q), ","); got != want {
+			t.Errorf("search %s: found %q, want %q", q, got, want)
+		}
+	}
+}

@@ -97,6 +97,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChangesTold", testChangesTold},
 		{"SaveDocuments", testSaveDocuments},
 		{"SaveDocumentsInvalid", testSaveDocumentsInvalid},
+		{"SaveTwiceInOneBatch", testSaveTwiceInOneBatch},
 		{"DeleteDocument", testDeleteDocument},
 		{"DocumentsAcrossInstances", testDocumentsAcrossInstances},
 		{"LongDocumentPhrases", testLongDocumentPhrases},
