@@ -4,7 +4,7 @@
 // then --runs passes, rankings not cached, so that each search is ranked
 // anew), in process. It prints a Markdown table for docs/benchmarks.md.
 //
-//	go run ./bench/storecompare --pg postgres://… [--corpus ../shared/corpus/docs.jsonl.gz] [--queries bench/queries.txt] [--runs 3]
+//	go run ./bench/storecompare --pg postgres://… [--corpus ../shared/corpus/docs.jsonl.gz] [--queries bench/queries.txt] [--runs 3] [--sqlite DIR] [--only sqlite|postgres]
 //
 // The PostgreSQL database must be empty (a new one: CREATE DATABASE …);
 // SQLite's goes into a temporary folder, removed at the end.
@@ -41,15 +41,17 @@ func main() {
 	corpus := flag.String("corpus", "../shared/corpus/docs.jsonl.gz", "JSON Lines corpus (.jsonl or .jsonl.gz)")
 	queries := flag.String("queries", "bench/queries.txt", "file of queries, one per line")
 	runs := flag.Int("runs", 3, "timed passes over the list")
+	keep := flag.String("sqlite", "", "SQLite data folder to import into and keep (default: a temporary one)")
+	only := flag.String("only", "", `measure one store alone: "sqlite" or "postgres"`)
 	flag.Parse()
-	if err := run(os.Stdout, *pg, *corpus, *queries, *runs); err != nil {
+	if err := run(os.Stdout, *pg, *corpus, *queries, *runs, *keep, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "storecompare:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, pgURL, corpus, queries string, runs int) error {
-	if pgURL == "" {
+func run(w io.Writer, pgURL, corpus, queries string, runs int, keep, only string) error {
+	if pgURL == "" && only != "sqlite" {
 		return fmt.Errorf("--pg is required")
 	}
 	qs, err := readLines(queries)
@@ -57,30 +59,41 @@ func run(w io.Writer, pgURL, corpus, queries string, runs int) error {
 		return err
 	}
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "storecompare-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	var lite *sqlite.DB
-	lite, err = sqlite.Open(dir)
-	if err != nil {
-		return err
-	}
-	pgdb, err := postgres.Open(ctx, pgURL)
-	if err != nil {
-		lite.Close()
-		return err
-	}
-	fmt.Fprintf(w, "| store | documents | import s | documents/s | search p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n")
-	for _, s := range []struct {
+	type named struct {
 		name string
 		db   store
-	}{{"SQLite", lite}, {"PostgreSQL", pgdb}} {
+	}
+	var stores []named
+	var lite *sqlite.DB
+	if only != "postgres" {
+		dir := keep
+		if dir == "" {
+			tmp, err := os.MkdirTemp("", "storecompare-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			dir = tmp
+		}
+		var err error
+		if lite, err = sqlite.Open(dir); err != nil {
+			return err
+		}
+		stores = append(stores, named{"SQLite", lite})
+	}
+	if only != "sqlite" {
+		pgdb, err := postgres.Open(ctx, pgURL)
+		if err != nil {
+			return err
+		}
+		stores = append(stores, named{"PostgreSQL", pgdb})
+	}
+	fmt.Fprintf(w, "| store | documents | import s | documents/s | search p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n")
+	for _, s := range stores {
 		defer s.db.Close()
 		start := time.Now()
 		// As wengao import does SQLite's: bulk settings, then merged.
-		if s.db == lite {
+		if s.name == "SQLite" {
 			if err := lite.SetBulkLoad(ctx, true); err != nil {
 				return err
 			}
@@ -89,7 +102,7 @@ func run(w io.Writer, pgURL, corpus, queries string, runs int) error {
 		if err != nil {
 			return fmt.Errorf("%s: import: %w", s.name, err)
 		}
-		if s.db == lite {
+		if s.name == "SQLite" {
 			if err := lite.SetBulkLoad(ctx, false); err != nil {
 				return err
 			}
