@@ -6,8 +6,9 @@
 //
 //	go run ./bench/storecompare --pg postgres://… [--corpus ../shared/corpus/docs.jsonl.gz] [--queries bench/queries.txt] [--runs 3] [--sqlite DIR] [--only sqlite|postgres]
 //
-// The PostgreSQL database must be empty (a new one: CREATE DATABASE …);
-// SQLite's goes into a temporary folder, removed at the end.
+// A store that holds documents already is not imported into: its
+// searches alone are measured. SQLite's library goes into a temporary
+// folder, removed at the end, unless --sqlite names one.
 package main
 
 import (
@@ -91,6 +92,15 @@ func run(w io.Writer, pgURL, corpus, queries string, runs int, keep, only string
 	fmt.Fprintf(w, "| store | documents | import s | documents/s | search p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n")
 	for _, s := range stores {
 		defer s.db.Close()
+		if n, err := s.db.CountDocuments(ctx); err != nil {
+			return err
+		} else if n > 0 {
+			// Imported before: search alone is measured.
+			if err := measureSearch(w, ctx, s.name, s.db, n, 0, qs, runs); err != nil {
+				return err
+			}
+			continue
+		}
 		start := time.Now()
 		// As wengao import does SQLite's: bulk settings, then merged.
 		if s.name == "SQLite" {
@@ -116,16 +126,29 @@ func run(w io.Writer, pgURL, corpus, queries string, runs int, keep, only string
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s: imported %d (%+v) in %s\n", s.name, n, sum.Imported, took)
-		l := search.DefaultLimits
-		l.NoCache = true
-		s.db.SetSearchLimits(l)
-		times, err := measure(ctx, s.db, qs, runs)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+		if err := measureSearch(w, ctx, s.name, s.db, n, took, qs, runs); err != nil {
+			return err
 		}
-		fmt.Fprintf(w, "| %s | %d | %.1f | %.0f | %.2f | %.2f | %.2f | %.2f |\n", s.name, n, took.Seconds(), float64(n)/took.Seconds(),
-			ms(pct(times, 50)), ms(pct(times, 95)), ms(pct(times, 99)), ms(times[len(times)-1]))
 	}
+	return nil
+}
+
+// measureSearch measures db's searches, rankings not cached, and prints
+// its row of the table (the import's columns empty when took is 0).
+func measureSearch(w io.Writer, ctx context.Context, name string, db store, n int, took time.Duration, qs []string, runs int) error {
+	l := search.DefaultLimits
+	l.NoCache = true
+	db.SetSearchLimits(l)
+	times, err := measure(ctx, db, qs, runs)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	imp := "| – | –"
+	if took > 0 {
+		imp = fmt.Sprintf("| %.1f | %.0f", took.Seconds(), float64(n)/took.Seconds())
+	}
+	fmt.Fprintf(w, "| %s | %d %s | %.2f | %.2f | %.2f | %.2f |\n", name, n, imp,
+		ms(pct(times, 50)), ms(pct(times, 95)), ms(pct(times, 99)), ms(times[len(times)-1]))
 	return nil
 }
 
