@@ -15,8 +15,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/search"
 	"github.com/wengao/wengao/sqlstore"
@@ -62,10 +63,21 @@ var (
 // once: the migrations run under an advisory lock.
 func Open(ctx context.Context, url string) (*DB, error) {
 	open := func(conns int) (*sql.DB, error) {
-		db, err := sql.Open("pgx", url)
+		cfg, err := pgx.ParseConfig(url)
 		if err != nil {
 			return nil, err
 		}
+		// Statements are prepared once per connection (pgx's statement
+		// cache), and PostgreSQL would switch a prepared statement to a
+		// generic plan after five runs. A search's cost turns on its
+		// arguments (a rare phrase: the GIN index; a common one over a
+		// few rows: the rows by key), which only a plan made for them
+		// knows: a generic plan read and checked every text of a row
+		// range, 30 times as slow over the query list.
+		if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+			cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+		}
+		db := stdlib.OpenDB(*cfg)
 		db.SetMaxOpenConns(conns)
 		db.SetMaxIdleConns(conns)
 		db.SetConnMaxIdleTime(5 * time.Minute)

@@ -136,3 +136,23 @@ func TestDialectErrors(t *testing.T) {
 		t.Errorf("a session of no user: %v; unique %t, foreign key %t, want foreign key only", orphan, d.IsUniqueViolation(orphan), d.IsForeignKeyViolation(orphan))
 	}
 }
+
+// TestCustomPlans: the store's connections plan each statement for its
+// arguments (plan_cache_mode), as searches need, unless the address
+// says otherwise.
+func TestCustomPlans(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	for _, c := range []struct{ url, want string }{
+		{url, "force_custom_plan"},
+		{url + "&plan_cache_mode=auto", "auto"},
+	} {
+		db := mustOpen(t, c.url)
+		var got string
+		if err := db.ReadPool().QueryRowContext(context.Background(), `SHOW plan_cache_mode`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%s: plan_cache_mode %q, want %q", c.url, got, c.want)
+		}
+	}
+}
