@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wengao/wengao/search"
 )
@@ -97,7 +98,31 @@ func partAt(words []string, start int) (int, string) {
 			b.WriteString(strconv.Itoa(p))
 		}
 	}
+	// The trigrams of the part, without positions.
+	seen := map[string]bool{}
+	for i := start; i+1 < end; i++ {
+		if t, ok := trigram(words[i], words[i+1]); ok && !seen[t] {
+			seen[t] = true
+			b.WriteByte(' ')
+			b.WriteString(quoteLexeme(t))
+		}
+	}
 	return end, b.String()
+}
+
+// trigramMark starts a trigram lexeme: no token does, so that no token's
+// prefix matches one.
+const trigramMark = "~"
+
+// trigram returns the trigram lexeme of the tokens a and b at consecutive
+// positions, when both are bigrams: three consecutive characters of one
+// run ("国务", "务院": "~国务院").
+func trigram(a, b string) (string, bool) {
+	if utf8.RuneCountInString(a) != 2 || utf8.RuneCountInString(b) != 2 {
+		return "", false
+	}
+	_, n := utf8.DecodeLastRuneInString(b)
+	return trigramMark + a + b[len(b)-n:], true
 }
 
 // quoteLexeme quotes a token as a lexeme of a tsvector or tsquery literal.
@@ -114,8 +139,31 @@ func quoteLexeme(t string) string {
 // phraseQuery renders a phrase as a tsquery: its tokens at consecutive
 // positions, the last one a prefix when the phrase says so.
 func phraseQuery(p search.Phrase) string {
+	var trigrams []string
+	for i := 0; i+1 < len(p.Tokens); i++ {
+		if p.Prefix && i+1 == len(p.Tokens)-1 {
+			break
+		}
+		if t, ok := trigram(p.Tokens[i], p.Tokens[i+1]); ok {
+			trigrams = append(trigrams, quoteLexeme(t))
+		}
+	}
+	// Two bigrams at consecutive positions are a trigram: found by the
+	// index alone, with no text's positions read.
+	if len(p.Tokens) == 2 && len(trigrams) == 1 {
+		return "(" + trigrams[0] + ")"
+	}
 	var b strings.Builder
 	b.WriteByte('(')
+	// Longer phrases hold their trigrams too: the index finds the texts
+	// holding all of them, whose positions are then checked.
+	for _, t := range trigrams {
+		b.WriteString(t)
+		b.WriteString(" & ")
+	}
+	if len(trigrams) > 0 {
+		b.WriteByte('(')
+	}
 	for i, t := range p.Tokens {
 		if i > 0 {
 			b.WriteString(" <-> ")
@@ -124,6 +172,9 @@ func phraseQuery(p search.Phrase) string {
 		if p.Prefix && i == len(p.Tokens)-1 {
 			b.WriteString(":*")
 		}
+	}
+	if len(trigrams) > 0 {
+		b.WriteByte(')')
 	}
 	b.WriteByte(')')
 	return b.String()
