@@ -91,8 +91,11 @@ func matchSQL(table string, clauses [][]search.Phrase, not []search.Phrase, cond
 	return q, args
 }
 
+// indexPool is where the index lookups run (see Open).
+func (db *DB) indexPool() sqlstore.Pool { return sqlstore.NewPool(db.index, dialect{}) }
+
 func (s searchStore) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
-	rows, err := s.db.ReadPool().QueryContext(ctx, q, args...)
+	rows, err := s.db.indexPool().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +120,9 @@ func (s searchStore) Match(ctx context.Context, field search.Field, clauses [][]
 // MatchRange returns the row ids from lo to hi matching the clauses and
 // none of not.
 func (s searchStore) MatchRange(ctx context.Context, field search.Field, clauses [][]search.Phrase, not []search.Phrase, lo, hi int64) ([]int64, error) {
-	q, args := matchSQL(indexTable(field), clauses, not, ` AND id BETWEEN ? AND ?`, lo, hi)
+	// id + 0: not by the primary key, which would read every text of
+	// the range.
+	q, args := matchSQL(indexTable(field), clauses, not, ` AND id + 0 BETWEEN ? AND ?`, lo, hi)
 	return s.ids(ctx, q, args...)
 }
 
@@ -177,7 +182,7 @@ func (s searchStore) matchNear(ctx context.Context, phrases []search.Phrase, dis
 		SELECT b.id, b.start, u.lexeme, array_to_string(u.positions, ',')
 		FROM body_index b JOIN c USING (id), ` + lexemes + `
 		ORDER BY b.id`
-	rows, err := s.db.ReadPool().QueryContext(ctx, q, args...)
+	rows, err := s.db.indexPool().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +285,7 @@ func (s searchStore) DocFreqs(ctx context.Context, field search.Field, tokens []
 		cols[i] = `(SELECT COUNT(DISTINCT id) FROM ` + table + ` WHERE tsv @@ CAST(? AS tsquery))`
 		args[i], dest[i] = quoteLexeme(t), &counts[i]
 	}
-	if err := db.ReadPool().QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
+	if err := db.indexPool().QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
 		return nil, 0, err
 	}
 	c.mu.Lock()
@@ -343,7 +348,7 @@ func (x relatedIndex) Probe(ctx context.Context, field search.Field, terms []str
 	for i, t := range terms {
 		cols[i], args[i], dest[i] = sub, quoteLexeme(t), &lists[i]
 	}
-	if err := x.db.ReadPool().QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
+	if err := x.db.indexPool().QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
 		return nil, err
 	}
 	out := make([][]int64, len(terms))

@@ -137,6 +137,10 @@ type Pool struct {
 	d  Dialect
 }
 
+// NewPool returns a Pool on db speaking dialect d: for an engine's
+// connections of its own (PostgreSQL's index lookups).
+func NewPool(db *sql.DB, d Dialect) Pool { return Pool{db: db, d: d} }
+
 // DB returns the pool's *sql.DB.
 func (p Pool) DB() *sql.DB { return p.db }
 
