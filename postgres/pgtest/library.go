@@ -80,11 +80,14 @@ func buildSample(base string) (string, error) {
 	return name, nil
 }
 
-// newDatabaseFrom creates a database copied from template, dropped at the
-// end of tb, and returns its address.
+// newDatabaseFrom creates a database, empty or copied from template,
+// dropped at the end of tb, and returns its address.
 func newDatabaseFrom(tb testing.TB, template string) string {
 	tb.Helper()
 	base := URL(tb)
+	if _, err := url.Parse(base); err != nil {
+		tb.Fatalf("WENGAO_TEST_POSTGRES: %v", err)
+	}
 	name, err := createDatabase(context.Background(), base, "wengao_test_", template)
 	if err != nil {
 		tb.Fatal(err)
@@ -128,7 +131,8 @@ func dropDatabase(tb testing.TB, name string) {
 	}
 }
 
-// withPath returns the address base with the database name.
+// withPath returns the address base (checked by the caller) with the
+// database name.
 func withPath(base, name string) string {
 	u, err := url.Parse(base)
 	if err != nil {

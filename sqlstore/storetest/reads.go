@@ -158,13 +158,6 @@ func testListDocuments(t *testing.T, open Opener) {
 	db := f.Docs
 	SaveReadDocs(t, db)
 
-	ids := func(ds []wengao.DocumentSummary) string {
-		s := ""
-		for _, d := range ds {
-			s += d.ID
-		}
-		return s
-	}
 	for _, tt := range []struct {
 		f    wengao.DocumentListFilter
 		want string
@@ -245,13 +238,6 @@ func testListCategoryAndSlices(t *testing.T, open Opener) {
 	f := open(t)
 	db := f.Docs
 	SaveReadDocs(t, db)
-	ids := func(ds []wengao.DocumentSummary) string {
-		s := ""
-		for _, d := range ds {
-			s += d.ID
-		}
-		return s
-	}
 	check := func(category, want string, wantTotal int) {
 		t.Helper()
 		got, total, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Category: category, Limit: 10})
@@ -303,4 +289,13 @@ func testListCategoryAndSlices(t *testing.T, open Opener) {
 	if _, _, err := db.ListDocumentSlice(ctx, 0, 2); wengao.ErrorCode(err) != wengao.EINVALID {
 		t.Errorf("slice 0: got %v, want EINVALID", err)
 	}
+}
+
+// ids joins the ids of ds (one letter each).
+func ids(ds []wengao.DocumentSummary) string {
+	s := ""
+	for _, d := range ds {
+		s += d.ID
+	}
+	return s
 }
