@@ -44,6 +44,7 @@ func fixture(tb testing.TB, url string, clock *storetest.Clock) *storetest.Fixtu
 	db.Now = clock.Now
 	return &storetest.Fixture{
 		Store: db,
+		Docs:  db,
 		Clock: clock,
 		AddDocuments: func(tb testing.TB, docs []*wengao.Document) {
 			tb.Helper()
@@ -143,5 +144,25 @@ func TestDialectErrors(t *testing.T) {
 	orphan := rawExec(url, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) VALUES ('\x00', 999, 0, 0, 0)`)
 	if !d.IsForeignKeyViolation(orphan) || d.IsUniqueViolation(orphan) {
 		t.Errorf("a session of no user: %v; unique %t, foreign key %t, want foreign key only", orphan, d.IsUniqueViolation(orphan), d.IsForeignKeyViolation(orphan))
+	}
+}
+
+// TestCustomPlans: the store's connections plan each statement for its
+// arguments (plan_cache_mode), as searches need, unless the address
+// says otherwise.
+func TestCustomPlans(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	for _, c := range []struct{ url, want string }{
+		{url, "force_custom_plan"},
+		{url + "&plan_cache_mode=auto", "auto"},
+	} {
+		db := mustOpen(t, c.url)
+		var got string
+		if err := db.ReadPool().QueryRowContext(context.Background(), `SHOW plan_cache_mode`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%s: plan_cache_mode %q, want %q", c.url, got, c.want)
+		}
 	}
 }

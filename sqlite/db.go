@@ -268,3 +268,8 @@ func (db *DB) Optimize(ctx context.Context) error {
 	_, err := db.write.ExecContext(ctx, `PRAGMA optimize`)
 	return err
 }
+
+// refreshMeta brings the metadata cache up to date with the database.
+func (db *DB) refreshMeta(ctx context.Context) error {
+	return sqlstore.RefreshCatalog(ctx, db.ReadPool(), &db.meta)
+}

@@ -301,7 +301,7 @@ func (w *docWriter) lookupNearDuplicate(ctx context.Context, p *prepared, self i
 			best = h
 		}
 	}
-	for _, m := range w.batchDups.Query(p.sig, wengao.NearDuplicateThreshold) {
+	for _, m := range w.batchDups.Query(p.Sig, wengao.NearDuplicateThreshold) {
 		if h := (dupHit{m.ID, m.Similarity}); better(h) {
 			best = h
 		}
@@ -310,7 +310,7 @@ func (w *docWriter) lookupNearDuplicate(ctx context.Context, p *prepared, self i
 		return "", 0, nil
 	}
 	var id string
-	if err := w.stmts["ndExtID"].QueryRowContext(ctx, best.rowID).Scan(&id); err != nil {
+	if err := w.Stmts["ndExtID"].QueryRowContext(ctx, best.rowID).Scan(&id); err != nil {
 		return "", 0, err
 	}
 	return id, best.sim, nil
@@ -322,19 +322,19 @@ func (w *docWriter) lookupNearDuplicate(ctx context.Context, p *prepared, self i
 func (w *docWriter) writeDupSignature(ctx context.Context, p *prepared, rowID int64, updated bool) error {
 	if updated {
 		var old []byte
-		err := w.stmts["ndSigGet"].QueryRowContext(ctx, rowID).Scan(&old)
-		if err == nil && string(old) == string(p.sigBlob) {
+		err := w.Stmts["ndSigGet"].QueryRowContext(ctx, rowID).Scan(&old)
+		if err == nil && string(old) == string(p.SigBlob) {
 			return nil
 		} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 	}
-	w.batchDups.Add(rowID, p.sig)
-	w.signed = append(w.signed, signedRow{rowID, p.sig.Sketch()})
+	w.batchDups.Add(rowID, p.Sig)
+	w.signed = append(w.signed, signedRow{rowID, p.Sig.Sketch()})
 	if updated {
 		w.resigned[rowID] = true
 	}
-	return putDupSignature(ctx, w.stmts, rowID, &p.sig, p.sigBlob, updated)
+	return putDupSignature(ctx, w.Stmts, rowID, &p.Sig, p.SigBlob, updated)
 }
 
 // putDupSignature writes the signature sig (encoded as blob) and its band

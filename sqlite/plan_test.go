@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/sqlstore"
 )
 
 // TestDupCheckUsesIndex pins the plan of the exact-duplicate check: with
@@ -28,7 +29,7 @@ func TestDupCheckUsesIndex(t *testing.T) {
 	if _, err := db.write.ExecContext(ctx, `ANALYZE`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+docWriterSQL["dup"], "h", "a")
+	rows, err := db.write.QueryContext(ctx, `EXPLAIN QUERY PLAN `+sqlstore.DocumentWriteSQL(db.Dialect())["dup"], "h", "a")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,10 +101,7 @@ func TestListingPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	sub := wengao.DocumentListFilter{SummaryRunes: 120}
-	list := func(order wengao.DocumentOrder, c string, f wengao.DocumentListFilter) (string, []any) {
-		from, where, args := listFrom(order, c)
-		return listSQL(from, where, listOrders[order], f), args
-	}
+	list := db.ListingSQL
 	home, _ := list(wengao.OrderDate, "", wengao.DocumentListFilter{})
 	feed, _ := list(wengao.OrderAdded, "", sub)
 	byID, _ := list(wengao.OrderID, "", wengao.DocumentListFilter{})
@@ -119,8 +117,8 @@ func TestListingPlans(t *testing.T) {
 		{"all by id", byID, []any{20, 0}, "SCAN d"},
 		{"top category", top, append(topArgs, 20, 40), "USING INDEX documents_top_date"},
 		{"sub-category", subCat, append(subArgs, 20, 0), "USING INDEX documents_category_date"},
-		{"sitemap slice", listSQL(`documents d NOT INDEXED`, sliceWhere, `d.id`, wengao.DocumentListFilter{}), []any{0, 50000, 50000, 0}, "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
-		{"all-time ranking", topAllTimeSQL, []any{50}, "USING INDEX documents_published_reads"},
+		{"sitemap slice", db.SliceSQL(), []any{0, 50000, 50000, 0}, "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"},
+		{"all-time ranking", db.TopAllTimeSQL(), []any{50}, "USING INDEX documents_published_reads"},
 		{"category count", `SELECT coalesce(sum(n), 0) FROM category_counts WHERE category = ? OR (category > ? AND category < ?)`, []any{"报告", "报告/", "报告0"}, "USING PRIMARY KEY"},
 		{"related list", relatedReadSQL, []any{1}, "USING INTEGER PRIMARY KEY"},
 	}

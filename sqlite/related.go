@@ -30,55 +30,18 @@ func (db *DB) RelatedDocuments(ctx context.Context, id string, n int) ([]wengao.
 		return nil, err
 	}
 	if list.Valid {
-		return db.relatedRefs(ctx, parseRelated(list.String), computedAt, n)
+		return db.RelatedRefs(ctx, parseRelated(list.String), computedAt, n)
 	}
 	c, err := db.computeRelated(ctx, row, search.BoundedRelated)
 	if err != nil {
 		return nil, err
 	}
 	db.related.queue(c)
-	return db.relatedRefs(ctx, c.Entries, c.at, n)
+	return db.RelatedRefs(ctx, c.Entries, c.at, n)
 }
 
 // relatedReadSQL reads a document's row and its stored list, if any.
 const relatedReadSQL = `SELECT d.id, r.list, coalesce(r.computed_at, 0) FROM documents d LEFT JOIN related_lists r ON r.id = d.id WHERE d.ext_id = ?`
-
-// relatedRefs returns up to n of entries that are published documents
-// created by computedAt, in the order of entries.
-func (db *DB) relatedRefs(ctx context.Context, entries []search.RelatedEntry, computedAt int64, n int) ([]wengao.DocumentRef, error) {
-	refs := []wengao.DocumentRef{}
-	if len(entries) == 0 || n <= 0 {
-		return refs, nil
-	}
-	args := make([]any, 0, len(entries)+1)
-	for _, e := range entries {
-		args = append(args, e.Row)
-	}
-	args = append(args, computedAt)
-	rows, err := db.read.QueryContext(ctx, `SELECT id, ext_id, title, date FROM documents WHERE id IN (`+placeholders(len(entries))+`) AND status = 'published' AND created_at <= ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	byRow := make(map[int64]wengao.DocumentRef, len(entries))
-	for rows.Next() {
-		var r int64
-		var ref wengao.DocumentRef
-		if err := rows.Scan(&r, &ref.ID, &ref.Title, &ref.Date); err != nil {
-			return nil, err
-		}
-		byRow[r] = ref
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		if ref, ok := byRow[e.Row]; ok && len(refs) < n {
-			refs = append(refs, ref)
-		}
-	}
-	return refs, nil
-}
 
 // docFreq returns the number of documents holding each term according to
 // the given fts5vocab table, and the number of documents.

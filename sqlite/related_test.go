@@ -213,7 +213,7 @@ func TestRelatedOnCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := db.relatedRefs(ctx, ref.Entries, ref.at, top)
+		want, err := db.RelatedRefs(ctx, ref.Entries, ref.at, top)
 		if err != nil {
 			t.Fatal(err)
 		}

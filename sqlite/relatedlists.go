@@ -114,32 +114,7 @@ func (x relatedIndex) Probe(ctx context.Context, field search.Field, terms []str
 
 // Stats reads the size and hash of rows.
 func (x relatedIndex) Stats(ctx context.Context, rows []int64) (map[int64]search.DocStat, error) {
-	out := make(map[int64]search.DocStat, len(rows))
-	for start := 0; start < len(rows); start += 500 {
-		part := rows[start:min(start+500, len(rows))]
-		args := make([]any, len(part))
-		for i, r := range part {
-			args[i] = r
-		}
-		res, err := x.db.read.QueryContext(ctx, `SELECT id, size, hash FROM documents WHERE id IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for res.Next() {
-			var r int64
-			var st search.DocStat
-			if err := res.Scan(&r, &st.Size, &st.Hash); err != nil {
-				res.Close()
-				return nil, err
-			}
-			out[r] = st
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return x.db.DocStats(ctx, rows)
 }
 
 // computeRelated computes the related reading of document row within lim.

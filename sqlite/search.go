@@ -4,20 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/search"
+	"github.com/wengao/wengao/sqlstore"
 )
 
 var _ wengao.SearchService = (*DB)(nil)
 
-// Search limits.
+// Search and listing limits.
 const (
 	DefaultLimit = search.DefaultLimit
 	MaxLimit     = search.MaxLimit
+	// MaxListLimit and MaxListOffset bound ListDocuments' pages.
+	MaxListLimit  = sqlstore.MaxListLimit
+	MaxListOffset = sqlstore.MaxListOffset
 )
 
 // Search runs a user's query: package search ranks and shows what the
@@ -84,67 +87,14 @@ func (s searchStore) MatchNearAmong(ctx context.Context, phrases []search.Phrase
 	return s.db.matchAmong(ctx, nearExpr(phrases, distance), rows)
 }
 
-// orderedBatch is the number of rows Ordered hands over at a time.
-const orderedBatch = 256
-
-// Ordered walks the documents in order by the indexes of migrations 012
-// and 013, each one index scan.
+// Ordered walks the documents in order (sqlstore.Store.Ordered).
 func (s searchStore) Ordered(ctx context.Context, order search.Order, fn func(rows []int64) (bool, error)) error {
-	var q string
-	switch order {
-	case search.OrderSize:
-		q = `SELECT id FROM documents ORDER BY size, date DESC, id DESC`
-	case search.OrderDate:
-		// Only published documents are ever shown: the partial index of
-		// the home page serves.
-		q = `SELECT id FROM documents INDEXED BY documents_published_date WHERE status = 'published' ORDER BY date DESC, id DESC`
-	case search.OrderReads:
-		q = `SELECT id FROM documents ORDER BY reads DESC, id DESC`
-	default:
-		return fmt.Errorf("sqlite: unknown order %d", order)
-	}
-	rs, err := s.db.read.QueryContext(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rs.Close()
-	batch := make([]int64, 0, orderedBatch)
-	for rs.Next() {
-		var id int64
-		if err := rs.Scan(&id); err != nil {
-			return err
-		}
-		if batch = append(batch, id); len(batch) == orderedBatch {
-			more, err := fn(batch)
-			if err != nil || !more {
-				return err
-			}
-			batch = batch[:0]
-		}
-	}
-	if err := rs.Err(); err != nil {
-		return err
-	}
-	if len(batch) > 0 {
-		_, err = fn(batch)
-	}
-	return err
+	return s.db.Ordered(ctx, order, fn)
 }
 
 // Texts returns the documents of rows.
 func (s searchStore) Texts(ctx context.Context, rows []int64) ([]search.Text, error) {
-	args := make([]any, len(rows))
-	for i, id := range rows {
-		args[i] = id
-	}
-	rs, err := s.db.read.QueryContext(ctx, `SELECT id, ext_id, title, date, category, body, plain, reads FROM documents JOIN document_texts USING (id) WHERE id IN (`+placeholders(len(rows))+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rs, func(r rowScanner) (*search.Text, error) {
-		t := &search.Text{}
-		return t, r.Scan(&t.Row, &t.ID, &t.Title, &t.Date, &t.Category, &t.Body, &t.Plain, &t.Reads)
-	})
+	return s.db.Texts(ctx, rows)
 }
 
 // DocFreqs returns the document frequency of each token in the field.

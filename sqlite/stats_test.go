@@ -12,6 +12,7 @@ import (
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlstore/storetest"
 )
 
 var chinaTime = time.FixedZone("CST", 8*60*60)
@@ -66,7 +67,7 @@ func values(series []wengao.DayValue) []int64 {
 func seedStats(t *testing.T, db *sqlite.DB) {
 	t.Helper()
 	ctx := context.Background()
-	saveReadDocs(t, db)
+	storetest.SaveReadDocs(t, db)
 	if err := db.RecordReads(ctx, []wengao.Read{
 		{DocumentID: "a", Day: "2024-04-30", Count: 100},
 		{DocumentID: "a", Day: "2024-05-01", Count: 3},
@@ -298,7 +299,7 @@ func TestStatsRecordSearchesInvalid(t *testing.T) {
 func TestStatsToday(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	saveReadDocs(t, db)
+	storetest.SaveReadDocs(t, db)
 	u, err := db.CreateUser(ctx, wengao.NewUser{Username: "统计读者", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)

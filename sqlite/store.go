@@ -35,6 +35,18 @@ func (dialect) IsForeignKeyViolation(err error) bool {
 	return extendedCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
+func (dialect) Indexed(table, index string) string {
+	if index == "" {
+		return table + ` NOT INDEXED`
+	}
+	return table + ` INDEXED BY ` + index
+}
+
+// TopCategory is the expression of the index documents_top_date.
+func (dialect) TopCategory(col string) string {
+	return `substr(` + col + `, 1, instr(` + col + ` || '/', '/') - 1)`
+}
+
 // extendedCode returns the extended SQLite result code of err, or -1.
 func extendedCode(err error) int {
 	var se *sqlitedriver.Error

@@ -28,6 +28,7 @@ func fixture(db *sqlite.DB, clock *storetest.Clock) *storetest.Fixture {
 	db.Now = clock.Now
 	return &storetest.Fixture{
 		Store: db,
+		Docs:  db,
 		Clock: clock,
 		AddDocuments: func(tb testing.TB, docs []*wengao.Document) {
 			tb.Helper()

@@ -420,8 +420,8 @@ func (db *DB) ApproveUpload(ctx context.Context, id, reviewerID int64, reward in
 		return nil, err
 	}
 	prep := prepareDocument(uploadDocument(u))
-	if prep.err == nil {
-		prep.near, prep.nearErr = db.lookupStored(ctx, &prep.sig)
+	if prep.Err == nil {
+		prep.near, prep.nearErr = db.lookupStored(ctx, &prep.Sig)
 	}
 	nearest, err := db.rewardNearest(ctx, u, docID)
 	if err != nil {

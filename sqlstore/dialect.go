@@ -29,6 +29,14 @@ type Dialect interface {
 	// IsForeignKeyViolation reports whether err is a FOREIGN KEY
 	// constraint refusing a row.
 	IsForeignKeyViolation(err error) bool
+	// Indexed returns table (with its alias, if any) as a FROM item that
+	// reads index, or the table in row id order for index "": SQLite's
+	// INDEXED BY and NOT INDEXED, as its planner picks worse plans with
+	// the statistics of a small library; PostgreSQL's planner chooses.
+	Indexed(table, index string) string
+	// TopCategory returns the top-level part of the category in the
+	// column col ("a" of "a/b"), written as the index on it is.
+	TopCategory(col string) string
 }
 
 // Placeholders is a way of writing a statement's parameters.
@@ -128,6 +136,10 @@ type Pool struct {
 	db *sql.DB
 	d  Dialect
 }
+
+// NewPool returns a Pool on db speaking dialect d: for an engine's
+// connections of its own (PostgreSQL's index lookups).
+func NewPool(db *sql.DB, d Dialect) Pool { return Pool{db: db, d: d} }
 
 // DB returns the pool's *sql.DB.
 func (p Pool) DB() *sql.DB { return p.db }

@@ -229,9 +229,16 @@ func row(w io.Writer, name string, items []*item) {
 	fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.3f | %s | %.1f |\n", name, len(items), pct(top1), pct(top3), pct(top10), mrr/n, pct(missing), ms/n)
 }
 
+// library is what evaluate reads of a store: searches, and the target's
+// title when it is not first.
+type library interface {
+	wengao.SearchService
+	FindDocumentByID(ctx context.Context, id string) (*wengao.Document, error)
+}
+
 // evaluate runs one query: the first page, then, when the target is not on
 // it, the first depth hits to find its rank.
-func evaluate(ctx context.Context, db *sqlite.DB, it *item) error {
+func evaluate(ctx context.Context, db library, it *item) error {
 	start := time.Now()
 	res, err := db.Search(ctx, wengao.SearchRequest{Query: it.query, Limit: 10})
 	if err != nil {

@@ -5,9 +5,6 @@ package pgtest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -38,31 +35,5 @@ func Connect(tb testing.TB) *pgx.Conn {
 // own.
 func NewDatabase(tb testing.TB) string {
 	tb.Helper()
-	conn := Connect(tb)
-	ctx := context.Background()
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		tb.Fatal(err)
-	}
-	name := "wengao_test_" + hex.EncodeToString(b[:])
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("create database: %v", err)
-	}
-	tb.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), URL(tb))
-		if err != nil {
-			tb.Errorf("connect to drop %s: %v", name, err)
-			return
-		}
-		defer c.Close(context.Background())
-		if _, err := c.Exec(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("drop %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(URL(tb))
-	if err != nil {
-		tb.Fatalf("WENGAO_TEST_POSTGRES: %v", err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	return newDatabaseFrom(tb, "")
 }

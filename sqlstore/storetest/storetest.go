@@ -1,7 +1,7 @@
-// Package storetest is the test suite of the account side of a store
-// (package sqlstore's services), run against each engine from this one
-// source: the sqlite and postgres packages call Run with an opener of
-// their own.
+// Package storetest is the test suite of a store's services (the account
+// side, package sqlstore's, and documents, read counts, listings and
+// search), run against each engine from this one source: the sqlite and
+// postgres packages call Run with an opener of their own.
 package storetest
 
 import (
@@ -38,10 +38,23 @@ type Follower interface {
 	PollChanges(ctx context.Context) error
 }
 
+// DocumentStore is what the suite tests of the documents side.
+type DocumentStore interface {
+	wengao.DocumentService
+	wengao.SearchService
+	wengao.BrowseService
+	wengao.ReadService
+	// DeleteDocument removes a document and what refers to it; ENOTFOUND
+	// when there is none.
+	DeleteDocument(ctx context.Context, id string) error
+}
+
 // Fixture is an open store with what the suite needs besides its
 // services.
 type Fixture struct {
 	Store
+	// Docs is the same store's documents side.
+	Docs DocumentStore
 	// Clock is the store's clock.
 	Clock *Clock
 	// AddDocuments stores documents (their ID, Title and Date are what
@@ -104,6 +117,17 @@ func Run(t *testing.T, open Opener) {
 		{"RateLimitsExpire", testRateLimitsExpire},
 		{"VisitorReadsTwoInstances", testVisitorReadsTwoInstances},
 		{"VisitorReadsPruned", testVisitorReadsPruned},
+		{"SaveDocuments", testSaveDocuments},
+		{"SaveDocumentsInvalid", testSaveDocumentsInvalid},
+		{"SaveTwiceInOneBatch", testSaveTwiceInOneBatch},
+		{"DeleteDocument", testDeleteDocument},
+		{"DocumentsAcrossInstances", testDocumentsAcrossInstances},
+		{"LongDocumentPhrases", testLongDocumentPhrases},
+		{"RecordReads", testRecordReads},
+		{"RecordReadsKeepsImport", testRecordReadsKeepsImport},
+		{"ListDocuments", testListDocuments},
+		{"Categories", testCategories},
+		{"ListCategoryAndSlices", testListCategoryAndSlices},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -10,36 +10,38 @@ import (
 	"github.com/wengao/wengao/search"
 )
 
-// The metadata cache (db.meta) holds the search.Meta of every published
-// document, indexed by row id. It is refreshed from rows whose seq is newer
-// than the last seen version, so writes by other processes (an import while
-// serving) become visible.
+// A store's metadata cache (a search.Catalog) holds the search.Meta of
+// every published document, indexed by row id. It is refreshed from rows
+// whose seq is newer than the last seen version (doc_version), so writes
+// by other processes or instances (an import while serving) become
+// visible.
 //
 // Only published documents are held: a hidden or deleted one (see
 // SetDocumentStatus) is absent, as a purged one, so that search, facets,
 // categories and related reading never show it.
 
-// refreshMeta brings the metadata cache up to date with the database.
-func (db *DB) refreshMeta(ctx context.Context) error {
+// RefreshCatalog brings the metadata cache cat up to date with the
+// database read through p.
+func RefreshCatalog(ctx context.Context, p Pool, cat *search.Catalog) error {
 	var v int64
-	if err := db.read.QueryRowContext(ctx, `SELECT v FROM doc_version`).Scan(&v); err != nil {
+	if err := p.QueryRowContext(ctx, `SELECT v FROM doc_version`).Scan(&v); err != nil {
 		return err
 	}
-	db.meta.RLock()
-	cur := db.meta.Version
-	db.meta.RUnlock()
+	cat.RLock()
+	cur := cat.Version
+	cat.RUnlock()
 	if v == cur {
 		return nil
 	}
-	db.meta.Lock()
-	defer db.meta.Unlock()
-	if v == db.meta.Version {
+	cat.Lock()
+	defer cat.Unlock()
+	if v == cat.Version {
 		return nil
 	}
-	if err := db.forgetDeletedMeta(ctx); err != nil {
+	if err := forgetDeleted(ctx, p, cat); err != nil {
 		return err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, ext_id, title, date, category, reads, plain, size, status FROM documents WHERE seq > ?`, db.meta.Version)
+	rows, err := p.QueryContext(ctx, `SELECT id, ext_id, title, date, category, reads, plain, size, status FROM documents WHERE seq > ?`, cat.Version)
 	if err != nil {
 		return err
 	}
@@ -55,27 +57,27 @@ func (db *DB) refreshMeta(ctx context.Context) error {
 			return err
 		}
 		if string(status) != wengao.DocPublished {
-			db.meta.Drop(id)
+			cat.Drop(id)
 			continue
 		}
 		m.ID, m.Title, m.Date, m.Category = transient(ext), transient(title), transient(date), transient(category)
 		m.Year = wengao.YearOf(m.Date)
 		m.TitleLen = utf8.RuneCount(title)
-		db.meta.Put(id, m)
+		cat.Put(id, m)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	db.meta.Version = v
+	cat.Version = v
 	return nil
 }
 
-// forgetDeletedMeta drops the rows deleted since the cache's version (see
+// forgetDeleted drops the rows deleted since the cache's version (see
 // deleted_documents). It runs before the changed rows are read: a row id
-// reused by a newer document is then filled again. The caller holds
-// db.meta's lock.
-func (db *DB) forgetDeletedMeta(ctx context.Context) error {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM deleted_documents WHERE seq > ?`, db.meta.Version)
+// reused by a newer document (SQLite) is then filled again. The caller
+// holds cat's lock.
+func forgetDeleted(ctx context.Context, p Pool, cat *search.Catalog) error {
+	rows, err := p.QueryContext(ctx, `SELECT id FROM deleted_documents WHERE seq > ?`, cat.Version)
 	if err != nil {
 		return err
 	}
@@ -85,7 +87,7 @@ func (db *DB) forgetDeletedMeta(ctx context.Context) error {
 		if err := rows.Scan(&id); err != nil {
 			return err
 		}
-		db.meta.Drop(id)
+		cat.Drop(id)
 	}
 	return rows.Err()
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -24,7 +24,7 @@ func (c *collector) SaveDocuments(_ context.Context, docs []*wengao.Document) ([
 	return make([]wengao.ImportResult, len(docs)), nil
 }
 
-// TestPrepareDocumentStoredForms pins what prepareDocument derives, which
+// TestPrepareDocumentStoredForms pins what Prepare derives, which
 // the stored hashes and index rows of existing libraries depend on, to its
 // first, allocation-heavy formulation.
 func TestPrepareDocumentStoredForms(t *testing.T) {
@@ -41,12 +41,12 @@ func TestPrepareDocumentStoredForms(t *testing.T) {
 	for _, d := range docs {
 		d := *d
 		d.Body = slices.Clone(d.Body)
-		p := prepareDocument(&d)
-		if p.err != nil {
-			t.Fatalf("%s: %v", d.ID, p.err)
+		p := Prepare(&d)
+		if p.Err != nil {
+			t.Fatalf("%s: %v", d.ID, p.Err)
 		}
 		titleNorm := chinese.NormalizeRunes(nil, d.Title, nil)
-		bodyNorm := chinese.NormalizeRunes(nil, p.body, nil)
+		bodyNorm := chinese.NormalizeRunes(nil, p.Body, nil)
 		wantTitleToks := string(chinese.AppendTokens(nil, titleNorm))
 		wantBodyToks := string(chinese.AppendTokens(chinese.AppendTokens(nil, titleNorm), bodyNorm))
 		h := sha256.New()
@@ -55,30 +55,30 @@ func TestPrepareDocumentStoredForms(t *testing.T) {
 		h.Write([]byte(string(bodyNorm)))
 		wantHash := hex.EncodeToString(h.Sum(nil))
 		rh := sha256.New()
-		for _, f := range []string{wantHash, d.Title, d.Date, d.Category, p.tags, d.Source, d.Author, p.body, p.outline} {
+		for _, f := range []string{wantHash, d.Title, d.Date, d.Category, p.Tags, d.Source, d.Author, p.Body, p.Outline} {
 			rh.Write([]byte(f))
 			rh.Write([]byte{0})
 		}
 		wantRecord := hex.EncodeToString(rh.Sum(nil))
 		for _, c := range []struct{ name, got, want string }{
-			{"title tokens", p.titleToks, wantTitleToks},
-			{"body tokens", p.bodyToks, wantBodyToks},
-			{"hash", p.hash, wantHash},
-			{"record hash", p.recordHash, wantRecord},
+			{"title tokens", p.TitleToks, wantTitleToks},
+			{"body tokens", p.BodyToks, wantBodyToks},
+			{"hash", p.Hash, wantHash},
+			{"record hash", p.RecordHash, wantRecord},
 		} {
 			if c.got != c.want {
 				t.Errorf("%s: %s: got %.80q, want %.80q", d.ID, c.name, c.got, c.want)
 			}
 		}
-		if got, want := p.size, len(bodyNorm); got != want {
+		if got, want := p.Size, len(bodyNorm); got != want {
 			t.Errorf("%s: size %d, want %d", d.ID, got, want)
 		}
 	}
 }
 
-// BenchmarkPrepareDocument derives the stored forms of the sample
+// BenchmarkPrepare derives the stored forms of the sample
 // documents, as the workers of SaveDocuments do.
-func BenchmarkPrepareDocument(b *testing.B) {
+func BenchmarkPrepare(b *testing.B) {
 	r, err := sample.JSONL()
 	if err != nil {
 		b.Fatal(err)
@@ -100,7 +100,7 @@ func BenchmarkPrepareDocument(b *testing.B) {
 		for _, d := range c.docs {
 			d := *d
 			d.Body = slices.Clone(d.Body)
-			prepareDocument(&d)
+			Prepare(&d)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -9,9 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/wengao/wengao"
+	"github.com/wengao/wengao/search"
 )
-
-var _ wengao.BrowseService = (*DB)(nil)
 
 // MaxListLimit is the largest page ListDocuments returns: a sitemap's
 // worth of URLs.
@@ -21,25 +20,20 @@ const MaxListLimit = 50000
 // is read by walking an index from its start, so depth is what it costs.
 const MaxListOffset = 10000
 
-// The listings name their index (INDEXED BY, or NOT INDEXED for the
-// table by row id): on a small library, or with the statistics of one,
-// SQLite prefers documents_status and sorts, which at a million documents
-// sorts the library for every page.
+// The listings name their index (Dialect.Indexed: on a small library, or
+// with the statistics of one, SQLite prefers documents_status and sorts,
+// which at a million documents sorts the library for every page.
 var listOrders = map[wengao.DocumentOrder]string{
 	wengao.OrderDate:  `d.date DESC, d.id DESC`,
 	wengao.OrderAdded: `d.id DESC`,
 	wengao.OrderID:    `d.id`,
 }
 
-// topCategorySQL is the top-level part of d.category, exactly as the
-// expression of the index documents_top_date.
-const topCategorySQL = `substr(d.category, 1, instr(d.category || '/', '/') - 1)`
-
 // ListDocuments returns one page of all published documents in the given
 // order and their number. Every order reads an index in its order and
 // stops at the page (EXPLAIN QUERY PLAN tests in plan_test.go); the
 // number comes from category_counts.
-func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([]wengao.DocumentSummary, int, error) {
+func (s *Store) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([]wengao.DocumentSummary, int, error) {
 	if f.Order == "" {
 		f.Order = wengao.OrderDate
 	}
@@ -54,7 +48,7 @@ func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([
 		return nil, 0, wengao.Errorf(wengao.EINVALID, "页码超出范围。")
 	}
 	if f.Limit <= 0 {
-		f.Limit = DefaultLimit
+		f.Limit = search.DefaultLimit
 	}
 	f.Limit = min(f.Limit, MaxListLimit)
 	var total int
@@ -63,37 +57,39 @@ func (db *DB) ListDocuments(ctx context.Context, f wengao.DocumentListFilter) ([
 		if f.Order != wengao.OrderDate {
 			return nil, 0, wengao.Errorf(wengao.EINVALID, "分类列表只能按日期排序。")
 		}
-		total, err = db.countCategory(ctx, c)
+		total, err = s.countCategory(ctx, c)
 	} else {
-		total, err = db.CountDocuments(ctx)
+		total, err = s.CountDocuments(ctx)
 	}
 	if err != nil {
 		return nil, 0, err
 	}
-	from, where, args := listFrom(f.Order, f.Category)
-	out, err := db.listSummaries(ctx, from, where, order, f, append(args, f.Limit, f.Offset)...)
+	from, where, args := s.listFrom(f.Order, f.Category)
+	out, err := s.listSummaries(ctx, from, where, order, f, append(args, f.Limit, f.Offset)...)
 	return out, total, err
 }
 
-// listTables are the tables clause of each order of a listing of all
-// published documents.
-var listTables = map[wengao.DocumentOrder]string{
-	wengao.OrderDate:  `documents d INDEXED BY documents_published_date`,
-	wengao.OrderAdded: `documents d NOT INDEXED`,
-	wengao.OrderID:    `documents d NOT INDEXED`,
+// listIndexes are the indexes of each order of a listing of all
+// published documents ("": the table by row id).
+var listIndexes = map[wengao.DocumentOrder]string{
+	wengao.OrderDate:  `documents_published_date`,
+	wengao.OrderAdded: ``,
+	wengao.OrderID:    ``,
 }
 
 // listFrom returns the tables clause and the condition of a listing in
 // order of category c ("" for all), and the condition's arguments.
-func listFrom(order wengao.DocumentOrder, c string) (string, string, []any) {
+func (s *Store) listFrom(order wengao.DocumentOrder, c string) (string, string, []any) {
 	c = strings.Trim(c, "/ ")
 	switch {
 	case c == "":
-		return listTables[order], `d.status = 'published'`, nil
+		return s.dialect.Indexed(`documents d`, listIndexes[order]), `d.status = 'published'`, nil
 	case strings.Contains(c, "/"):
-		return `documents d INDEXED BY documents_category_date`, `d.status = 'published' AND d.category = ?`, []any{c}
+		return s.dialect.Indexed(`documents d`, `documents_category_date`), `d.status = 'published' AND d.category = ?`, []any{c}
 	default:
-		return `documents d INDEXED BY documents_top_date`, `d.status = 'published' AND ` + topCategorySQL + ` = ?`, []any{c}
+		// The top-level part of d.category, exactly as the expression of
+		// the index documents_top_date.
+		return s.dialect.Indexed(`documents d`, `documents_top_date`), `d.status = 'published' AND ` + s.dialect.TopCategory(`d.category`) + ` = ?`, []any{c}
 	}
 }
 
@@ -103,13 +99,13 @@ const sliceWhere = `d.status = 'published' AND d.id > ? AND d.id <= ?`
 // ListDocumentSlice returns the published documents whose row id is in
 // ((n-1)·size, n·size], by id, and the number of such slices up to the
 // largest row id.
-func (db *DB) ListDocumentSlice(ctx context.Context, n, size int) ([]wengao.DocumentSummary, int, error) {
+func (s *Store) ListDocumentSlice(ctx context.Context, n, size int) ([]wengao.DocumentSummary, int, error) {
 	if n < 1 || size < 1 {
 		return nil, 0, wengao.Errorf(wengao.EINVALID, "分片编号与大小须为正数。")
 	}
 	size = min(size, MaxListLimit)
 	var maxID int64
-	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM documents`).Scan(&maxID); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM documents`).Scan(&maxID); err != nil {
 		return nil, 0, err
 	}
 	slices := int((maxID + int64(size) - 1) / int64(size))
@@ -117,15 +113,15 @@ func (db *DB) ListDocumentSlice(ctx context.Context, n, size int) ([]wengao.Docu
 		return []wengao.DocumentSummary{}, slices, nil
 	}
 	lo := int64(n-1) * int64(size)
-	out, err := db.listSummaries(ctx, `documents d NOT INDEXED`, sliceWhere, `d.id`,
+	out, err := s.listSummaries(ctx, s.dialect.Indexed(`documents d`, ``), sliceWhere, `d.id`,
 		wengao.DocumentListFilter{}, lo, lo+int64(size), size, 0)
 	return out, slices, err
 }
 
 // listSummaries runs one listing query (listSQL), LIMIT and OFFSET being
 // the last two arguments.
-func (db *DB) listSummaries(ctx context.Context, from, where, order string, f wengao.DocumentListFilter, args ...any) ([]wengao.DocumentSummary, error) {
-	rows, err := db.read.QueryContext(ctx, listSQL(from, where, order, f), args...)
+func (s *Store) listSummaries(ctx context.Context, from, where, order string, f wengao.DocumentListFilter, args ...any) ([]wengao.DocumentSummary, error) {
+	rows, err := s.read.QueryContext(ctx, listSQL(from, where, order, f), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +171,7 @@ func listSQL(from, where, order string, f wengao.DocumentListFilter) string {
 
 // countCategory returns the number of published documents of category c,
 // with its sub-categories when c is a top-level one.
-func (db *DB) countCategory(ctx context.Context, c string) (int, error) {
+func (s *Store) countCategory(ctx context.Context, c string) (int, error) {
 	var n int
 	q := `SELECT coalesce(sum(n), 0) FROM category_counts WHERE category = ?`
 	args := []any{c}
@@ -184,7 +180,7 @@ func (db *DB) countCategory(ctx context.Context, c string) (int, error) {
 		q += ` OR (category > ? AND category < ?)`
 		args = append(args, c+"/", c+"0")
 	}
-	err := db.read.QueryRowContext(ctx, q, args...).Scan(&n)
+	err := s.read.QueryRowContext(ctx, q, args...).Scan(&n)
 	return n, err
 }
 
@@ -200,8 +196,8 @@ func summarize(body string, n int) string {
 
 // Categories counts the published documents of each category, from
 // category_counts: one row per category, however many documents.
-func (db *DB) Categories(ctx context.Context) ([]wengao.CategoryCount, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT category, n FROM category_counts WHERE n > 0 AND category <> ''`)
+func (s *Store) Categories(ctx context.Context) ([]wengao.CategoryCount, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT category, n FROM category_counts WHERE n > 0 AND category <> ''`)
 	if err != nil {
 		return nil, err
 	}
@@ -247,3 +243,20 @@ func sortCategories(cs []wengao.CategoryCount) {
 		return cs[i].Path < cs[j].Path
 	})
 }
+
+// ListingSQL returns the query of a listing page (its LIMIT and OFFSET
+// placeholders last) and its arguments before them, for plan tests.
+func (s *Store) ListingSQL(order wengao.DocumentOrder, category string, f wengao.DocumentListFilter) (string, []any) {
+	from, where, args := s.listFrom(order, category)
+	return listSQL(from, where, listOrders[order], f), args
+}
+
+// SliceSQL returns the query of ListDocumentSlice: its arguments are the
+// rows' bounds, then LIMIT and OFFSET.
+func (s *Store) SliceSQL() string {
+	return listSQL(s.dialect.Indexed(`documents d`, ``), sliceWhere, `d.id`, wengao.DocumentListFilter{})
+}
+
+// TopAllTimeSQL returns the query of the all-time ranking: its argument
+// is the limit.
+func (s *Store) TopAllTimeSQL() string { return s.topAllTimeSQL() }

@@ -1,14 +1,16 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
 	"testing"
 
 	"github.com/wengao/wengao"
-	"github.com/wengao/wengao/sqlite"
+	"github.com/wengao/wengao/sqlstore"
 )
 
-func saveReadDocs(t *testing.T, db *sqlite.DB) {
+// SaveReadDocs saves four documents (a, b, c, d) of three top-level
+// categories, b undated, d of two paragraphs.
+func SaveReadDocs(t *testing.T, db wengao.DocumentService) {
 	t.Helper()
 	_, err := db.SaveDocuments(context.Background(), []*wengao.Document{
 		{ID: "a", Title: "关于加强安全生产工作的意见", Date: "2024-01-02", Category: "公文/意见", Body: []string{"加强安全生产。"}},
@@ -21,10 +23,11 @@ func saveReadDocs(t *testing.T, db *sqlite.DB) {
 	}
 }
 
-func TestRecordReads(t *testing.T) {
+func testRecordReads(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	saveReadDocs(t, db)
+	f := open(t)
+	db := f.Docs
+	SaveReadDocs(t, db)
 
 	err := db.RecordReads(ctx, []wengao.Read{
 		{DocumentID: "a", Day: "2024-05-01", Count: 3},
@@ -118,9 +121,10 @@ func TestRecordReads(t *testing.T) {
 
 // TestRecordReadsKeepsImport checks that counting reads neither changes a
 // document's content nor makes a re-import see it as changed.
-func TestRecordReadsKeepsImport(t *testing.T) {
+func testRecordReadsKeepsImport(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	f := open(t)
+	db := f.Docs
 	doc := func() *wengao.Document {
 		return &wengao.Document{ID: "a", Title: "关于加强安全生产工作的意见", Body: []string{"加强安全生产。"}}
 	}
@@ -148,18 +152,12 @@ func TestRecordReadsKeepsImport(t *testing.T) {
 	}
 }
 
-func TestListDocuments(t *testing.T) {
+func testListDocuments(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	saveReadDocs(t, db)
+	f := open(t)
+	db := f.Docs
+	SaveReadDocs(t, db)
 
-	ids := func(ds []wengao.DocumentSummary) string {
-		s := ""
-		for _, d := range ds {
-			s += d.ID
-		}
-		return s
-	}
 	for _, tt := range []struct {
 		f    wengao.DocumentListFilter
 		want string
@@ -201,9 +199,10 @@ func TestListDocuments(t *testing.T) {
 	}
 }
 
-func TestCategories(t *testing.T) {
-	db := MustOpenDB(t)
-	saveReadDocs(t, db)
+func testCategories(t *testing.T, open Opener) {
+	f := open(t)
+	db := f.Docs
+	SaveReadDocs(t, db)
 	cats, err := db.Categories(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -234,17 +233,11 @@ func TestCategories(t *testing.T) {
 // TestListCategoryAndSlices: a category's listing (a top-level one takes
 // in its sub-categories) with its count, kept as documents are hidden,
 // moved and added; the library sliced by row id for the sitemaps.
-func TestListCategoryAndSlices(t *testing.T) {
+func testListCategoryAndSlices(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	saveReadDocs(t, db)
-	ids := func(ds []wengao.DocumentSummary) string {
-		s := ""
-		for _, d := range ds {
-			s += d.ID
-		}
-		return s
-	}
+	f := open(t)
+	db := f.Docs
+	SaveReadDocs(t, db)
 	check := func(category, want string, wantTotal int) {
 		t.Helper()
 		got, total, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Category: category, Limit: 10})
@@ -261,13 +254,9 @@ func TestListCategoryAndSlices(t *testing.T) {
 	check("公文", "da", 2)
 	check("公文/意见", "a", 1)
 	check("公", "", 0) // a prefix of a name is not a category
-	if err := db.SetDocumentStatus(ctx, wengao.Actor{}, "d", wengao.DocHidden, ""); err != nil {
-		t.Fatal(err)
-	}
+	mustRawExec(t, f, `UPDATE documents SET status = 'hidden' WHERE ext_id = 'd'`)
 	check("公文", "a", 1)
-	if err := db.SetDocumentStatus(ctx, wengao.Actor{}, "d", wengao.DocPublished, ""); err != nil {
-		t.Fatal(err)
-	}
+	mustRawExec(t, f, `UPDATE documents SET status = 'published' WHERE ext_id = 'd'`)
 	if _, err := db.SaveDocuments(ctx, []*wengao.Document{{ID: "e", Title: "关于印发办法的通知", Date: "2024-03-01", Category: "公文/通知", Body: []string{"印发办法。"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -279,14 +268,12 @@ func TestListCategoryAndSlices(t *testing.T) {
 	if _, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Category: "公文", Order: wengao.OrderID}); wengao.ErrorCode(err) != wengao.EINVALID {
 		t.Errorf("category by id: got %v, want EINVALID", err)
 	}
-	if _, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Offset: sqlite.MaxListOffset + 1}); wengao.ErrorCode(err) != wengao.EINVALID {
+	if _, _, err := db.ListDocuments(ctx, wengao.DocumentListFilter{Offset: sqlstore.MaxListOffset + 1}); wengao.ErrorCode(err) != wengao.EINVALID {
 		t.Errorf("offset past the deepest: got %v, want EINVALID", err)
 	}
 
 	// Rows 1–5 in slices of 2: ab, cd, e; d hidden leaves its slice.
-	if err := db.SetDocumentStatus(ctx, wengao.Actor{}, "d", wengao.DocHidden, ""); err != nil {
-		t.Fatal(err)
-	}
+	mustRawExec(t, f, `UPDATE documents SET status = 'hidden' WHERE ext_id = 'd'`)
 	for n, want := range []string{"", "ab", "c", "e", ""} {
 		if n == 0 {
 			continue
@@ -302,4 +289,13 @@ func TestListCategoryAndSlices(t *testing.T) {
 	if _, _, err := db.ListDocumentSlice(ctx, 0, 2); wengao.ErrorCode(err) != wengao.EINVALID {
 		t.Errorf("slice 0: got %v, want EINVALID", err)
 	}
+}
+
+// ids joins the ids of ds (one letter each).
+func ids(ds []wengao.DocumentSummary) string {
+	s := ""
+	for _, d := range ds {
+		s += d.ID
+	}
+	return s
 }

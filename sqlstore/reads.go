@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -8,13 +8,11 @@ import (
 	"github.com/wengao/wengao"
 )
 
-var _ wengao.ReadService = (*DB)(nil)
-
 // RecordReads adds reads to the daily counts and to each document's
 // all-time total in one transaction. The documents touched get a new seq,
 // so that the metadata cache (and with it search sorted by reads) sees
 // their new totals.
-func (db *DB) RecordReads(ctx context.Context, reads []wengao.Read) error {
+func (s *Store) RecordReads(ctx context.Context, reads []wengao.Read) error {
 	type key struct{ id, day string }
 	daily := make(map[key]int64, len(reads))
 	totals := make(map[string]int64, len(reads))
@@ -32,7 +30,7 @@ func (db *DB) RecordReads(ctx context.Context, reads []wengao.Read) error {
 		return nil
 	}
 
-	tx, err := db.BeginTx(ctx)
+	tx, err := s.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
@@ -43,7 +41,7 @@ func (db *DB) RecordReads(ctx context.Context, reads []wengao.Read) error {
 	}
 	addDaily, err := tx.PrepareContext(ctx, `INSERT INTO document_reads_daily (document_id, day, count)
 		SELECT id, ?, ? FROM documents WHERE ext_id = ?
-		ON CONFLICT (day, document_id) DO UPDATE SET count = count + excluded.count`)
+		ON CONFLICT (day, document_id) DO UPDATE SET count = document_reads_daily.count + excluded.count`)
 	if err != nil {
 		return err
 	}
@@ -68,25 +66,27 @@ func (db *DB) RecordReads(ctx context.Context, reads []wengao.Read) error {
 
 // topAllTimeSQL is the all-time ranking, read from the index
 // documents_published_reads in its order.
-const topAllTimeSQL = `SELECT ext_id, title, date, reads FROM documents INDEXED BY documents_published_reads
+func (s *Store) topAllTimeSQL() string {
+	return `SELECT ext_id, title, date, reads FROM ` + s.dialect.Indexed(`documents`, `documents_published_reads`) + `
 	WHERE reads > 0 AND status = 'published' ORDER BY reads DESC, id LIMIT ?`
+}
 
 // TopDocuments returns the most read published documents since
 // filter.Since: from the daily counts for a period, from the all-time
 // totals otherwise.
-func (db *DB) TopDocuments(ctx context.Context, filter wengao.RankFilter) ([]wengao.RankedDocument, error) {
+func (s *Store) TopDocuments(ctx context.Context, filter wengao.RankFilter) ([]wengao.RankedDocument, error) {
 	if filter.Limit <= 0 {
 		filter.Limit = 10
 	}
 	var rows *sql.Rows
 	var err error
 	if filter.Since == "" {
-		rows, err = db.read.QueryContext(ctx, topAllTimeSQL, filter.Limit)
+		rows, err = s.read.QueryContext(ctx, s.topAllTimeSQL(), filter.Limit)
 	} else {
 		if _, perr := time.Parse(wengao.DayLayout, filter.Since); perr != nil {
 			return nil, wengao.ErrBadDay(filter.Since)
 		}
-		rows, err = db.read.QueryContext(ctx, `SELECT d.ext_id, d.title, d.date, r.n FROM
+		rows, err = s.read.QueryContext(ctx, `SELECT d.ext_id, d.title, d.date, r.n FROM
 			(SELECT document_id, SUM(count) AS n FROM document_reads_daily WHERE day >= ?
 			 AND document_id NOT IN (SELECT id FROM documents WHERE status IN ('hidden', 'deleted'))
 			 GROUP BY document_id ORDER BY n DESC, document_id LIMIT ?) r
