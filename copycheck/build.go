@@ -34,8 +34,8 @@ const leftoverAge = time.Hour
 
 // built is an index file made by buildFile, with the catalog it indexed.
 type built struct {
-	file         *indexFile
-	version, gen int64
+	file                *indexFile
+	version, gen, edits int64
 }
 
 // buildFile indexes every shown document into a new index file at path,
@@ -48,7 +48,7 @@ func buildFile(ctx context.Context, st Store, path string, log *slog.Logger) (b 
 		return b, err
 	}
 	cat.RLock()
-	b.version, b.gen = cat.Version, cat.Gen()
+	b.version, b.gen, b.edits = cat.Version, cat.Gen(), cat.Edits()
 	n := cat.Len()
 	rows := make([]int64, 0, n)
 	sigs := make(map[int64]uint64, n)

@@ -162,7 +162,7 @@ func (c *Checker) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := c.idx.install(b.file, b.version, b.gen); err != nil {
+	if err := c.idx.install(b.file, b.version, b.gen, b.edits); err != nil {
 		b.file.close()
 		return err
 	}
@@ -184,7 +184,7 @@ func (c *Checker) open(ctx context.Context) (bool, error) {
 		c.log.Warn("copy check index file unusable: rebuilding it", "path", c.opt.Path, "err", err)
 		return false, nil
 	}
-	if err := c.idx.install(f, -1, -1); err != nil {
+	if err := c.idx.install(f, -1, -1, -1); err != nil {
 		f.close()
 		c.log.Warn("copy check index file unusable: rebuilding it", "path", c.opt.Path, "err", err)
 		return false, nil

@@ -60,6 +60,7 @@ type index struct {
 
 	version int64 // the catalog version indexed
 	gen     int64 // the catalog generation indexed
+	edits   int64 // the catalog edits indexed (see search.Catalog.Edits)
 	built   bool
 }
 
@@ -228,7 +229,7 @@ func (x *index) countDF(hs []uint32) {
 // frequencies; the documents added since are dropped (sync indexes them
 // again). version and gen are the catalog's when the file was built; -1
 // makes the next sync compare every document.
-func (x *index) install(f *indexFile, version, gen int64) error {
+func (x *index) install(f *indexFile, version, gen, edits int64) error {
 	rows := i64View(f.section(secSlotRow))
 	slotRow := slices.Clone(rows)
 	slotSig := slices.Clone(u64View(f.section(secSlotSig)))
@@ -275,7 +276,7 @@ func (x *index) install(f *indexFile, version, gen int64) error {
 		}
 	}
 	x.df, x.dfMask, x.dfAdd = u32View(f.section(secDF)), uint32(1)<<f.h.DFBits-1, map[uint32]uint32{}
-	x.version, x.gen, x.built = version, gen, true
+	x.version, x.gen, x.edits, x.built = version, gen, edits, true
 	if old != nil && old != f {
 		old.close()
 	}
@@ -292,7 +293,7 @@ func (x *index) unload() {
 	x.file, x.base, x.delta, x.nDelta, x.nDead = nil, table{}, nil, 0, 0
 	x.slotRow, x.slotSig, x.alive, x.rowSlot, x.docs = nil, nil, nil, nil, 0
 	x.df, x.dfMask, x.dfAdd = nil, 0, nil
-	x.version, x.gen, x.built = 0, 0, false
+	x.version, x.gen, x.edits, x.built = 0, 0, 0, false
 }
 
 // sync brings a built index up to date with the catalog: documents shown
@@ -306,13 +307,15 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	}
 	cat.RLock()
 	x.mu.RLock()
-	same := cat.Version == x.version && cat.Gen() == x.gen && len(changed) == 0
+	// The catalog's edits, not its version, which every flush of read
+	// counts moves: a walk of a million documents for no new text.
+	same := cat.Edits() == x.edits && cat.Gen() == x.gen && len(changed) == 0
 	x.mu.RUnlock()
 	if same {
 		cat.RUnlock()
 		return nil
 	}
-	version, gen := cat.Version, cat.Gen()
+	version, gen, edits := cat.Version, cat.Gen(), cat.Edits()
 	var add []int64
 	sigs := map[int64]uint64{}
 	x.mu.Lock()
@@ -361,7 +364,7 @@ func (x *index) sync(ctx context.Context, st Store, changed map[string]bool) err
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.version, x.gen = version, gen
+	x.version, x.gen, x.edits = version, gen, edits
 	return nil
 }
 
