@@ -30,7 +30,7 @@ type Store interface {
 // (compacted) when a quarter of it is stale or the maps grow large.
 //
 // It follows the store's Catalog: each check first compares the catalog
-// with what is indexed (cheap when the catalog's version has not moved) and
+// with what is indexed (cheap when the catalog's edits have not moved) and
 // indexes the documents published or edited since, and forgets the hidden
 // and deleted ones. Change notifications (Watch) name the edited documents
 // whose size and title stayed the same.

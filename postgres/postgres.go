@@ -44,8 +44,8 @@ type DB struct {
 
 	meta    search.Catalog // the catalog of published documents, see sqlstore.RefreshCatalog
 	maskers *search.Maskers
-	engine  *search.Engine // ranks and shows searches
-	dfs     docFreqs       // cached document frequencies
+	engine  *search.Engine    // ranks and shows searches
+	dfs     sqlstore.DocFreqs // cached document frequencies
 }
 
 var (
@@ -123,7 +123,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	db.engine = search.New(searchStore{db}, db.maskers)
 	db.engine.SetAbbreviationSource(db)
 	// Cached rankings go with the documents or search settings they were
-	// made of (other instances' changes show in the catalog's version).
+	// made of (other instances' changes show in the catalog).
 	db.OnChange(func(wengao.Change) { db.engine.ForgetResults() })
 	return db, nil
 }

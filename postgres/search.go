@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/wengao/wengao"
 	"github.com/wengao/wengao/search"
@@ -231,72 +230,38 @@ func (s searchStore) Texts(ctx context.Context, rows []int64) ([]search.Text, er
 	return s.db.Texts(ctx, rows)
 }
 
-// dfCacheMax is how many document frequencies are cached before the cache
-// is emptied.
-const dfCacheMax = 500_000
-
-// docFreqs caches document frequencies until the catalog's version moves
-// on: counting a token's documents reads its whole list in the GIN index,
-// as FTS5's vocabulary table does in SQLite.
-type docFreqs struct {
-	mu      sync.Mutex
-	version int64
-	counts  map[string]int // field name + token → documents
-}
-
 // DocFreqs returns the number of documents holding each token in the
-// field, and the number of documents.
+// field, and the number of documents, cached while the documents are
+// unchanged (sqlstore.DocFreqs): counting a token's documents reads its
+// whole list in the GIN index, as FTS5's vocabulary table does in SQLite.
 func (s searchStore) DocFreqs(ctx context.Context, field search.Field, tokens []string) (map[string]int, int, error) {
 	db := s.db
-	var total int
-	if err := db.ReadPool().QueryRowContext(ctx, `SELECT COUNT(*) FROM documents`).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	if err := sqlstore.RefreshCatalog(ctx, db.ReadPool(), &db.meta); err != nil {
 		return nil, 0, err
 	}
-	db.meta.RLock()
-	version := db.meta.Version
-	db.meta.RUnlock()
 	table := indexTable(field)
-	df := make(map[string]int, len(tokens))
-	c := &db.dfs
-	c.mu.Lock()
-	if c.counts == nil || c.version != version || len(c.counts) > dfCacheMax {
-		c.counts, c.version = map[string]int{}, version
-	}
-	var missing []string
-	for _, t := range tokens {
-		if n, ok := c.counts[table+t]; ok {
-			df[t] = n
-		} else {
-			missing = append(missing, t)
+	return db.dfs.Get(ctx, &db.meta, table, tokens, func(ctx context.Context) (int, error) {
+		var total int
+		err := db.ReadPool().QueryRowContext(ctx, `SELECT COUNT(*) FROM documents`).Scan(&total)
+		return total, err
+	}, func(ctx context.Context, missing []string) (map[string]int, error) {
+		cols := make([]string, len(missing))
+		args := make([]any, len(missing))
+		counts := make([]int, len(missing))
+		dest := make([]any, len(missing))
+		for i, t := range missing {
+			cols[i] = `(SELECT COUNT(DISTINCT id) FROM ` + table + ` WHERE tsv @@ CAST(? AS tsquery))`
+			args[i], dest[i] = quoteLexeme(t), &counts[i]
 		}
-	}
-	c.mu.Unlock()
-	if len(missing) == 0 {
-		return df, total, nil
-	}
-	cols := make([]string, len(missing))
-	args := make([]any, len(missing))
-	counts := make([]int, len(missing))
-	dest := make([]any, len(missing))
-	for i, t := range missing {
-		cols[i] = `(SELECT COUNT(DISTINCT id) FROM ` + table + ` WHERE tsv @@ CAST(? AS tsquery))`
-		args[i], dest[i] = quoteLexeme(t), &counts[i]
-	}
-	if err := db.indexPool().QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
-		return nil, 0, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i, t := range missing {
-		df[t] = counts[i]
-		if c.version == version {
-			c.counts[table+t] = counts[i]
+		if err := db.indexPool().QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
+			return nil, err
 		}
-	}
-	return df, total, nil
+		found := make(map[string]int, len(missing))
+		for i, t := range missing {
+			found[t] = counts[i]
+		}
+		return found, nil
+	})
 }
 
 // RelatedDocuments returns up to n published documents related to

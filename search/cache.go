@@ -16,8 +16,9 @@ import (
 // documents (16 bytes each: some 4 MB in all). An entry serves while the
 // library, the masking rules and the abbreviations are those it was
 // ranked with (resultStamp): a change made by another process is seen
-// by the catalog's version, and the store's change notifications
-// (Engine.ForgetResults) free the memory at once.
+// by the catalog's edits (or, for a ranking by read counts, its version),
+// and the store's change notifications (Engine.ForgetResults) free the
+// memory at once.
 const (
 	resultEntries = 256
 	resultDepth   = 1000
@@ -136,6 +137,6 @@ func (c *resultCache) Forget() {
 }
 
 // ForgetResults drops the rankings cached of past searches: a store calls
-// it when its documents or search settings change (the catalog's version
-// tells of changes by other processes too, but only at the next search).
+// it when its documents or search settings change (the catalog tells of
+// changes by other processes too, but only at the next search).
 func (e *Engine) ForgetResults() { e.results.Forget() }

@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -58,9 +57,7 @@ type DB struct {
 
 	related relatedWriter // stores computed related reading, see relatedlists.go
 
-	dfMu      sync.Mutex
-	dfCache   map[string]int // document frequencies, see docFreq
-	dfVersion int64
+	dfs sqlstore.DocFreqs // document frequencies, see docFreq
 }
 
 // Open opens (creating when needed) the database in the data folder dir and
@@ -124,7 +121,7 @@ func OpenFile(path string) (*DB, error) {
 	db.engine = search.New(searchStore{db}, db.maskers)
 	db.engine.SetAbbreviationSource(db)
 	// Cached rankings go with the documents or search settings they were
-	// made of (other processes' changes show in the catalog's version).
+	// made of (other processes' changes show in the catalog).
 	db.OnChange(func(wengao.Change) { db.engine.ForgetResults() })
 	// Sign the documents saved before near-duplicates were looked for, or
 	// under another signature version: one query when there are none.
